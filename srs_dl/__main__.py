@@ -1,0 +1,3 @@
+from srs_dl.cli import main
+
+raise SystemExit(main())
