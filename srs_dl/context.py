@@ -1,0 +1,45 @@
+"""What every command runs with: the database path, today's date, the config."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from srs_dl.config import Config, ConfigError, load_config, resolve_db, resolve_today
+
+
+class CliError(Exception):
+    """A one-line message for the user; exit status 1 (2 for usage errors)."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Context:
+    db_path: Path
+    today: dt.date
+    config: Config
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Context:
+        try:
+            return cls(
+                db_path=resolve_db(getattr(args, "db", None)),
+                today=resolve_today(getattr(args, "today", None)),
+                config=load_config(getattr(args, "config", None)),
+            )
+        except ConfigError as exc:
+            raise CliError(str(exc), status=2 if "--today" in str(exc) else 1) from exc
+
+    def connect(self, *, create: bool = True) -> sqlite3.Connection:
+        from srs_dl.store.db import StoreError, connect
+
+        try:
+            return connect(self.db_path, create=create)
+        except StoreError as exc:
+            raise CliError(str(exc)) from exc

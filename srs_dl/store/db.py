@@ -1,0 +1,143 @@
+"""Opening the deck: one SQLite file, WAL, foreign keys, owner-only, migrated.
+
+Every thread opens its own connection (sqlite3 connections must not cross
+threads). Errors are raised as StoreError with a one-line message naming the
+file, for the CLI and the TUI to show as they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from srs_dl.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+#: How long a writer waits for another process's transaction before giving up.
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(Exception):
+    """A database problem, with a message fit for the user."""
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the database: {exc.strerror}") from exc
+    if head and head != b"SQLite format 3\x00":
+        raise StoreError(f"{path}: not an srs-dl database (not an SQLite file, or corrupt)")
+
+
+def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Connection:
+    """Open (and create or migrate) the database at `path`."""
+    path = Path(path).expanduser()
+    exists = path.exists()
+    if exists:
+        _check_header(path)
+    elif not create:
+        raise StoreError(f"{path}: no database here")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Create the file owner-only before SQLite writes anything into it.
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=True)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        conn.execute("PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL")
+        _migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: {_describe(exc)}") from exc
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
+    return conn
+
+
+def _describe(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only (check the file's permissions)"
+    if "not a database" in text or "malformed" in text:
+        return "the database file is corrupt (restore a backup, or move it away to start afresh)"
+    if "locked" in text or "busy" in text:
+        return "the database is busy in another srs-dl process; try again"
+    return text
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: made by a newer srs-dl (schema {version}, this one knows {SCHEMA_VERSION});"
+            " upgrade srs-dl"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have migrated while we waited for the lock.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for index in range(version, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[index], conn):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {index + 1}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(migration: object, conn: sqlite3.Connection) -> list[str]:
+    """Split a migration's script so it runs inside our transaction.
+
+    executescript() would commit first, so the script is recorded through a
+    capturing proxy and run statement by statement instead.
+    """
+    captured: list[str] = []
+
+    class _Recorder:
+        def executescript(self, script: str) -> None:
+            buf = ""
+            for line in script.splitlines(keepends=True):
+                stripped = line.split("--", 1)[0] if "--" in line else line
+                buf += stripped
+                if sqlite3.complete_statement(buf):
+                    if buf.strip():
+                        captured.append(buf.strip())
+                    buf = ""
+            if buf.strip():
+                captured.append(buf.strip())
+
+        def execute(self, sql: str, *args: object) -> None:
+            captured.append(sql)
+
+    migration(_Recorder())  # type: ignore[operator]
+    return captured
+
+
+def database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """sqlite-utils' view of a connection, for table introspection and simple queries."""
+    return sqlite_utils.Database(conn)
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE .. COMMIT: take the write lock up front, so two writers
+    wait on the busy timeout instead of failing half-way."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
