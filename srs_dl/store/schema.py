@@ -96,6 +96,11 @@ def _v1(conn: sqlite3.Connection) -> None:
         );
         CREATE INDEX log_card ON log(card_id);
         CREATE INDEX log_day ON log(day);
+        -- Statistics (H8, services/stats.py): grouping a million reviews by day, answer
+        -- and the interval before the review reads this index in order instead of
+        -- parsing every row's JSON (1.2 s -> 0.4 s). The expression must stay identical
+        -- to the one in services/stats.py for SQLite to use it.
+        CREATE INDEX log_stats ON log(action, day, response, json_extract(before, '$.interval'));
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         """
     )

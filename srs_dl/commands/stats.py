@@ -1,0 +1,58 @@
+"""`srs-dl stats [--json]`: the numbers of the stats screen, for scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from srs_dl.context import CliError, Context
+from srs_dl.core.stats import Bucket, Stats, Tally
+
+
+def cmd_stats(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.stats import compute
+
+    if not ctx.db_path.exists():
+        raise CliError(f"{ctx.db_path}: no database here (import notes first)")
+    conn = ctx.connect(create=False)
+    try:
+        stats = compute(conn, ctx.today)
+    finally:
+        conn.close()
+    if args.json:
+        sys.stdout.write(json.dumps(stats.to_json(), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_text(stats))
+    return 0
+
+
+def _pct(t: Tally) -> str:
+    return "-" if t.rate is None else f"{100 * t.rate:.1f}% of {t.reviews}"
+
+
+def _buckets(buckets: tuple[Bucket, ...]) -> str:
+    return "  ".join(f"{b.label}:{b.count}" for b in buckets)
+
+
+def format_text(s: Stats) -> str:
+    """A plain-text summary; scripts should read --json instead."""
+    cards = ", ".join(f"{n} {state}" for state, n in s.cards.items())
+    next_week = sum(s.forecast.counts[:7])
+    lines = [
+        f"as of {s.today.isoformat()}",
+        f"cards: {cards}",
+        f"reviews: {s.reviews_total} on {s.days_reviewed} days, {s.reviews_today} today",
+        f"streak: {s.streaks.current} days (longest {s.streaks.longest})",
+        f"due: {s.forecast.counts[0]} today ({s.forecast.overdue} overdue),"
+        f" {next_week} in the next 7 days, {sum(s.forecast.counts)} in 30",
+        f"retention: young {_pct(s.young)}, mature {_pct(s.mature)}",
+        f"intervals: {_buckets(s.intervals)}",
+        f"eases: {_buckets(s.eases)}",
+    ]
+    for month in s.retention[-12:]:
+        lines.append(f"  {month.month}: young {_pct(month.young)}, mature {_pct(month.mature)}")
+    for d in s.drills:
+        rate = "-" if d.accuracy is None else f"{100 * d.accuracy:.0f}%"
+        lines.append(f"drill {d.kind}: {d.correct}/{d.answered} right ({rate})")
+    return "\n".join(lines) + "\n"

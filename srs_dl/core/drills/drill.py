@@ -1,0 +1,107 @@
+"""A generated numeric drill: plain data, JSON-able as the drills contract wants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from srs_dl.core.drills.draws import Draws
+
+#: An answer: an integer (counts), a float, a vector, or a matrix (list of rows).
+Answer = int | float | list[float] | list[list[float]]
+Params = dict[str, Any]
+
+#: By default an answer is right to 3 significant figures (contract).
+DEFAULT_REL_TOL = 5e-3
+DEFAULT_ABS_TOL = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class StepsTable:
+    """The worked steps: one row per step (or per quantity) of the computation."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | int, ...], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"columns": list(self.columns), "rows": [list(r) for r in self.rows]}
+
+
+@dataclass(frozen=True, slots=True)
+class Mistake:
+    """A common wrong method and the answer it gives on this drill's inputs;
+    the generator keeps it outside the tolerance, the checker names it."""
+
+    name: str
+    description: str
+    answer: Answer
+
+
+@dataclass(frozen=True, slots=True)
+class Drill:
+    kind: str
+    #: Every input needed to recompute the answer, by the contract's names
+    #: (plain JSON values; treat as read-only).
+    params: Params
+    answer: Answer
+    prompt: str
+    steps: StepsTable
+    #: The technique, as a heading would name it ("Adam", "Batch normalisation").
+    topic: str
+    rel_tol: float = DEFAULT_REL_TOL
+    abs_tol: float = DEFAULT_ABS_TOL
+    mistakes: tuple[Mistake, ...] = field(default=(), repr=False)
+
+    @property
+    def integer(self) -> bool:
+        """Integer answers must be typed exactly."""
+        return isinstance(self.answer, int)
+
+    def tolerance_json(self) -> dict[str, Any]:
+        if self.integer:
+            return {"exact": True}
+        return {"rel": self.rel_tol, "abs": self.abs_tol}
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's keys (kind, params, answer, prompt) then the extras."""
+        return {
+            "kind": self.kind,
+            "params": self.params,
+            "answer": self.answer,
+            "prompt": self.prompt,
+            "topic": self.topic,
+            "tolerance": self.tolerance_json(),
+            "steps": self.steps.to_json(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """What running the kernels on a drill's params gives."""
+
+    answer: Answer
+    steps: StepsTable
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    """How one kind of drill is made.
+
+    `candidate` draws inputs (or None when a cheap pre-check already fails);
+    `reference` is a fast plain-Python evaluation of the right method, used only
+    to test candidates against `mistakes`; `solve` runs the NumPy kernels and
+    gives the answer the drill carries; `well_posed` rejects inputs where a
+    correct method done by hand could miss the tolerance (cancellation)."""
+
+    kind: str
+    topic: str
+    candidate: Callable[[Draws], Params | None]
+    reference: Callable[[Params], Answer]
+    mistakes: Callable[[Params], list[Mistake]]
+    solve: Callable[[Params], Solution]
+    prompt: Callable[[Params], str]
+    well_posed: Callable[[Params, Answer], bool] = lambda params, answer: True
+    #: Parameter names exactly as the contract lists them.
+    param_names: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)

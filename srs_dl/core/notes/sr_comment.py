@@ -1,0 +1,164 @@
+"""Reading and writing the plugin's scheduling comments, `<!--SR:!2025-03-01,4,230!...-->`.
+
+One `!`-separated group per sibling card. An SM-2 group is `date,interval,ease`;
+the plugin (v1.15) reads the date as YYYY-MM-DD, DD-MM-YYYY or `ddd MMM DD YYYY`
+and writes YYYY-MM-DD; 2000-01-01 marks a sibling never reviewed. A group in the
+plugin's FSRS format (`fsrs,<due ISO>,<interval>,<stability>,<difficulty>,<state>,
+<reps>,<lapses>,<learning steps>,<last review ISO or ->`) is kept verbatim in
+`SRGroup.raw` and written back untouched.
+
+Intervals keep their fraction here (the plugin writes e.g. `7.5` when load
+balancing is off) so an untouched group round-trips byte for byte; note that the
+plugin itself reads intervals and eases with `parseInt`, i.e. truncated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+
+from srs_dl.core.notes.model import NEVER_REVIEWED, SRGroup
+
+COMMENT_OPEN = "<!--SR:"
+COMMENT_CLOSE = "-->"
+#: A scheduling comment on one line; group 1 is its body (what parse_groups reads).
+COMMENT_RE = re.compile(r"<!--SR:(.*?)-->")
+
+FSRS_PREFIX = "fsrs"
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_WEEKDAYS = frozenset(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DMY_RE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+_LONG_RE = re.compile(r"([A-Za-z]{3})\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{4})")
+_NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_FSRS_DUE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+# The plugin maps an FSRS difficulty (1..10) onto its SM-2 ease range (130..370).
+_LEGACY_MIN_EASE = 130
+_LEGACY_MAX_EASE = 370
+
+
+def parse_date(text: str) -> dt.date:
+    """A due date in one of the formats the plugin reads; ValueError otherwise."""
+    s = text.strip()
+    m = _ISO_RE.fullmatch(s)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = _DMY_RE.fullmatch(s)
+        if m:
+            d, mo, y = int(m[1]), int(m[2]), int(m[3])
+        else:
+            m = _LONG_RE.fullmatch(s)
+            if not m or m[1].lower() not in _WEEKDAYS or m[2].lower() not in _MONTHS:
+                raise ValueError(
+                    f"bad date {text.strip()!r} (expected YYYY-MM-DD, DD-MM-YYYY or 'ddd MMM DD YYYY')"
+                )
+            mo, d, y = _MONTHS[m[2].lower()], int(m[3]), int(m[4])
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"bad date {text.strip()!r} (no such day)") from None
+
+
+def _number(text: str, what: str, segment: str) -> float:
+    s = text.strip()
+    if not _NUMBER_RE.fullmatch(s):
+        raise ValueError(f"bad {what} {s!r} in scheduling group {segment!r}")
+    return float(s)
+
+
+def _difficulty_to_ease(difficulty: float) -> int:
+    clamped = min(10.0, max(1.0, difficulty))
+    normalized = (10.0 - clamped) / 9.0
+    # JS Math.round rounds halves up; Python's round() would round them to even.
+    return math.floor(_LEGACY_MIN_EASE + normalized * (_LEGACY_MAX_EASE - _LEGACY_MIN_EASE) + 0.5)
+
+
+def _parse_fsrs(segment: str) -> SRGroup:
+    fields = segment.split(",")
+    due: dt.date | None = None
+    if len(fields) > 1:
+        m = _FSRS_DUE_RE.match(fields[1].strip())
+        if m:
+            try:
+                due = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                due = None
+    interval = 0.0
+    ease = 250
+    try:
+        interval = float(fields[2]) if len(fields) > 2 else 0.0
+        if not math.isfinite(interval):
+            interval = 0.0
+    except ValueError:
+        interval = 0.0
+    try:
+        if len(fields) > 4 and math.isfinite(float(fields[4])):
+            ease = _difficulty_to_ease(float(fields[4]))
+    except ValueError:
+        ease = 250
+    return SRGroup(due=due, interval=interval, ease=ease, raw=segment)
+
+
+def parse_group(segment: str) -> SRGroup:
+    """One group (without its leading `!`); ValueError with a clear message if malformed."""
+    seg = segment.strip()
+    if seg.startswith(FSRS_PREFIX + ","):
+        return _parse_fsrs(seg)
+    parts = seg.split(",")
+    if len(parts) != 3:
+        raise ValueError(
+            f"scheduling group {seg!r} should be 'date,interval,ease' ({len(parts)} fields)"
+        )
+    due = parse_date(parts[0])
+    interval = _number(parts[1], "interval", seg)
+    if interval < 0:
+        raise ValueError(f"negative interval {parts[1].strip()!r} in scheduling group {seg!r}")
+    ease_value = _number(parts[2], "ease", seg)
+    if ease_value <= 0:
+        raise ValueError(f"ease {parts[2].strip()!r} must be above 0 in scheduling group {seg!r}")
+    # The plugin reads eases with parseInt: a fraction is dropped.
+    return SRGroup(due=due, interval=interval, ease=int(ease_value))
+
+
+def parse_groups(body: str) -> tuple[SRGroup, ...]:
+    """The groups of a comment body (the text between `<!--SR:` and `-->`).
+
+    Raises ValueError naming the bad part: bad date, negative interval, ease 0 or
+    below, letters in a number, wrong field count, or no group at all.
+    """
+    segments = [s for s in (p.strip() for p in body.split("!")) if s]
+    if not segments:
+        raise ValueError(f"scheduling comment {COMMENT_OPEN}{body}{COMMENT_CLOSE} has no group")
+    return tuple(parse_group(s) for s in segments)
+
+
+def format_interval(interval: float) -> str:
+    """An interval as the plugin writes it (JavaScript number to string): `4`, `7.5`."""
+    if not math.isfinite(interval):
+        raise ValueError(f"interval {interval!r} is not a finite number")
+    if interval == int(interval):
+        return str(int(interval))
+    return repr(float(interval))
+
+
+def format_group(group: SRGroup) -> str:
+    """One group without its leading `!`."""
+    if group.raw is not None:
+        return group.raw
+    due = group.due if group.due is not None else NEVER_REVIEWED
+    return f"{due.isoformat()},{format_interval(group.interval)},{int(group.ease)}"
+
+
+def format_comment(groups: Sequence[SRGroup]) -> str:
+    """The whole comment exactly as the plugin writes it."""
+    return COMMENT_OPEN + "".join("!" + format_group(g) for g in groups) + COMMENT_CLOSE

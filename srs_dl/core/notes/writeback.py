@@ -1,0 +1,144 @@
+"""Writing scheduling comments back into note text, changing nothing else.
+
+The plugin rewrites a whole question when it saves a schedule (trimming trailing
+whitespace, moving a block id); srs-dl touches only the comment:
+- a question that has a comment: the `<!--SR:...-->` span is replaced where it is;
+- one that has none: the comment goes on a new line after the card's last line
+  (that line's own line ending; the plugin's default), or at the end of that line
+  after one space (`same_line`, the plugin's `cardCommentOnSameLine`), before a
+  trailing block id ` ^id` as the plugin puts it; always on the next line after a
+  closing code fence (the plugin's `isCardCommentsOnSameLine`);
+- an adopted comment (cut off from its card by a blank line) is removed from its
+  line with the spaces and tabs just before it, the whole line going if nothing
+  else was on it; the new comment then goes after the card as above.
+
+Lines end at "\\n" (a "\\r" before it belongs to the line ending), as the parser
+reads them; columns are offsets into a line without its ending.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from srs_dl.core.notes.model import Question, SRGroup
+from srs_dl.core.notes.sr_comment import format_comment
+
+_BLOCK_ID_AT_END = re.compile(r" \^[a-zA-Z0-9-]+$")
+_COMMENT_START = "<!--SR:"
+
+
+class _Op(NamedTuple):
+    #: Line index, +0.5 for "after that line": operations run from the bottom up.
+    key: float
+    order: int
+    kind: str
+    line: int
+    start: int = 0
+    end: int = 0
+    text: str = ""
+
+
+def split_lines(text: str) -> list[tuple[str, str]]:
+    """(content, ending) per line; the last line's ending is "" (after a final
+    newline that line is empty)."""
+    pieces = text.split("\n")
+    out = [(p[:-1], "\r\n") if p.endswith("\r") else (p, "\n") for p in pieces[:-1]]
+    out.append((pieces[-1], ""))
+    return out
+
+
+def _default_ending(lines: list[tuple[str, str]]) -> str:
+    for _, ending in lines:
+        if ending:
+            return ending
+    return "\n"
+
+
+def apply_schedules(
+    text: str,
+    updates: Sequence[tuple[Question, tuple[SRGroup, ...]]],
+    *,
+    same_line: bool = False,
+) -> str:
+    """`text` with each question's comment set to its groups.
+
+    `text` must be exactly the text the questions were parsed from; a comment
+    span that does not hold a scheduling comment raises ValueError (the note has
+    changed since it was parsed). Updates are applied bottom-up so that none
+    shifts another.
+    """
+    lines = split_lines(text)
+    ops: list[_Op] = []
+    seen: set[int] = set()
+    for order, (question, groups) in enumerate(updates):
+        if not groups:
+            raise ValueError(f"line {question.first_line}: no schedule groups to write")
+        if question.first_line in seen:
+            raise ValueError(f"line {question.first_line}: two updates for one question")
+        seen.add(question.first_line)
+        if not 1 <= question.last_line <= len(lines):
+            raise ValueError(f"line {question.last_line}: beyond the end of the note")
+        new_comment = format_comment(groups)
+        comment = question.comment
+        if comment is not None:
+            _check_comment(lines, comment.line, comment.start, comment.end)
+            i = comment.line - 1
+            if not comment.adopted:
+                ops.append(_Op(i, order, "replace", i, comment.start, comment.end, new_comment))
+                continue
+            ops.append(_Op(i, order, "remove", i, comment.start, comment.end))
+        last = question.last_line - 1
+        if same_line and not question.ends_in_fence:
+            ops.append(_Op(last, order, "append", last, text=new_comment))
+        else:
+            ops.append(_Op(last + 0.5, order, "insert_after", last, text=new_comment))
+
+    for op in sorted(ops, key=lambda o: (o.key, o.order), reverse=True):
+        content, ending = lines[op.line]
+        if op.kind == "replace":
+            lines[op.line] = (content[: op.start] + op.text + content[op.end :], ending)
+        elif op.kind == "remove":
+            _remove_comment(lines, op.line, op.start, op.end)
+        elif op.kind == "append":
+            # A block id must stay at the end of its line; the plugin puts the comment before it.
+            m = _BLOCK_ID_AT_END.search(content)
+            at = m.start() if m else len(content)
+            lines[op.line] = (content[:at] + " " + op.text + content[at:], ending)
+        elif ending:
+            lines.insert(op.line + 1, (op.text, ending))
+        else:
+            # The card is the last line and the text has no final newline: the
+            # comment becomes the last line, still without one.
+            lines[op.line] = (content, _default_ending(lines))
+            lines.insert(op.line + 1, (op.text, ""))
+    return "".join(content + ending for content, ending in lines)
+
+
+def _check_comment(lines: list[tuple[str, str]], line: int, start: int, end: int) -> None:
+    if not 1 <= line <= len(lines):
+        raise ValueError(f"line {line}: scheduling comment beyond the end of the note")
+    span = lines[line - 1][0][start:end]
+    if not (0 <= start < end and span.startswith(_COMMENT_START) and span.endswith("-->")):
+        raise ValueError(
+            f"line {line}: no scheduling comment at columns {start}-{end}; "
+            "the note changed since it was read"
+        )
+
+
+def _remove_comment(lines: list[tuple[str, str]], i: int, start: int, end: int) -> None:
+    content, ending = lines[i]
+    cut = start
+    while cut > 0 and content[cut - 1] in " \t":
+        cut -= 1
+    rest = content[:cut] + content[end:]
+    if rest.strip(" \t"):
+        lines[i] = (rest, ending)
+        return
+    # The line held only the comment: it goes, ending included.
+    del lines[i]
+    if not ending and i > 0:
+        # It was the last line, without a final newline: keep the text without one.
+        prev, _ = lines[i - 1]
+        lines[i - 1] = (prev, "")

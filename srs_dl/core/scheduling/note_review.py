@@ -1,0 +1,155 @@
+"""Whole-note review (notes tagged `#review`), as the plugin schedules it.
+
+Checked against the plugin's v1.15.4 source:
+- `SRAlgorithmOsr.noteCalcUpdatedSchedule` (src/scheduling/algorithms/osr/srs-algorithm-osr.ts):
+  `osrSchedule` with the note's interval and ease and its overdue days honoured
+  (`RepItemScheduleInfoOsr` built from frontmatter without a delay takes
+  `today - due`, which `osrSchedule` clamps at 0);
+- `SRAlgorithmOsr.noteCalcNewSchedule`: a new note starts from interval 1 and an
+  ease blended from its linked notes' eases (`OsrNoteGraph.calcNoteLinkStat` in
+  osr-note-graph.ts, weighted by link count times PageRank), rounded;
+- `SRAlgorithmOsr.noteOnLoadedNote` / `calculateFlashcardAvgEase` and `NoteEaseList`
+  (src/note/note-ease-list.ts): a scheduled note's ease as the graph sees it blends
+  its `sr-ease` with the average ease of its reviewed cards.
+
+Pure: the note's schedule, its links' eases, today and the note histogram are inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from srs_dl.core.notes.model import NoteSchedule
+from srs_dl.core.scheduling.sm2 import (
+    INITIAL_INTERVAL,
+    SchedulerSettings,
+    add_days,
+    js_round,
+    osr_schedule,
+    parse_response,
+)
+
+NOTE_BUTTONS: tuple[str, ...] = ("hard", "good", "easy")
+
+_DEFAULT = SchedulerSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedNote:
+    """One note linked to or from the reviewed note, as `calcNoteLinkStat` counts it.
+
+    Pass one entry per direction: a note that links here and is linked from here
+    counts twice, as in the plugin. `ease` is that note's `note_ease` (None when it
+    has no schedule: it is then ignored). `pagerank` is the plugin's PageRank of
+    that note (scaled by 10,000 there; only ratios matter); 1.0 weighs by links alone.
+    """
+
+    ease: float | None
+    link_count: int = 1
+    pagerank: float = 1.0
+
+
+def flashcard_avg_ease(card_eases: Sequence[float], settings: SchedulerSettings = _DEFAULT) -> float:
+    """`calculateFlashcardAvgEase`: the mean ease of a note's reviewed cards, pulled
+    toward the base ease when there are few of them; 0 when there are none."""
+    if not card_eases:
+        return 0.0
+    mean = sum(card_eases) / len(card_eases)
+    weight = min(1.0, math.log(len(card_eases) + 0.5) / math.log(64))
+    return mean * weight + settings.base_ease * (1.0 - weight)
+
+
+def note_ease(
+    sr_ease: float | None,
+    card_eases: Sequence[float] = (),
+    settings: SchedulerSettings = _DEFAULT,
+) -> float | None:
+    """The ease the plugin keeps for a note (`noteOnLoadedNote`), or None.
+
+    The plugin records one only for a note with its own schedule (`sr-ease`). It is
+    the ease its new cards start from (rounded) and the ease linked notes see.
+    """
+    if not sr_ease:
+        return None
+    cards = flashcard_avg_ease(card_eases, settings)
+    return (cards + sr_ease) / 2 if cards else float(sr_ease)
+
+
+def new_note_ease(
+    links: Iterable[LinkedNote],
+    settings: SchedulerSettings = _DEFAULT,
+    *,
+    own_ease: float | None = None,
+) -> int:
+    """The ease a note reviewed for the first time starts from (`noteCalcNewSchedule`)."""
+    link_total = 0.0
+    weight_total = 0.0
+    count = 0
+    for link in links:
+        ease = js_round(link.ease) if link.ease else 0  # `getEaseByPath` rounds
+        if ease:
+            link_total += link.link_count * link.pagerank * ease
+            weight_total += link.pagerank * link.link_count
+            count += link.link_count
+    contribution = settings.max_link_factor * min(1.0, math.log(count + 0.5) / math.log(64))
+    ease_f = (1.0 - contribution) * settings.base_ease + (
+        contribution * link_total / weight_total
+        if count > 0
+        else contribution * settings.base_ease
+    )
+    own = js_round(own_ease) if own_ease else 0
+    if own:
+        ease_f = (ease_f + own) / 2
+    return js_round(ease_f)
+
+
+def review_note(
+    state: NoteSchedule | None,
+    response: str,
+    today: dt.date,
+    due_histogram: Mapping[int, int],
+    settings: SchedulerSettings = _DEFAULT,
+    *,
+    links: Iterable[LinkedNote] = (),
+    own_ease: float | None = None,
+) -> NoteSchedule:
+    """A note rated Hard, Good or Easy. `state` None is a note never reviewed.
+
+    `due_histogram` maps days from today to the number of review notes due then.
+    `links` and `own_ease` only matter for a new note.
+    """
+    resp = parse_response(response)
+    if resp not in NOTE_BUTTONS:
+        raise ValueError(f"a note is rated hard, good or easy, not {response!r}")
+    hist = due_histogram if settings.load_balance else None
+    if state is None:
+        ease = new_note_ease(links, settings, own_ease=own_ease)
+        interval, ease = osr_schedule(resp, INITIAL_INTERVAL, ease, 0, settings, hist)
+    else:
+        delay = (today - state.due).days
+        interval, ease = osr_schedule(resp, state.interval, state.ease, delay, settings, hist)
+    return NoteSchedule(add_days(today, interval), interval, ease)
+
+
+def note_queue(
+    notes: Iterable[tuple[str, NoteSchedule | None]],
+    today: dt.date,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(due notes, oldest first; new notes), both by path when tied.
+
+    `notes` are (path, schedule) of the notes tagged for review. The plugin then
+    orders notes due the same day by PageRank; a path order keeps this pure and
+    deterministic without the link graph.
+    """
+    due: list[tuple[dt.date, str]] = []
+    new: list[str] = []
+    for path, sched in notes:
+        if sched is None:
+            new.append(path)
+        elif sched.due <= today:
+            due.append((sched.due, path))
+    due.sort()
+    return tuple(p for _, p in due), tuple(sorted(new))

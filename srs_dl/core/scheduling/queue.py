@@ -1,0 +1,200 @@
+"""Today's review queue and the session that walks it: plain data, no clock.
+
+Order: due cards (due on or before today) oldest first, so the most overdue come
+first; cards due the same day keep the order they were given in (the store passes
+note and line order). New cards keep their given order and are spread evenly
+among the reviews, as Anki's "mix new cards and reviews" does: the k-th of N new
+cards (k from 1) follows review number ceil(k * R / (N + 1)) of R reviews, so
+10 reviews and 1 new card give the new card sixth, and a session with any review
+due starts with one.
+
+In a session, Again (and Reset) sends the card to the end of the queue, as the
+plugin's `FlashcardReviewSequencer` does (`moveCurrentRepItemToEndOfList`); undo
+pops the last review off a stack and puts its card back in front.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from srs_dl.core.scheduling.sm2 import CardSchedule, parse_response
+
+CardState = Literal["new", "review", "suspended", "buried", "deleted"]
+CardId = Hashable
+
+
+@dataclass(frozen=True, slots=True)
+class CardSummary:
+    """What the queue needs to know of a card (the store builds these)."""
+
+    id: CardId
+    deck: str
+    #: None for a new card.
+    due: dt.date | None
+    state: CardState = "review"
+    interval: float | None = None
+    ease: int | None = None
+    #: A buried card comes back on this day (None: buried until the store clears it).
+    buried_until: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyLimits:
+    new: int = 20
+    reviews: int = 200
+
+    def __post_init__(self) -> None:
+        if self.new < 0 or self.reviews < 0:
+            raise ValueError(f"daily limits cannot be negative: new {self.new}, reviews {self.reviews}")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    id: CardId
+    is_new: bool
+
+
+def in_deck(deck: str, wanted: str | None) -> bool:
+    """`wanted` itself or one of its sub-decks: "a" matches "a" and "a/b", not "ab"."""
+    if not wanted:
+        return True
+    wanted = wanted.strip("/")
+    return deck == wanted or deck.startswith(wanted + "/")
+
+
+def is_available(card: CardSummary, today: dt.date) -> bool:
+    """Not suspended, deleted, or buried past today."""
+    if card.state in ("suspended", "deleted"):
+        return False
+    if card.state == "buried":
+        return card.buried_until is not None and card.buried_until <= today
+    if card.buried_until is not None and card.buried_until > today:
+        return False
+    return True
+
+
+def build_queue(
+    cards: Iterable[CardSummary],
+    today: dt.date,
+    *,
+    deck: str | None = None,
+    limits: DailyLimits = DailyLimits(),
+    new_done_today: int = 0,
+    reviews_done_today: int = 0,
+) -> tuple[QueueItem, ...]:
+    """Today's queue in review order, daily limits applied (minus what was done today)."""
+    review_room = max(0, limits.reviews - reviews_done_today)
+    new_room = max(0, limits.new - new_done_today)
+    prefix = deck.strip("/") + "/" if deck else ""
+    exact = deck.strip("/") if deck else ""
+    due: list[tuple[dt.date, int, CardId]] = []
+    new: list[CardId] = []
+    for position, card in enumerate(cards):
+        if prefix and card.deck != exact and not card.deck.startswith(prefix):
+            continue
+        if not is_available(card, today):
+            continue
+        if card.due is None:
+            if len(new) < new_room:
+                new.append(card.id)
+        elif card.due <= today:
+            due.append((card.due, position, card.id))
+    # Only the first `review_room` are wanted: a bounded heap beats sorting a million.
+    reviews = [cid for _, _, cid in heapq.nsmallest(review_room, due)] if review_room else []
+    return interleave(reviews, new)
+
+
+def interleave(reviews: Sequence[CardId], new: Sequence[CardId]) -> tuple[QueueItem, ...]:
+    """New cards spread evenly among the reviews (see the module docstring)."""
+    out: list[QueueItem] = []
+    r, n = len(reviews), len(new)
+    taken = 0
+    for k, card_id in enumerate(new, start=1):
+        until = -(-k * r // (n + 1))  # ceil
+        out.extend(QueueItem(cid, False) for cid in reviews[taken:until])
+        taken = until
+        out.append(QueueItem(card_id, True))
+    out.extend(QueueItem(cid, False) for cid in reviews[taken:])
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """One answer of the session: enough to undo it."""
+
+    id: CardId
+    response: str
+    before: CardSchedule | None
+    after: CardSchedule | None
+    was_new: bool
+    #: The card went back into the queue (Again, Reset).
+    requeued: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    queue: tuple[QueueItem, ...] = ()
+    done: tuple[Reviewed, ...] = ()
+
+    @property
+    def current(self) -> QueueItem | None:
+        return self.queue[0] if self.queue else None
+
+    @property
+    def remaining(self) -> int:
+        return len(self.queue)
+
+    @property
+    def new_remaining(self) -> int:
+        return sum(1 for item in self.queue if item.is_new)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.done)
+
+
+def start(queue: Sequence[QueueItem]) -> Session:
+    return Session(queue=tuple(queue))
+
+
+def answer(
+    session: Session,
+    response: str,
+    before: CardSchedule | None,
+    after: CardSchedule | None,
+) -> Session:
+    """The current card answered; `before`/`after` are its schedules (kept for undo)."""
+    item = session.current
+    if item is None:
+        raise ValueError("the session has no card left to answer")
+    resp = parse_response(response)
+    rest = session.queue[1:]
+    requeued = resp in ("again", "reset")
+    if requeued:
+        rest = rest + (QueueItem(item.id, False),)
+    entry = Reviewed(item.id, resp, before, after, item.is_new, requeued)
+    return Session(queue=rest, done=session.done + (entry,))
+
+
+def undo(session: Session) -> tuple[Session, Reviewed]:
+    """Takes back the last answer: the card is current again; the caller restores
+    `Reviewed.before` in the store."""
+    if not session.done:
+        raise ValueError("nothing to undo in this session")
+    last = session.done[-1]
+    queue = session.queue
+    if last.requeued:
+        # Its requeued copy is the last occurrence of that card in the queue.
+        idx = max(i for i, it in enumerate(queue) if it.id == last.id)
+        queue = queue[:idx] + queue[idx + 1 :]
+    queue = (QueueItem(last.id, last.was_new),) + queue
+    return Session(queue=queue, done=session.done[:-1]), last
+
+
+def remove(session: Session, card_id: CardId) -> Session:
+    """A card buried, suspended or deleted mid-session leaves the queue (not undoable here)."""
+    return replace(session, queue=tuple(it for it in session.queue if it.id != card_id))

@@ -1,0 +1,409 @@
+"""Review statistics from plain records: forecast, heatmap, distributions,
+retention, streaks, drill accuracy.
+
+Pure: the log and the cards come in as plain tuples (`Review`, `CardState`,
+`DrillAnswer`), today is a parameter. Each record carries a `count` so a caller
+may fold identical rows into one (the service lets SQLite group a million log
+rows into a few hundred thousand) without changing any result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+#: The answers that count as reviews; "reset" is not an answer to a question.
+GRADES = frozenset({"again", "hard", "good", "easy"})
+#: Retention counts these as remembered.
+PASSED = frozenset({"good", "easy"})
+#: A card is mature from this interval on (days, before the review), as in Anki.
+MATURE_DAYS = 21
+FORECAST_DAYS = 30
+HEATMAP_DAYS = 365
+
+#: (label, lowest interval in days, first interval of the next bucket or None).
+INTERVAL_BUCKETS: tuple[tuple[str, float, float | None], ...] = (
+    ("1d", 0, 2),
+    ("2d", 2, 3),
+    ("3-6d", 3, 7),
+    ("1-2w", 7, 14),
+    ("2-3w", 14, 21),
+    ("3w-1m", 21, 31),
+    ("1-3m", 31, 91),
+    ("3-6m", 91, 181),
+    ("6m-1y", 181, 366),
+    ("1y+", 366, None),
+)
+#: Ease is stored as a whole percentage (250 = 2.5); the plugin's floor is 130.
+EASE_BUCKETS: tuple[tuple[str, float, float | None], ...] = (
+    ("<150", 0, 150),
+    ("150", 150, 170),
+    ("170", 170, 190),
+    ("190", 190, 210),
+    ("210", 210, 230),
+    ("230", 230, 250),
+    ("250", 250, 270),
+    ("270", 270, 290),
+    ("290", 290, 310),
+    ("310+", 310, None),
+)
+
+
+class Review(NamedTuple):
+    """One answered review (or `count` identical ones), undone reviews already left out."""
+
+    day: dt.date
+    response: str
+    #: The card's interval before this review; None for a new card.
+    interval: float | None
+    count: int = 1
+
+
+class CardState(NamedTuple):
+    """A card's scheduling fields (or `count` cards with the same ones)."""
+
+    state: str
+    due: dt.date | None
+    interval: float | None
+    ease: int | None
+    buried_until: dt.date | None = None
+    count: int = 1
+
+
+class DrillAnswer(NamedTuple):
+    """A drill review: its kind and whether the typed answer was right."""
+
+    kind: str
+    correct: bool
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    start: dt.date
+    #: Cards due on start + i; the first day also holds the overdue cards.
+    counts: tuple[int, ...]
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class DailyCounts:
+    start: dt.date
+    counts: tuple[int, ...]
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=len(self.counts) - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    label: str
+    low: float
+    high: float | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Reviews and how many of them passed (Good or Easy)."""
+
+    reviews: int = 0
+    passed: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.reviews if self.reviews else None
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.reviews + other.reviews, self.passed + other.passed)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthRetention:
+    month: str  # YYYY-MM
+    young: Tally
+    mature: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class Streaks:
+    current: int
+    longest: int
+
+
+@dataclass(frozen=True, slots=True)
+class DrillAccuracy:
+    kind: str
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    today: dt.date
+    cards: dict[str, int]
+    reviews_total: int
+    reviews_today: int
+    days_reviewed: int
+    streaks: Streaks
+    forecast: Forecast
+    heatmap: DailyCounts
+    intervals: tuple[Bucket, ...]
+    eases: tuple[Bucket, ...]
+    mean_interval: float | None
+    mean_ease: float | None
+    retention: tuple[MonthRetention, ...]
+    young: Tally
+    mature: Tally
+    drills: tuple[DrillAccuracy, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """The numbers as JSON-ready values (`srs-dl stats --json`)."""
+        return {
+            "today": self.today.isoformat(),
+            "cards": dict(self.cards),
+            "reviews": {
+                "total": self.reviews_total,
+                "today": self.reviews_today,
+                "days": self.days_reviewed,
+            },
+            "streak": {"current": self.streaks.current, "longest": self.streaks.longest},
+            "forecast": {
+                "overdue": self.forecast.overdue,
+                "days": [
+                    {"date": (self.forecast.start + dt.timedelta(days=i)).isoformat(), "due": n}
+                    for i, n in enumerate(self.forecast.counts)
+                ],
+            },
+            "reviews_per_day": {
+                "start": self.heatmap.start.isoformat(),
+                "end": self.heatmap.end.isoformat(),
+                "counts": list(self.heatmap.counts),
+            },
+            "intervals": [_bucket_json(b) for b in self.intervals],
+            "mean_interval": _round(self.mean_interval),
+            "eases": [_bucket_json(b) for b in self.eases],
+            "mean_ease": _round(self.mean_ease),
+            "retention": {
+                "young": _tally_json(self.young),
+                "mature": _tally_json(self.mature),
+                "months": [
+                    {"month": m.month, "young": _tally_json(m.young),
+                     "mature": _tally_json(m.mature)}
+                    for m in self.retention
+                ],
+            },
+            "drills": [
+                {"kind": d.kind, "answered": d.answered, "correct": d.correct,
+                 "accuracy": _round(d.accuracy)}
+                for d in self.drills
+            ],
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _bucket_json(b: Bucket) -> dict[str, Any]:
+    return {"bucket": b.label, "min": b.low, "max": b.high, "cards": b.count}
+
+
+def _tally_json(t: Tally) -> dict[str, Any]:
+    return {"reviews": t.reviews, "passed": t.passed, "rate": _round(t.rate)}
+
+
+# --- cards -------------------------------------------------------------------
+
+
+def effective_state(card: CardState, today: dt.date) -> str:
+    """A burial ends on its date: the card is then new or in review again."""
+    if card.state == "buried" and card.buried_until is not None and card.buried_until <= today:
+        return "new" if card.due is None else "review"
+    return card.state
+
+
+def _scheduled(cards: Iterable[CardState], today: dt.date) -> Iterable[CardState]:
+    """Cards with a schedule that will come up: in review, or buried for now."""
+    for card in cards:
+        if card.due is not None and effective_state(card, today) in ("review", "buried"):
+            yield card
+
+
+def card_counts(cards: Iterable[CardState], today: dt.date) -> dict[str, int]:
+    counts = dict.fromkeys(("new", "review", "suspended", "buried", "deleted"), 0)
+    for card in cards:
+        state = effective_state(card, today)
+        counts[state] = counts.get(state, 0) + card.count
+    return counts
+
+
+def due_forecast(cards: Iterable[CardState], today: dt.date,
+                 days: int = FORECAST_DAYS) -> Forecast:
+    """Cards due on each of the next `days` days, today first (overdue cards count today).
+
+    A buried card comes back on the day its burial ends, if that is after its due date.
+    """
+    counts = [0] * days
+    overdue = 0
+    for card in _scheduled(cards, today):
+        assert card.due is not None
+        due = card.due
+        if effective_state(card, today) == "buried" and card.buried_until is not None:
+            due = max(due, card.buried_until)
+        offset = (due - today).days
+        if offset < 0:
+            overdue += card.count
+            offset = 0
+        if offset < days:
+            counts[offset] += card.count
+    return Forecast(start=today, counts=tuple(counts), overdue=overdue)
+
+
+def histogram(values: Iterable[tuple[float, int]],
+              buckets: Sequence[tuple[str, float, float | None]]) -> tuple[Bucket, ...]:
+    """Count (value, weight) pairs into buckets; a value below the first bucket goes in it."""
+    counts = [0] * len(buckets)
+    for value, weight in values:
+        for i, (_label, _low, high) in enumerate(buckets):
+            if high is None or value < high:
+                counts[i] += weight
+                break
+    return tuple(Bucket(label, low, high, n) for (label, low, high), n in zip(buckets, counts,
+                                                                            strict=True))
+
+
+def _weighted_mean(pairs: Iterable[tuple[float, int]]) -> float | None:
+    total = weight = 0.0
+    for value, n in pairs:
+        total += value * n
+        weight += n
+    return total / weight if weight else None
+
+
+def interval_distribution(cards: Iterable[CardState], today: dt.date) -> tuple[Bucket, ...]:
+    return histogram(_interval_pairs(cards, today), INTERVAL_BUCKETS)
+
+
+def ease_distribution(cards: Iterable[CardState], today: dt.date) -> tuple[Bucket, ...]:
+    return histogram(_ease_pairs(cards, today), EASE_BUCKETS)
+
+
+def _interval_pairs(cards: Iterable[CardState], today: dt.date) -> list[tuple[float, int]]:
+    return [(float(c.interval), c.count) for c in _scheduled(cards, today)
+            if c.interval is not None]
+
+
+def _ease_pairs(cards: Iterable[CardState], today: dt.date) -> list[tuple[float, int]]:
+    return [(float(c.ease), c.count) for c in _scheduled(cards, today) if c.ease is not None]
+
+
+# --- the log ---------------------------------------------------------------------
+
+
+def _graded(reviews: Iterable[Review]) -> Iterable[Review]:
+    return (r for r in reviews if r.response in GRADES and r.count > 0)
+
+
+def reviews_per_day(reviews: Iterable[Review], today: dt.date,
+                    days: int = HEATMAP_DAYS) -> DailyCounts:
+    """Answered reviews on each of the `days` days ending today (the heatmap)."""
+    start = today - dt.timedelta(days=days - 1)
+    counts = [0] * days
+    for r in _graded(reviews):
+        offset = (r.day - start).days
+        if 0 <= offset < days:
+            counts[offset] += r.count
+    return DailyCounts(start=start, counts=tuple(counts))
+
+
+def is_mature(interval: float | None) -> bool:
+    return interval is not None and interval >= MATURE_DAYS
+
+
+def retention_by_month(reviews: Iterable[Review]) -> tuple[MonthRetention, ...]:
+    """Per calendar month: young (interval < 21 days, or new) and mature reviews, and
+    how many were answered Good or Easy. Months without reviews are left out."""
+    young: Counter[str] = Counter()
+    young_passed: Counter[str] = Counter()
+    mature: Counter[str] = Counter()
+    mature_passed: Counter[str] = Counter()
+    for r in _graded(reviews):
+        month = f"{r.day.year:04d}-{r.day.month:02d}"
+        total, passed = (mature, mature_passed) if is_mature(r.interval) else (young, young_passed)
+        total[month] += r.count
+        if r.response in PASSED:
+            passed[month] += r.count
+    return tuple(
+        MonthRetention(m, Tally(young[m], young_passed[m]), Tally(mature[m], mature_passed[m]))
+        for m in sorted(set(young) | set(mature))
+    )
+
+
+def streaks(days: Iterable[dt.date], today: dt.date) -> Streaks:
+    """Runs of consecutive days with at least one review, as of today.
+
+    The current streak still stands on a day not yet reviewed: it then ends
+    yesterday (a morning's stats should not say 0 before the morning's reviews).
+    Days after today are ignored.
+    """
+    ordinals = sorted({d.toordinal() for d in days if d <= today})
+    longest = run = 0
+    previous = None
+    for ordinal in ordinals:
+        run = run + 1 if previous is not None and ordinal == previous + 1 else 1
+        longest = max(longest, run)
+        previous = ordinal
+    current = 0
+    if ordinals and ordinals[-1] >= today.toordinal() - 1:
+        current = run
+    return Streaks(current=current, longest=longest)
+
+
+def drill_accuracy(answers: Iterable[DrillAnswer]) -> tuple[DrillAccuracy, ...]:
+    answered: Counter[str] = Counter()
+    correct: Counter[str] = Counter()
+    for a in answers:
+        answered[a.kind] += a.count
+        if a.correct:
+            correct[a.kind] += a.count
+    return tuple(DrillAccuracy(k, answered[k], correct[k]) for k in sorted(answered))
+
+
+def compute(reviews: Iterable[Review], cards: Iterable[CardState],
+            drills: Iterable[DrillAnswer], today: dt.date) -> Stats:
+    """Every number of the stats screen and `srs-dl stats`, as of today."""
+    graded = [r for r in _graded(reviews) if r.day <= today]
+    cards = list(cards)
+    months = retention_by_month(graded)
+    per_day: Counter[dt.date] = Counter()
+    for r in graded:
+        per_day[r.day] += r.count
+    intervals = _interval_pairs(cards, today)
+    eases = _ease_pairs(cards, today)
+    return Stats(
+        today=today,
+        cards=card_counts(cards, today),
+        reviews_total=sum(per_day.values()),
+        reviews_today=per_day.get(today, 0),
+        days_reviewed=len(per_day),
+        streaks=streaks(per_day, today),
+        forecast=due_forecast(cards, today),
+        heatmap=reviews_per_day(graded, today),
+        intervals=histogram(intervals, INTERVAL_BUCKETS),
+        eases=histogram(eases, EASE_BUCKETS),
+        mean_interval=_weighted_mean(intervals),
+        mean_ease=_weighted_mean(eases),
+        retention=months,
+        young=sum((m.young for m in months), Tally()),
+        mature=sum((m.mature for m in months), Tally()),
+        drills=drill_accuracy(drills),
+    )

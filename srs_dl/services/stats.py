@@ -1,0 +1,141 @@
+"""Statistics over the deck: three grouped queries, then the pure core.
+
+The log can hold millions of reviews, so SQLite folds identical rows (same day,
+answer and interval before the review) into one counted record, walking the
+`log_stats` index in day order without sorting. Undone reviews (cancelled by
+an 'undo' row through `undoes`) are left out in the query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+
+from srs_dl.core import stats as core
+from srs_dl.core.stats import CardState, DrillAnswer, Review, Stats
+
+Progress = Callable[[int, int], None]
+#: Progress is reported in these units: cards, then the log by day, then drills.
+PROGRESS_TOTAL = 100
+BATCH = 20_000
+
+_UNDONE = "SELECT undoes FROM log WHERE action = 'undo' AND undoes IS NOT NULL"
+
+# The expression must read exactly as in the log_stats index for SQLite to use it.
+_REVIEWS = f"""
+    SELECT day, response, json_extract(before, '$.interval') AS ivl, count(*)
+    FROM log
+    WHERE action = 'review' AND day <= ? AND id NOT IN ({_UNDONE})
+    GROUP BY day, response, ivl
+"""
+
+_CARDS = """
+    SELECT state, due, interval, ease, buried_until, count(*)
+    FROM cards GROUP BY state, due, interval, ease, buried_until
+"""
+
+# Drill reviews carry detail {"kind", "correct", ...} (written by the review
+# service); a drill graded without an answer typed (`srs-dl grade`) has no
+# "correct" and is not an answer to count.
+_DRILLS = f"""
+    SELECT coalesce(json_extract(log.detail, '$.kind'), cards.drill_kind) AS kind,
+           json_extract(log.detail, '$.correct') AS correct, count(*)
+    FROM cards JOIN log ON log.card_id = cards.id
+    WHERE cards.kind = 'drill' AND log.action = 'review' AND log.day <= ?
+      AND log.detail IS NOT NULL AND json_extract(log.detail, '$.correct') IS NOT NULL
+      AND log.id NOT IN ({_UNDONE})
+    GROUP BY kind, correct
+"""
+
+
+class Cancelled(Exception):
+    """The computation was cancelled (the screen was left)."""
+
+
+class _Dates:
+    """ISO day -> date, parsed once per distinct day."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, dt.date] = {}
+
+    def __call__(self, text: str | None) -> dt.date | None:
+        if text is None:
+            return None
+        value = self._cache.get(text)
+        if value is None:
+            value = self._cache[text] = dt.date.fromisoformat(text)
+        return value
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled
+
+
+def _batches(cursor: sqlite3.Cursor, cancel: threading.Event | None) -> Iterator[list[tuple]]:
+    while True:
+        _check(cancel)
+        rows = cursor.fetchmany(BATCH)
+        if not rows:
+            return
+        yield rows
+
+
+def read_cards(conn: sqlite3.Connection, cancel: threading.Event | None = None) -> list[CardState]:
+    date = _Dates()
+    out: list[CardState] = []
+    for rows in _batches(conn.execute(_CARDS), cancel):
+        out.extend(CardState(state, date(due), interval, ease, date(buried), n)
+                   for state, due, interval, ease, buried, n in rows)
+    return out
+
+
+def read_reviews(conn: sqlite3.Connection, today: dt.date, *,
+                 progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> list[Review]:
+    date = _Dates()
+    first = conn.execute("SELECT min(day) FROM log WHERE action = 'review'").fetchone()[0]
+    span = max(1, (today - date(first)).days) if first else 1  # type: ignore[operator]
+    out: list[Review] = []
+    for rows in _batches(conn.execute(_REVIEWS, (today.isoformat(),)), cancel):
+        out.extend(Review(date(day), response, ivl, n)  # type: ignore[arg-type]
+                   for day, response, ivl, n in rows)
+        if progress is not None and first:
+            done = (out[-1].day - date(first)).days  # type: ignore[operator]
+            progress(10 + 80 * min(done, span) // span, PROGRESS_TOTAL)
+    return out
+
+
+def read_drills(conn: sqlite3.Connection, today: dt.date) -> list[DrillAnswer]:
+    return [DrillAnswer(str(kind), bool(correct), n)
+            for kind, correct, n in conn.execute(_DRILLS, (today.isoformat(),))
+            if kind is not None]
+
+
+def compute(conn: sqlite3.Connection, today: dt.date, *,
+            progress: Progress | None = None,
+            cancel: threading.Event | None = None) -> Stats:
+    """Every statistic as of `today`. Reads only; safe on a connection of its own
+    in a worker thread while another connection writes (WAL)."""
+    # One read transaction, so cards, log and drills agree with each other.
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        cards = read_cards(conn, cancel)
+        if progress is not None:
+            progress(10, PROGRESS_TOTAL)
+        reviews = read_reviews(conn, today, progress=progress, cancel=cancel)
+        drills = read_drills(conn, today)
+    finally:
+        if own:
+            conn.execute("COMMIT")
+    _check(cancel)
+    if progress is not None:
+        progress(95, PROGRESS_TOTAL)
+    result = core.compute(reviews, cards, drills, today)
+    if progress is not None:
+        progress(PROGRESS_TOTAL, PROGRESS_TOTAL)
+    return result

@@ -1,0 +1,207 @@
+"""The append-only log: every change to a card's schedule, with the state before and after.
+
+Rows are never updated or deleted. An undo is a new row whose `undoes` names
+the row it cancels and whose `after` is that row's `before`. Because each row
+carries the full scheduling state after it, the card table's scheduling
+columns can be rebuilt from the log alone (`replay`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from srs_dl.store.cards import CardRow
+
+#: The columns a snapshot restores; the contract's four plus the counters and
+#: the burial date, so an undo gives back exactly the card it found.
+SNAPSHOT_KEYS = ("due", "interval", "ease", "state", "buried_until", "reps", "lapses")
+
+#: Actions a user can take back with `undo`, one at a time, newest first.
+UNDOABLE = ("review", "reset", "bury", "suspend", "unsuspend")
+
+LOG_COLUMNS = "id, card_id, note_id, at, day, action, response, source, before, after, undoes, detail"
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    id: int
+    card_id: int | None
+    note_id: int | None
+    at: str
+    day: dt.date
+    action: str
+    response: str | None
+    source: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    undoes: int | None
+    detail: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "card_id": self.card_id, "note_id": self.note_id, "at": self.at,
+            "day": self.day.isoformat(), "action": self.action, "response": self.response,
+            "source": self.source, "before": self.before, "after": self.after,
+            "undoes": self.undoes, "detail": self.detail,
+        }
+
+
+def snapshot(card: CardRow) -> dict[str, Any]:
+    return {
+        "due": card.due.isoformat() if card.due else None,
+        "interval": card.interval,
+        "ease": card.ease,
+        "state": card.state,
+        "buried_until": card.buried_until.isoformat() if card.buried_until else None,
+        "reps": card.reps,
+        "lapses": card.lapses,
+    }
+
+
+def _loads(text: str | None) -> dict[str, Any] | None:
+    return json.loads(text) if text else None
+
+
+def _dumps(value: Mapping[str, Any] | None) -> str | None:
+    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True) if value is not None else None
+
+
+def row_to_entry(row: tuple[Any, ...]) -> LogEntry:
+    (lid, card_id, note_id, at, day, action, response, source, before, after, undoes,
+     detail) = row
+    return LogEntry(
+        id=int(lid), card_id=card_id, note_id=note_id, at=str(at),
+        day=dt.date.fromisoformat(day), action=str(action), response=response,
+        source=str(source), before=_loads(before), after=_loads(after), undoes=undoes,
+        detail=_loads(detail),
+    )
+
+
+def now_iso() -> str:
+    """Wall-clock time of an action (the `day` column holds the --today date)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def append(
+    conn: sqlite3.Connection,
+    *,
+    card_id: int | None,
+    day: dt.date,
+    action: str,
+    source: str = "srs-dl",
+    note_id: int | None = None,
+    response: str | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    undoes: int | None = None,
+    detail: Mapping[str, Any] | None = None,
+    at: str | None = None,
+) -> int:
+    """Append one row; the caller owns the transaction. Returns the new row's id."""
+    cur = conn.execute(
+        "INSERT INTO log (card_id, note_id, at, day, action, response, source, before, after,"
+        " undoes, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (card_id, note_id, at or now_iso(), day.isoformat(), action, response, source,
+         _dumps(before), _dumps(after), undoes, _dumps(detail)),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def get_entry(conn: sqlite3.Connection, log_id: int) -> LogEntry | None:
+    row = conn.execute(f"SELECT {LOG_COLUMNS} FROM log WHERE id = ?", (log_id,)).fetchone()
+    return row_to_entry(row) if row else None
+
+
+def card_history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
+    rows = conn.execute(
+        f"SELECT {LOG_COLUMNS} FROM log WHERE card_id = ? ORDER BY id", (card_id,)
+    ).fetchall()
+    return [row_to_entry(r) for r in rows]
+
+
+def last_undoable(
+    conn: sqlite3.Connection, *, among: tuple[int, ...] | None = None
+) -> LogEntry | None:
+    """The newest srs-dl action on a card that no undo row cancels yet.
+
+    `among` restricts the search to given log ids (a review session undoes only
+    its own reviews).
+    """
+    marks = ", ".join("?" for _ in UNDOABLE)
+    sql = (
+        f"SELECT {LOG_COLUMNS} FROM log AS l WHERE l.action IN ({marks}) AND l.source = 'srs-dl'"
+        " AND l.card_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.undoes = l.id)"
+    )
+    params: list[Any] = list(UNDOABLE)
+    if among is not None:
+        if not among:
+            return None
+        sql += f" AND l.id IN ({', '.join('?' for _ in among)})"
+        params.extend(among)
+    row = conn.execute(sql + " ORDER BY l.id DESC LIMIT 1", params).fetchone()
+    return row_to_entry(row) if row else None
+
+
+def counts_today(conn: sqlite3.Connection, day: dt.date) -> tuple[int, int]:
+    """(new cards introduced, review cards answered) on `day`, undone reviews not counted.
+
+    Each card counts once: a card failed and answered again the same day is one review,
+    and a new card is counted as new however often it is seen.
+    """
+    row = conn.execute(
+        """
+        WITH done AS (
+            SELECT l.card_id, l.id, json_extract(l.before, '$.state') AS was
+            FROM log AS l
+            WHERE l.day = ? AND l.action = 'review' AND l.source = 'srs-dl'
+              AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.undoes = l.id)
+        ),
+        first AS (
+            SELECT card_id, was FROM done AS d
+            WHERE d.id = (SELECT min(id) FROM done AS e WHERE e.card_id = d.card_id)
+        )
+        SELECT coalesce(sum(was = 'new'), 0), coalesce(sum(was != 'new'), 0) FROM first
+        """,
+        (day.isoformat(),),
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def reviewed_today(conn: sqlite3.Connection, day: dt.date) -> set[int]:
+    """Cards answered on `day` (not undone): a failed one comes back outside the limits."""
+    rows = conn.execute(
+        "SELECT DISTINCT l.card_id FROM log AS l WHERE l.day = ? AND l.action = 'review'"
+        " AND l.source = 'srs-dl'"
+        " AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.undoes = l.id)",
+        (day.isoformat(),),
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def iter_card_rows(conn: sqlite3.Connection) -> Iterator[LogEntry]:
+    for row in conn.execute(
+        f"SELECT {LOG_COLUMNS} FROM log WHERE card_id IS NOT NULL ORDER BY id"
+    ):
+        yield row_to_entry(row)
+
+
+def replay(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
+    """Every logged card's scheduling state, rebuilt from the log alone.
+
+    Each row's `after` is the state it left; rows written by other parts of the
+    app may carry only the contract's four keys, so a later row overrides only
+    what it names. Cards with no log row are not in the result.
+    """
+    states: dict[int, dict[str, Any]] = {}
+    for entry in iter_card_rows(conn):
+        assert entry.card_id is not None
+        state = states.setdefault(entry.card_id, dict(entry.before or {}))
+        if entry.after is not None:
+            state.update(entry.after)
+    return states

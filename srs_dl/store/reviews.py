@@ -1,0 +1,125 @@
+"""The SQL side of reviewing: what is due, the due-date histogram, card state updates.
+
+Queries go through the `cards_due (state, due)` index and take only what a
+queue needs (LIMIT), so a review session over a million cards never loads the
+whole deck into Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from srs_dl.store.cards import CARD_COLUMNS, CardRow, deck_clause, row_to_card
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def due_reviews(
+    conn: sqlite3.Connection, today: dt.date, *, deck: str | None = None, limit: int = -1,
+    exclude: Iterable[int] = (),
+) -> list[CardRow]:
+    """Review cards due on or before `today`, most overdue first (then by id).
+
+    Buried cards whose burial ended come back here too. Two index range scans,
+    merged here: SQLite would sort a UNION of them instead of merging.
+    """
+    day = today.isoformat()
+    reviews = _select(conn, "state = 'review' AND due <= ?", [day], deck, exclude,
+                      "due, id", limit)
+    unburied = _select(conn, "state = 'buried' AND buried_until <= ? AND due IS NOT NULL"
+                       " AND due <= ?", [day, day], deck, exclude, "due, id", limit)
+    if not unburied:
+        return reviews
+    merged = sorted(reviews + unburied, key=lambda c: (c.due, c.id))
+    return merged if limit < 0 else merged[:limit]
+
+
+def new_cards(
+    conn: sqlite3.Connection, today: dt.date, *, deck: str | None = None, limit: int = -1,
+    exclude: Iterable[int] = (),
+) -> list[CardRow]:
+    """New cards in the order they were imported (note by note, line by line)."""
+    fresh = _select(conn, "state = 'new'", [], deck, exclude, "id", limit)
+    unburied = _select(conn, "state = 'buried' AND buried_until <= ? AND due IS NULL",
+                       [today.isoformat()], deck, exclude, "id", limit)
+    if not unburied:
+        return fresh
+    merged = sorted(fresh + unburied, key=lambda c: c.id)
+    return merged if limit < 0 else merged[:limit]
+
+
+def _select(conn: sqlite3.Connection, cond: str, args: list[Any], deck: str | None,
+            exclude: Iterable[int], order: str, limit: int) -> list[CardRow]:
+    where, params = deck_clause(deck)
+    excluded = tuple(exclude)
+    ex_sql = f" AND id NOT IN ({', '.join('?' for _ in excluded)})" if excluded else ""
+    sql = (f"SELECT {CARD_COLUMNS} FROM cards WHERE {cond} AND {where}{ex_sql}"
+           f" ORDER BY {order} LIMIT ?")
+    return [row_to_card(r) for r in conn.execute(sql, [*args, *params, *excluded, limit])]
+
+
+def get_cards(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, CardRow]:
+    wanted = list(dict.fromkeys(ids))
+    out: dict[int, CardRow] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id IN ({marks})", chunk):
+            card = row_to_card(row)
+            out[card.id] = card
+    return out
+
+
+def due_histogram(conn: sqlite3.Connection, today: dt.date) -> dict[int, int]:
+    """Cards per due day from today on, keyed by days after today (0 = today).
+
+    Suspended and buried cards keep their due date and count as load, as in the plugin,
+    which counts every scheduled card it knows.
+    """
+    rows = conn.execute(
+        "SELECT due, count(*) FROM cards WHERE state IN ('review', 'buried', 'suspended')"
+        " AND due >= ? GROUP BY due",
+        (today.isoformat(),),
+    ).fetchall()
+    ordinal = today.toordinal()
+    return {dt.date.fromisoformat(d).toordinal() - ordinal: int(n) for d, n in rows}
+
+
+def set_schedule(conn: sqlite3.Connection, card_id: int, state: Mapping[str, Any],
+                 *, dirty: bool | None = None) -> None:
+    """Write a snapshot (log.SNAPSHOT_KEYS) into the card; keys absent are left alone."""
+    columns = [k for k in ("due", "interval", "ease", "state", "buried_until", "reps", "lapses")
+               if k in state]
+    values: list[Any] = [state[k] for k in columns]
+    if dirty is not None:
+        columns.append("dirty")
+        values.append(int(dirty))
+    if not columns:
+        return
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    conn.execute(f"UPDATE cards SET {assignments} WHERE id = ?", (*values, card_id))
+
+
+def dirty_note_ids(conn: sqlite3.Connection) -> list[int]:
+    rows = conn.execute(
+        "SELECT DISTINCT note_id FROM cards WHERE dirty = 1 AND note_id IS NOT NULL"
+        " ORDER BY note_id"
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def cards_of_note(conn: sqlite3.Connection, note_id: int) -> list[CardRow]:
+    rows = conn.execute(
+        f"SELECT {CARD_COLUMNS} FROM cards WHERE note_id = ? ORDER BY line, sibling, id",
+        (note_id,),
+    ).fetchall()
+    return [row_to_card(r) for r in rows]
+
+
+def iso(day: dt.date | None) -> str | None:
+    return _iso(day)

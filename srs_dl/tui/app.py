@@ -1,0 +1,239 @@
+"""The srs-dl TUI: one App, one mode per top-level area, screens in screens/.
+
+Adding a mode (how H8's stats and browse screens join):
+  1. write srs_dl/tui/screens/<name>.py with a Screen subclass that sets
+     CSS_PATH = "<name>.tcss" (beside it) and composes ModeBar() first and
+     Footer() last, like screens/decks.py;
+  2. add its entry to AREAS below: (mode name, module, class, key, title).
+     The module is imported only when the mode is first opened, so startup
+     stays light; the key (an uppercase letter) switches to it everywhere and
+     shows in the mode bar, the help screen and the command palette.
+The screen reads the database through `self.app.env` (db path, today, config)
+in @work(thread=True) workers that open their own connection
+(srs_dl.store.db.connect) and post messages (messages.py) back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.signal import Signal
+
+from srs_dl.config import Config
+from srs_dl.tui.messages import Progress, RescanFinished, SessionRequested
+
+#: (mode, module under srs_dl.tui.screens, class, key, title). Stats and browse are H8's.
+AREAS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("decks", "decks", "DecksScreen", "D", "Decks"),
+    ("review", "review", "ReviewScreen", "R", "Review"),
+    ("notes", "notes", "NotesScreen", "N", "Notes"),
+    ("practice", "practice", "PracticeScreen", "P", "Practice"),
+    ("stats", "stats", "StatsScreen", "S", "Stats"),
+    ("browse", "browse", "BrowseScreen", "B", "Browse"),
+)
+
+
+def _lazy_screen(module: str, cls: str) -> Callable[[], Screen]:
+    def build() -> Screen:
+        mod = importlib.import_module(f"srs_dl.tui.screens.{module}")
+        return getattr(mod, cls)()
+
+    return build
+
+
+@dataclass(frozen=True)
+class TuiEnv:
+    """What every screen works with; screens read it as `self.app.env`."""
+
+    db_path: Path
+    today: dt.date
+    config: Config
+    #: Seeds free practice drills, so snapshots and tests see the same numbers.
+    seed: int = 0
+    #: Rescan the user's remembered folders at start (off in some tests).
+    rescan: bool = True
+
+
+@dataclass
+class JobState:
+    """The background job the mode bar shows (rescan, import), if any."""
+
+    label: str = ""
+    done: int = 0
+    total: int = 0
+    running: bool = False
+
+
+class SrsApp(App[None]):
+    TITLE = "srs-dl"
+    CSS_PATH = "app.tcss"
+    MODES = {mode: _lazy_screen(module, cls) for mode, module, cls, _k, _t in AREAS}
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False,
+                tooltip="Quit srs-dl (works everywhere, even while typing an answer)."),
+        Binding("q", "quit", "Quit", id="quit-q",
+                tooltip="Quit srs-dl (when no text input has the focus)."),
+        Binding("question_mark", "help", "Keys", id="help", key_display="?",
+                tooltip="Show every key of this screen."),
+        *(
+            Binding(key, f"area('{mode}')", title, id=f"area-{mode}", show=False,
+                    tooltip=f"Go to {title}.")
+            for mode, _m, _c, key, title in AREAS
+        ),
+    ]
+
+    def __init__(self, env: TuiEnv, *, mode: str = "decks", arg: str | None = None) -> None:
+        super().__init__()
+        self.env = env
+        self.start_mode = mode
+        self.job = JobState()
+        #: Published when a background job advances or ends (the mode bars listen).
+        self.job_signal: Signal[JobState] = Signal(self, "job")
+        #: Published when the cards may have changed underneath (rescan, import, sync).
+        self.data_signal: Signal[str] = Signal(self, "data")
+        #: Set once the startup rescan ended; review workers wait for it.
+        self.rescan_done = threading.Event()
+        #: Requests that the review / practice screens start a new session.
+        self.review_deck: str | None = arg if mode == "review" else None
+        self.practice_kind: str | None = arg if mode == "practice" else None
+        self.review_request = 0
+        self.practice_request = 0
+
+    # -- start-up ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.switch_mode(self.start_mode)
+        if self.env.rescan:
+            self.job = JobState("Rescanning notes", 0, 0, True)
+            self.rescan_folders()
+        else:
+            self.rescan_done.set()
+
+    @work(thread=True, exclusive=True, group="rescan", exit_on_error=False)
+    def rescan_folders(self) -> None:
+        """Re-read the folders the user imported (incremental: unchanged files are not read),
+        so cards reviewed in Obsidian since the last run are up to date."""
+        from textual.worker import get_current_worker
+
+        from srs_dl.services.importer import rescan
+        from srs_dl.store.db import connect
+
+        worker = get_current_worker()
+        cancel = threading.Event()
+
+        def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                cancel.set()
+            self.post_message(Progress("rescan", done, total))
+
+        try:
+            conn = connect(self.env.db_path)
+            try:
+                summary = rescan(conn, self.env.config, self.env.today, progress=progress,
+                                 cancel=cancel)
+            finally:
+                conn.close()
+            self.post_message(RescanFinished(summary.line(), None, tuple(summary.warnings)))
+        except Exception as exc:  # shown as one line; the app stays usable
+            self.post_message(RescanFinished("", _one_line(exc)))
+        finally:
+            self.rescan_done.set()
+
+    @on(Progress)
+    def _job_progress(self, event: Progress) -> None:
+        label = {"rescan": "Rescanning notes", "import": "Importing"}.get(event.job, event.job)
+        self.job = JobState(label, event.done, event.total, True)
+        self.job_signal.publish(self.job)
+
+    @on(RescanFinished)
+    def _rescan_finished(self, event: RescanFinished) -> None:
+        self.job = JobState()
+        self.job_signal.publish(self.job)
+        if event.error:
+            self.notify(event.error, title="Rescan failed", severity="error", timeout=10)
+            return
+        if event.warnings:
+            self.notify("\n".join(event.warnings[:5]), title="Rescan warnings",
+                        severity="warning", timeout=10)
+        self.data_signal.publish("rescan")
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_area(self, mode: str) -> None:
+        if mode in self.MODES:
+            self.switch_mode(mode)
+
+    def start_review(self, deck: str | None) -> None:
+        """Open the review area on a fresh session of `deck` (None: every deck)."""
+        self.review_deck = deck
+        self.review_request += 1
+        if self.current_mode == "review":
+            self.screen.post_message(SessionRequested())
+        else:
+            self.switch_mode("review")
+
+    def start_practice(self, kind: str | None) -> None:
+        self.practice_kind = kind
+        self.practice_request += 1
+        if self.current_mode == "practice":
+            self.screen.post_message(SessionRequested())
+        else:
+            self.switch_mode("practice")
+
+    def action_help(self) -> None:
+        from srs_dl.tui.dialogs.help import HelpDialog
+
+        if isinstance(self.screen, HelpDialog):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpDialog(self.screen))
+
+    def open_in_editor(self, path: str, line: int | None) -> bool:
+        """Run the user's editor on `path` at `line`, the TUI suspended meanwhile.
+        Returns False (after telling the user) when no editor could be started."""
+        from srs_dl.tui.editor import EditorError, editor_command, run_editor
+
+        try:
+            argv = editor_command(self.env.config.editor, path, line)
+            with self.suspend():
+                run_editor(argv)
+        except EditorError as exc:
+            self.notify(str(exc), title="Editor", severity="error")
+            return False
+        except Exception as exc:  # SuspendNotSupported and the like
+            self.notify(_one_line(exc), title="Editor", severity="error")
+            return False
+        self.refresh()
+        return True
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def make_app(
+    db_path: Path | str,
+    today: dt.date,
+    config: Config | None = None,
+    *,
+    mode: str = "decks",
+    arg: str | None = None,
+    seed: int = 0,
+    rescan: bool = True,
+) -> SrsApp:
+    """The one way to build the app: the CLI, the tests and the benchmark all call this."""
+    modes = {area[0] for area in AREAS}
+    if mode not in modes:
+        raise ValueError(f"unknown mode {mode!r} (one of {', '.join(sorted(modes))})")
+    env = TuiEnv(Path(db_path), today, config or Config(), seed, rescan)
+    return SrsApp(env, mode=mode, arg=arg)

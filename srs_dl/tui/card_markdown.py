@@ -1,0 +1,118 @@
+"""Card text as the Markdown widget should see it: LaTeX shown as its source.
+
+A terminal cannot typeset `$\\beta_1 v_{t-1}$`, and left to Markdown the `_` and
+`*` inside it turn into emphasis and the formula is mangled. So math spans
+become code: `$...$` inline code, `$$...$$` a `latex` code block. Code spans
+and fenced blocks are left exactly as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def for_display(text: str) -> str:
+    out: list[str] = []
+    fence: str | None = None
+    math_block: list[str] | None = None
+    for line in text.split("\n"):
+        if fence is not None:
+            out.append(line)
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            continue
+        if math_block is not None:
+            if line.rstrip().endswith("$$"):
+                math_block.append(line.rstrip()[:-2])
+                out.extend(_latex_block(math_block))
+                math_block = None
+            else:
+                math_block.append(line)
+            continue
+        opened = _FENCE.match(line)
+        if opened:
+            fence = opened.group(1)
+            out.append(line)
+            continue
+        stripped = line.strip()
+        if stripped.startswith("$$") and (stripped == "$$" or not stripped[2:].rstrip().endswith("$$")):
+            math_block = [stripped[2:]] if stripped != "$$" else []
+            continue
+        if stripped.startswith("$$") and stripped.endswith("$$") and len(stripped) > 4:
+            out.extend(_latex_block([stripped[2:-2]]))
+            continue
+        out.append(_inline(line))
+    if math_block is not None:  # unclosed: show what there is, as source
+        out.extend(_latex_block(math_block))
+    return "\n".join(out)
+
+
+def _latex_block(lines: list[str]) -> list[str]:
+    body = [ln for ln in lines if ln.strip()] or [""]
+    return ["```latex", *(ln.strip() for ln in body), "```"]
+
+
+def _inline(line: str) -> str:
+    out: list[str] = []
+    i, n = 0, len(line)
+    while i < n:
+        ch = line[i]
+        if ch == "\\" and i + 1 < n:
+            out.append(line[i:i + 2])
+            i += 2
+            continue
+        if ch == "`":
+            run = len(line[i:]) - len(line[i:].lstrip("`"))
+            close = line.find("`" * run, i + run)
+            if close < 0:
+                out.append(line[i:])
+                break
+            out.append(line[i:close + run])
+            i = close + run
+            continue
+        if ch == "$":
+            double = line.startswith("$$", i)
+            delim = "$$" if double else "$"
+            end = _closing(line, i + len(delim), delim)
+            if end is not None:
+                out.append(_code(line[i + len(delim):end]))
+                i = end + len(delim)
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _closing(line: str, start: int, delim: str) -> int | None:
+    """The closing delimiter of a math span, by pandoc's rule: no space just inside
+    the dollars, and a single `$` not followed by a digit (so "$5 and $6" stays text)."""
+    if start >= len(line) or line[start].isspace():
+        return None
+    # A code span that starts before the closing dollar wins over the math span.
+    tick = line.find("`", start)
+    limit = tick if tick >= 0 else len(line)
+    j = start
+    while True:
+        j = line.find(delim, j, limit)
+        if j < 0:
+            return None
+        if line[j - 1] == "\\":
+            j += 1
+            continue
+        if line[j - 1].isspace():
+            j += len(delim)
+            continue
+        after = line[j + len(delim):j + len(delim) + 1]
+        if delim == "$" and after.isdigit():
+            j += 1
+            continue
+        return j
+
+
+def _code(body: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") else ""
+    return f"{ticks}{pad}{body}{pad}{ticks}"

@@ -1,0 +1,46 @@
+"""The command palette (ctrl+p): every action that fits the current screen.
+
+The hits are the screen's active bindings (its own, its focused widget's and
+the app's), so the palette always matches the footer and the help screen and
+never offers an action the screen cannot take right now.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.app import App
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class ScreenActions(Provider):
+    def _actions(self) -> list[tuple[str, str, partial[object]]]:
+        out: list[tuple[str, str, partial[object]]] = []
+        seen: set[str] = set()
+        app = self.app
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.system or not active.enabled:
+                continue
+            if binding.action in ("command_palette", "app.command_palette"):
+                continue
+            where = "" if isinstance(active.node, App) else f"{self.screen.title or ''}".strip()
+            name = f"{where}: {binding.description}" if where else binding.description
+            if name in seen:
+                continue
+            seen.add(name)
+            key = app.get_key_display(binding)
+            help_text = f"{binding.tooltip}  [{key}]" if binding.tooltip else f"[{key}]"
+            out.append((name, help_text, partial(app.run_action, binding.action, active.node)))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._actions():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._actions():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

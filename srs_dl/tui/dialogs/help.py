@@ -1,0 +1,58 @@
+"""`?`: every key of the screen underneath, and the keys that work everywhere."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Label
+
+
+def describe_bindings(screen: Screen) -> list[tuple[str, str, str, str]]:
+    """(section, key, description, tooltip) for each active, described binding of `screen`."""
+    app = screen.app
+    seen: set[tuple[str, str]] = set()
+    rows: list[tuple[str, str, str, str]] = []
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or binding.system:
+            continue
+        section = "Everywhere" if isinstance(active.node, App) else "This screen"
+        display = app.get_key_display(binding)
+        if (display, binding.description) in seen:
+            continue
+        seen.add((display, binding.description))
+        rows.append((section, display or key, binding.description, binding.tooltip))
+    rows.sort(key=lambda r: r[0] != "This screen")
+    return rows
+
+
+class HelpDialog(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [
+        Binding("escape,question_mark,enter", "close", "Close", id="help-close",
+                tooltip="Close the list of keys."),
+    ]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.rows = describe_bindings(under)
+        self.under_title = under.title or type(under).__name__
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Label(f"Keys: {self.under_title}", classes="panel-title")
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="help-table")
+            yield Label("ctrl+p opens the command palette: every action here, by name. "
+                        "esc closes.", classes="muted", id="help-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Key", "Action", "What it does", "Where")
+        for section, key, description, tooltip in self.rows:
+            table.add_row(key, description, tooltip, section)
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

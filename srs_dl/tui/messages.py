@@ -1,0 +1,109 @@
+"""Every message the TUI's workers post back to the UI thread.
+
+Workers run in threads with their own SQLite connection; they never touch
+widgets. They report through these messages (post_message is thread-safe),
+and the screens render what they carry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class Progress(Message):
+    """A long job advanced: `done` of `total` files (total 0: not known yet)."""
+
+    job: str
+    done: int
+    total: int
+
+
+@dataclass
+class RescanFinished(Message):
+    """The startup rescan of the user's folders ended (summary line, or an error)."""
+
+    line: str
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class DeckCountsLoaded(Message):
+    """(deck, new, due) for every deck holding cards, in deck order."""
+
+    rows: list[tuple[str, int, int]]
+
+
+@dataclass
+class ImportFinished(Message):
+    line: str
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass
+class SyncFinished(Message):
+    written: tuple[str, ...]
+    changed_on_disk: tuple[str, ...]
+    errors: tuple[str, ...]
+    error: str | None = None
+
+
+@dataclass
+class CardShown(Message):
+    """The review session's next card, what each button would give, and the counts."""
+
+    card: Any  # CardRow
+    intervals: dict[str, str]  # response -> label ("8d")
+    left: int
+    new: int
+    note_path: str | None
+    drill: Any = None  # a Drill for drill cards
+
+
+@dataclass
+class SessionFinished(Message):
+    """No card is left: the session's summary."""
+
+    reviewed: int
+    seconds: float
+    by_button: dict[str, int]
+
+
+@dataclass
+class ActionDone(Message):
+    """A bury / suspend / undo went through; `text` says what happened."""
+
+    text: str
+
+
+@dataclass
+class WorkerFailed(Message):
+    """A database or file problem in a worker, as the one-line message the user sees."""
+
+    text: str
+
+
+@dataclass
+class NotesLoaded(Message):
+    """Notes due for whole-note review; the first one's text (None: none due)."""
+
+    notes: list[Any]
+    text: str | None
+    intervals: dict[str, str]
+
+
+@dataclass
+class DrillChecked(Message):
+    """The checker's verdict on a typed answer (ok None: not an answer, no grade)."""
+
+    ok: bool | None
+    message: str
+
+
+class SessionRequested(Message):
+    """The app asks the review / practice screen to start a new session (deck or kind set on the app)."""

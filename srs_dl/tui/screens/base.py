@@ -1,0 +1,45 @@
+"""What every area screen shares: the mode bar on top, the footer below, and
+access to the app's environment (db path, today, config)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from srs_dl.tui.widgets.mode_bar import ModeBar
+
+if TYPE_CHECKING:
+    from srs_dl.tui.app import SrsApp, TuiEnv
+
+
+class AreaScreen(Screen[None]):
+    #: The mode this screen is the base of (highlighted in the mode bar).
+    AREA: ClassVar[str] = ""
+
+    @property
+    def srs(self) -> SrsApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def env(self) -> TuiEnv:
+        return self.srs.env
+
+    def connect(self) -> sqlite3.Connection:
+        """A connection for the calling worker thread (connections never cross threads)."""
+        from srs_dl.store.db import connect
+
+        return connect(self.env.db_path)
+
+    def compose(self) -> ComposeResult:
+        yield ModeBar(self.AREA)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> Iterable[Widget]:
+        return ()

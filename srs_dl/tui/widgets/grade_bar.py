@@ -1,0 +1,67 @@
+"""The answer buttons: "Show answer", then Again / Hard / Good / Easy, each with
+the interval it would give ("Good 8d", from the scheduler's preview)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Label
+
+BUTTONS = ("again", "hard", "good", "easy")
+_VARIANT = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}
+
+
+class GradeBar(Horizontal):
+    DEFAULT_CSS = """
+    GradeBar { height: 3; align-horizontal: center; }
+    GradeBar Button { margin: 0 1; min-width: 14; }
+    GradeBar #hint { padding: 1 2; color: $text-muted; width: auto; }
+    """
+
+    @dataclass
+    class Chosen(Message):
+        """A grade button was pressed (response: again, hard, good, easy)."""
+
+        response: str
+
+    class RevealPressed(Message):
+        """The "Show answer" button was pressed."""
+
+    def compose(self) -> ComposeResult:
+        yield Button("Show answer  [dim]space[/]", id="reveal", variant="primary")
+        for number, response in enumerate(BUTTONS, 1):
+            yield Button(f"{number} {response.title()}", id=f"grade-{response}",
+                         variant=_VARIANT[response])  # type: ignore[arg-type]
+        yield Label("", id="hint")
+
+    def show(self, state: str, intervals: dict[str, str] | None = None,
+             allowed: tuple[str, ...] = BUTTONS, hint: str = "") -> None:
+        """state: "question" (Show answer), "grades" (the buttons in `allowed`),
+        "hint" (only a line of text), or "none"."""
+        self.query_one("#reveal").display = state == "question"
+        for number, response in enumerate(BUTTONS, 1):
+            button = self.query_one(f"#grade-{response}", Button)
+            button.display = state == "grades" and response in allowed
+            label = intervals.get(response) if intervals else None
+            button.label = f"{number} {response.title()}" + (f"  {label}" if label else "")
+        hint_label = self.query_one("#hint", Label)
+        hint_label.update(hint)
+        hint_label.display = bool(hint)
+
+    def focus_first(self) -> None:
+        for button in self.query(Button):
+            if button.display and not button.disabled:
+                button.focus()
+                return
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "reveal":
+            self.post_message(self.RevealPressed())
+        elif event.button.id and event.button.id.startswith("grade-"):
+            self.post_message(self.Chosen(event.button.id.removeprefix("grade-")))

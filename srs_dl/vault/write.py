@@ -1,0 +1,96 @@
+"""Replacing a note's bytes atomically, and never over a version we did not read.
+
+The new bytes go to a temporary file in the note's own folder (so the rename
+stays on one file system), are fsynced, renamed over the note, and the folder
+is fsynced so the rename itself survives a power cut. A reader (Obsidian, a
+crash-recovery pass) sees either the old file or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+class NoteChangedError(Exception):
+    """The note on disk is not the version srs-dl last read: it must be rescanned first."""
+
+    def __init__(self, path: Path, reason: str = "changed on disk since it was read") -> None:
+        super().__init__(f"{path}: {reason}; rescan it (srs-dl import) before writing")
+        self.path = path
+        self.reason = reason
+
+
+class NoteWriteError(Exception):
+    """Writing failed (disk full, permissions); the note is left as it was."""
+
+
+def sha1_hex(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def read_checked(path: Path, expected_hash: str | None) -> bytes:
+    """The note's bytes, provided they hash to `expected_hash` (when given)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise NoteChangedError(path, "deleted or renamed since it was read") from exc
+    except OSError as exc:
+        raise NoteWriteError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if expected_hash is not None and sha1_hex(data) != expected_hash:
+        raise NoteChangedError(path)
+    return data
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, expected_hash: str | None) -> None:
+    """Replace the file at `path` with `data`.
+
+    `expected_hash` is the sha1 of the bytes the caller based `data` on; when the
+    file no longer has it, nothing is written and NoteChangedError is raised.
+    None means "no check" (a file srs-dl creates). The file's mode is kept.
+    """
+    path = Path(path)
+    mode: int | None = None
+    if expected_hash is not None:
+        read_checked(path, expected_hash)
+    with contextlib.suppress(FileNotFoundError):
+        mode = stat.S_IMODE(path.stat().st_mode)
+    folder = path.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".srs-dl.tmp", dir=folder)
+    except OSError as exc:
+        raise NoteWriteError(f"{path}: cannot create a temporary file beside it: "
+                             f"{exc.strerror or exc}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise NoteWriteError(f"{path}: not written ({exc.strerror or exc}); "
+                             "the note is unchanged") from exc
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Some file systems (and Windows) cannot open a directory: the rename is then
+    # as durable as the platform makes it, which is all we can do.
+    try:
+        dfd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(dfd)
+    finally:
+        os.close(dfd)
