@@ -10,6 +10,7 @@ note srs-dl can read safely raises `NoteReadError` with the line it concerns
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from dataclasses import dataclass
@@ -102,7 +103,7 @@ def read_bytes(path: str, *, max_bytes: int = MAX_NOTE_BYTES) -> bytes:
         raise NoteReadError("a folder, not a note") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        if exc.errno == 40:  # ELOOP
+        if exc.errno == errno.ELOOP:
             reason = "symlink loop"
         raise NoteReadError(f"cannot read the note ({reason}); skipped") from None
 

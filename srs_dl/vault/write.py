@@ -9,11 +9,12 @@ crash-recovery pass) sees either the old file or the new one, never a mix.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 import tempfile
 from pathlib import Path
+
+from srs_dl.vault.read import sha1_hex
 
 
 class NoteChangedError(Exception):
@@ -29,8 +30,7 @@ class NoteWriteError(Exception):
     """Writing failed (disk full, permissions); the note is left as it was."""
 
 
-def sha1_hex(data: bytes) -> str:
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+__all__ = ["NoteChangedError", "NoteWriteError", "atomic_write", "read_checked", "sha1_hex"]
 
 
 def read_checked(path: Path, expected_hash: str | None) -> bytes:

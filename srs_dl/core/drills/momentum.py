@@ -76,7 +76,7 @@ def mistakes(p: Params) -> list[Mistake]:
     out = [
         Mistake("starting_weights", "leaving the weights at w0", list(w0)),
         Mistake("plain_sgd", "plain gradient descent without momentum", per_weight(sgd, w0, grads)),
-        Mistake("t_off_by_one", "stopping one step early", per_weight(_correct_rule(p), w0, grads[:-1])),
+        Mistake("one_step_fewer", "stopping one step early", per_weight(_correct_rule(p), w0, grads[:-1])),
     ]
     if p["convention"] == "ema":
         out += [

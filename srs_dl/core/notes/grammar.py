@@ -1,0 +1,326 @@
+"""Cards from a note's text: the Obsidian Spaced Repetition plugin's grammar (v1.15).
+
+`parse_note(text, settings, folder_deck=...)` is pure: text in, a ParsedNote out,
+never an exception (odd input gives ParseWarnings). Lines are split on `\\n` (a
+`\\r` before it is dropped; columns never count it). The rules, as the plugin has
+them unless marked *srs-dl*:
+
+* The note is read line by line in paragraphs (runs of non-blank lines; a fenced
+  code block, ``` or ~~~ at the start of a line, is kept whole, blank lines
+  included, and nothing inside it counts).
+* `q::a` / `q:::a` on one line (longest separator wins; *srs-dl*: the separator
+  is the first one outside inline code). The lines above it in its paragraph are
+  not part of it. A comment on the same line, or on the next line if that line
+  starts with `<!--SR:`, is its schedule.
+* Multi-line: a line that is exactly the separator (`?`, reversed `??`) after
+  some text makes the paragraph a card: front above, back below, to the blank
+  line (or to the end-marker line when one is set; blank lines then stay in the
+  card). A heading or tag line directly above joins the question.
+* Clozes: a paragraph whose line holds a deletion (see cloze.py) is a cloze card.
+* A tag at the very start of a question is its deck and is not part of its
+  front; otherwise the deck is the flashcard tags of the nearest tag line above
+  (not inside a card), else the frontmatter flashcard tags, else the first
+  flashcard tag of the note; with folders as decks, the note's folder.
+  Only notes with a flashcard tag give cards (or, with folders as decks, notes
+  in a folder), unless `all_notes`: a note without a flashcard tag then files its
+  cards under its first tag that is not a review tag, else its folder, else
+  `DEFAULT_DECK`. The plugin files a card under every tag of its tag line; srs-dl
+  keeps them all in `Question.decks` and uses the first as `Question.deck`.
+  A note at the vault root with folders as decks uses the tag rules.
+* *srs-dl*, with a warning: a line starting with `<!--` hides only itself (or
+  the lines up to its `-->`), never the next line; an unclosed one hides only its
+  line. A `key:: value` line inside a multi-line answer stays in the answer. A
+  scheduling comment that starts the paragraph after a card without one,
+  separated from it only by blank lines, belongs to that card (adopted). With
+  `dataview_fields`, `key:: value` lines whose key is a lowercase word (also in
+  a callout, `> key:: value`) are fields, not cards; with it off they are cards
+  and are counted in `ParsedNote.dataview_like_cards`.
+* More groups in a comment than the question has cards: the extra groups stay in
+  `Comment.groups` (not in any card) with a warning. A malformed comment: the
+  question keeps its Comment (so it can be rewritten) with no groups, its cards
+  are new, and a warning names the line.
+* A card with nothing before its multi-line separator is no card (the plugin
+  makes one with an empty front from `??` or a longer separator alone).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from srs_dl.core.notes import frontmatter as fm_mod
+from srs_dl.core.notes.cloze import ClozeSet
+from srs_dl.core.notes.model import CardKind, Heading, ParsedNote, ParseWarning
+from srs_dl.core.notes.questions import DEFAULT_DECK, SR_METADATA_CALLOUT, assemble
+from srs_dl.core.notes.settings import ParseSettings
+from srs_dl.core.notes.tags import heading_in_line, links_in_line, normalize_tag, tags_in_line
+
+_ML, _MLR, _CLOZE = "multiline", "multiline_reversed", "cloze"
+_BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
+_DATAVIEW_KEY_RE = re.compile(r"[ \t]*(?:>[ \t]*)*[a-z][a-z0-9_-]*")
+_FENCE_RE = re.compile(r"`+|~+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    inline: tuple[tuple[str, CardKind], ...]
+    inline_probe: str | None
+    ml_sep: str | None
+    mlr_sep: str | None
+    end_marker: str | None
+    cloze: ClozeSet
+    flashcard_tags: tuple[str, ...]
+    review_tags: tuple[str, ...]
+    tag_needles: tuple[str, ...]
+
+
+@lru_cache(maxsize=64)
+def _compile(settings: ParseSettings) -> _Compiled:
+    seps: list[tuple[str, CardKind]] = [
+        (settings.inline_sep, "inline"),
+        (settings.inline_reversed_sep, "inline_reversed"),
+    ]
+    # Longest first; a stable sort keeps the basic separator first on a tie.
+    inline = tuple(sorted(((s, k) for s, k in seps if s), key=lambda p: -len(p[0])))
+    probe = None
+    if inline:
+        shortest = inline[-1][0]
+        if all(shortest in s for s, _ in inline):
+            probe = shortest
+    flashcard_tags = tuple(normalize_tag(t) for t in settings.flashcard_tags if t.strip())
+    return _Compiled(
+        inline=inline,
+        inline_probe=probe,
+        ml_sep=settings.multiline_sep.strip() or None,
+        mlr_sep=settings.multiline_reversed_sep.strip() or None,
+        end_marker=settings.end_marker.strip() or None,
+        cloze=ClozeSet(tuple(settings.cloze_patterns)),
+        flashcard_tags=flashcard_tags,
+        review_tags=tuple(normalize_tag(t) for t in settings.review_tags if t.strip()),
+        tag_needles=tuple(t[1:] for t in flashcard_tags),
+    )
+
+
+class _Raw:
+    """A question as the line scan found it (0-based lines)."""
+
+    __slots__ = ("kind", "first", "last", "sep_line", "col", "sep", "sr_next", "field_like")
+
+    def __init__(self, kind: str, first: int, last: int, sep_line: int = -1, col: int = -1,
+                 sep: str = "", sr_next: int = -1, field_like: bool = False) -> None:
+        self.kind = kind
+        self.first = first
+        self.last = last
+        self.sep_line = sep_line
+        self.col = col
+        self.sep = sep
+        self.sr_next = sr_next
+        self.field_like = field_like
+
+
+class _Scan:
+    __slots__ = ("raws", "tag_lines", "headings", "links", "sr_lines", "html_lines",
+                 "fence_closes", "warnings")
+
+    def __init__(self) -> None:
+        self.raws: list[_Raw] = []
+        self.tag_lines: list[tuple[int, list[str]]] = []
+        self.headings: list[Heading] = []
+        self.links: list[str] = []
+        self.sr_lines: list[int] = []
+        self.html_lines: set[int] = set()
+        self.fence_closes: set[int] = set()
+        self.warnings: list[ParseWarning] = []
+
+
+def _in_inline_code(line: str, start: int, end: int) -> bool:
+    return line.count("`", 0, start) % 2 == 1 and line.count("`", end) % 2 == 1
+
+
+def _find_inline(line: str, seps: tuple[tuple[str, CardKind], ...]) -> tuple[int, str, CardKind] | None:
+    has_code = "`" in line
+    for sep, kind in seps:
+        idx = line.find(sep)
+        while idx >= 0:
+            if not has_code or not _in_inline_code(line, idx, idx + len(sep)):
+                return idx, sep, kind
+            idx = line.find(sep, idx + 1)
+    return None
+
+
+def _scan(lines: list[str], start: int, c: _Compiled, dataview_fields: bool) -> _Scan:
+    """One pass over the lines: question spans, tags, headings, links, comments."""
+    out = _Scan()
+    raws = out.raws
+    warnings = out.warnings
+    sr_lines = out.sr_lines
+    inline = c.inline
+    probe = c.inline_probe
+    ml, mlr, endm = c.ml_sep, c.mlr_sep, c.end_marker
+    cloze = c.cloze
+    cloze_on = bool(cloze)
+    cloze_always = cloze.always_search
+    cloze_probes = cloze.probes
+    n = len(lines)
+    para = -1  # first line of the current paragraph's text
+    kind: str | None = None
+    ml_first = mlr_first = -1  # first separator line of each kind in the paragraph
+    i = start
+    while i < n:
+        line = lines[i]
+        if not line or line.isspace():
+            if kind is None:
+                para = -1
+                ml_first = mlr_first = -1
+            elif endm is None:
+                raws.append(_Raw(kind, para, i - 1, ml_first if kind == _ML else mlr_first))
+                kind = None
+                para = -1
+                ml_first = mlr_first = -1
+            i += 1
+            continue
+        c0 = line[0]
+        if c0 == "<" and line.startswith("<!--") and not line.startswith("<!--SR:"):
+            i = _skip_html_comment(lines, i, out)
+            continue
+        if endm is not None and line.strip() == endm:
+            if kind is not None:
+                raws.append(_Raw(kind, para, i - 1, ml_first if kind == _ML else mlr_first))
+                kind = None
+            para = -1
+            ml_first = mlr_first = -1
+            i += 1
+            continue
+        if para < 0:
+            para = i
+        if "#" in line:
+            if c0 == "#":
+                h = heading_in_line(line)
+                if h is not None:
+                    out.headings.append(Heading(i + 1, h[0], h[1]))
+            found_tags = tags_in_line(line)
+            if found_tags:
+                out.tag_lines.append((i, found_tags))
+        if "[[" in line:
+            out.links.extend(links_in_line(line))
+        if "<!--SR:" in line:
+            sr_lines.append(i)
+        if inline and (probe is None or probe in line):
+            hit = _find_inline(line, inline)
+            if hit is not None:
+                col, sep, ikind = hit
+                if kind == _ML or kind == _MLR:
+                    warnings.append(ParseWarning(
+                        i + 1, f"'{sep}' line kept in the multi-line answer above it (the plugin "
+                               "makes it a card of its own and loses the multi-line card)"))
+                    i += 1
+                    continue
+                field_like = sep == "::" and _DATAVIEW_KEY_RE.fullmatch(line, 0, col) is not None
+                if field_like and dataview_fields:
+                    i += 1
+                    continue
+                last = i
+                sr_next = -1
+                if i + 1 < n:
+                    nxt = lines[i + 1]
+                    if nxt.startswith("<!--SR:"):
+                        last = sr_next = i + 1
+                    elif nxt.startswith(SR_METADATA_CALLOUT):
+                        j = i + 2
+                        while j < n and lines[j].startswith(">"):
+                            if "<!--SR:" in lines[j]:
+                                last = sr_next = j
+                                break
+                            j += 1
+                raws.append(_Raw(ikind, i, last, -1, col, sep, sr_next, field_like))
+                kind = None
+                para = -1
+                ml_first = mlr_first = -1
+                i = last + 1
+                continue
+        if ml is not None or mlr is not None:
+            s = line.strip()
+            if s == ml:
+                if para < i:
+                    kind = _ML
+                    if ml_first < 0:
+                        ml_first = i
+                i += 1
+                continue
+            if s == mlr:
+                if para < i:
+                    kind = _MLR
+                    if mlr_first < 0:
+                        mlr_first = i
+                i += 1
+                continue
+        if (c0 == "`" or c0 == "~") and (line.startswith("```") or line.startswith("~~~")):
+            m = _FENCE_RE.match(line)
+            closer = m.group(0) if m is not None else line[:3]
+            j = i + 1
+            while j < n and not lines[j].startswith(closer):
+                j += 1
+            if j < n:
+                out.fence_closes.add(j)
+                i = j + 1
+            else:
+                warnings.append(ParseWarning(i + 1, "code fence never closed: it runs to the end"))
+                i = n
+            continue
+        if kind is None and cloze_on:
+            if cloze_always or any(p in line for p in cloze_probes):
+                if cloze.line_has_cloze(line):
+                    kind = _CLOZE
+        i += 1
+    if kind is not None:
+        raws.append(_Raw(kind, para, n - 1, ml_first if kind == _ML else mlr_first))
+    return out
+
+
+def _skip_html_comment(lines: list[str], i: int, out: _Scan) -> int:
+    """Skips an HTML comment starting line i; returns the next line to read."""
+    n = len(lines)
+    if "-->" in lines[i]:
+        end = i
+        if i + 1 < n and lines[i + 1].strip():
+            out.warnings.append(ParseWarning(
+                i + 2, "the plugin skips this line because the line above starts with '<!--'; "
+                       "srs-dl reads it"))
+    else:
+        end = i + 1
+        while end < n and "-->" not in lines[end]:
+            end += 1
+        if end >= n:
+            end = i
+            out.warnings.append(ParseWarning(
+                i + 1, "HTML comment never closed: only this line is skipped (the plugin hides "
+                       "the rest of the note)"))
+        else:
+            out.warnings.append(ParseWarning(
+                i + 1, f"HTML comment over lines {i + 1}-{end + 1} skipped (the plugin hides "
+                       "the rest of the note)"))
+    out.html_lines.update(range(i, end + 1))
+    return end + 1
+
+
+def parse_note(text: str, settings: ParseSettings, *, folder_deck: str = "") -> ParsedNote:
+    """Everything srs-dl reads from one note. `folder_deck`: the note's folder ("" at the root)."""
+    try:
+        return _parse(text, settings, folder_deck)
+    except Exception as exc:  # pragma: no cover - a safety net; tests check it never fires
+        return ParsedNote(warnings=(ParseWarning(1, f"internal parser error: {exc!r}; note skipped"),))
+
+
+def _parse(text: str, settings: ParseSettings, folder_deck: str) -> ParsedNote:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    fm = fm_mod.read_frontmatter(lines)
+    c = _compile(settings)
+    scan = _scan(lines, fm.line_count, c, settings.dataview_fields)
+    return assemble(lines, fm, scan, c, settings, folder_deck.strip("/"))
+
+
+__all__ = ["DEFAULT_DECK", "SR_METADATA_CALLOUT", "parse_note"]

@@ -1,0 +1,385 @@
+"""Review: one card at a time. Space shows the answer, 1-4 grade it; a drill card
+is answered by typing (the drill panel in place of the card's text).
+
+The session (srs_dl.services.review.ReviewSession) lives in one worker thread
+(session_thread.py); this screen only sends it jobs and renders what comes back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.widget import Widget
+from textual.widgets import DataTable, Label, Markdown, Rule, Static
+
+from srs_dl.tui.card_markdown import for_display
+from srs_dl.tui.messages import (
+    ActionDone,
+    CardShown,
+    DrillChecked,
+    SessionFinished,
+    SessionRequested,
+    WorkerFailed,
+)
+from srs_dl.tui.screens.base import AreaScreen
+from srs_dl.tui.session_thread import SessionThread
+from srs_dl.tui.widgets.drill_panel import DrillPanel
+from srs_dl.tui.widgets.grade_bar import BUTTONS, GradeBar
+from srs_dl.tui.widgets.session_summary import SessionSummary
+
+GRADES = Binding.Group("Grade", compact=True)
+
+
+def grade_bindings(prefix: str) -> list[Binding]:
+    tips = {
+        "again": "Forgot it: the card comes back in this session.",
+        "hard": "Recalled with effort: a shorter interval, lower ease.",
+        "good": "Recalled: the normal interval.",
+        "easy": "Effortless: a longer interval, higher ease.",
+    }
+    return [
+        Binding(str(n), f"grade('{r}')", r.title(), id=f"{prefix}-{r}", group=GRADES,
+                tooltip=tips[r])
+        for n, r in enumerate(BUTTONS, 1)
+    ]
+
+
+class ReviewScreen(AreaScreen):
+    AREA = "review"
+    TITLE = "Review"
+    CSS_PATH = "review.tcss"
+    BINDINGS = [
+        Binding("space,enter", "reveal", "Show answer", id="review-reveal", key_display="space",
+                tooltip="Show the back of the card."),
+        *grade_bindings("review"),
+        Binding("u", "undo", "Undo", id="review-undo",
+                tooltip="Take back the last review of this session (one at a time)."),
+        Binding("b", "bury", "Bury", id="review-bury",
+                tooltip="Hide this card until tomorrow."),
+        Binding("s", "suspend", "Suspend", id="review-suspend",
+                tooltip="Take this card out of reviews until you unsuspend it."),
+        Binding("e", "edit", "Edit", id="review-edit",
+                tooltip="Open the note in $EDITOR at the card's line."),
+        Binding("escape", "leave", "Decks", id="review-leave",
+                tooltip="Back to the deck list (the session stays where it was)."),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.request = -1
+        self.deck: str | None = None
+        self.thread: SessionThread[Any] | None = None
+        self.card: Any = None
+        self.note_path: str | None = None
+        self.intervals: dict[str, str] = {}
+        self.revealed = False
+        self.drill: Any = None
+        self.drill_answer = ""
+        self.drill_ok: bool | None = None
+        self.busy = True
+        self.finished = False
+        self.started_at: float | None = None
+        self.answers: list[str] = []
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(id="review-status"):
+            yield Label("", id="review-progress")
+            yield Label("", id="review-where")
+        with Vertical(id="review-body"):
+            with VerticalScroll(id="card-scroll"):
+                yield Markdown("", id="card-front")
+                yield Rule(id="card-rule", line_style="heavy")
+                yield Markdown("", id="card-back")
+            yield DrillPanel(id="drill")
+            yield SessionSummary("", id="summary")
+            yield Static("Rescanning your notes…", id="review-wait", classes="muted")
+        yield GradeBar(id="grades")
+
+    def on_mount(self) -> None:
+        self._show_part("wait")
+        self.query_one(GradeBar).show("none")
+        self.srs.data_signal.subscribe(self, self._data_changed)
+
+    def on_screen_resume(self) -> None:
+        if self.request != self.srs.review_request:
+            self.start_session()
+
+    @on(SessionRequested)
+    def _requested(self) -> None:
+        self.start_session()
+
+    # -- the session thread -----------------------------------------------------------------
+    def start_session(self) -> None:
+        if self.thread is not None:
+            self.thread.stop()
+        self.request = self.srs.review_request
+        self.deck = self.srs.review_deck
+        self.card = None
+        self.finished = False
+        self.busy = True
+        self.answers = []
+        self.started_at = None
+        self._show_part("wait")
+        self.query_one("#review-wait", Static).update(
+            "Rescanning your notes…" if not self.srs.rescan_done.is_set() else "Loading…")
+        self.query_one("#review-progress", Label).update("")
+        self.query_one("#review-where", Label).update("")
+        self.query_one(GradeBar).show("none")
+        self.thread = SessionThread(self, self.connect, self._setup)
+        self.run_worker(self.thread.run, thread=True, group="review-session", exclusive=True,
+                        exit_on_error=False, name="review session")
+        self.refresh_bindings()
+
+    def _setup(self, conn: Any) -> Any:
+        """In the session thread: wait for the startup rescan, open the session, show a card."""
+        from textual.worker import get_current_worker
+
+        from srs_dl.services.review import ReviewSession
+
+        worker = get_current_worker()
+        while not self.srs.rescan_done.wait(0.1):
+            if worker.is_cancelled:
+                return None
+        session = ReviewSession(conn, self.env.config, self.env.today, deck=self.deck)
+        self._post_next(session)
+        return session
+
+    def _post_next(self, session: Any) -> None:
+        """In the session thread: post the next card (or the end of the session)."""
+        from srs_dl.core.scheduling.sm2 import interval_label
+        from srs_dl.store.cards import note_path
+
+        card = session.next_card()
+        if card is None:
+            self.post_message(SessionFinished(0, 0.0, {}))
+            return
+        preview = session.preview(card.id)
+        labels = {response: interval_label(s.interval) for response, s in preview.items()}
+        left, new = session.counts()
+        drill = None
+        if card.kind == "drill":
+            from srs_dl.services.drill_cards import drill_for
+
+            drill = drill_for(card)
+        path = note_path(session.conn, card.note_id)
+        self.post_message(CardShown(card, labels, left, new, path, drill))
+
+    def _submit(self, job: Any) -> None:
+        if self.thread is None or self.busy:
+            return
+        self.busy = True
+        self.refresh_bindings()
+        self.thread.submit(job)
+
+    # -- rendering --------------------------------------------------------------------------
+    def _show_part(self, part: str) -> None:
+        """Which of the body's parts is visible: card, drill, summary or wait."""
+        self.query_one("#card-scroll").display = part == "card"
+        self.query_one("#drill").display = part == "drill"
+        self.query_one("#summary").display = part == "summary"
+        self.query_one("#review-wait").display = part == "wait"
+
+    @on(CardShown)
+    async def _card_shown(self, event: CardShown) -> None:
+        self.card, self.intervals, self.note_path = event.card, event.intervals, event.note_path
+        self.drill, self.drill_ok, self.drill_answer = event.drill, None, ""
+        self.revealed = False
+        self.finished = False
+        if self.started_at is None:
+            self.started_at = time.monotonic()
+        progress = f"[b]{event.left}[/b] left, [b]{event.new}[/b] new"
+        self.query_one("#review-progress", Label).update(progress)
+        where = escape(event.card.deck)
+        if event.note_path and event.card.line:
+            where += f"  ·  {escape(_short_path(event.note_path))}:{event.card.line}"
+        self.query_one("#review-where", Label).update(where)
+        grades = self.query_one(GradeBar)
+        if event.drill is not None:
+            self._show_part("drill")
+            await self.query_one(DrillPanel).load(event.drill)
+            grades.show("hint", hint="Type your answer, then enter. A wrong answer counts as Again.")
+        else:
+            self._show_part("card")
+            await self.query_one("#card-front", Markdown).update(for_display(event.card.front))
+            await self.query_one("#card-back", Markdown).update(for_display(event.card.back))
+            self.query_one("#card-rule").display = False
+            self.query_one("#card-back").display = False
+            scroll = self.query_one("#card-scroll", VerticalScroll)
+            scroll.scroll_home(animate=False)
+            scroll.focus()
+            grades.show("question")
+        self.busy = False
+        self.refresh_bindings()
+
+    @on(SessionFinished)
+    def _finished(self, event: SessionFinished) -> None:
+        self.card = None
+        self.finished = True
+        self.busy = False
+        seconds = time.monotonic() - self.started_at if self.started_at is not None else 0.0
+        by_button = {r: self.answers.count(r) for r in BUTTONS}
+        self.query_one("#review-progress", Label).update("[b]0[/b] left")
+        self.query_one("#review-where", Label).update(escape(self.deck or "all decks"))
+        self.query_one(SessionSummary).show(self.deck, len(self.answers), seconds, by_button)
+        self._show_part("summary")
+        self.query_one(GradeBar).show("none")
+        self.refresh_bindings()
+
+    @on(ActionDone)
+    def _action_done(self, event: ActionDone) -> None:
+        self.notify(event.text, timeout=3)
+
+    @on(WorkerFailed)
+    def _failed(self, event: WorkerFailed) -> None:
+        self.busy = False
+        self.notify(event.text, title="Review", severity="error", timeout=10)
+        self.refresh_bindings()
+
+    def _data_changed(self, what: str) -> None:
+        """Notes were re-read (after an edit, a rescan): show the current card's new text."""
+        if self.card is None or self.thread is None or self.busy:
+            return
+        card_id = self.card.id
+
+        def reload(session: Any) -> None:
+            from srs_dl.store.cards import get_card
+
+            fresh = get_card(session.conn, card_id)
+            if fresh is None or fresh.state in ("deleted", "suspended"):
+                self._post_next(session)
+                return
+            self.post_message(CardShown(fresh, self.intervals, *session.counts(),
+                                        self.note_path, self.drill))
+
+        self._submit(reload)
+
+    # -- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        shown = self.card is not None and not self.busy
+        if action == "reveal":
+            return shown and not self.revealed and self.drill is None
+        if action == "grade":
+            return shown and parameters[0] in self._allowed()
+        if action in ("bury", "suspend"):
+            return shown
+        if action == "edit":
+            return shown and self.note_path is not None
+        if action == "undo":
+            return not self.busy and self.thread is not None
+        return True
+
+    def _allowed(self) -> tuple[str, ...]:
+        if self.drill is not None:
+            if self.drill_ok is None:
+                return ()
+            return ("again",) if not self.drill_ok else ("hard", "good", "easy")
+        return BUTTONS if self.revealed else ()
+
+    def action_reveal(self) -> None:
+        self.revealed = True
+        self.query_one("#card-rule").display = True
+        self.query_one("#card-back").display = True
+        self.query_one(GradeBar).show("grades", self.intervals)
+        self.refresh_bindings()
+
+    @on(GradeBar.RevealPressed)
+    def _reveal_pressed(self) -> None:
+        if self.check_action("reveal", ()):
+            self.action_reveal()
+
+    @on(GradeBar.Chosen)
+    def _grade_pressed(self, event: GradeBar.Chosen) -> None:
+        if self.check_action("grade", (event.response,)):
+            self.action_grade(event.response)
+
+    def action_grade(self, response: str) -> None:
+        card_id = self.card.id
+        detail = None
+        if self.drill is not None:
+            detail = {"params": self.drill.params, "answer": self.drill_answer,
+                      "correct": bool(self.drill_ok)}
+        self.answers.append(response)
+
+        def grade(session: Any) -> None:
+            session.grade(card_id, response, drill_detail=detail)
+            self._post_next(session)
+
+        self._submit(grade)
+
+    def action_undo(self) -> None:
+        def undo(session: Any) -> None:
+            card = session.undo()
+            if card is None:
+                self.post_message(ActionDone("Nothing to undo in this session."))
+            else:
+                self.post_message(ActionDone("Undone: the card is back."))
+            self._post_next(session)
+
+        if self.answers:
+            self.answers.pop()
+        self._submit(undo)
+
+    def action_bury(self) -> None:
+        card_id = self.card.id
+
+        def bury(session: Any) -> None:
+            session.bury(card_id)
+            self.post_message(ActionDone("Buried until tomorrow."))
+            self._post_next(session)
+
+        self._submit(bury)
+
+    def action_suspend(self) -> None:
+        card_id = self.card.id
+
+        def suspend(session: Any) -> None:
+            session.suspend(card_id)
+            self.post_message(ActionDone("Suspended (srs-dl unsuspend to bring it back)."))
+            self._post_next(session)
+
+        self._submit(suspend)
+
+    def action_edit(self) -> None:
+        if self.note_path and self.srs.open_in_editor(self.note_path, self.card.line):
+            if not self.srs.job.running:
+                self.srs.rescan_folders()
+
+    def action_leave(self) -> None:
+        self.srs.switch_mode("decks")
+
+    # -- drills -----------------------------------------------------------------------------
+    @on(DrillPanel.Answered)
+    def _drill_answered(self, event: DrillPanel.Answered) -> None:
+        if self.drill is None or self.drill_ok is not None:
+            return
+        from srs_dl.core.drills import check
+
+        result = check(self.drill, event.text)
+        self.post_message(DrillChecked(result.ok, result.message))
+        if result.ok is not None:
+            self.drill_answer = event.text
+
+    @on(DrillChecked)
+    def _drill_checked(self, event: DrillChecked) -> None:
+        panel = self.query_one(DrillPanel)
+        panel.show_verdict(event.ok, event.message)
+        if event.ok is None:
+            return
+        self.drill_ok = event.ok
+        grades = self.query_one(GradeBar)
+        grades.show("grades", self.intervals, allowed=self._allowed())
+        self.query_one("#drill-steps", DataTable).focus()
+        self.refresh_bindings()
+
+
+def _short_path(path: str) -> str:
+    from pathlib import Path
+
+    p = Path(path)
+    return str(Path(*p.parts[-2:])) if len(p.parts) > 2 else path
