@@ -76,7 +76,7 @@ INTENDED: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "Batch normalisation.md": (
         "flashcards/dl/optim/batchnorm",
-        {"multiline": 6, "inline": 10, "cloze": 4, "multiline_reversed": 2},
+        {"multiline": 6, "inline": 11, "cloze": 4, "multiline_reversed": 2},
     ),
     "SGD with weight decay.md": (
         "flashcards/dl/optim/weight-decay",

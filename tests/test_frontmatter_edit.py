@@ -8,11 +8,19 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from srs_dl.core.notes.frontmatter import note_schedule, read_frontmatter
 from srs_dl.core.notes.frontmatter_edit import set_review_keys
 from srs_dl.core.notes.model import NoteSchedule
 
 S = NoteSchedule(dt.date(2025, 7, 4), 38.0, 270)
+
+
+def read_back(text: str) -> NoteSchedule | None:
+    lines = text.replace("\r\n", "\n").split("\n")
+    return note_schedule(read_frontmatter(lines))[0]
 
 
 def test_existing_keys_change_in_place() -> None:
@@ -72,6 +80,10 @@ def test_a_note_without_frontmatter_gets_one_in_its_line_ending() -> None:
     )
     assert set_review_keys("", S) == "---\nsr-due: 2025-07-04\nsr-interval: 38\nsr-ease: 270\n---\n"
     assert set_review_keys("one line", S).endswith("---\none line")
+    assert set_review_keys("\ufeffbody", S).startswith("\ufeff---\nsr-due: 2025-07-04\n")
+    assert set_review_keys("\ufeff---\nsr-ease: 1\n---\n", S) == (
+        "\ufeff---\nsr-ease: 270\nsr-due: 2025-07-04\nsr-interval: 38\n---\n"
+    )
     # an unclosed block is no frontmatter (as Obsidian reads it)
     assert set_review_keys("---\nnot: closed\n", S).startswith("---\nsr-due: 2025-07-04\n")
 
@@ -124,3 +136,41 @@ def test_realworld_notes_change_only_their_review_keys(shared_dir: Path) -> None
         assert re.search(r'(?m)^sr-due: "?2025-07-04"?\r?$', got), path.name
         assert re.search(r"(?m)^sr-interval: 38\r?$", got), path.name
         assert re.search(r"(?m)^sr-ease: 270\r?$", got), path.name
+        assert read_back(got) == S, path.name
+
+
+def test_written_schedules_read_back() -> None:
+    for text in ("", "body", "#review\r\nbody\r\n", "---\ntags: [review]\n---\nx",
+                 '---\n{"tags": ["review"]}\n---\n', "---\nsr-due: '2020-01-01'\n---\n"):
+        assert read_back(set_review_keys(text, S)) == S, text
+
+
+KEY = st.sampled_from(["tags", "id", "aliases", "created", "title", "sr-due", "sr-ease",
+                       "sr-interval"])
+VALUE = st.sampled_from(["", "x", "2021-12-01 ", '"quoted"', "'single'", "[a, b]", "12", "1.5"])
+
+
+@given(
+    st.lists(st.tuples(KEY, VALUE, st.sampled_from(["\n", "\r\n"])), max_size=8),
+    st.dates(dt.date(2000, 1, 2), dt.date(2100, 1, 1)),
+    st.sampled_from([0.0, 1.0, 2.5, 38.0, 36525.0]),
+    st.integers(130, 500),
+    st.sampled_from(["", "body\n", "# T\r\n\r\ntext"]),
+)
+def test_only_review_keys_change(
+    keys: list[tuple[str, str, str]], due: dt.date, interval: float, ease: int, body: str
+) -> None:
+    # block values after an empty sr-* key are refused, so keep sr-* values plain
+    fm = "".join(
+        f"{k}: 1{e}" if k.startswith("sr-") and v in ("", "[a, b]") else f"{k}: {v}{e}"
+        for k, v, e in keys
+    )
+    text = f"---\n{fm}---\n{body}"
+    sched = NoteSchedule(due, interval, ease)
+    got = set_review_keys(text, sched)
+    assert read_back(got) == sched
+    old = text.splitlines(keepends=True)
+    new = got.splitlines(keepends=True)
+    kept = [line for line in old if not line.startswith("sr-")]
+    assert [line for line in new if not line.startswith("sr-")] == kept
+    assert len(new) == len(old) + len({"sr-due", "sr-interval", "sr-ease"} - {k for k, _, _ in keys})

@@ -11,6 +11,7 @@ from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.scheduling.note_review import (
     LinkedNote,
     flashcard_avg_ease,
+    new_card_ease,
     new_note_ease,
     note_ease,
     note_queue,
@@ -90,8 +91,10 @@ def test_note_ease_blends_sr_ease_and_cards() -> None:
     assert note_ease(230, []) == 230.0
     assert note_ease(None, [250, 270]) is None
     # a new card in that note starts from its rounded ease
-    ease = round(note_ease(230, [250, 270]) or 0)
+    ease = new_card_ease(230, [250, 270])
     assert ease == 241
+    assert new_card_ease(None, [250, 270]) is None
+    assert new_card_ease(262.5) == 263  # halves up, as JavaScript rounds
     assert review(None, "good", TODAY, {}, new_ease=ease).ease == 241
 
 

@@ -54,6 +54,7 @@ def test_deck_and_sub_decks() -> None:
     assert ids(build_queue(cards, TODAY, deck="a/b")) == ["a/b", "a/b/c"]
     assert ids(build_queue(cards, TODAY, deck="a/")) == ["a", "a/b", "a/b/c"]
     assert len(build_queue(cards, TODAY)) == 5
+    assert len(build_queue(cards, TODAY, deck="/")) == 5
     assert build_queue(cards, TODAY, deck="zzz") == ()
     assert in_deck("a/b", "a") and not in_deck("ab", "a") and in_deck("x", None)
 

@@ -4,14 +4,16 @@ written schedules, and the bytes outside the comments never change."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from srs_dl.core.notes.model import NEVER_REVIEWED, ParsedNote, SRGroup
-from srs_dl.core.notes.settings import ParseSettings
+from srs_dl.core.notes.settings import ParseSettings, from_plugin_data, resolve
 from srs_dl.core.notes.sr_comment import COMMENT_RE
 from srs_dl.core.notes.writeback import apply_schedules, split_lines
 
@@ -34,7 +36,7 @@ def block(draw: st.DrawFn) -> list[str]:
     """One paragraph: a card (maybe with a comment) or plain text."""
     kind = draw(st.sampled_from(["inline", "reversed", "multiline", "cloze", "fence", "text"]))
     q, a = draw(WORD), draw(WORD)
-    where = draw(st.sampled_from(["none", "same", "next"]))
+    where = draw(st.sampled_from(["none", "same", "next", "adopted"]))
     if kind == "text":
         return [draw(WORD) + draw(TRAIL) for _ in range(draw(st.integers(1, 3)))]
     if kind == "inline":
@@ -58,6 +60,9 @@ def block(draw: st.DrawFn) -> list[str]:
         lines[-1] += " " + old
     elif where == "next":
         lines.append(old)
+    elif where == "adopted":
+        # cut off from its card by a blank line: the parser adopts it
+        lines += ["", old]
     lines[0] += draw(TRAIL) if where != "same" or len(lines) > 1 else ""
     return lines
 
@@ -106,7 +111,7 @@ def test_write_then_parse_finds_the_written_schedules(
     text: str, same_line: bool, data: st.DataObject
 ) -> None:
     before = parse(text)
-    assert before.questions, text
+    # (a note of plain paragraphs has no question: then nothing may change)
     updates = []
     for q in before.questions:
         if data.draw(st.booleans()):
@@ -120,9 +125,7 @@ def test_write_then_parse_finds_the_written_schedules(
         (q.kind, q.text, len(q.cards)) for q in before.questions
     ]
     written = {q.first_line: groups for q, groups in updates}
-    by_text = {q.text: q for q in after.questions}
-    for q in before.questions:
-        got = by_text[q.text]
+    for q, got in zip(before.questions, after.questions, strict=True):
         if q.first_line in written:
             assert got.comment is not None and got.comment.groups == written[q.first_line]
             for card, group in zip(got.cards, written[q.first_line], strict=True):
@@ -134,7 +137,8 @@ def test_write_then_parse_finds_the_written_schedules(
     # nothing but comments changed
     assert strip_comments(new_text) == strip_comments(text)
     # and writing the same schedules again changes nothing
-    again = [(by_text[q.text], groups) for q, groups in updates]
+    after_by_line = dict(zip((q.first_line for q in before.questions), after.questions, strict=True))
+    again = [(after_by_line[q.first_line], groups) for q, groups in updates]
     assert apply_schedules(new_text, again, same_line=same_line) == new_text
 
 
@@ -146,7 +150,79 @@ def test_any_text_writes_and_parses_back(text: str, same_line: bool) -> None:
     updates = [(q, tuple(group for _ in q.cards)) for q in before.questions if q.cards]
     new_text = apply_schedules(text, updates, same_line=same_line)
     after = parse(new_text)
+    assert strip_comments(new_text) == strip_comments(text)
     assert len(after.questions) == len(before.questions)
     for q in after.questions:
         if q.cards:
             assert all(c.schedule == group for c in q.cards)
+
+
+def test_the_users_note_adopted_comment(shared_dir: Path) -> None:
+    """The seed note: line 122 "blank line <!--SR:...-->" holds the schedule of the
+    card at lines 110-120; after a review the comment follows the card and line
+    122 keeps its text."""
+    path = shared_dir / "corpus" / "seed" / "How to optimize a deep net.md"
+    text = path.read_bytes().decode("utf-8")
+    opts = ParseSettings(all_notes=True, multiline_sep="-?-")
+    parsed = grammar.parse_note(text, opts, folder_deck="")
+    (card,) = [q for q in parsed.questions if q.text.startswith("Stocastic Gradient Descent")]
+    assert card.comment is not None and card.comment.adopted and card.comment.line == 122
+    group = SRGroup(dt.date(2025, 3, 1), 8.0, 250)
+    new_text = apply_schedules(text, [(card, (group,))])
+    old_lines = text.split("\n")
+    new_lines = new_text.split("\n")
+    assert new_lines[:120] == old_lines[:120]
+    assert new_lines[120] == "<!--SR:!2025-03-01,8,250-->"
+    assert new_lines[121] == old_lines[120] == ""
+    assert new_lines[122] == "blank line"
+    assert new_lines[123:] == old_lines[122:]
+    again = grammar.parse_note(new_text, opts, folder_deck="")
+    (card2,) = [q for q in again.questions if q.text == card.text]
+    assert card2.comment is not None and not card2.comment.adopted
+    assert card2.cards[0].schedule == group
+
+
+def _realworld_settings(folder: Path) -> dict[str, dict[str, object]]:
+    """File name -> the plugin settings of its repository (SOURCES.md, plugin-settings.json)."""
+    repos: dict[str, str] = {}
+    for line in (folder / "SOURCES.md").read_text("utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 4 and cells[2].endswith(".md"):
+            repos[cells[2]] = cells[3]
+    data = json.loads((folder / "plugin-settings.json").read_text("utf-8"))
+    return {name: data.get(repo, {}) for name, repo in repos.items()}
+
+
+def test_realworld_notes_change_only_in_comments(shared_dir: Path) -> None:
+    folder = shared_dir / "corpus" / "realworld"
+    per_file = _realworld_settings(folder)
+    files = sorted(folder.glob("*.md"))
+    checked = 0
+    for path in files:
+        if path.name not in per_file:
+            continue
+        text = path.read_bytes().decode("utf-8")
+        plugin = per_file[path.name]
+        opts = resolve({"all_notes": True}, from_plugin_data(plugin))
+        before = grammar.parse_note(text, opts, folder_deck="")
+        groups_for = {
+            q.first_line: tuple(
+                SRGroup(dt.date(2025, 3, 1) + dt.timedelta(days=i), float(i + 1), 250 + i)
+                for i in range(len(q.cards))
+            )
+            for q in before.questions
+            if q.cards
+        }
+        updates = [(q, groups_for[q.first_line]) for q in before.questions if q.cards]
+        new_text = apply_schedules(text, updates, same_line=opts.comment_on_same_line)
+        assert strip_comments(new_text) == strip_comments(text), path.name
+        after = grammar.parse_note(new_text, opts, folder_deck="")
+        assert [q.text for q in after.questions] == [q.text for q in before.questions], path.name
+        for q, got in zip(before.questions, after.questions, strict=True):
+            if q.cards:
+                assert tuple(c.schedule for c in got.cards) == groups_for[q.first_line], (
+                    path.name,
+                    q.first_line,
+                )
+        checked += bool(updates)
+    assert checked >= 30

@@ -3,12 +3,14 @@ retention, streaks, drill accuracy.
 
 Pure: the log and the cards come in as plain tuples (`Review`, `CardState`,
 `DrillAnswer`), today is a parameter. Each record carries a `count` so a caller
-may fold identical rows into one (the service lets SQLite group a million log
-rows into a few hundred thousand) without changing any result.
+may fold identical rows into one (the service lets SQLite fold a million log
+rows into a few thousand: one per day, answer and young/mature) without
+changing any result.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -53,13 +55,18 @@ EASE_BUCKETS: tuple[tuple[str, float, float | None], ...] = (
 
 
 class Review(NamedTuple):
-    """One answered review (or `count` identical ones), undone reviews already left out."""
+    """One answered review (or `count` alike), undone reviews already left out."""
 
     day: dt.date
     response: str
-    #: The card's interval before this review; None for a new card.
-    interval: float | None
+    #: The card was mature when reviewed: `is_mature(its interval before the review)`.
+    mature: bool
     count: int = 1
+
+    @classmethod
+    def of(cls, day: dt.date, response: str, interval: float | None, count: int = 1) -> Review:
+        """A review of a card whose interval before it was `interval` (None: a new card)."""
+        return cls(day, response, is_mature(interval), count)
 
 
 class CardState(NamedTuple):
@@ -221,6 +228,11 @@ def _tally_json(t: Tally) -> dict[str, Any]:
     return {"reviews": t.reviews, "passed": t.passed, "rate": _round(t.rate)}
 
 
+def is_mature(interval: float | None) -> bool:
+    """Young: a new card or an interval under 21 days (before the review); mature after."""
+    return interval is not None and interval >= MATURE_DAYS
+
+
 # --- cards -------------------------------------------------------------------
 
 
@@ -270,13 +282,15 @@ def due_forecast(cards: Iterable[CardState], today: dt.date,
 
 def histogram(values: Iterable[tuple[float, int]],
               buckets: Sequence[tuple[str, float, float | None]]) -> tuple[Bucket, ...]:
-    """Count (value, weight) pairs into buckets; a value below the first bucket goes in it."""
+    """Count (value, weight) pairs into buckets; a value below the first bucket goes in it.
+    Only the last bucket is open-ended."""
+    folded: Counter[float] = Counter()
+    for value, weight in values:  # few distinct values among many cards
+        folded[value] += weight
+    edges = [high for _label, _low, high in buckets[:-1]]
     counts = [0] * len(buckets)
-    for value, weight in values:
-        for i, (_label, _low, high) in enumerate(buckets):
-            if high is None or value < high:
-                counts[i] += weight
-                break
+    for value, weight in folded.items():
+        counts[bisect.bisect_right(edges, value)] += weight  # type: ignore[arg-type]
     return tuple(Bucket(label, low, high, n) for (label, low, high), n in zip(buckets, counts,
                                                                             strict=True))
 
@@ -325,10 +339,6 @@ def reviews_per_day(reviews: Iterable[Review], today: dt.date,
     return DailyCounts(start=start, counts=tuple(counts))
 
 
-def is_mature(interval: float | None) -> bool:
-    return interval is not None and interval >= MATURE_DAYS
-
-
 def retention_by_month(reviews: Iterable[Review]) -> tuple[MonthRetention, ...]:
     """Per calendar month: young (interval < 21 days, or new) and mature reviews, and
     how many were answered Good or Easy. Months without reviews are left out."""
@@ -338,7 +348,7 @@ def retention_by_month(reviews: Iterable[Review]) -> tuple[MonthRetention, ...]:
     mature_passed: Counter[str] = Counter()
     for r in _graded(reviews):
         month = f"{r.day.year:04d}-{r.day.month:02d}"
-        total, passed = (mature, mature_passed) if is_mature(r.interval) else (young, young_passed)
+        total, passed = (mature, mature_passed) if r.mature else (young, young_passed)
         total[month] += r.count
         if r.response in PASSED:
             passed[month] += r.count
@@ -383,12 +393,13 @@ def compute(reviews: Iterable[Review], cards: Iterable[CardState],
     """Every number of the stats screen and `srs-dl stats`, as of today."""
     graded = [r for r in _graded(reviews) if r.day <= today]
     cards = list(cards)
+    scheduled = list(_scheduled(cards, today))
     months = retention_by_month(graded)
     per_day: Counter[dt.date] = Counter()
     for r in graded:
         per_day[r.day] += r.count
-    intervals = _interval_pairs(cards, today)
-    eases = _ease_pairs(cards, today)
+    intervals = _interval_pairs(scheduled, today)
+    eases = _ease_pairs(scheduled, today)
     return Stats(
         today=today,
         cards=card_counts(cards, today),
@@ -396,7 +407,7 @@ def compute(reviews: Iterable[Review], cards: Iterable[CardState],
         reviews_today=per_day.get(today, 0),
         days_reviewed=len(per_day),
         streaks=streaks(per_day, today),
-        forecast=due_forecast(cards, today),
+        forecast=due_forecast(scheduled, today),
         heatmap=reviews_per_day(graded, today),
         intervals=histogram(intervals, INTERVAL_BUCKETS),
         eases=histogram(eases, EASE_BUCKETS),

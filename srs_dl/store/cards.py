@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 CARD_COLUMNS = (
     "id, note_id, deck, kind, sibling, qhash, front, back, line, end_line, due, interval, ease,"
@@ -73,7 +75,8 @@ def row_to_card(row: Sequence[object]) -> CardRow:
 
 
 def get_card(conn: sqlite3.Connection, card_id: int) -> CardRow | None:
-    row = conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
+    row = conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?",  # noqa: S608
+                       (card_id,)).fetchone()
     return row_to_card(row) if row else None
 
 
@@ -98,7 +101,8 @@ def iter_cards(
     if due_on_or_before is not None:
         where += " AND due IS NOT NULL AND due <= ? AND state IN ('review', 'buried')"
         params.append(due_on_or_before.isoformat())
-    sql = f"SELECT {CARD_COLUMNS} FROM cards WHERE {where} ORDER BY deck, note_id, line, sibling, id"
+    sql = (f"SELECT {CARD_COLUMNS} FROM cards WHERE {where}"  # noqa: S608 - constant parts
+           " ORDER BY deck, note_id, line, sibling, id")
     for row in conn.execute(sql, params):
         yield row_to_card(row)
 
@@ -108,3 +112,113 @@ def note_path(conn: sqlite3.Connection, note_id: int | None) -> str | None:
         return None
     row = conn.execute("SELECT path FROM notes WHERE id = ?", (note_id,)).fetchone()
     return str(row[0]) if row else None
+
+
+# --- what an import needs: the stored side of a note's cards, written in bulk ---
+
+class StoredCard(NamedTuple):
+    """A card as an import compares it with what a note now says."""
+
+    id: int
+    note_id: int | None
+    deck: str
+    kind: str
+    sibling: int
+    qhash: str
+    front: str
+    back: str
+    line: int | None
+    end_line: int | None
+    due: str | None
+    interval: float | None
+    ease: int | None
+    state: str
+    note_sched: str | None
+    dirty: int
+    raw_group: str | None
+    buried_until: str | None
+    reps: int
+    lapses: int
+
+
+STORED_COLUMNS = ", ".join(StoredCard._fields)
+
+#: Columns an import writes for a new card (the others keep their defaults).
+INSERT_COLUMNS = ("id", "note_id", "deck", "kind", "sibling", "qhash", "front", "back", "line",
+                  "end_line", "due", "interval", "ease", "state", "note_sched", "raw_group",
+                  "drill_kind")
+#: Columns an import rewrites in a card it matched (the row's id comes last).
+UPDATE_COLUMNS = ("note_id", "deck", "kind", "sibling", "qhash", "front", "back", "line",
+                  "end_line", "due", "interval", "ease", "state", "note_sched", "dirty",
+                  "raw_group")
+
+
+def sched_text(due: str | None, interval: float | None, ease: int | None,
+               raw: str | None = None) -> str | None:
+    """A stored schedule as `format_group` writes it ("2025-02-22,3,250"), None for a new card.
+
+    Compared with `cards.note_sched` and with a note's group to tell who changed what."""
+    if raw:
+        return raw
+    if due is None or interval is None or ease is None:
+        return None
+    if interval == int(interval):
+        ivl = str(int(interval))
+    else:
+        ivl = repr(float(interval))
+    return f"{due},{ivl},{int(ease)}"
+
+
+def cards_of_notes(conn: sqlite3.Connection,
+                   note_ids: Sequence[int]) -> dict[int, list[StoredCard]]:
+    """Every card (deleted ones too) of these notes, in one query."""
+    out: dict[int, list[StoredCard]] = {}
+    if not note_ids:
+        return out
+    rows = conn.execute(
+        f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
+        " WHERE note_id IN (SELECT value FROM json_each(?)) ORDER BY note_id, line, sibling, id",
+        (json.dumps(list(note_ids)),),
+    )
+    for row in rows:
+        card = StoredCard._make(row)
+        out.setdefault(card.note_id, []).append(card)  # type: ignore[arg-type]
+    return out
+
+
+def orphans_by_qhash(conn: sqlite3.Connection, qhashes: Sequence[str],
+                     gone_note_ids: Sequence[int]) -> list[StoredCard]:
+    """Cards a note's new questions may be: deleted ones, or those of notes gone
+    from their path in this import (a moved or renamed note)."""
+    if not qhashes:
+        return []
+    rows = conn.execute(
+        f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
+        " WHERE qhash IN (SELECT value FROM json_each(?)) AND kind != 'drill'"
+        " AND (state = 'deleted' OR note_id IS NULL"
+        "      OR note_id IN (SELECT value FROM json_each(?)))"
+        " ORDER BY state = 'deleted', id",
+        (json.dumps(sorted(set(qhashes))), json.dumps(list(gone_note_ids))),
+    )
+    return [StoredCard._make(r) for r in rows]
+
+
+def next_id(conn: sqlite3.Connection, table: str) -> int:
+    """The first free id (inside the caller's write transaction, so it stays free)."""
+    if table not in ("cards", "notes", "log"):
+        raise ValueError(table)
+    sql = f"SELECT coalesce(max(id), 0) + 1 FROM {table}"  # noqa: S608 - checked above
+    return int(conn.execute(sql).fetchone()[0])
+
+
+def insert_cards(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
+    if rows:
+        marks = ", ".join("?" for _ in INSERT_COLUMNS)
+        sql = f"INSERT INTO cards ({', '.join(INSERT_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+        conn.executemany(sql, rows)
+
+
+def update_cards(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
+    if rows:
+        sets = ", ".join(f"{c} = ?" for c in UPDATE_COLUMNS)
+        conn.executemany(f"UPDATE cards SET {sets} WHERE id = ?", rows)  # noqa: S608

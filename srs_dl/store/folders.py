@@ -39,15 +39,15 @@ def _row(row: tuple[Any, ...]) -> FolderRow:
                      bool(writeback), imported_at)
 
 
-_COLUMNS = "id, path, settings, writeback, imported_at"
+_SELECT = "SELECT id, path, settings, writeback, imported_at FROM folders"
 
 
 def list_folders(conn: sqlite3.Connection) -> list[FolderRow]:
-    return [_row(r) for r in conn.execute(f"SELECT {_COLUMNS} FROM folders ORDER BY path")]
+    return [_row(r) for r in conn.execute(_SELECT + " ORDER BY path")]
 
 
 def get_folder(conn: sqlite3.Connection, path: str) -> FolderRow | None:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM folders WHERE path = ?", (path,)).fetchone()
+    row = conn.execute(_SELECT + " WHERE path = ?", (path,)).fetchone()
     return _row(row) if row else None
 
 

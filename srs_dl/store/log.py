@@ -113,13 +113,13 @@ def append(
 
 
 def get_entry(conn: sqlite3.Connection, log_id: int) -> LogEntry | None:
-    row = conn.execute(f"SELECT {LOG_COLUMNS} FROM log WHERE id = ?", (log_id,)).fetchone()
+    row = conn.execute(f"SELECT {LOG_COLUMNS} FROM log WHERE id = ?", (log_id,)).fetchone()  # noqa: S608
     return row_to_entry(row) if row else None
 
 
 def card_history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
     rows = conn.execute(
-        f"SELECT {LOG_COLUMNS} FROM log WHERE card_id = ? ORDER BY id", (card_id,)
+        f"SELECT {LOG_COLUMNS} FROM log WHERE card_id = ? ORDER BY id", (card_id,)  # noqa: S608
     ).fetchall()
     return [row_to_entry(r) for r in rows]
 
@@ -134,7 +134,7 @@ def last_undoable(
     """
     marks = ", ".join("?" for _ in UNDOABLE)
     sql = (
-        f"SELECT {LOG_COLUMNS} FROM log AS l WHERE l.action IN ({marks}) AND l.source = 'srs-dl'"
+        f"SELECT {LOG_COLUMNS} FROM log AS l WHERE l.action IN ({marks}) AND l.source = 'srs-dl'"  # noqa: S608
         " AND l.card_id IS NOT NULL"
         " AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.undoes = l.id)"
     )
@@ -186,7 +186,7 @@ def reviewed_today(conn: sqlite3.Connection, day: dt.date) -> set[int]:
 
 def iter_card_rows(conn: sqlite3.Connection) -> Iterator[LogEntry]:
     for row in conn.execute(
-        f"SELECT {LOG_COLUMNS} FROM log WHERE card_id IS NOT NULL ORDER BY id"
+        f"SELECT {LOG_COLUMNS} FROM log WHERE card_id IS NOT NULL ORDER BY id"  # noqa: S608
     ):
         yield row_to_entry(row)
 

@@ -7,12 +7,61 @@ whole deck into Python.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from srs_dl.store.cards import CARD_COLUMNS, CardRow, deck_clause, row_to_card
+from srs_dl.store.db import StoreError
+
+#: Attempts at taking the write lock, each waiting the connection's busy timeout.
+LOCK_ATTEMPTS = 4
+
+
+def _is_lock_error(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+@contextlib.contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE .. COMMIT, retrying the lock a few times.
+
+    The busy timeout already makes each BEGIN wait for another process's
+    transaction; a writer that still holds the lock after that gets a few more
+    tries, then a one-line StoreError, never a traceback. The body runs once:
+    only taking the lock is retried, so nothing is applied twice.
+    """
+    for attempt in range(LOCK_ATTEMPTS):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as exc:
+            if not _is_lock_error(exc):
+                raise StoreError(f"database error: {exc}") from exc
+            if attempt == LOCK_ATTEMPTS - 1:
+                raise StoreError("the database is busy in another srs-dl process (still locked"
+                                 " after several tries); nothing was changed, try again") from exc
+            time.sleep(0.05 * (attempt + 1))
+    try:
+        yield conn
+    except BaseException:
+        # SQLite may already have rolled back (a full disk): then there is nothing to undo.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        if _is_lock_error(exc):
+            raise StoreError("the database is busy in another srs-dl process; the last change"
+                             " was not saved, try again") from exc
+        raise StoreError(f"database error: {exc}") from exc
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -58,7 +107,7 @@ def _select(conn: sqlite3.Connection, cond: str, args: list[Any], deck: str | No
     where, params = deck_clause(deck)
     excluded = tuple(exclude)
     ex_sql = f" AND id NOT IN ({', '.join('?' for _ in excluded)})" if excluded else ""
-    sql = (f"SELECT {CARD_COLUMNS} FROM cards WHERE {cond} AND {where}{ex_sql}"
+    sql = (f"SELECT {CARD_COLUMNS} FROM cards WHERE {cond} AND {where}{ex_sql}"  # noqa: S608
            f" ORDER BY {order} LIMIT ?")
     return [row_to_card(r) for r in conn.execute(sql, [*args, *params, *excluded, limit])]
 
@@ -69,7 +118,7 @@ def get_cards(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, CardRow
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         marks = ", ".join("?" for _ in chunk)
-        for row in conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id IN ({marks})", chunk):
+        for row in conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id IN ({marks})", chunk):  # noqa: S608
             card = row_to_card(row)
             out[card.id] = card
     return out
@@ -102,7 +151,7 @@ def set_schedule(conn: sqlite3.Connection, card_id: int, state: Mapping[str, Any
     if not columns:
         return
     assignments = ", ".join(f"{c} = ?" for c in columns)
-    conn.execute(f"UPDATE cards SET {assignments} WHERE id = ?", (*values, card_id))
+    conn.execute(f"UPDATE cards SET {assignments} WHERE id = ?", (*values, card_id))  # noqa: S608
 
 
 def dirty_note_ids(conn: sqlite3.Connection) -> list[int]:
@@ -115,7 +164,7 @@ def dirty_note_ids(conn: sqlite3.Connection) -> list[int]:
 
 def cards_of_note(conn: sqlite3.Connection, note_id: int) -> list[CardRow]:
     rows = conn.execute(
-        f"SELECT {CARD_COLUMNS} FROM cards WHERE note_id = ? ORDER BY line, sibling, id",
+        f"SELECT {CARD_COLUMNS} FROM cards WHERE note_id = ? ORDER BY line, sibling, id",  # noqa: S608
         (note_id,),
     ).fetchall()
     return [row_to_card(r) for r in rows]

@@ -45,7 +45,11 @@ def _v1(conn: sqlite3.Connection) -> None:
             review_dirty INTEGER NOT NULL DEFAULT 0,   -- reviewed here, not yet written back
             review_sched_note TEXT,          -- the schedule last read from / written to the note
             deck TEXT,
-            links TEXT                       -- JSON list of wikilink targets
+            links TEXT,                      -- JSON list of wikilink targets
+            -- cards found in the note at its last parse (not deleted): the summary of an
+            -- unchanged re-import counts them without touching the cards table
+            card_count INTEGER NOT NULL DEFAULT 0,
+            drill_kinds TEXT                 -- JSON [[deck, kind], ...] its headings add
         );
         CREATE TABLE cards (
             id INTEGER PRIMARY KEY,
@@ -78,6 +82,10 @@ def _v1(conn: sqlite3.Connection) -> None:
         CREATE INDEX cards_due ON cards(state, due);
         CREATE INDEX cards_deck ON cards(deck);
         CREATE INDEX cards_dirty ON cards(dirty) WHERE dirty = 1;
+        -- Statistics (H8, services/stats.py): the forecast and the interval and ease
+        -- distributions group every card by these; a covering index spares reading
+        -- the cards' text (100,000 cards: 250 ms -> 75 ms).
+        CREATE INDEX cards_stats ON cards(state, due, interval, ease, buried_until);
         -- Append-only: every review, undo, bury, suspend, unsuspend, delete and
         -- schedule change read from a note, with the state before and after.
         CREATE TABLE log (

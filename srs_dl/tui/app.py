@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from srs_dl.config import Config
+from srs_dl.tui.commands import ScreenActions
 from srs_dl.tui.messages import Progress, RescanFinished, SessionRequested
 
 #: (mode, module under srs_dl.tui.screens, class, key, title). Stats and browse are H8's.
@@ -44,7 +45,15 @@ AREAS: tuple[tuple[str, str, str, str, str], ...] = (
 
 def _lazy_screen(module: str, cls: str) -> Callable[[], Screen]:
     def build() -> Screen:
-        mod = importlib.import_module(f"srs_dl.tui.screens.{module}")
+        name = f"srs_dl.tui.screens.{module}"
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            from srs_dl.tui.screens.missing import MissingScreen
+
+            return MissingScreen(module)
         return getattr(mod, cls)()
 
     return build
@@ -77,6 +86,7 @@ class SrsApp(App[None]):
     TITLE = "srs-dl"
     CSS_PATH = "app.tcss"
     MODES = {mode: _lazy_screen(module, cls) for mode, module, cls, _k, _t in AREAS}
+    COMMANDS = App.COMMANDS | {ScreenActions}
 
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False,
@@ -114,7 +124,7 @@ class SrsApp(App[None]):
         self.theme = "textual-dark"
         self.switch_mode(self.start_mode)
         if self.env.rescan:
-            self.job = JobState("Rescanning notes", 0, 0, True)
+            self.job = JobState("rescan", 0, 0, True)
             self.rescan_folders()
         else:
             self.rescan_done.set()
@@ -125,9 +135,6 @@ class SrsApp(App[None]):
         so cards reviewed in Obsidian since the last run are up to date."""
         from textual.worker import get_current_worker
 
-        from srs_dl.services.importer import rescan
-        from srs_dl.store.db import connect
-
         worker = get_current_worker()
         cancel = threading.Event()
 
@@ -137,6 +144,9 @@ class SrsApp(App[None]):
             self.post_message(Progress("rescan", done, total))
 
         try:
+            from srs_dl.services.importer import rescan
+            from srs_dl.store.db import connect
+
             conn = connect(self.env.db_path)
             try:
                 summary = rescan(conn, self.env.config, self.env.today, progress=progress,
@@ -151,7 +161,7 @@ class SrsApp(App[None]):
 
     @on(Progress)
     def _job_progress(self, event: Progress) -> None:
-        label = {"rescan": "Rescanning notes", "import": "Importing"}.get(event.job, event.job)
+        label = {"rescan": "rescan", "import": "import"}.get(event.job, event.job)
         self.job = JobState(label, event.done, event.total, True)
         self.job_signal.publish(self.job)
 

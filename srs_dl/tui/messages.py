@@ -63,15 +63,14 @@ class CardShown(Message):
     new: int
     note_path: str | None
     drill: Any = None  # a Drill for drill cards
+    can_undo: bool = False
 
 
 @dataclass
 class SessionFinished(Message):
-    """No card is left: the session's summary."""
+    """No card is left in the session (the screen keeps the summary's numbers)."""
 
-    reviewed: int
-    seconds: float
-    by_button: dict[str, int]
+    can_undo: bool = False
 
 
 @dataclass
@@ -79,6 +78,7 @@ class ActionDone(Message):
     """A bury / suspend / undo went through; `text` says what happened."""
 
     text: str
+    warning: bool = False
 
 
 @dataclass
@@ -90,9 +90,10 @@ class WorkerFailed(Message):
 
 @dataclass
 class NotesLoaded(Message):
-    """Notes due for whole-note review; the first one's text (None: none due)."""
+    """Notes due for whole-note review, and the one shown (path None: none due)."""
 
     notes: list[Any]
+    path: str | None
     text: str | None
     intervals: dict[str, str]
 
@@ -103,6 +104,8 @@ class DrillChecked(Message):
 
     ok: bool | None
     message: str
+    #: services.drill_cards.DrillAnswer for a drill card (None in free practice).
+    checked: Any = None
 
 
 class SessionRequested(Message):

@@ -14,6 +14,7 @@ import errno
 import hashlib
 import os
 from dataclasses import dataclass
+from typing import NamedTuple
 
 BOM = b"\xef\xbb\xbf"
 
@@ -86,17 +87,25 @@ def decode_note(data: bytes, *, digest: str | None = None) -> NoteText:
                     hash=digest if digest is not None else sha1_hex(data))
 
 
-def read_bytes(path: str, *, max_bytes: int = MAX_NOTE_BYTES) -> bytes:
-    """A note's bytes; NoteReadError (line 0) when it cannot or should not be read."""
+class RawNote(NamedTuple):
+    data: bytes
+    size: int
+    mtime_ns: int
+
+
+def read_bytes(path: str, *, max_bytes: int = MAX_NOTE_BYTES) -> RawNote:
+    """A note's bytes with the size and mtime of the file they came from;
+    NoteReadError (line 0) when it cannot or should not be read."""
     try:
         with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > max_bytes:
+            st = os.fstat(fh.fileno())
+            if st.st_size > max_bytes:
                 raise NoteReadError(
-                    f"{size / 1_048_576:.1f} MB, over srs-dl's {max_bytes // 1_048_576} MB limit"
-                    " for one note; skipped"
+                    f"{st.st_size / 1_048_576:.1f} MB, over srs-dl's"
+                    f" {max_bytes // 1_048_576} MB limit for one note; skipped"
                 )
-            return fh.read()
+            data = fh.read()
+            return RawNote(data, len(data), st.st_mtime_ns)
     except NoteReadError:
         raise
     except IsADirectoryError:
@@ -110,4 +119,4 @@ def read_bytes(path: str, *, max_bytes: int = MAX_NOTE_BYTES) -> bytes:
 
 def read_note(path: str, *, max_bytes: int = MAX_NOTE_BYTES) -> NoteText:
     """Read and decode a note; NoteReadError with a line number when it is not importable."""
-    return decode_note(read_bytes(path, max_bytes=max_bytes))
+    return decode_note(read_bytes(path, max_bytes=max_bytes).data)

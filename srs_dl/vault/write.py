@@ -30,7 +30,8 @@ class NoteWriteError(Exception):
     """Writing failed (disk full, permissions); the note is left as it was."""
 
 
-__all__ = ["NoteChangedError", "NoteWriteError", "atomic_write", "read_checked", "sha1_hex"]
+__all__ = ["NoteChangedError", "NoteWriteError", "atomic_write", "fsync_dir", "read_checked",
+           "sha1_hex"]
 
 
 def read_checked(path: Path, expected_hash: str | None) -> bytes:
@@ -46,12 +47,15 @@ def read_checked(path: Path, expected_hash: str | None) -> bytes:
     return data
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, expected_hash: str | None) -> None:
+def atomic_write(path: str | os.PathLike[str], data: bytes, expected_hash: str | None, *,
+                 sync_dir: bool = True) -> None:
     """Replace the file at `path` with `data`.
 
     `expected_hash` is the sha1 of the bytes the caller based `data` on; when the
     file no longer has it, nothing is written and NoteChangedError is raised.
     None means "no check" (a file srs-dl creates). The file's mode is kept.
+    `sync_dir=False` leaves the folder's fsync to the caller (one per folder for
+    a batch of notes, before it records the writes as done).
     """
     path = Path(path)
     mode: int | None = None
@@ -79,10 +83,12 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, expected_hash: str |
             tmp.unlink()
         raise NoteWriteError(f"{path}: not written ({exc.strerror or exc}); "
                              "the note is unchanged") from exc
-    _fsync_dir(folder)
+    if sync_dir:
+        fsync_dir(folder)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: str | os.PathLike[str]) -> None:
+    """Make the renames in `folder` durable."""
     # Some file systems (and Windows) cannot open a directory: the rename is then
     # as durable as the platform makes it, which is all we can do.
     try:

@@ -29,8 +29,8 @@ from srs_dl.core.compute.optimizers import (
 DEFAULT_HYPER: Mapping[str, Mapping[str, float | str]] = {
     "sgd": {"lr": 0.15},
     "momentum": {"lr": 0.05, "beta": 0.9, "convention": "pytorch"},
-    "rmsprop": {"lr": 0.1, "beta": 0.9, "eps": 1e-8},
-    "adam": {"lr": 0.2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+    "rmsprop": {"lr": 0.05, "beta": 0.9, "eps": 1e-8},
+    "adam": {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
 }
 PATH_OPTIMIZERS: tuple[str, ...] = tuple(DEFAULT_HYPER)
 

@@ -5,6 +5,9 @@ forms the checker reads."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
 
 from srs_dl.core.drills.drill import DEFAULT_REL_TOL, Answer
 
@@ -26,12 +29,17 @@ def val(x: float) -> str:
     return "0" if s == "-0" else s
 
 
-def vec(xs: Sequence[float], fmt: Formatter = val) -> str:
-    return "[" + ", ".join(fmt(x) for x in xs) + "]"
+def plain(xs: Any) -> Any:
+    """Python floats from a numpy array (they format about twice as fast)."""
+    return xs.tolist() if hasattr(xs, "tolist") else xs
 
 
-def mat(rows: Sequence[Sequence[float]], fmt: Formatter = val) -> str:
-    return "[" + ", ".join(vec(r, fmt) for r in rows) + "]"
+def vec(xs: Sequence[float] | np.ndarray, fmt: Formatter = val) -> str:
+    return "[" + ", ".join([fmt(x) for x in plain(xs)]) + "]"
+
+
+def mat(rows: Sequence[Sequence[float]] | np.ndarray, fmt: Formatter = val) -> str:
+    return "[" + ", ".join([vec(r, fmt) for r in plain(rows)]) + "]"
 
 
 def answer_text(answer: Answer, fmt: Formatter = val) -> str:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from srs_dl.core.drills.draws import Draws, round_sig
-from srs_dl.core.drills.formatting import num, val, vec
+from srs_dl.core.drills.formatting import num, plain, val, vec
 
 #: A weight's update rule in plain Python: (w0_i, [g_1i..g_Ti]) -> w_Ti.
 WeightRule = Callable[[float, list[float]], float]
@@ -59,9 +61,10 @@ def moved_enough(w0: Sequence[float], answer: Sequence[float]) -> bool:
     return all(abs(a) >= 0.5 * abs(a - w) for w, a in zip(w0, answer, strict=True))
 
 
-def cell(x: Sequence[float]) -> str:
+def cell(x: Sequence[float] | np.ndarray) -> str:
     """A vector in the steps table; a lone weight shows as a plain number."""
-    return val(x[0]) if len(x) == 1 else vec(x)
+    xs = plain(x)
+    return val(xs[0]) if len(xs) == 1 else vec(xs)
 
 
 def grads_lines(w0: Sequence[float], grads: Sequence[Sequence[float]]) -> str:
@@ -73,5 +76,6 @@ def grads_lines(w0: Sequence[float], grads: Sequence[Sequence[float]]) -> str:
 
 
 def weights_question(n: int, steps: int) -> str:
-    what = "the weight" if n == 1 else f"the {n} weights"
-    return f"What is {what} after {steps} steps?"
+    if n == 1:
+        return f"What is the weight after {steps} steps?"
+    return f"What are the {n} weights after {steps} steps?"

@@ -56,6 +56,14 @@ class ClozePattern:
     #: Literal text every deletion contains (a cheap prefilter), "" if none.
     probe: str
     kinds: tuple[tuple[str, _Kind], ...]
+    #: Literal text a numbered (classic or overlapping) deletion contains, "" if none.
+    seq_probe: str = ""
+
+    def kind(self, name: str) -> _Kind:
+        for kind_name, kind in self.kinds:
+            if kind_name == name:
+                return kind
+        raise KeyError(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +124,8 @@ def compile_pattern(raw: str) -> ClozePattern | None:
         return None
     cut = min(num.start(), hint.start(), answer_at)
     probe = raw[:cut].replace("\\[", "[").replace("\\]", "]")
-    return ClozePattern(raw=raw, probe=probe, kinds=kinds)
+    seq_probe = re.sub(r"\d+", "", num.group(0)[1:-1]).replace("\\[", "[").replace("\\]", "]")
+    return ClozePattern(raw=raw, probe=probe, kinds=kinds, seq_probe=seq_probe)
 
 
 class ClozeSet:
@@ -136,7 +145,10 @@ class ClozeSet:
     def kind_of(self, text: str) -> str | None:
         best: str | None = None
         for pattern in self.patterns:
-            for name, kind in pattern.kinds:
+            kinds = pattern.kinds
+            if pattern.seq_probe and pattern.seq_probe not in text:
+                kinds = kinds[2:]  # only the simple kind can match
+            for name, kind in kinds:
                 if kind.regex.search(text) is not None:
                     if best is None or _PRIORITY.index(name) < _PRIORITY.index(best):
                         best = name
@@ -164,7 +176,7 @@ class ClozeSet:
         seen_answers: set[int] = set()
         count = 0
         for pattern in self.patterns:
-            kind = dict(pattern.kinds)[kind_name]
+            kind = pattern.kind(kind_name)
             for m in kind.regex.finditer(text):
                 answer = m.group(kind.answer)
                 raw = m.group(0)
@@ -186,6 +198,10 @@ class ClozeSet:
 
     def expand(self, text: str) -> list[tuple[str, str]]:
         """(front, back) of each sibling card, in the plugin's sibling order."""
+        if len(self.patterns) == 1:
+            pattern = self.patterns[0]
+            if not pattern.seq_probe or pattern.seq_probe not in text:
+                return _expand_simple(text, pattern.kinds[2][1])
         kind_name, found = self.deletions(text)
         if not found:
             return []
@@ -211,6 +227,33 @@ class ClozeSet:
                     back = back.replace(d.raw, d.answer, 1)
             cards.append((front, back))
         return cards
+
+
+def _expand_simple(text: str, kind: _Kind) -> list[tuple[str, str]]:
+    """One pattern, simple deletions only: one card per deletion, in text order."""
+    pieces: list[str] = []
+    answers: list[str] = []
+    asked: list[str] = []
+    prev = 0
+    for m in kind.regex.finditer(text):
+        start, end = m.span()
+        pieces.append(text[prev:start])
+        answers.append(m.group(kind.answer))
+        hint = m.group(kind.hint) if kind.hint else None
+        asked.append(f"[{hint}]" if hint else "[...]")
+        prev = end
+    if not answers:
+        return []
+    tail = text[prev:]
+    back = "".join([p + a for p, a in zip(pieces, answers, strict=True)]) + tail
+    if len(answers) == 1:
+        return [(pieces[0] + asked[0] + tail, back)]
+    cards: list[tuple[str, str]] = []
+    for index in range(len(answers)):
+        shown = answers.copy()
+        shown[index] = asked[index]
+        cards.append(("".join([p + a for p, a in zip(pieces, shown, strict=True)]) + tail, back))
+    return cards
 
 
 def _action(kind_name: str | None, d: Deletion, index: int) -> str:

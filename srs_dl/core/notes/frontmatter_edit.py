@@ -56,16 +56,19 @@ def _content(line: str) -> str:
 
 def find_frontmatter(lines: list[str]) -> tuple[int, int] | None:
     """(index of the opening `---`, index of the closing one), or None."""
-    if not lines or _content(lines[0]).rstrip(" \t") != "---":
+    if not lines or _content(lines[0]).rstrip() != "---":
         return None
     for i in range(1, len(lines)):
-        if _content(lines[i]).rstrip(" \t") == "---":
+        if _content(lines[i]).rstrip() == "---":
             return 0, i
     return None
 
 
 def set_review_keys(text: str, schedule: NoteSchedule) -> str:
     """`text` with its frontmatter's review keys set to `schedule`."""
+    if text.startswith("\ufeff"):
+        # A byte order mark stays the first character, before any new block.
+        return "\ufeff" + set_review_keys(text[1:], schedule)
     lines = re.findall(r"[^\n]*\n|[^\n]+$", text)
     values = _values(schedule)
     block = find_frontmatter(lines)

@@ -45,39 +45,31 @@ them unless marked *srs-dl*:
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from srs_dl.core.notes import frontmatter as fm_mod
 from srs_dl.core.notes.cloze import ClozeSet
 from srs_dl.core.notes.model import CardKind, Heading, ParsedNote, ParseWarning
-from srs_dl.core.notes.questions import DEFAULT_DECK, SR_METADATA_CALLOUT, assemble
+from srs_dl.core.notes.questions import (
+    DEFAULT_DECK,
+    SR_METADATA_CALLOUT,
+    Compiled,
+    RawQuestion,
+    Scan,
+    assemble,
+    in_inline_code,
+)
 from srs_dl.core.notes.settings import ParseSettings
 from srs_dl.core.notes.tags import heading_in_line, links_in_line, normalize_tag, tags_in_line
 
 _ML, _MLR, _CLOZE = "multiline", "multiline_reversed", "cloze"
-_BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
 _DATAVIEW_KEY_RE = re.compile(r"[ \t]*(?:>[ \t]*)*[a-z][a-z0-9_-]*")
 _FENCE_RE = re.compile(r"`+|~+")
 
 
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    inline: tuple[tuple[str, CardKind], ...]
-    inline_probe: str | None
-    ml_sep: str | None
-    mlr_sep: str | None
-    end_marker: str | None
-    cloze: ClozeSet
-    flashcard_tags: tuple[str, ...]
-    review_tags: tuple[str, ...]
-    tag_needles: tuple[str, ...]
-
-
 @lru_cache(maxsize=64)
-def _compile(settings: ParseSettings) -> _Compiled:
+def _compile(settings: ParseSettings) -> Compiled:
     seps: list[tuple[str, CardKind]] = [
         (settings.inline_sep, "inline"),
         (settings.inline_reversed_sep, "inline_reversed"),
@@ -90,7 +82,7 @@ def _compile(settings: ParseSettings) -> _Compiled:
         if all(shortest in s for s, _ in inline):
             probe = shortest
     flashcard_tags = tuple(normalize_tag(t) for t in settings.flashcard_tags if t.strip())
-    return _Compiled(
+    return Compiled(
         inline=inline,
         inline_probe=probe,
         ml_sep=settings.multiline_sep.strip() or None,
@@ -99,60 +91,26 @@ def _compile(settings: ParseSettings) -> _Compiled:
         cloze=ClozeSet(tuple(settings.cloze_patterns)),
         flashcard_tags=flashcard_tags,
         review_tags=tuple(normalize_tag(t) for t in settings.review_tags if t.strip()),
-        tag_needles=tuple(t[1:] for t in flashcard_tags),
     )
 
 
-class _Raw:
-    """A question as the line scan found it (0-based lines)."""
-
-    __slots__ = ("kind", "first", "last", "sep_line", "col", "sep", "sr_next", "field_like")
-
-    def __init__(self, kind: str, first: int, last: int, sep_line: int = -1, col: int = -1,
-                 sep: str = "", sr_next: int = -1, field_like: bool = False) -> None:
-        self.kind = kind
-        self.first = first
-        self.last = last
-        self.sep_line = sep_line
-        self.col = col
-        self.sep = sep
-        self.sr_next = sr_next
-        self.field_like = field_like
-
-
-class _Scan:
-    __slots__ = ("raws", "tag_lines", "headings", "links", "sr_lines", "html_lines",
-                 "fence_closes", "warnings")
-
-    def __init__(self) -> None:
-        self.raws: list[_Raw] = []
-        self.tag_lines: list[tuple[int, list[str]]] = []
-        self.headings: list[Heading] = []
-        self.links: list[str] = []
-        self.sr_lines: list[int] = []
-        self.html_lines: set[int] = set()
-        self.fence_closes: set[int] = set()
-        self.warnings: list[ParseWarning] = []
-
-
-def _in_inline_code(line: str, start: int, end: int) -> bool:
-    return line.count("`", 0, start) % 2 == 1 and line.count("`", end) % 2 == 1
-
-
-def _find_inline(line: str, seps: tuple[tuple[str, CardKind], ...]) -> tuple[int, str, CardKind] | None:
+def _find_inline(
+    line: str, seps: tuple[tuple[str, CardKind], ...]
+) -> tuple[int, str, CardKind] | None:
+    """The longest separator's first occurrence outside inline code."""
     has_code = "`" in line
     for sep, kind in seps:
         idx = line.find(sep)
         while idx >= 0:
-            if not has_code or not _in_inline_code(line, idx, idx + len(sep)):
+            if not has_code or not in_inline_code(line, idx, idx + len(sep)):
                 return idx, sep, kind
             idx = line.find(sep, idx + 1)
     return None
 
 
-def _scan(lines: list[str], start: int, c: _Compiled, dataview_fields: bool) -> _Scan:
+def _scan(lines: list[str], start: int, c: Compiled, dataview_fields: bool) -> Scan:
     """One pass over the lines: question spans, tags, headings, links, comments."""
-    out = _Scan()
+    out = Scan()
     raws = out.raws
     warnings = out.warnings
     sr_lines = out.sr_lines
@@ -163,22 +121,30 @@ def _scan(lines: list[str], start: int, c: _Compiled, dataview_fields: bool) -> 
     cloze_on = bool(cloze)
     cloze_always = cloze.always_search
     cloze_probes = cloze.probes
+    cloze_probe = cloze_probes[0] if len(cloze_probes) == 1 else None
+    seps_on = ml is not None or mlr is not None
+    # Every separator line holds this text: lines without it need no strip().
+    sep_probe = None
+    if ml is not None and mlr is not None:
+        if ml in mlr:
+            sep_probe = ml
+        elif mlr in ml:
+            sep_probe = mlr
+    elif seps_on:
+        sep_probe = ml if ml is not None else mlr
     n = len(lines)
     para = -1  # first line of the current paragraph's text
     kind: str | None = None
-    ml_first = mlr_first = -1  # first separator line of each kind in the paragraph
     i = start
     while i < n:
         line = lines[i]
         if not line or line.isspace():
             if kind is None:
                 para = -1
-                ml_first = mlr_first = -1
             elif endm is None:
-                raws.append(_Raw(kind, para, i - 1, ml_first if kind == _ML else mlr_first))
+                raws.append(RawQuestion(kind, para, i - 1))
                 kind = None
                 para = -1
-                ml_first = mlr_first = -1
             i += 1
             continue
         c0 = line[0]
@@ -187,10 +153,9 @@ def _scan(lines: list[str], start: int, c: _Compiled, dataview_fields: bool) -> 
             continue
         if endm is not None and line.strip() == endm:
             if kind is not None:
-                raws.append(_Raw(kind, para, i - 1, ml_first if kind == _ML else mlr_first))
+                raws.append(RawQuestion(kind, para, i - 1))
                 kind = None
             para = -1
-            ml_first = mlr_first = -1
             i += 1
             continue
         if para < 0:
@@ -234,26 +199,21 @@ def _scan(lines: list[str], start: int, c: _Compiled, dataview_fields: bool) -> 
                                 last = sr_next = j
                                 break
                             j += 1
-                raws.append(_Raw(ikind, i, last, -1, col, sep, sr_next, field_like))
+                raws.append(RawQuestion(ikind, i, last, sep, sr_next, field_like))
                 kind = None
                 para = -1
-                ml_first = mlr_first = -1
                 i = last + 1
                 continue
-        if ml is not None or mlr is not None:
+        if seps_on and (sep_probe is None or sep_probe in line):
             s = line.strip()
             if s == ml:
                 if para < i:
                     kind = _ML
-                    if ml_first < 0:
-                        ml_first = i
                 i += 1
                 continue
             if s == mlr:
                 if para < i:
                     kind = _MLR
-                    if mlr_first < 0:
-                        mlr_first = i
                 i += 1
                 continue
         if (c0 == "`" or c0 == "~") and (line.startswith("```") or line.startswith("~~~")):
@@ -270,16 +230,19 @@ def _scan(lines: list[str], start: int, c: _Compiled, dataview_fields: bool) -> 
                 i = n
             continue
         if kind is None and cloze_on:
-            if cloze_always or any(p in line for p in cloze_probes):
+            if cloze_probe is not None:
+                if cloze_probe in line and cloze.line_has_cloze(line):
+                    kind = _CLOZE
+            elif cloze_always or any(p in line for p in cloze_probes):
                 if cloze.line_has_cloze(line):
                     kind = _CLOZE
         i += 1
     if kind is not None:
-        raws.append(_Raw(kind, para, n - 1, ml_first if kind == _ML else mlr_first))
+        raws.append(RawQuestion(kind, para, n - 1))
     return out
 
 
-def _skip_html_comment(lines: list[str], i: int, out: _Scan) -> int:
+def _skip_html_comment(lines: list[str], i: int, out: Scan) -> int:
     """Skips an HTML comment starting line i; returns the next line to read."""
     n = len(lines)
     if "-->" in lines[i]:

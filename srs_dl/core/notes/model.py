@@ -71,6 +71,9 @@ class Question:
     comment: Comment | None
     #: The last line closes a code fence: a comment must go on the next line.
     ends_in_fence: bool = False
+    #: Every deck the plugin files this question under (several flashcard tags on
+    #: one tag line); `deck` is the first. Empty when built by hand: use `deck`.
+    decks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,10 @@ Each layer is a partial mapping of field name to value; `resolve` merges them.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 #: The plugin's cloze pattern strings for its three built-in styles.
@@ -61,15 +63,25 @@ def resolve(*layers: Mapping[str, Any]) -> ParseSettings:
     for layer in reversed(layers):
         for key, value in layer.items():
             if key in _FIELDS and value is not None:
-                merged[key] = tuple(value) if key in _TUPLE_FIELDS else value
+                if key in _TUPLE_FIELDS:
+                    value = (value,) if isinstance(value, str) else tuple(value)
+                merged[key] = value
     return ParseSettings(**merged)
 
 
 def from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
     """The partial settings a vault's plugin `data.json` gives (pure: the dict is already loaded).
 
-    Older files have booleans for the three cloze styles instead of `clozePatterns`.
+    Accepts the whole file (`{"settings": {...}, "buryList": ...}`) or its
+    `settings` object. As the plugin v1.15 does on load: `clozePatterns` wins;
+    a file without it (older versions) gets its patterns from the booleans
+    convertHighlightsToClozes / convertBoldTextToClozes /
+    convertCurlyBracketsToClozes, a missing boolean counting as off. A file
+    with neither leaves the default patterns.
     """
+    inner = data.get("settings")
+    if isinstance(inner, Mapping):
+        data = inner
     out: dict[str, Any] = {}
     simple = {
         "singleLineCardSeparator": "inline_sep",
@@ -77,11 +89,13 @@ def from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
         "multilineCardSeparator": "multiline_sep",
         "multilineReversedCardSeparator": "multiline_reversed_sep",
         "multilineCardEndMarker": "end_marker",
-        "convertFoldersToDecks": "folders_as_decks",
-        "cardCommentOnSameLine": "comment_on_same_line",
     }
     for key, name in simple.items():
-        if key in data and data[key] is not None:
+        if isinstance(data.get(key), str):
+            out[name] = data[key]
+    for key, name in (("convertFoldersToDecks", "folders_as_decks"),
+                      ("cardCommentOnSameLine", "comment_on_same_line")):
+        if isinstance(data.get(key), bool):
             out[name] = data[key]
     lists = {
         "flashcardTags": "flashcard_tags",
@@ -91,24 +105,56 @@ def from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
     for key, name in lists.items():
         value = data.get(key)
         if isinstance(value, list):
-            out[name] = tuple(str(v) for v in value)
+            out[name] = tuple(str(v).strip() for v in value if str(v).strip())
         elif isinstance(value, str):
             # Some versions store these as one comma- or space-separated string.
             out[name] = tuple(v for v in value.replace(",", " ").split() if v)
     patterns = data.get("clozePatterns")
     if isinstance(patterns, list):
         out["cloze_patterns"] = tuple(str(p) for p in patterns if str(p).strip())
+    elif isinstance(patterns, str):
+        out["cloze_patterns"] = tuple(p for p in patterns.splitlines() if p.strip())
     else:
-        styles = [
-            CLOZE_STYLES[style]
-            for key, style in (
-                ("convertHighlightsToClozes", "highlight"),
-                ("convertBoldTextToClozes", "bold"),
-                ("convertCurlyBracketsToClozes", "curly"),
-            )
-            if data.get(key, style == "highlight")
-        ]
-        if any(k in data for k in ("convertHighlightsToClozes", "convertBoldTextToClozes",
-                                   "convertCurlyBracketsToClozes")):
-            out["cloze_patterns"] = tuple(styles)
+        flags = (("convertHighlightsToClozes", "highlight"), ("convertBoldTextToClozes", "bold"),
+                 ("convertCurlyBracketsToClozes", "curly"))
+        if any(key in data for key, _ in flags):
+            out["cloze_patterns"] = tuple(CLOZE_STYLES[style] for key, style in flags
+                                          if data.get(key) is True)
     return out
+
+
+def path_is_ignored(path: str, patterns: tuple[str, ...]) -> bool:
+    """The plugin's noteFoldersToIgnore test for a vault-relative path ("a/b.md").
+
+    A pattern matches when the path starts with it, or as a glob (`*` within a
+    folder name, `**` across folders), as the plugin's minimatch does.
+    """
+    for pattern in patterns:
+        if not pattern:
+            continue
+        if path.startswith(pattern) or _glob_re(pattern).fullmatch(path) is not None:
+            return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _glob_re(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))

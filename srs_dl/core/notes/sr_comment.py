@@ -40,6 +40,8 @@ _DMY_RE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 _LONG_RE = re.compile(r"([A-Za-z]{3})\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{4})")
 _NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _FSRS_DUE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# The plugin's own format, read without the general path (most groups look like this).
+_PLAIN_GROUP_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d),(\d+),(\d+)")
 
 # The plugin maps an FSRS difficulty (1..10) onto its SM-2 ease range (130..370).
 _LEGACY_MIN_EASE = 130
@@ -112,6 +114,14 @@ def _parse_fsrs(segment: str) -> SRGroup:
 def parse_group(segment: str) -> SRGroup:
     """One group (without its leading `!`); ValueError with a clear message if malformed."""
     seg = segment.strip()
+    m = _PLAIN_GROUP_RE.fullmatch(seg)
+    if m is not None:
+        ease = int(m[5])
+        if ease > 0:
+            try:
+                return SRGroup(dt.date(int(m[1]), int(m[2]), int(m[3])), float(m[4]), ease)
+            except ValueError:
+                pass  # the general path names the problem
     if seg.startswith(FSRS_PREFIX + ","):
         return _parse_fsrs(seg)
     parts = seg.split(",")

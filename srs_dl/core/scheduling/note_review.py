@@ -78,6 +78,20 @@ def note_ease(
     return (cards + sr_ease) / 2 if cards else float(sr_ease)
 
 
+def new_card_ease(
+    sr_ease: float | None,
+    card_eases: Sequence[float] = (),
+    settings: SchedulerSettings = _DEFAULT,
+) -> int | None:
+    """The ease a new card of this note starts from (`cardGetNewSchedule`): the note's
+    ease rounded, or None for the base ease. Pass it to sm2.review as `new_ease`.
+
+    `card_eases`: the eases of the note's cards that have a schedule.
+    """
+    ease = note_ease(sr_ease, card_eases, settings)
+    return js_round(ease) if ease else None
+
+
 def new_note_ease(
     links: Iterable[LinkedNote],
     settings: SchedulerSettings = _DEFAULT,

@@ -89,20 +89,24 @@ def build_queue(
     """Today's queue in review order, daily limits applied (minus what was done today)."""
     review_room = max(0, limits.reviews - reviews_done_today)
     new_room = max(0, limits.new - new_done_today)
-    prefix = deck.strip("/") + "/" if deck else ""
     exact = deck.strip("/") if deck else ""
+    prefix = exact + "/" if exact else ""
     due: list[tuple[dt.date, int, CardId]] = []
     new: list[CardId] = []
     for position, card in enumerate(cards):
         if prefix and card.deck != exact and not card.deck.startswith(prefix):
             continue
-        if not is_available(card, today):
-            continue
-        if card.due is None:
+        state = card.state
+        # The common states skip the call: this loop runs over every card.
+        if (state != "review" and state != "new") or card.buried_until is not None:
+            if not is_available(card, today):
+                continue
+        when = card.due
+        if when is None:
             if len(new) < new_room:
                 new.append(card.id)
-        elif card.due <= today:
-            due.append((card.due, position, card.id))
+        elif when <= today:
+            due.append((when, position, card.id))
     # Only the first `review_room` are wanted: a bounded heap beats sorting a million.
     reviews = [cid for _, _, cid in heapq.nsmallest(review_room, due)] if review_room else []
     return interleave(reviews, new)

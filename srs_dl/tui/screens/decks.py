@@ -57,6 +57,7 @@ class DecksScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.counts: dict[str, DeckTotals] = {}
+        self._rows: list[tuple[str, int, int]] = []
         self.total_cards = 0
 
     def compose_body(self) -> Iterable[Widget]:
@@ -106,6 +107,7 @@ class DecksScreen(AreaScreen):
 
     @on(DeckCountsLoaded)
     def _show_counts(self, event: DeckCountsLoaded) -> None:
+        self._rows = event.rows
         tree = self.query_one(DeckTree)
         tree.loading = False
         selected = tree.cursor_node.data if tree.cursor_node else ALL
@@ -120,17 +122,19 @@ class DecksScreen(AreaScreen):
         tree.clear()
         tree.root.set_label(self._label("All decks", ALL, 0))
         nodes: dict[str, TreeNode[str]] = {ALL: tree.root}
+        parents = {deck.rpartition("/")[0] for deck in self.counts if deck}
         for deck in sorted(self.counts):
             if deck == ALL:
                 continue
             parent_key, _, name = deck.rpartition("/")
             parent = nodes.get(parent_key, tree.root)
             depth = deck.count("/") + 1
-            node = parent.add(self._label(name, deck, depth), data=deck, expand=depth < 2)
-            nodes[deck] = node
-        for node in nodes.values():
-            if not node.children:
-                node.allow_expand = False
+            leaf = deck not in parents
+            label = self._label(name, deck, depth, leaf=leaf)
+            if leaf:
+                nodes[deck] = parent.add_leaf(label, data=deck)
+            else:
+                nodes[deck] = parent.add(label, data=deck, expand=depth < 2)
         tree.root.expand()
         header = self.query_one("#deck-header", Label)
         header.update(self._header())
@@ -142,17 +146,23 @@ class DecksScreen(AreaScreen):
         self._show_info(target.data or ALL)
 
     def _name_width(self, depth: int) -> int:
-        tree_width = self.query_one(DeckTree).size.width or 60
-        return max(10, tree_width - 4 - 13 - depth * 3)
+        # The pane's width is known before the tree's first layout; 2 border, 2 padding.
+        pane = self.query_one("#deck-pane").size.width or self.size.width * 3 // 5 or 60
+        return max(10, pane - 4 - 2 - 13 - depth * 3)
+
+    def on_resize(self) -> None:
+        if self.counts:
+            self.post_message(DeckCountsLoaded(self._rows))
 
     def _header(self) -> Text:
         width = self._name_width(0)
         return Text.assemble(("  Deck".ljust(width + 3), "bold"), (" New".rjust(6), "bold"),
                              (" Due".rjust(7), "bold"))
 
-    def _label(self, name: str, deck: str, depth: int) -> Text:
+    def _label(self, name: str, deck: str, depth: int, *, leaf: bool = False) -> Text:
         totals = self.counts.get(deck, DeckTotals())
-        width = self._name_width(depth)
+        # A leaf has no fold arrow ("▶ "): its name starts 2 cells further left.
+        width = self._name_width(depth) + (2 if leaf else 0)
         shown = name if len(name) <= width else name[: width - 1] + "…"
         return Text.assemble(
             (shown.ljust(width), "bold" if depth == 0 else ""),

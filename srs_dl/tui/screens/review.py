@@ -80,10 +80,13 @@ class ReviewScreen(AreaScreen):
         self.intervals: dict[str, str] = {}
         self.revealed = False
         self.drill: Any = None
-        self.drill_answer = ""
+        #: The checked answer (services.drill_cards.DrillAnswer) of the drill card shown.
+        self.checked: Any = None
         self.drill_ok: bool | None = None
         self.busy = True
         self.finished = False
+        self.can_undo = False
+        self.edited = False
         self.started_at: float | None = None
         self.answers: list[str] = []
 
@@ -107,8 +110,12 @@ class ReviewScreen(AreaScreen):
         self.srs.data_signal.subscribe(self, self._data_changed)
 
     def on_screen_resume(self) -> None:
-        if self.request != self.srs.review_request:
+        if self.request != self._wanted()[0]:
             self.start_session()
+
+    def _wanted(self) -> tuple[int, str | None]:
+        """The app's latest request for this screen: (request number, deck)."""
+        return self.srs.review_request, self.srs.review_deck
 
     @on(SessionRequested)
     def _requested(self) -> None:
@@ -118,8 +125,7 @@ class ReviewScreen(AreaScreen):
     def start_session(self) -> None:
         if self.thread is not None:
             self.thread.stop()
-        self.request = self.srs.review_request
-        self.deck = self.srs.review_deck
+        self.request, self.deck = self._wanted()
         self.card = None
         self.finished = False
         self.busy = True
@@ -152,13 +158,17 @@ class ReviewScreen(AreaScreen):
 
     def _post_next(self, session: Any) -> None:
         """In the session thread: post the next card (or the end of the session)."""
+        card = session.next_card()
+        if card is None:
+            self.post_message(SessionFinished(bool(getattr(session, "can_undo", False))))
+            return
+        self._post_card(session, card)
+
+    def _post_card(self, session: Any, card: Any) -> None:
+        """In the session thread: post `card` with its button labels and the counts."""
         from srs_dl.core.scheduling.sm2 import interval_label
         from srs_dl.store.cards import note_path
 
-        card = session.next_card()
-        if card is None:
-            self.post_message(SessionFinished(0, 0.0, {}))
-            return
         preview = session.preview(card.id)
         labels = {response: interval_label(s.interval) for response, s in preview.items()}
         left, new = session.counts()
@@ -168,7 +178,8 @@ class ReviewScreen(AreaScreen):
 
             drill = drill_for(card)
         path = note_path(session.conn, card.note_id)
-        self.post_message(CardShown(card, labels, left, new, path, drill))
+        self.post_message(CardShown(card, labels, left, new, path, drill,
+                                    bool(getattr(session, "can_undo", True))))
 
     def _submit(self, job: Any) -> None:
         if self.thread is None or self.busy:
@@ -188,17 +199,13 @@ class ReviewScreen(AreaScreen):
     @on(CardShown)
     async def _card_shown(self, event: CardShown) -> None:
         self.card, self.intervals, self.note_path = event.card, event.intervals, event.note_path
-        self.drill, self.drill_ok, self.drill_answer = event.drill, None, ""
+        self.drill, self.drill_ok, self.checked = event.drill, None, None
         self.revealed = False
         self.finished = False
+        self.can_undo = event.can_undo
         if self.started_at is None:
             self.started_at = time.monotonic()
-        progress = f"[b]{event.left}[/b] left, [b]{event.new}[/b] new"
-        self.query_one("#review-progress", Label).update(progress)
-        where = escape(event.card.deck)
-        if event.note_path and event.card.line:
-            where += f"  ·  {escape(_short_path(event.note_path))}:{event.card.line}"
-        self.query_one("#review-where", Label).update(where)
+        self._show_status(event)
         grades = self.query_one(GradeBar)
         if event.drill is not None:
             self._show_part("drill")
@@ -217,10 +224,20 @@ class ReviewScreen(AreaScreen):
         self.busy = False
         self.refresh_bindings()
 
+    def _show_status(self, event: CardShown) -> None:
+        progress = f"[b]{event.left}[/b] left, [b]{event.new}[/b] new"
+        self.query_one("#review-progress", Label).update(progress)
+        where = escape(event.card.deck)
+        if event.note_path and event.card.line:
+            where += f"  ·  {escape(_short_path(event.note_path))}:{event.card.line}"
+        self.query_one("#review-where", Label).update(where)
+
     @on(SessionFinished)
     def _finished(self, event: SessionFinished) -> None:
         self.card = None
+        self.drill = None
         self.finished = True
+        self.can_undo = event.can_undo
         self.busy = False
         seconds = time.monotonic() - self.started_at if self.started_at is not None else 0.0
         by_button = {r: self.answers.count(r) for r in BUTTONS}
@@ -233,7 +250,11 @@ class ReviewScreen(AreaScreen):
 
     @on(ActionDone)
     def _action_done(self, event: ActionDone) -> None:
-        self.notify(event.text, timeout=3)
+        if event.warning:
+            self.notify(event.text, title="Not written into the note", severity="warning",
+                        timeout=8)
+        else:
+            self.notify(event.text, timeout=3)
 
     @on(WorkerFailed)
     def _failed(self, event: WorkerFailed) -> None:
@@ -242,22 +263,12 @@ class ReviewScreen(AreaScreen):
         self.refresh_bindings()
 
     def _data_changed(self, what: str) -> None:
-        """Notes were re-read (after an edit, a rescan): show the current card's new text."""
-        if self.card is None or self.thread is None or self.busy:
+        """After an edit in $EDITOR the notes were re-read: show the card as it is now
+        (the session re-reads each card before showing it; a card gone is skipped)."""
+        if not self.edited or self.card is None or self.busy:
             return
-        card_id = self.card.id
-
-        def reload(session: Any) -> None:
-            from srs_dl.store.cards import get_card
-
-            fresh = get_card(session.conn, card_id)
-            if fresh is None or fresh.state in ("deleted", "suspended"):
-                self._post_next(session)
-                return
-            self.post_message(CardShown(fresh, self.intervals, *session.counts(),
-                                        self.note_path, self.drill))
-
-        self._submit(reload)
+        self.edited = False
+        self._submit(self._post_next)
 
     # -- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -271,7 +282,7 @@ class ReviewScreen(AreaScreen):
         if action == "edit":
             return shown and self.note_path is not None
         if action == "undo":
-            return not self.busy and self.thread is not None
+            return not self.busy and self.thread is not None and self.can_undo
         return True
 
     def _allowed(self) -> tuple[str, ...]:
@@ -299,15 +310,24 @@ class ReviewScreen(AreaScreen):
             self.action_grade(event.response)
 
     def action_grade(self, response: str) -> None:
-        card_id = self.card.id
-        detail = None
-        if self.drill is not None:
-            detail = {"params": self.drill.params, "answer": self.drill_answer,
-                      "correct": bool(self.drill_ok)}
+        card = self.card
         self.answers.append(response)
+        if self.drill is not None and self.drill_ok is False:
+            # A wrong drill answer was graded Again when it was checked: just move on.
+            self._submit(self._post_next)
+            return
+        checked = self.checked
 
         def grade(session: Any) -> None:
-            session.grade(card_id, response, drill_detail=detail)
+            if checked is not None:
+                from srs_dl.services.drill_cards import grade_right
+
+                result = grade_right(session.conn, self.env.config, self.env.today, card,
+                                     checked, response, grade=session.grade)
+            else:
+                result = session.grade(card.id, response)
+            if result.writeback_problem:
+                self.post_message(ActionDone(result.writeback_problem, warning=True))
             self._post_next(session)
 
         self._submit(grade)
@@ -347,6 +367,7 @@ class ReviewScreen(AreaScreen):
 
     def action_edit(self) -> None:
         if self.note_path and self.srs.open_in_editor(self.note_path, self.card.line):
+            self.edited = True
             if not self.srs.job.running:
                 self.srs.rescan_folders()
 
@@ -356,26 +377,43 @@ class ReviewScreen(AreaScreen):
     # -- drills -----------------------------------------------------------------------------
     @on(DrillPanel.Answered)
     def _drill_answered(self, event: DrillPanel.Answered) -> None:
-        if self.drill is None or self.drill_ok is not None:
+        if self.drill is None or self.drill_ok is not None or self.busy:
             return
-        from srs_dl.core.drills import check
+        if self.card is None:  # free practice: nothing stored, the core checks
+            from srs_dl.core.drills import check
 
-        result = check(self.drill, event.text)
-        self.post_message(DrillChecked(result.ok, result.message))
-        if result.ok is not None:
-            self.drill_answer = event.text
+            result = check(self.drill, event.text)
+            self.post_message(DrillChecked(result.ok, result.message))
+            return
+        card = self.card
+
+        def check_answer(session: Any) -> None:
+            from srs_dl.services.drill_cards import answer
+
+            # A wrong answer is graded Again right here, through the session.
+            checked = answer(session.conn, self.env.config, self.env.today, card, event.text,
+                             grade=session.grade)
+            self.post_message(DrillChecked(checked.result.ok, checked.result.message, checked))
+
+        self._submit(check_answer)
 
     @on(DrillChecked)
     def _drill_checked(self, event: DrillChecked) -> None:
+        self.busy = False
+        self.checked = event.checked
+        if event.checked is not None and event.checked.graded is not None:
+            self.can_undo = True
         panel = self.query_one(DrillPanel)
         panel.show_verdict(event.ok, event.message)
         if event.ok is None:
             return
         self.drill_ok = event.ok
-        grades = self.query_one(GradeBar)
-        grades.show("grades", self.intervals, allowed=self._allowed())
+        self._after_check()
         self.query_one("#drill-steps", DataTable).focus()
         self.refresh_bindings()
+
+    def _after_check(self) -> None:
+        self.query_one(GradeBar).show("grades", self.intervals, allowed=self._allowed())
 
 
 def _short_path(path: str) -> str:

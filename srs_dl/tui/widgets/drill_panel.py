@@ -12,23 +12,23 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.message import Message
-from textual.widgets import DataTable, Input, Markdown, Static
+from textual.widgets import DataTable, Input, Static
 
-from srs_dl.tui.card_markdown import for_display
 from srs_dl.tui.widgets.drill_plot import DrillPlot
 
 
 class DrillPanel(Vertical):
     DEFAULT_CSS = """
     DrillPanel { height: 1fr; }
-    DrillPanel #drill-scroll { height: auto; max-height: 9; }
-    DrillPanel #drill-prompt { margin: 0 1; }
+    DrillPanel #drill-scroll { height: auto; max-height: 10; }
+    DrillPanel #drill-prompt { padding: 0 1; }
     DrillPanel #drill-answer { margin: 0 1; }
     DrillPanel #drill-verdict { height: auto; padding: 0 2; }
     DrillPanel #drill-work { height: 1fr; min-height: 8; display: none; }
     DrillPanel.checked #drill-work { display: block; }
-    DrillPanel #drill-steps { width: 1fr; height: 1fr; }
-    DrillPanel DrillPlot { width: 1fr; height: 1fr; }
+    DrillPanel.checked #drill-scroll { max-height: 4; }
+    DrillPanel #drill-steps { width: 3fr; height: 1fr; }
+    DrillPanel DrillPlot { width: 2fr; height: 1fr; min-width: 36; }
     DrillPanel DrillPlot.no-plot { display: none; }
     """
 
@@ -44,7 +44,7 @@ class DrillPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="drill-scroll"):
-            yield Markdown("", id="drill-prompt")
+            yield Static("", id="drill-prompt")
         yield Input(placeholder="your answer: 0.0123, 1.2e-2, [0.1, 0.2] or rows split by ;",
                     id="drill-answer")
         yield Static("", id="drill-verdict")
@@ -56,7 +56,7 @@ class DrillPanel(Vertical):
         """Show a fresh drill, the input empty and focused."""
         self.drill = drill
         self.remove_class("checked")
-        await self.query_one("#drill-prompt", Markdown).update(for_display(drill.prompt))
+        self.query_one("#drill-prompt", Static).update(prompt_markup(drill.prompt))
         self.query_one("#drill-scroll").scroll_home(animate=False)
         answer = self.query_one("#drill-answer", Input)
         answer.value = ""
@@ -92,3 +92,10 @@ class DrillPanel(Vertical):
         table.add_columns(*steps.columns)
         for row in steps.rows:
             table.add_row(*(str(cell) for cell in row))
+
+
+def prompt_markup(prompt: str) -> str:
+    """The prompt's lines kept as they are, `code` spans highlighted."""
+    import re
+
+    return re.sub(r"`([^`]+)`", r"[b $accent]\1[/]", escape(prompt))

@@ -17,9 +17,9 @@ _VARIANT = {"again": "error", "hard": "warning", "good": "success", "easy": "pri
 
 class GradeBar(Horizontal):
     DEFAULT_CSS = """
-    GradeBar { height: 3; align-horizontal: center; }
+    GradeBar { height: 1; align-horizontal: center; margin: 0 0 1 0; }
     GradeBar Button { margin: 0 1; min-width: 14; }
-    GradeBar #hint { padding: 1 2; color: $text-muted; width: auto; }
+    GradeBar #hint { padding: 0 2; color: $text-muted; width: auto; }
     """
 
     @dataclass
@@ -32,10 +32,10 @@ class GradeBar(Horizontal):
         """The "Show answer" button was pressed."""
 
     def compose(self) -> ComposeResult:
-        yield Button("Show answer  [dim]space[/]", id="reveal", variant="primary")
+        yield Button("Show answer (space)", id="reveal", variant="primary", compact=True)
         for number, response in enumerate(BUTTONS, 1):
             yield Button(f"{number} {response.title()}", id=f"grade-{response}",
-                         variant=_VARIANT[response])  # type: ignore[arg-type]
+                         variant=_VARIANT[response], compact=True)  # type: ignore[arg-type]
         yield Label("", id="hint")
 
     def show(self, state: str, intervals: dict[str, str] | None = None,

@@ -18,10 +18,11 @@ class ModeBar(Horizontal):
     ModeBar { height: 1; dock: top; background: $panel; }
     ModeBar #areas { width: 1fr; }
     ModeBar #job-label { width: auto; color: $text-muted; padding: 0 1; display: none; }
-    ModeBar ProgressBar { width: 22; display: none; }
-    ModeBar ProgressBar Bar { width: 16; }
+    ModeBar ProgressBar { width: 17; display: none; }
+    ModeBar ProgressBar Bar { width: 12; }
     ModeBar #today { width: auto; color: $text-muted; padding: 0 1; }
     ModeBar.busy #job-label, ModeBar.busy ProgressBar { display: block; }
+    ModeBar.busy #today { display: none; }
     """
 
     def __init__(self, current: str) -> None:
@@ -34,9 +35,9 @@ class ModeBar(Horizontal):
         parts = ["[reverse b] srs-dl [/]"]
         for mode, _module, _cls, key, title in AREAS:
             if mode == self.current:
-                parts.append(f"[b $accent]{key}[/] [b reverse] {title} [/]")
+                parts.append(f"[b $accent]{key}[/][b reverse] {title} [/]")
             else:
-                parts.append(f"[b $accent]{key}[/] [$text-muted]{title}[/]")
+                parts.append(f"[b $accent]{key}[/] [$text-muted]{title}[/] ")
         text = " ".join(parts)
         yield Label(text, id="areas")
         yield Label("", id="job-label")

@@ -1,0 +1,168 @@
+"""`srs-dl import` and `srs-dl cards` (shared/specs/cli.md). No Textual here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from srs_dl.context import CliError, Context
+
+#: Below this many files to read, an import is quick enough to need no bar.
+PROGRESS_MIN_FILES = 300
+
+
+def flags_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The ParseSettings fields the user gave on the command line (and only those)."""
+    from srs_dl.core.notes.settings import CLOZE_STYLES
+
+    flags: dict[str, Any] = {}
+    for name in ("inline_sep", "inline_reversed_sep", "multiline_sep", "multiline_reversed_sep",
+                 "end_marker"):
+        value = getattr(args, name, None)
+        if value is not None:
+            flags[name] = value
+    if getattr(args, "cloze", None):
+        flags["cloze_patterns"] = [CLOZE_STYLES[c] for c in dict.fromkeys(args.cloze)]
+    if getattr(args, "tag", None):
+        tags = ["#" + t.strip().lstrip("#") for t in args.tag if t.strip().lstrip("#")]
+        if not tags:
+            raise CliError("--tag: give a tag name, such as --tag flashcards", status=2)
+        flags["flashcard_tags"] = list(dict.fromkeys(tags))
+    for name in ("all_notes", "folders_as_decks", "dataview_fields"):
+        if getattr(args, name, None):
+            flags[name] = True
+    return flags
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A rich bar on stderr for long imports, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            if total < PROGRESS_MIN_FILES:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            bar = Progress("[progress.description]{task.description}", BarColumn(),
+                           MofNCompleteColumn(), TimeElapsedColumn(),
+                           console=Console(stderr=True), transient=True)
+            bar.start()
+            state["bar"] = bar
+            state["task"] = bar.add_task("importing", total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.importer import import_paths
+    from srs_dl.store.folders import list_folders
+
+    flags = flags_from_args(args)
+    conn = ctx.connect()
+    paths = list(args.paths)
+    if not paths:
+        if flags:
+            raise CliError("import flags need the PATH they are for (srs-dl import PATH"
+                           " --multiline-sep ...); without a PATH every remembered folder"
+                           " is imported with its own flags", status=2)
+        paths = [f.path for f in list_folders(conn)]
+        if not paths:
+            raise CliError("nothing imported yet: give the notes to import (srs-dl import"
+                           " PATH...)", status=2)
+    with _progress_bar() as progress:
+        summary = import_paths(conn, paths, flags=flags, config=ctx.config, today=ctx.today,
+                               dry_run=bool(args.dry_run),
+                               follow_symlinks=bool(getattr(args, "follow_symlinks", False)),
+                               progress=progress)
+    for line in summary.warnings:
+        print(line, file=sys.stderr)
+    print(summary.line())
+    for hint in summary.hints():
+        print(hint)
+    return 1 if summary.missing else 0
+
+
+def _number(x: float | None) -> float | int | None:
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def card_json(card: Any, path: str | None, today: Any) -> dict[str, Any]:
+    """One card as `cards --json` prints it (cli.md's field table)."""
+    return {
+        "id": card.id,
+        "deck": card.deck,
+        "kind": card.kind,
+        "front": card.front,
+        "back": card.back,
+        "file": path,
+        "line": card.line,
+        "due": card.due.isoformat() if card.due else None,
+        "interval": _number(card.interval),
+        "ease": card.ease,
+        "state": card.effective_state(today),
+    }
+
+
+def _cell(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.store.cards import iter_cards
+
+    if not ctx.db_path.exists():
+        raise CliError(f"{ctx.db_path}: no database yet; import notes with `srs-dl import"
+                       " PATH`, or run `srs-dl` to start with the bundled deck")
+    conn = ctx.connect(create=False)
+    paths = dict(conn.execute("SELECT id, path FROM notes"))
+    cards = iter_cards(conn, deck=args.deck, include_deleted=bool(args.all),
+                       due_on_or_before=ctx.today if args.due else None)
+    out = sys.stdout
+    if args.json:
+        for card in cards:
+            out.write(json.dumps(card_json(card, paths.get(card.note_id), ctx.today),
+                                 ensure_ascii=False) + "\n")
+        return 0
+    width = shutil.get_terminal_size((100, 24)).columns
+    rows = [(str(c.id), c.deck, c.kind, c.due.isoformat() if c.due else "-",
+             "-" if c.interval is None else f"{_number(c.interval)}",
+             "-" if c.ease is None else str(c.ease), c.effective_state(ctx.today), c.front)
+            for c in cards]
+    if not rows:
+        print("no cards" + (f" in deck {args.deck}" if args.deck else ""))
+        return 0
+    head = ("id", "deck", "kind", "due", "ivl", "ease", "state", "front")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head[:-1])]
+    widths[1] = min(widths[1], 30)
+    used = sum(widths) + 2 * len(widths)
+    front_width = max(20, width - used)
+
+    def fmt(row: tuple[str, ...]) -> str:
+        cells = [_cell(v, w).ljust(w) if i != 0 else v.rjust(w)
+                 for i, (v, w) in enumerate(zip(row[:-1], widths, strict=True))]
+        return "  ".join(cells) + "  " + _cell(row[-1], front_width)
+
+    out.write(fmt(head) + "\n")
+    for row in rows:
+        out.write(fmt(row) + "\n")
+    out.write(f"{len(rows)} card{'s' if len(rows) != 1 else ''}\n")
+    return 0

@@ -1,0 +1,234 @@
+"""`srs-dl due | grade | undo | bury | suspend | unsuspend | reset | sync | history`.
+
+Thin: each command calls srs_dl.services.review / .sync and prints. `grade`
+prints (and flushes) one line per card right after that card's review is
+committed, so a script, or the crash harness, knows exactly what is done.
+`grade`, `bury`, `suspend`, `unsuspend` and `reset` check every id first: an
+unknown or deleted id (or, for grade and reset, a suspended card) is reported
+on one line, exit 1, and nothing is changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from srs_dl.context import CliError, Context
+from srs_dl.store.cards import CardRow
+
+
+def _num(x: float | None) -> int | float | None:
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _json_line(obj: Any) -> None:
+    _print(json.dumps(obj, ensure_ascii=False))
+
+
+def _warn(text: str) -> None:
+    print(f"srs-dl: {text}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _session(ctx: Context) -> Iterator[sqlite3.Connection]:
+    from srs_dl.services.review import ReviewError
+
+    conn = ctx.connect()
+    try:
+        yield conn
+    except ReviewError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        conn.close()
+
+
+def card_json(conn: sqlite3.Connection, card: CardRow, paths: dict[int, str | None]) -> dict[str, Any]:
+    """A card as `cards --json` prints it (shared/specs/cli.md)."""
+    from srs_dl.store.cards import note_path
+
+    if card.note_id is not None and card.note_id not in paths:
+        paths[card.note_id] = note_path(conn, card.note_id)
+    return {
+        "id": card.id,
+        "deck": card.deck,
+        "kind": card.kind,
+        "front": card.front,
+        "back": card.back,
+        "file": paths.get(card.note_id) if card.note_id is not None else None,
+        "line": card.line,
+        "due": card.due.isoformat() if card.due else None,
+        "interval": _num(card.interval) if card.due else None,
+        "ease": card.ease if card.due else None,
+        "state": card.state,
+    }
+
+
+def _short(text: str, width: int = 60) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _schedule_text(card: CardRow) -> str:
+    if card.due is None:
+        return "new"
+    return f"due {card.due.isoformat()}, interval {_num(card.interval)}, ease {card.ease}"
+
+
+def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.review import ReviewSession
+
+    with _session(ctx) as conn:
+        cards = ReviewSession(conn, ctx.config, ctx.today, args.deck).queue()
+        paths: dict[int, str | None] = {}
+        for card in cards:
+            if args.json:
+                _json_line(card_json(conn, card, paths))
+            else:
+                when = card.due.isoformat() if card.due else "new"
+                _print(f"{card.id}\t{when}\t{card.deck}\t{_short(card.front)}")
+        if not args.json:
+            new = sum(1 for c in cards if c.due is None)
+            print(f"{len(cards)} card(s) to review today ({new} new)", file=sys.stderr)
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.review import GradeResult, grade_cards
+
+    def done(result: GradeResult) -> None:
+        card = result.after
+        if args.json:
+            _json_line({"id": card.id, "due": card.due.isoformat() if card.due else None,
+                        "interval": _num(card.interval), "ease": card.ease})
+        else:
+            _print(f"{card.id}: {result.response} -> {_schedule_text(card)}")
+
+    status = 0
+    with _session(ctx) as conn:
+        results = grade_cards(conn, ctx.config, ctx.today, args.ids, args.response, on_graded=done)
+    for result in results:
+        if result.writeback_problem:
+            _warn(f"{result.writeback_problem} (the review is kept; `srs-dl sync` writes it"
+                  " after a rescan)")
+    return status
+
+
+def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.review import undo_last
+
+    with _session(ctx) as conn:
+        entry, card = undo_last(conn, ctx.config, ctx.today)
+    what = entry.action + (f" ({entry.response})" if entry.response else "")
+    _print(f"{card.id}: undid {what} of {entry.day.isoformat()} -> {card.state}, "
+           f"{_schedule_text(card)}")
+    return 0
+
+
+def _each(ctx: Context, ids: list[int], allow_suspended: bool,
+          act: Callable[[sqlite3.Connection, int], CardRow], describe: Callable[[CardRow], str]
+          ) -> int:
+    from srs_dl.services.review import check_cards
+
+    with _session(ctx) as conn:
+        check_cards(conn, ids, allow_suspended=allow_suspended)
+        for cid in dict.fromkeys(ids):
+            card = act(conn, cid)
+            _print(f"{card.id}: {describe(card)}")
+    return 0
+
+
+def cmd_bury(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.review import bury
+
+    return _each(ctx, args.ids, False, lambda conn, cid: bury(conn, ctx.config, ctx.today, cid),
+                 lambda c: f"buried until {c.buried_until.isoformat() if c.buried_until else '?'}")
+
+
+def cmd_suspend(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.review import suspend
+
+    return _each(ctx, args.ids, True, lambda conn, cid: suspend(conn, ctx.config, ctx.today, cid),
+                 lambda c: "suspended")
+
+
+def cmd_unsuspend(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.review import unsuspend
+
+    return _each(ctx, args.ids, True,
+                 lambda conn, cid: unsuspend(conn, ctx.config, ctx.today, cid),
+                 lambda c: f"{c.state}, {_schedule_text(c)}")
+
+
+def cmd_reset(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.review import reset
+
+    problems: list[str] = []
+
+    def act(conn: sqlite3.Connection, cid: int) -> CardRow:
+        result = reset(conn, ctx.config, ctx.today, cid)
+        if result.writeback_problem:
+            problems.append(result.writeback_problem)
+        return result.after
+
+    status = _each(ctx, args.ids, False, act, lambda c: f"reset: {_schedule_text(c)}")
+    for problem in problems:
+        _warn(f"{problem} (the reset is kept; `srs-dl sync` writes it after a rescan)")
+    return status
+
+
+def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.sync import sync
+
+    with _session(ctx) as conn:
+        report = sync(conn, ctx.config, ctx.today, dry_run=args.dry_run)
+    if args.json:
+        _json_line(report.to_json())
+    else:
+        if report.rescan:
+            _print(f"rescan: {report.rescan}")
+        for path in report.would_write:
+            _print(f"would write {path}")
+        for path in report.written:
+            _print(f"wrote {path}")
+        for path in report.changed_on_disk:
+            _print(f"changed on disk, not written (rescan it, then sync): {path}")
+        done = len(report.would_write) if args.dry_run else len(report.written)
+        verb = "would be written" if args.dry_run else "written"
+        _print(f"{done} note(s) {verb}, {len(report.changed_on_disk)} changed on disk,"
+               f" {len(report.errors)} error(s)")
+    for error in report.errors:
+        _warn(error)
+    return 1 if report.errors else 0
+
+
+def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.services.review import history
+
+    with _session(ctx) as conn:
+        entries = history(conn, args.id)
+    for entry in entries:
+        if args.json:
+            _json_line(entry.to_json())
+            continue
+        after = entry.after or {}
+        sched = (f"due {after.get('due')}, interval {_num(after.get('interval'))},"
+                 f" ease {after.get('ease')}" if after.get("due") else "new")
+        extra = f" (undoes #{entry.undoes})" if entry.undoes else ""
+        resp = f" {entry.response}" if entry.response else ""
+        _print(f"#{entry.id}\t{entry.day.isoformat()}\t{entry.action}{resp}{extra}\t"
+               f"{after.get('state', '?')}, {sched}\t[{entry.source}]")
+    if not entries and not args.json:
+        print(f"card {args.id}: no history yet", file=sys.stderr)
+    return 0

@@ -1,0 +1,288 @@
+"""Drills: batch normalisation in training mode, and at inference with the
+running statistics of torch.nn.BatchNorm1d.
+
+batchnorm mistakes kept outside the tolerance: the unbiased variance
+(1/(m-1)); eps outside the root (sqrt(var) + eps) and eps left out; the
+normalisation taken over the wrong axis (per example instead of per unit);
+gamma and beta swapped; gamma and beta left out (Z_norm); Z itself. eps is
+drawn in [0.01, 0.1] and the rows' spread near sqrt(eps), or no hand
+computation could tell where eps goes.
+batchnorm_inference mistakes: the wrong meaning of momentum (momentum as the
+weight of the old average, as in Keras); the biased variance in the running
+variance; running statistics never updated (still 0 and 1); the last batch's
+own statistics; the test columns' own statistics (training mode at test);
+the plain average of the batch statistics; running statistics started from
+the first batch instead of 0 and 1.
+Not separable at inference: eps inside or outside the root, since the running
+variance is near 1 and eps is torch's small default there (1e-5 or 1e-3).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from srs_dl.core.compute.batchnorm import batchnorm_inference, batchnorm_train
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
+from srs_dl.core.drills.draws import Draws
+from srs_dl.core.drills.formatting import mat, num, val, vec
+
+Matrix = list[list[float]]
+
+
+def _stats(row: list[float], ddof: int = 0) -> tuple[float, float]:
+    m = len(row)
+    mu = sum(row) / m
+    return mu, sum((x - mu) ** 2 for x in row) / (m - ddof)
+
+
+def _normalise(z: Matrix, eps: float, *, ddof: int = 0, eps_at: str = "inside_root") -> Matrix:
+    out = []
+    for row in z:
+        mu, var = _stats(row, ddof)
+        if eps_at == "inside_root":
+            denom = math.sqrt(var + eps)
+        else:
+            denom = math.sqrt(var) + (eps if eps_at == "after_root" else 0.0)
+        out.append([(x - mu) / denom for x in row])
+    return out
+
+
+def _affine(zn: Matrix, gamma: list[float], beta: list[float]) -> Matrix:
+    return [[g * x + b for x in row] for row, g, b in zip(zn, gamma, beta, strict=True)]
+
+
+def _transpose(z: Matrix) -> Matrix:
+    return [list(col) for col in zip(*z, strict=True)]
+
+
+def _safe(fn: Callable[..., Matrix], *args: object, **kwargs: object) -> Matrix:
+    try:
+        return fn(*args, **kwargs)
+    except (ZeroDivisionError, ValueError):
+        return [[math.nan]]
+
+
+def _round(x: float, spread: float) -> float:
+    return round(x, 1 if spread >= 0.5 else 2)
+
+
+def _draw_affine(d: Draws, n: int) -> tuple[list[float], list[float]]:
+    gamma = [round(d.uniform(0.5, 2.5), 1) for _ in range(n)]
+    beta = [round(d.sign() * d.uniform(0.2, 2.0), 1) for _ in range(n)]
+    return gamma, beta
+
+
+def candidate(d: Draws) -> Params:
+    n, m = d.integer(1, 2), d.integer(3, 4)
+    eps = d.choice((0.1, 0.05, 0.01))
+    z = []
+    for _ in range(n):
+        centre = round(d.uniform(-3.0, 5.0), 1)
+        spread = math.sqrt(eps) * d.log_uniform(1.0, 6.0)
+        z.append([_round(centre + spread * d.uniform(-1.0, 1.0), spread) for _ in range(m)])
+    gamma, beta = _draw_affine(d, n)
+    return {"z": z, "gamma": gamma, "beta": beta, "eps": eps}
+
+
+def reference(p: Params) -> Matrix:
+    return _affine(_normalise(p["z"], p["eps"]), p["gamma"], p["beta"])
+
+
+def mistakes(p: Params) -> list[Mistake]:
+    z, gamma, beta, eps = p["z"], p["gamma"], p["beta"], p["eps"]
+    zn = _normalise(z, eps)
+    columns = _transpose(_safe(_normalise, _transpose(z), eps))
+    return [
+        Mistake("starting_values", "leaving Z as it is", [list(map(float, r)) for r in z]),
+        Mistake("unbiased_variance", "the unbiased variance (1/(m-1))",
+                _affine(_safe(_normalise, z, eps, ddof=1), gamma, beta)),
+        Mistake("eps_outside_root", "adding eps outside the square root",
+                _affine(_normalise(z, eps, eps_at="after_root"), gamma, beta)),
+        Mistake("eps_ignored", "leaving eps out", _affine(_safe(_normalise, z, eps, eps_at="none"), gamma, beta)),
+        Mistake("wrong_axis", "normalising each example (column) instead of each unit (row)",
+                _affine(columns, gamma, beta) if len(columns) == len(z) else [[math.nan]]),
+        Mistake("gamma_beta_swapped", "swapping gamma and beta", _affine(zn, beta, gamma)),
+        Mistake("no_scale_shift", "stopping at Z_norm (gamma and beta left out)", zn),
+    ]
+
+
+def _conditioned(zn: Matrix, gamma: list[float], beta: list[float], out: Matrix) -> bool:
+    """No output is a near-cancellation of gamma * z_norm and beta."""
+    return all(
+        abs(o) >= 0.1 * (abs(g * x) + abs(b))
+        for zrow, orow, g, b in zip(zn, out, gamma, beta, strict=True)
+        for x, o in zip(zrow, orow, strict=True)
+    )
+
+
+def well_posed(p: Params, answer: object) -> bool:
+    z = p["z"]
+    if any(_stats(row)[1] == 0.0 for row in z):
+        return False
+    return _conditioned(_normalise(z, p["eps"]), p["gamma"], p["beta"], answer)  # type: ignore[arg-type]
+
+
+def solve(p: Params) -> Solution:
+    tr = batchnorm_train(p["z"], p["gamma"], p["beta"], p["eps"])
+    rows = tuple(
+        (i + 1, vec(tr.z[i]), val(tr.mean[i]), val(tr.var[i]), val(tr.std[i]), vec(tr.z_norm[i]), vec(tr.out[i]))
+        for i in range(tr.z.shape[0])
+    )
+    columns = ("unit", "z", "mean", "var (1/m)", "sqrt(var + eps)", "z_norm", "gamma * z_norm + beta")
+    return Solution(tr.out.tolist(), StepsTable(columns, rows))
+
+
+def prompt(p: Params) -> str:
+    n, m = len(p["z"]), len(p["z"][0])
+    return "\n".join([
+        f"Batch normalisation in training mode. Z is {n} x {m}: a row per unit, a column per example. "
+        "Normalise each row with its batch mean and biased variance (divide by m), "
+        "eps inside the square root, then scale by gamma and shift by beta.",
+        f"Z = {mat(p['z'], num)}",
+        f"gamma = {vec(p['gamma'], num)}, beta = {vec(p['beta'], num)}, eps = {num(p['eps'])}",
+        f"What is Z_tilde = gamma * Z_norm + beta ({n} x {m})?",
+    ])
+
+
+BATCHNORM = KindSpec(
+    kind="batchnorm",
+    topic="Batch normalisation",
+    candidate=candidate,
+    reference=reference,
+    mistakes=mistakes,
+    solve=solve,
+    prompt=prompt,
+    well_posed=well_posed,
+    param_names=("z", "gamma", "beta", "eps"),
+)
+
+
+def _running(batches: list[Matrix], momentum: float, *, old_weight: float | None = None,
+             ddof: int = 1, start: tuple[list[float], list[float]] | None = None,
+             skip_first: bool = False) -> tuple[list[float], list[float]]:
+    n = len(batches[0])
+    mean, var = start if start is not None else ([0.0] * n, [1.0] * n)
+    keep = 1.0 - momentum if old_weight is None else old_weight
+    for batch in batches[1:] if skip_first else batches:
+        stats = [_stats(row, ddof) for row in batch]
+        mean = [keep * r + (1.0 - keep) * s[0] for r, s in zip(mean, stats, strict=True)]
+        var = [keep * r + (1.0 - keep) * s[1] for r, s in zip(var, stats, strict=True)]
+    return mean, var
+
+
+def _evaluate(p: Params, mean: list[float], var: list[float]) -> Matrix:
+    eps = p["eps"]
+    return [
+        [g * (x - mu) / math.sqrt(v + eps) + b for x in row]
+        for row, mu, v, g, b in zip(p["z_test"], mean, var, p["gamma"], p["beta"], strict=True)
+    ]
+
+
+def inference_candidate(d: Draws) -> Params:
+    n, count, m, k = d.integer(1, 2), d.integer(2, 3), d.integer(2, 3), d.integer(1, 2)
+    centres = [round(d.uniform(-4.0, 6.0), 1) for _ in range(n)]
+    spreads = [d.uniform(0.5, 3.0) for _ in range(n)]
+
+    def columns(count_: int) -> Matrix:
+        return [[round(c + s * d.uniform(-1.0, 1.0), 1) for _ in range(count_)] for c, s in zip(centres, spreads, strict=True)]
+
+    batches = [columns(m) for _ in range(count)]
+    gamma, beta = _draw_affine(d, n)
+    return {
+        "batches": batches,
+        "momentum": d.choice((0.1, 0.2, 0.3)),
+        "eps": d.choice((1e-5, 1e-3)),
+        "gamma": gamma,
+        "beta": beta,
+        "z_test": columns(k),
+    }
+
+
+def inference_reference(p: Params) -> Matrix:
+    return _evaluate(p, *_running(p["batches"], p["momentum"]))
+
+
+def inference_mistakes(p: Params) -> list[Mistake]:
+    batches, momentum = p["batches"], p["momentum"]
+    n = len(p["z_test"])
+    last = [_stats(row) for row in batches[-1]]
+    test = [_stats(row) for row in p["z_test"]]
+    count = len(batches)
+    all_stats = [[_stats(row, 1) for row in b] for b in batches]
+    plain_mean = [sum(s[i][0] for s in all_stats) / count for i in range(n)]
+    plain_var = [sum(s[i][1] for s in all_stats) / count for i in range(n)]
+    first = [_stats(row, 1) for row in batches[0]]
+    return [
+        Mistake("momentum_meaning", "momentum as the weight of the old average (running = momentum running + (1 - momentum) batch)",
+                _evaluate(p, *_running(batches, momentum, old_weight=momentum))),
+        Mistake("biased_running_var", "the biased variance (1/m) in the running variance",
+                _evaluate(p, *_running(batches, momentum, ddof=0))),
+        Mistake("no_running_update", "the initial statistics (mean 0, variance 1)",
+                _evaluate(p, [0.0] * n, [1.0] * n)),
+        Mistake("last_batch_stats", "the last batch's own mean and variance",
+                _evaluate(p, [s[0] for s in last], [s[1] for s in last])),
+        Mistake("test_batch_stats", "normalising the test columns with their own statistics (training mode)",
+                _evaluate(p, [s[0] for s in test], [s[1] for s in test])),
+        Mistake("plain_average", "the plain average of the batch statistics", _evaluate(p, plain_mean, plain_var)),
+        Mistake("started_from_first_batch", "running statistics started from the first batch instead of 0 and 1",
+                _evaluate(p, *_running(batches, momentum, start=([s[0] for s in first], [s[1] for s in first]),
+                                       skip_first=True))),
+    ]
+
+
+def inference_well_posed(p: Params, answer: object) -> bool:
+    mean, var = _running(p["batches"], p["momentum"])
+    eps = p["eps"]
+    zn = [[(x - mu) / math.sqrt(v + eps) for x in row] for row, mu, v in zip(p["z_test"], mean, var, strict=True)]
+    return _conditioned(zn, p["gamma"], p["beta"], answer)  # type: ignore[arg-type]
+
+
+def inference_solve(p: Params) -> Solution:
+    tr = batchnorm_inference(p["batches"], p["momentum"], p["eps"], p["gamma"], p["beta"], p["z_test"])
+
+    def c(x: object) -> str:
+        return vec(x)  # type: ignore[arg-type]
+
+    rows: list[tuple[str | int, ...]] = [("start", "", "", "", c(tr.running_mean[0]), c(tr.running_var[0]))]
+    for b in range(len(tr.batches)):
+        rows.append((
+            f"batch {b + 1}", c(tr.batch_mean[b]), c(tr.batch_var[b]), c(tr.batch_var_unbiased[b]),
+            c(tr.running_mean[b + 1]), c(tr.running_var[b + 1]),
+        ))
+    rows.append(("test: sqrt(running var + eps)", c(tr.std), "", "", "", ""))
+    rows.append(("test: z_norm", mat(tr.z_norm), "", "", "", ""))
+    rows.append(("test: gamma * z_norm + beta", mat(tr.out), "", "", "", ""))
+    columns = ("step", "batch mean", "batch var (1/m)", "batch var (1/(m-1))", "running mean", "running var")
+    return Solution(tr.out.tolist(), StepsTable(columns, tuple(rows)))
+
+
+def inference_prompt(p: Params) -> str:
+    n, k = len(p["z_test"]), len(p["z_test"][0])
+    lines = [
+        f"torch.nn.BatchNorm1d({n}, eps={num(p['eps'])}, momentum={num(p['momentum'])}) is trained "
+        "(training mode) on these batches in order, then evaluated (eval mode) on z_test. "
+        "Rows are units, columns examples. The running mean starts at 0 and the running variance at 1; "
+        "after each batch, running = (1 - momentum) * running + momentum * batch statistic, "
+        "the variance term being the unbiased batch variance (divide by m - 1).",
+    ]
+    lines += [f"batch {b} = {mat(batch, num)}" for b, batch in enumerate(p["batches"], 1)]
+    lines += [
+        f"gamma = {vec(p['gamma'], num)}, beta = {vec(p['beta'], num)}",
+        f"z_test = {mat(p['z_test'], num)}",
+        f"What does the layer output for z_test ({n} x {k})?",
+    ]
+    return "\n".join(lines)
+
+
+BATCHNORM_INFERENCE = KindSpec(
+    kind="batchnorm_inference",
+    topic="Batch normalisation",
+    candidate=inference_candidate,
+    reference=inference_reference,
+    mistakes=inference_mistakes,
+    solve=inference_solve,
+    prompt=inference_prompt,
+    well_posed=inference_well_posed,
+    param_names=("batches", "momentum", "eps", "gamma", "beta", "z_test"),
+)

@@ -1,0 +1,401 @@
+"""From the spans the line scan found (grammar.py) to Question objects: text,
+front and back, scheduling comments (adopted ones too), decks."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from srs_dl.core.notes.cloze import ClozeSet
+from srs_dl.core.notes.frontmatter import Frontmatter, note_schedule
+from srs_dl.core.notes.model import (
+    Card,
+    CardKind,
+    Comment,
+    Heading,
+    ParsedNote,
+    ParseWarning,
+    Question,
+    SRGroup,
+)
+from srs_dl.core.notes.settings import ParseSettings
+from srs_dl.core.notes.sr_comment import COMMENT_RE, parse_groups
+from srs_dl.core.notes.tags import QUESTION_TAG_RE, deck_of_tag, tag_matches
+
+#: Deck of a card when neither tags nor folder give one (`all_notes` at the vault root).
+DEFAULT_DECK = "default"
+#: The plugin's callout for scheduling comments (`useCalloutsForSchedulingComments`).
+SR_METADATA_CALLOUT = "> [!sr|card-metadata]"
+
+_INLINE = ("inline", "inline_reversed")
+_REVERSED = ("inline_reversed", "multiline_reversed")
+_BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
+_COMMENT_WS_RE = re.compile(r"[ \t]*<!--SR:.*?-->")
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """Settings turned into what the scan needs (cached per ParseSettings)."""
+
+    inline: tuple[tuple[str, CardKind], ...]
+    inline_probe: str | None
+    ml_sep: str | None
+    mlr_sep: str | None
+    end_marker: str | None
+    cloze: ClozeSet
+    flashcard_tags: tuple[str, ...]
+    review_tags: tuple[str, ...]
+
+
+class RawQuestion:
+    """A question as the line scan found it (0-based lines, `last` includes its comment)."""
+
+    __slots__ = ("kind", "first", "last", "sep", "sr_next", "field_like")
+
+    def __init__(self, kind: str, first: int, last: int, sep: str = "", sr_next: int = -1,
+                 field_like: bool = False) -> None:
+        self.kind = kind
+        self.first = first
+        self.last = last
+        self.sep = sep
+        self.sr_next = sr_next
+        self.field_like = field_like
+
+
+class Scan:
+    """What one pass over a note's lines found."""
+
+    __slots__ = ("raws", "tag_lines", "headings", "links", "sr_lines", "html_lines",
+                 "fence_closes", "warnings")
+
+    def __init__(self) -> None:
+        self.raws: list[RawQuestion] = []
+        self.tag_lines: list[tuple[int, list[str]]] = []
+        self.headings: list[Heading] = []
+        self.links: list[str] = []
+        self.sr_lines: list[int] = []
+        self.html_lines: set[int] = set()
+        self.fence_closes: set[int] = set()
+        self.warnings: list[ParseWarning] = []
+
+
+def in_inline_code(line: str, start: int, end: int) -> bool:
+    return line.count("`", 0, start) % 2 == 1 and line.count("`", end) % 2 == 1
+
+
+def find_separator(line: str, sep: str) -> int:
+    """First occurrence of `sep` outside inline code, or -1."""
+    idx = line.find(sep)
+    if idx < 0 or "`" not in line:
+        return idx
+    while idx >= 0 and in_inline_code(line, idx, idx + len(sep)):
+        idx = line.find(sep, idx + 1)
+    return idx
+
+
+def assemble(lines: Sequence[str], fm: Frontmatter, scan: Scan, c: Compiled,
+             settings: ParseSettings, folder_deck: str) -> ParsedNote:
+    warnings: list[ParseWarning] = list(fm.warnings)
+    schedule, schedule_warnings = note_schedule(fm)
+    warnings.extend(schedule_warnings)
+    body_tags = [t for _, found in scan.tag_lines for t in found]
+    tags = tuple(dict.fromkeys([*fm.tags, *body_tags]))
+    is_flashcard = any(tag_matches(t, c.flashcard_tags) for t in tags)
+    is_review = any(tag_matches(t, c.review_tags) for t in tags)
+    questions: tuple[Question, ...] = ()
+    field_like = 0
+    if settings.all_notes or is_flashcard or (settings.folders_as_decks and folder_deck):
+        builder = _Builder(lines, fm, scan, c, settings, folder_deck, tags)
+        questions = builder.build()
+        field_like = builder.field_like
+        warnings.extend(scan.warnings)
+        warnings.extend(builder.warnings)
+    warnings.sort(key=lambda w: w.line)
+    return ParsedNote(
+        questions=questions,
+        tags=tags,
+        headings=tuple(scan.headings),
+        links=tuple(scan.links),
+        is_flashcard_note=is_flashcard,
+        is_review_note=is_review,
+        note_schedule=schedule,
+        warnings=tuple(warnings),
+        dataview_like_cards=field_like,
+        frontmatter_keys=fm.keys,
+    )
+
+
+class _Builder:
+    def __init__(self, lines: Sequence[str], fm: Frontmatter, scan: Scan, c: Compiled,
+                 settings: ParseSettings, folder_deck: str, tags: tuple[str, ...]) -> None:
+        self.lines = lines
+        self.scan = scan
+        self.c = c
+        self.settings = settings
+        self.folder_deck = folder_deck
+        self.warnings: list[ParseWarning] = []
+        self.field_like = 0
+        raws = scan.raws
+        self.firsts = [r.first for r in raws]
+        # Flashcard tag lines outside every question hold decks for the questions below.
+        groups: list[tuple[int, list[str]]] = []
+        first_flashcard: str | None = None
+        fm_decks = [deck_of_tag(t) for t in fm.tags if tag_matches(t, c.flashcard_tags)]
+        fm_decks = [d for d in fm_decks if d]
+        if fm_decks:
+            first_flashcard = fm_decks[0]
+        for line_no, found in scan.tag_lines:
+            decks = [deck_of_tag(t) for t in found if tag_matches(t, c.flashcard_tags)]
+            decks = [d for d in decks if d]
+            if not decks:
+                continue
+            if first_flashcard is None:
+                first_flashcard = decks[0]
+            k = bisect.bisect_right(self.firsts, line_no) - 1
+            if k >= 0 and line_no <= raws[k].last:
+                continue
+            groups.append((line_no, decks))
+        self.groups = groups
+        self.group_lines = [g[0] for g in groups]
+        self.fm_decks = fm_decks
+        self.first_flashcard = first_flashcard
+        fallback = ""
+        for t in tags:
+            if not tag_matches(t, c.review_tags):
+                fallback = deck_of_tag(t)
+                if fallback:
+                    break
+        self.fallback = fallback or folder_deck or DEFAULT_DECK
+        self._deck_cache: dict[int, tuple[str, ...]] = {}
+
+    # --- scheduling comments -------------------------------------------------
+
+    def _read_comment(self, line_no: int, adopted: bool) -> Comment | None:
+        src = self.lines[line_no]
+        m = COMMENT_RE.search(src)
+        if m is None:
+            self.warnings.append(ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a "
+                                              "scheduling comment"))
+            return None
+        try:
+            groups: tuple[SRGroup, ...] = parse_groups(m.group(1))
+        except ValueError as exc:
+            self.warnings.append(ParseWarning(line_no + 1, f"scheduling comment ignored, the "
+                                              f"card stays new: {exc}"))
+            groups = ()
+        start, end = m.span()
+        own = (start == 0 or src[:start].isspace()) and (end == len(src) or src[end:].isspace())
+        return Comment(line_no + 1, start, end, own, adopted, groups)
+
+    def _comments(self) -> list[Comment | None]:
+        """Each question's comment: the first one inside its span (for a one-line card,
+        its line then the next line); the others are extra or orphans."""
+        raws = self.scan.raws
+        sr = self.scan.sr_lines
+        n_sr = len(sr)
+        p = 0
+        comments: list[Comment | None] = []
+        orphans: list[int] = []
+        for r in raws:
+            comment = None
+            if p < n_sr:
+                while p < n_sr and sr[p] < r.first:
+                    orphans.append(sr[p])
+                    p += 1
+                while p < n_sr and sr[p] <= r.last:
+                    line_no = sr[p]
+                    p += 1
+                    if comment is None:
+                        comment = self._read_comment(line_no, adopted=False)
+                    elif COMMENT_RE.search(self.lines[line_no]) is not None:
+                        self.warnings.append(ParseWarning(
+                            line_no + 1, f"second scheduling comment of the card at line "
+                                         f"{r.first + 1} ignored"))
+            if r.sr_next >= 0:
+                if comment is None:
+                    comment = self._read_comment(r.sr_next, adopted=False)
+                else:
+                    self.warnings.append(ParseWarning(
+                        r.sr_next + 1, f"second scheduling comment of the card at line "
+                                       f"{r.first + 1} ignored"))
+            comments.append(comment)
+        orphans.extend(sr[p:])
+        for line_no in orphans:
+            self._orphan(line_no, comments)
+        return comments
+
+    def _orphan(self, line_no: int, comments: list[Comment | None]) -> None:
+        raws = self.scan.raws
+        lines = self.lines
+        k = bisect.bisect_right(self.firsts, line_no) - 1
+        if COMMENT_RE.search(lines[line_no]) is None:
+            self.warnings.append(ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a "
+                                              "scheduling comment"))
+            return
+        if k >= 0 and comments[k] is None and line_no - raws[k].last >= 2 and all(
+            not lines[j].strip() for j in range(raws[k].last + 1, line_no)
+        ):
+            comment = self._read_comment(line_no, adopted=True)
+            if comment is not None:
+                comments[k] = comment
+                self.warnings.append(ParseWarning(
+                    line_no + 1, f"scheduling comment adopted by the card at line {raws[k].first + 1} "
+                                 "(a blank line cuts it off: the plugin would treat the card as new)"))
+            return
+        self.warnings.append(ParseWarning(line_no + 1, "scheduling comment belongs to no card; "
+                                          "ignored"))
+
+    # --- questions -----------------------------------------------------------
+
+    def build(self) -> tuple[Question, ...]:
+        comments = self._comments()
+        out: list[Question] = []
+        append = out.append
+        question = self._question
+        for r, comment in zip(self.scan.raws, comments, strict=True):
+            q = question(r, comment)
+            if q is not None:
+                append(q)
+        return tuple(out)
+
+    def _text_lines(self, r: RawQuestion) -> list[tuple[int, str]]:
+        """A multi-line or cloze question's lines without comments (metadata callout too)."""
+        lines = self.lines
+        sr = self.scan.sr_lines
+        has_sr = bool(sr) and bisect.bisect_left(sr, r.first) < bisect.bisect_right(sr, r.last)
+        if not has_sr:
+            # The metadata callout always holds a comment: without one, every line counts.
+            out = [(j, lines[j].rstrip()) for j in range(r.first, r.last + 1)]
+            while out and not out[-1][1]:
+                out.pop()
+            return out
+        out = []
+        in_callout = False
+        for j in range(r.first, r.last + 1):
+            src = lines[j]
+            if in_callout:
+                if src.startswith(">"):
+                    if "<!--SR:" in src:
+                        in_callout = False
+                    continue
+                in_callout = False
+            if src.startswith(SR_METADATA_CALLOUT):
+                in_callout = True
+                continue
+            if has_sr and "<!--SR:" in src:
+                src = _without_comments(src)
+                if not src.strip():
+                    continue
+            out.append((j, src.rstrip()))
+        while out and not out[-1][1]:
+            out.pop()
+        return out
+
+    def _question(self, r: RawQuestion, comment: Comment | None) -> Question | None:
+        kind: CardKind = r.kind  # type: ignore[assignment]
+        if kind == "inline" or kind == "inline_reversed":
+            src = self.lines[r.first]
+            if "<!--SR:" in src:
+                src = _without_comments(src)
+            text = actual = src.rstrip()
+            last = r.first
+        else:
+            text_lines = self._text_lines(r)
+            if not text_lines:
+                return None
+            html = self.scan.html_lines
+            if html:
+                actual = "\n".join([t for j, t in text_lines if j not in html])
+            else:
+                actual = "\n".join([t for _, t in text_lines])
+            text = "\n".join([t for _, t in text_lines])
+            last = text_lines[-1][0]
+        topic: str | None = None
+        stripped = actual.lstrip()
+        if stripped[:1] == "#":
+            m = QUESTION_TAG_RE.match(stripped)
+            if m is not None:
+                topic = m.group(0)
+                actual = stripped[m.end() :].lstrip()
+        if "^" in actual:
+            m = _BLOCK_ID_RE.search(actual)
+            if m is not None:
+                actual = actual[: m.start()].rstrip()
+        sides = self._sides(kind, actual, r)
+        if not sides:
+            self.warnings.append(ParseWarning(r.first + 1, f"{kind} card without a front or "
+                                              "back; skipped"))
+            return None
+        if r.field_like:
+            self.field_like += 1
+        if comment is None:
+            cards = tuple([Card(k, f, b, None) for k, (f, b) in enumerate(sides)])
+        else:
+            groups = comment.groups
+            if len(groups) > len(sides):
+                self.warnings.append(ParseWarning(
+                    comment.line, f"scheduling comment has {len(groups)} groups for "
+                                  f"{len(sides)} card(s); the extra ones are kept but belong "
+                                  "to no card"))
+            cards = tuple([
+                Card(k, f, b, _schedule(groups[k]) if k < len(groups) else None)
+                for k, (f, b) in enumerate(sides)
+            ])
+        decks = self._decks(r, topic)
+        return Question(kind, decks[0], r.first + 1, last + 1, text, cards, comment,
+                        last in self.scan.fence_closes, decks)
+
+    def _sides(self, kind: str, actual: str, r: RawQuestion) -> list[tuple[str, str]]:
+        if kind in _INLINE:
+            idx = find_separator(actual, r.sep)
+            if idx < 0:
+                return []
+            front = actual[:idx].strip()
+            back = actual[idx + len(r.sep) :].strip()
+            return [(front, back), (back, front)] if kind == "inline_reversed" else [(front, back)]
+        if kind == "cloze":
+            return [(f.strip(), b.strip()) for f, b in self.c.cloze.expand(actual)]
+        sep = self.c.ml_sep if kind == "multiline" else self.c.mlr_sep
+        parts = actual.split("\n")
+        for k, part in enumerate(parts):
+            if part.strip() == sep:
+                front = "\n".join(parts[:k]).strip()
+                back = "\n".join(parts[k + 1 :]).strip()
+                return [(front, back), (back, front)] if kind in _REVERSED else [(front, back)]
+        return []
+
+    def _decks(self, r: RawQuestion, topic: str | None) -> tuple[str, ...]:
+        if topic is not None and not self.settings.folders_as_decks:
+            deck = deck_of_tag(topic)
+            if deck:
+                return (deck,)
+        k = bisect.bisect_left(self.group_lines, r.first) - 1 if self.group_lines else -1
+        cached = self._deck_cache.get(k)
+        if cached is None:
+            cached = self._deck_cache[k] = self._note_decks(k)
+        return cached
+
+    def _note_decks(self, k: int) -> tuple[str, ...]:
+        if self.settings.folders_as_decks and self.folder_deck:
+            return (self.folder_deck,)
+        if k >= 0:
+            return tuple(self.groups[k][1])
+        if self.fm_decks:
+            return tuple(self.fm_decks)
+        if self.first_flashcard is not None:
+            return (self.first_flashcard,)
+        return (self.fallback,)
+
+
+def _without_comments(src: str) -> str:
+    return _COMMENT_WS_RE.sub("", src)
+
+
+def _schedule(group: SRGroup) -> SRGroup | None:
+    if group.is_new:
+        return None
+    if group.raw is not None and group.due is None:
+        return None
+    return group

@@ -1,0 +1,82 @@
+"""Drill cards as an import keeps them: the deck `drills` with one card per kind, and
+one card per (deck, kind) for every note section whose heading names a technique.
+
+Only the database holds drill cards (kind 'drill', note_id NULL). A (deck, kind)
+pair stays alive while some note's headings still ask for it (notes.drill_kinds);
+when none does, its card is deleted like any card gone from its notes, and it comes
+back with its history if a heading asks again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from srs_dl.store.cards import STORED_COLUMNS, StoredCard
+from srs_dl.store.notes import live_drill_pairs
+
+if TYPE_CHECKING:
+    from srs_dl.services.card_merge import Merger
+
+DRILL_DECK = "drills"
+
+
+def heading_table(extra: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """The config's `[drills] headings` entries (the defaults are the drills package's own)."""
+    return {str(name): tuple(kinds) for name, kinds in extra.items()}
+
+
+def kinds_for(text: str, extra: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The drill kinds a heading names: the config's names first, then the defaults."""
+    from srs_dl.core.drills.headings import kinds_for_heading
+
+    if extra:
+        found = kinds_for_heading(text, extra)
+        if found:
+            return tuple(found)
+    return tuple(kinds_for_heading(text))
+
+
+def heading_kinds() -> object:
+    """The function workers call for each heading (imports the drills package now,
+    before any worker is forked, so they inherit it)."""
+    import srs_dl.core.drills.headings  # noqa: F401
+
+    return kinds_for
+
+
+def _front(kind: str) -> str:
+    from srs_dl.core.drills import topic_for
+
+    return f"Drill: {topic_for(kind)}"
+
+
+def sync(conn: sqlite3.Connection, merger: Merger) -> None:
+    """Bring the drill cards in line with the kinds and the notes' headings."""
+    from srs_dl.core.drills import KINDS
+
+    known = set(KINDS)
+    wanted = {(DRILL_DECK, k) for k in KINDS}
+    wanted |= {(deck, kind) for deck, kind in live_drill_pairs(conn) if kind in known}
+    rows = conn.execute(
+        f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
+        " WHERE note_id IS NULL AND kind = 'drill'")
+    existing: dict[tuple[str, str], StoredCard] = {}
+    for row in rows:
+        card = StoredCard._make(row)
+        kind = card.qhash.removeprefix("drill:")
+        existing.setdefault((card.deck, kind), card)
+    for deck, kind in sorted(wanted):
+        card = existing.get((deck, kind))
+        if card is None:
+            merger.inserts.append((merger.next_card_id, None, deck, "drill", 0, f"drill:{kind}",
+                                   _front(kind), "", None, None, None, None, None, "new", None,
+                                   None, kind))
+            merger.next_card_id += 1
+            merger.new += 1
+        elif card.state == "deleted":
+            merger.restore(card)
+    for pair, card in existing.items():
+        if pair not in wanted:
+            merger.delete(card)

@@ -1,0 +1,387 @@
+"""Reviewing cards: the session the TUI walks, and the functions the CLI calls.
+
+Every change to a card is one transaction that appends to the log and updates
+the card (`store.log`, `store.reviews`), so the card table can always be
+rebuilt from the log. The order of the queue and the scheduling formulas come
+from the pure core (`core.scheduling.queue`, `core.scheduling.sm2`); this module
+only fetches, stores and writes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from srs_dl.config import Config
+from srs_dl.core.notes.model import SRGroup
+from srs_dl.core.notes.sr_comment import format_group
+from srs_dl.core.scheduling import queue as q
+from srs_dl.core.scheduling import sm2
+from srs_dl.core.scheduling.note_review import note_ease
+from srs_dl.store import log as logstore
+from srs_dl.store import reviews as store
+from srs_dl.store.cards import CardRow, get_card
+from srs_dl.store.log import LogEntry
+from srs_dl.store.reviews import write_transaction
+
+
+class ReviewError(Exception):
+    """A card that cannot be reviewed as asked (unknown, deleted, suspended); one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class GradeResult:
+    card_id: int
+    response: str
+    before: CardRow
+    after: CardRow
+    log_id: int
+    #: The note written at once (immediate write-back), if any.
+    written: str | None = None
+    #: Why the immediate write-back did not happen (the review is kept; `sync` retries).
+    writeback_problem: str | None = None
+
+
+def sched_text(due: dt.date | None, interval: float | None, ease: int | None) -> str | None:
+    """The "due,interval,ease" text a card's comment group holds (cards.note_sched)."""
+    if due is None or interval is None or ease is None:
+        return None
+    return format_group(SRGroup(due, interval, ease))
+
+
+def card_sched_text(card: CardRow) -> str | None:
+    """What the card's group in its note should read now (an FSRS group: verbatim)."""
+    if card.raw_group is not None:
+        return card.raw_group
+    return sched_text(card.due, card.interval, card.ease)
+
+
+def note_writable(conn: sqlite3.Connection, note_id: int | None) -> bool:
+    """A note srs-dl may write into: a live note in a folder imported with write-back."""
+    if note_id is None:
+        return False
+    row = conn.execute(
+        "SELECT f.writeback FROM notes AS n JOIN folders AS f ON f.id = n.folder_id"
+        " WHERE n.id = ? AND n.deleted = 0",
+        (note_id,),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _schedule_of(card: CardRow) -> sm2.CardSchedule | None:
+    if card.due is None or card.interval is None or card.ease is None:
+        return None
+    return sm2.CardSchedule(card.due, card.interval, card.ease)
+
+
+def _new_card_ease(conn: sqlite3.Connection, card: CardRow, config: Config) -> int | None:
+    """A new card in a note with its own `sr-ease` starts from the note's ease, as the plugin."""
+    if card.note_id is None:
+        return None
+    row = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (card.note_id,)).fetchone()
+    if not row or not row[0]:
+        return None
+    eases = [r[0] for r in conn.execute(
+        "SELECT ease FROM cards WHERE note_id = ? AND due IS NOT NULL AND ease IS NOT NULL"
+        " AND state != 'deleted'", (card.note_id,))]
+    value = note_ease(row[0], eases, config.scheduler)
+    return sm2.js_round(value) if value else None
+
+
+def _usable(card: CardRow | None, card_id: int) -> CardRow:
+    if card is None:
+        raise ReviewError(f"card {card_id}: no such card")
+    if card.state == "deleted":
+        raise ReviewError(f"card {card_id}: deleted (gone from its note)")
+    if card.state == "suspended":
+        raise ReviewError(f"card {card_id}: suspended; unsuspend it first")
+    return card
+
+
+def _move_histogram(hist: dict[int, int] | None, before: dt.date | None, after: dt.date | None,
+                    today: dt.date) -> None:
+    if hist is None:
+        return
+    if before is not None and before >= today:
+        key = (before - today).days
+        if hist.get(key, 0) > 0:
+            hist[key] -= 1
+    if after is not None and after >= today:
+        key = (after - today).days
+        hist[key] = hist.get(key, 0) + 1
+
+
+def review_card(
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    card_id: int,
+    response: str,
+    *,
+    histogram: dict[int, int] | None = None,
+    detail: Mapping[str, Any] | None = None,
+    action: str = "review",
+) -> tuple[CardRow, CardRow, int]:
+    """One review in one transaction: (card before, card after, log id).
+
+    `histogram` (days from today -> cards due) is read for load balancing and
+    updated in place; None reads it from the database.
+    """
+    resp = sm2.parse_response(response)
+    with write_transaction(conn):
+        before = _usable(get_card(conn, card_id), card_id)
+        hist = histogram if histogram is not None else store.due_histogram(conn, today)
+        state = _schedule_of(before)
+        new_ease = _new_card_ease(conn, before, config) if state is None else None
+        result = sm2.review(state, resp, today, hist, config.scheduler, new_ease=new_ease)
+        if result is None:  # Reset of a new card: the plugin changes nothing, neither do we
+            due, interval, ease = None, None, None
+            new_state = "new"
+        else:
+            due, interval, ease = result.due, result.interval, result.ease
+            new_state = "review"
+        after_snap = {
+            "due": store.iso(due), "interval": interval, "ease": ease, "state": new_state,
+            "buried_until": None, "reps": before.reps + 1,
+            "lapses": before.lapses + (1 if resp == "again" and state is not None else 0),
+        }
+        text = sched_text(due, interval, ease)
+        dirty = note_writable(conn, before.note_id) and text != before.note_sched
+        store.set_schedule(conn, card_id, after_snap, dirty=dirty)
+        if before.raw_group is not None and result is not None:
+            # Reviewed here with SM-2: the FSRS group it came with is replaced.
+            conn.execute("UPDATE cards SET raw_group = NULL WHERE id = ?", (card_id,))
+        log_id = logstore.append(
+            conn, card_id=card_id, note_id=before.note_id, day=today, action=action,
+            response=resp, before=logstore.snapshot(before), after=after_snap, detail=detail,
+        )
+        after = get_card(conn, card_id)
+        assert after is not None
+    _move_histogram(histogram, before.due if before.state != "new" else None, due, today)
+    return before, after, log_id
+
+
+def _write_back_now(conn: sqlite3.Connection, config: Config, note_id: int | None
+                    ) -> tuple[str | None, str | None]:
+    """Immediate write-back after a review: (path written, problem). Never raises."""
+    if config.review.writeback != "immediate" or not note_writable(conn, note_id):
+        return None, None
+    assert note_id is not None
+    from srs_dl.services.sync import write_note_now
+
+    outcome = write_note_now(conn, config, note_id)
+    return outcome.written, outcome.problem
+
+
+def grade(
+    conn: sqlite3.Connection, config: Config, today: dt.date, card_id: int, response: str,
+    *, histogram: dict[int, int] | None = None, detail: Mapping[str, Any] | None = None,
+) -> GradeResult:
+    """Review one card, then write its note at once when the config says so."""
+    resp = sm2.parse_response(response)
+    before, after, log_id = review_card(conn, config, today, card_id, resp,
+                                        histogram=histogram, detail=detail)
+    written, problem = _write_back_now(conn, config, after.note_id)
+    return GradeResult(card_id, resp, before, after, log_id, written, problem)
+
+
+def check_cards(conn: sqlite3.Connection, ids: Iterable[int], *, allow_suspended: bool = False
+                ) -> dict[int, CardRow]:
+    """The cards named, or ReviewError naming every id that cannot be used."""
+    wanted = list(dict.fromkeys(ids))
+    found = store.get_cards(conn, wanted)
+    problems: list[str] = []
+    for cid in wanted:
+        card = found.get(cid)
+        if card is None:
+            problems.append(f"{cid} (no such card)")
+        elif card.state == "deleted":
+            problems.append(f"{cid} (deleted)")
+        elif card.state == "suspended" and not allow_suspended:
+            problems.append(f"{cid} (suspended)")
+    if problems:
+        noun = "card" if len(problems) == 1 else "cards"
+        raise ReviewError(f"{noun} {', '.join(problems)}: nothing done")
+    return found
+
+
+def grade_cards(
+    conn: sqlite3.Connection, config: Config, today: dt.date, ids: Sequence[int], response: str,
+    *, on_graded: Callable[[GradeResult], None] | None = None,
+) -> list[GradeResult]:
+    """Grade each card in turn, one transaction each; `on_graded` runs right after each commit.
+
+    Every id is checked first: an unknown, deleted or suspended card stops the
+    whole command before anything is graded (ReviewError naming them), so a
+    typo never leaves the user guessing which cards were done. An id given
+    twice is graded once.
+    """
+    resp = sm2.parse_response(response)
+    check_cards(conn, ids)
+    histogram = store.due_histogram(conn, today)
+    results: list[GradeResult] = []
+    for cid in dict.fromkeys(ids):
+        before, after, log_id = review_card(conn, config, today, cid, resp, histogram=histogram)
+        result = GradeResult(cid, resp, before, after, log_id)
+        if on_graded is not None:
+            on_graded(result)
+        written, problem = _write_back_now(conn, config, after.note_id)
+        if written or problem:
+            result = GradeResult(cid, resp, before, after, log_id, written, problem)
+        results.append(result)
+    return results
+
+
+def _set_state(conn: sqlite3.Connection, config: Config, today: dt.date, card_id: int,
+               action: str, change: Callable[[CardRow], dict[str, Any] | None]) -> CardRow:
+    """A logged state change (bury, suspend, unsuspend) in one transaction."""
+    with write_transaction(conn):
+        card = get_card(conn, card_id)
+        if card is None:
+            raise ReviewError(f"card {card_id}: no such card")
+        if card.state == "deleted":
+            raise ReviewError(f"card {card_id}: deleted (gone from its note)")
+        after = change(card)
+        if after is None:
+            return card
+        store.set_schedule(conn, card_id, after)
+        snap = logstore.snapshot(card)
+        logstore.append(conn, card_id=card_id, note_id=card.note_id, day=today, action=action,
+                        before=snap, after={**snap, **after})
+        new = get_card(conn, card_id)
+        assert new is not None
+        return new
+
+
+def bury(conn: sqlite3.Connection, config: Config, today: dt.date, card_id: int) -> CardRow:
+    """Hide a card until tomorrow (a suspended card stays suspended)."""
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+
+    def change(card: CardRow) -> dict[str, Any] | None:
+        if card.state == "suspended":
+            raise ReviewError(f"card {card_id}: suspended; unsuspend it first")
+        if card.state == "buried" and card.buried_until is not None \
+                and card.buried_until.isoformat() >= tomorrow:
+            return None
+        return {"state": "buried", "buried_until": tomorrow}
+
+    return _set_state(conn, config, today, card_id, "bury", change)
+
+
+def suspend(conn: sqlite3.Connection, config: Config, today: dt.date, card_id: int) -> CardRow:
+    def change(card: CardRow) -> dict[str, Any] | None:
+        if card.state == "suspended":
+            return None
+        return {"state": "suspended", "buried_until": None}
+
+    return _set_state(conn, config, today, card_id, "suspend", change)
+
+
+def unsuspend(conn: sqlite3.Connection, config: Config, today: dt.date, card_id: int) -> CardRow:
+    def change(card: CardRow) -> dict[str, Any] | None:
+        if card.state != "suspended":
+            return None
+        return {"state": "new" if card.due is None else "review"}
+
+    return _set_state(conn, config, today, card_id, "unsuspend", change)
+
+
+def reset(conn: sqlite3.Connection, config: Config, today: dt.date, card_id: int) -> GradeResult:
+    """The plugin's Reset: interval 1, the base ease, due today (a new card stays new)."""
+    before, after, log_id = review_card(conn, config, today, card_id, "reset", action="reset")
+    written, problem = _write_back_now(conn, config, after.note_id)
+    return GradeResult(card_id, "reset", before, after, log_id, written, problem)
+
+
+def undo_entry(conn: sqlite3.Connection, config: Config, today: dt.date, log_id: int) -> CardRow:
+    """Cancel one logged action: a new log row (`undoes`) restoring the card's before-state.
+
+    Refused when the card changed since (a later review, a schedule read from its
+    note): restoring would throw that change away.
+    """
+    with write_transaction(conn):
+        entry = logstore.get_entry(conn, log_id)
+        if entry is None or entry.card_id is None or entry.before is None:
+            raise ReviewError(f"log entry {log_id}: nothing to undo")
+        if conn.execute("SELECT 1 FROM log WHERE undoes = ?", (log_id,)).fetchone():
+            raise ReviewError(f"log entry {log_id}: already undone")
+        card = get_card(conn, entry.card_id)
+        if card is None:
+            raise ReviewError(f"card {entry.card_id}: no such card")
+        now = logstore.snapshot(card)
+        after = entry.after or {}
+        if any(now.get(k) != after.get(k) for k in ("due", "interval", "ease", "state")):
+            raise ReviewError(
+                f"card {card.id}: changed since that {entry.action} (re-imported or reviewed"
+                " elsewhere); not undone")
+        restored = {k: entry.before.get(k, now.get(k)) for k in logstore.SNAPSHOT_KEYS}
+        text = sched_text(_date(restored["due"]), restored["interval"], restored["ease"])
+        dirty = note_writable(conn, card.note_id) and text != card.note_sched
+        store.set_schedule(conn, card.id, restored, dirty=dirty)
+        logstore.append(conn, card_id=card.id, note_id=card.note_id, day=today, action="undo",
+                        response=entry.response, before=now, after=restored, undoes=entry.id)
+        new = get_card(conn, card.id)
+        assert new is not None
+    return new
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def undo_last(conn: sqlite3.Connection, config: Config, today: dt.date) -> tuple[LogEntry, CardRow]:
+    """Undo the newest review, reset, bury, suspend or unsuspend not yet undone."""
+    entry = logstore.last_undoable(conn)
+    if entry is None:
+        raise ReviewError("nothing to undo")
+    card = undo_entry(conn, config, today, entry.id)
+    _write_back_now(conn, config, card.note_id)
+    return entry, card
+
+
+def history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
+    if get_card(conn, card_id) is None:
+        raise ReviewError(f"card {card_id}: no such card")
+    return logstore.card_history(conn, card_id)
+
+
+def build_queue(conn: sqlite3.Connection, config: Config, today: dt.date,
+                deck: str | None = None) -> tuple[tuple[q.QueueItem, ...], dict[int, CardRow]]:
+    """Today's queue in review order, with the rows it names.
+
+    Only what the limits let through is read (LIMIT on the cards_due index).
+    Cards failed earlier today and due again come last, outside the limits (they
+    were counted when first answered), as Anki's relearning cards.
+    """
+    new_done, reviews_done = logstore.counts_today(conn, today)
+    limits = q.DailyLimits(config.review.new_per_day, config.review.reviews_per_day)
+    review_room = max(0, limits.reviews - reviews_done)
+    new_room = max(0, limits.new - new_done)
+    answered = logstore.reviewed_today(conn, today)
+    again = [c for c in store.get_cards(conn, answered).values()
+             if c.state == "review" and c.due is not None and c.due <= today
+             and q.in_deck(c.deck, deck)]
+    again.sort(key=lambda c: (c.due, c.id))
+    skip = [c.id for c in again]
+    rows = store.due_reviews(conn, today, deck=deck, limit=review_room, exclude=skip)
+    rows += store.new_cards(conn, today, deck=deck, limit=new_room, exclude=skip)
+    summaries = [q.CardSummary(c.id, c.deck, c.due, c.effective_state(today),  # type: ignore[arg-type]
+                               c.interval, c.ease) for c in rows]
+    items = q.build_queue(summaries, today, deck=deck, limits=limits,
+                          new_done_today=new_done, reviews_done_today=reviews_done)
+    items += tuple(q.QueueItem(c.id, False) for c in again)
+    by_id = {c.id: c for c in rows + again}
+    return items, by_id
+
+
+# The session lives in its own module (it walks the queue); importers of this one find it here.
+from srs_dl.services.review_session import ReviewSession  # noqa: E402
+
+__all__ = [
+    "GradeResult", "ReviewError", "ReviewSession", "build_queue", "bury", "check_cards", "grade",
+    "grade_cards", "history", "reset", "review_card", "suspend", "undo_entry", "undo_last",
+    "unsuspend",
+]

@@ -1,0 +1,155 @@
+"""A review session: today's queue walked card by card, as the TUI does it.
+
+The queue is built once (only the cards the daily limits let through are read)
+and then kept in memory through the pure `core.scheduling.queue.Session`:
+Again sends a card to the end, undo puts the last answered card back in front.
+Each card is re-read by id before it is shown, so a change made by another
+process (a re-import, a grade from the CLI) is never reviewed stale. The
+histogram of due dates used for load balancing is read once and updated as
+the session grades.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from srs_dl.config import Config
+from srs_dl.core.scheduling import queue as q
+from srs_dl.core.scheduling import sm2
+from srs_dl.services import review as rv
+from srs_dl.store import reviews as store
+from srs_dl.store.cards import CardRow, get_card
+
+
+class ReviewSession:
+    def __init__(self, conn: sqlite3.Connection, config: Config, today: dt.date,
+                 deck: str | None = None) -> None:
+        self.conn = conn
+        self.config = config
+        self.today = today
+        self.deck = deck
+        self._histogram: dict[int, int] | None = None
+        #: Log ids of this session's reviews, parallel to the pure session's undo stack.
+        self._log_ids: list[int] = []
+        self.reload()
+
+    def reload(self) -> None:
+        """Rebuild the queue from the database (after an import or a sync)."""
+        items, _ = rv.build_queue(self.conn, self.config, self.today, self.deck)
+        self._session = q.start(items)
+        self._log_ids.clear()
+        self._histogram = None
+
+    @property
+    def histogram(self) -> dict[int, int]:
+        if self._histogram is None:
+            self._histogram = store.due_histogram(self.conn, self.today)
+        return self._histogram
+
+    def _available(self, card: CardRow | None, item: q.QueueItem) -> bool:
+        if card is None:
+            return False
+        state = card.effective_state(self.today)
+        if state == "new":
+            return True
+        if state != "review" or card.due is None:
+            return False
+        return card.due <= self.today
+
+    def next_card(self) -> CardRow | None:
+        """The card to show now, or None when the session is done."""
+        while True:
+            item = self._session.current
+            if item is None:
+                return None
+            card = get_card(self.conn, int(item.id))  # type: ignore[call-overload]
+            if self._available(card, item):
+                return card
+            # Suspended, deleted or graded elsewhere since the queue was built.
+            self._session = q.remove(self._session, item.id)
+
+    def queue(self) -> list[CardRow]:
+        """What is left, in review order (a card failed this session appears again at the end)."""
+        ids = [int(item.id) for item in self._session.queue]  # type: ignore[call-overload]
+        rows = store.get_cards(self.conn, ids)
+        out = []
+        for item_id in ids:
+            card = rows.get(item_id)
+            if card is not None and self._available(card, q.QueueItem(item_id, False)):
+                out.append(card)
+        return out
+
+    def counts(self) -> tuple[int, int]:
+        """(cards left, of which new)."""
+        return self._session.remaining, self._session.new_remaining
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._log_ids)
+
+    def preview(self, card_id: int) -> dict[str, sm2.CardSchedule]:
+        """What each button would give this card now ("Good 8d")."""
+        card = get_card(self.conn, card_id)
+        if card is None:
+            raise rv.ReviewError(f"card {card_id}: no such card")
+        state = rv._schedule_of(card)
+        new_ease = rv._new_card_ease(self.conn, card, self.config) if state is None else None
+        return sm2.preview(state, self.today, self.histogram, self.config.scheduler,
+                           new_ease=new_ease)
+
+    def grade(self, card_id: int, response: str, *,
+              drill_detail: Mapping[str, Any] | None = None) -> rv.GradeResult:
+        """Answer a card (normally the current one): logged, stored, written back as configured."""
+        current = self._session.current
+        if current is None or current.id != card_id:
+            # Answering another card than the one in front: bring it to the front first.
+            was_new = any(it.is_new for it in self._session.queue if it.id == card_id)
+            rest = tuple(it for it in self._session.queue if it.id != card_id)
+            self._session = q.Session(queue=(q.QueueItem(card_id, was_new),) + rest,
+                                      done=self._session.done)
+        result = rv.grade(self.conn, self.config, self.today, card_id, response,
+                          histogram=self.histogram, detail=drill_detail)
+        self._session = q.answer(self._session, result.response, rv._schedule_of(result.before),
+                                 rv._schedule_of(result.after))
+        self._log_ids.append(result.log_id)
+        return result
+
+    def undo(self) -> CardRow | None:
+        """Take back this session's last answer; the card is in front again. None: nothing to undo."""
+        if not self._log_ids:
+            return None
+        log_id = self._log_ids[-1]
+        card_before_undo = get_card(self.conn, self._current_card_of(log_id))
+        card = rv.undo_entry(self.conn, self.config, self.today, log_id)
+        self._log_ids.pop()
+        try:
+            self._session, _ = q.undo(self._session)
+        except ValueError:
+            # Its requeued copy left the queue (buried, suspended): put the card in front anyway.
+            done = self._session.done[:-1]
+            rest = tuple(it for it in self._session.queue if it.id != card.id)
+            self._session = q.Session(queue=(q.QueueItem(card.id, card.due is None),) + rest,
+                                      done=done)
+        if card_before_undo is not None:
+            rv._move_histogram(self._histogram, card_before_undo.due, card.due, self.today)
+        rv._write_back_now(self.conn, self.config, card.note_id)
+        return card
+
+    def _current_card_of(self, log_id: int) -> int:
+        row = self.conn.execute("SELECT card_id FROM log WHERE id = ?", (log_id,)).fetchone()
+        if row is None:
+            raise rv.ReviewError(f"log entry {log_id}: missing")
+        return int(row[0])
+
+    def bury(self, card_id: int) -> CardRow:
+        card = rv.bury(self.conn, self.config, self.today, card_id)
+        self._session = q.remove(self._session, card_id)
+        return card
+
+    def suspend(self, card_id: int) -> CardRow:
+        card = rv.suspend(self.conn, self.config, self.today, card_id)
+        self._session = q.remove(self._session, card_id)
+        return card

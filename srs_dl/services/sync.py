@@ -1,0 +1,366 @@
+"""Writing schedules back into the notes: scheduling comments and `sr-*` frontmatter.
+
+A note is written only from the exact bytes srs-dl last read (`notes.hash`);
+a note changed on disk since is never overwritten: its reviews stay in the
+database (dirty) and it is reported, for a rescan to read it and the next sync
+to write it. Each note goes through:
+
+1. read, check the hash (or `pending_hash`: our own write whose commit a crash
+   lost), parse with the settings the folder was imported with;
+2. map the dirty cards to questions by (qhash, sibling) and rebuild each such
+   question's comment from all its siblings (`core.notes.writeback`), and the
+   frontmatter of a reviewed `#review` note (`core.notes.frontmatter_edit`);
+3. record `pending_hash` = sha1(new bytes) and commit, then replace the file
+   atomically (`vault.write`), then in one transaction record the new hash and
+   clear the cards' dirty flags.
+
+Notes go in batches: every pending hash of a batch in one transaction, the
+files, one fsync per folder, then one transaction finishing the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from srs_dl.config import Config
+from srs_dl.core.notes.model import NEVER_REVIEWED, NoteSchedule, SRGroup
+from srs_dl.core.notes.settings import ParseSettings
+from srs_dl.core.notes.sr_comment import format_group, parse_group
+from srs_dl.store import reviews as store
+from srs_dl.store.cards import CardRow
+from srs_dl.store.reviews import write_transaction
+from srs_dl.vault.read import NoteReadError, decode_note, read_bytes, sha1_hex
+from srs_dl.vault.write import NoteChangedError, NoteWriteError, atomic_write, fsync_dir
+
+BATCH = 250
+
+
+@dataclass
+class SyncReport:
+    written: list[str] = field(default_factory=list)
+    #: Notes changed on disk since srs-dl read them: they need a rescan, then a sync.
+    changed_on_disk: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    #: With dry_run: the notes a sync would write.
+    would_write: list[str] = field(default_factory=list)
+    cards_written: int = 0
+    #: The rescan's one-line summary (None when no rescan ran).
+    rescan: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"written": self.written, "would_write": self.would_write,
+                "changed_on_disk": self.changed_on_disk, "errors": self.errors,
+                "cards_written": self.cards_written, "rescan": self.rescan}
+
+
+@dataclass(frozen=True, slots=True)
+class NoteOutcome:
+    path: str | None = None
+    written: str | None = None
+    changed_on_disk: bool = False
+    problem: str | None = None
+
+
+@dataclass
+class _Plan:
+    note_id: int
+    path: str
+    old_hash: str
+    new_bytes: bytes
+    #: card id -> the group text now in the note for it (None: the never-reviewed marker)
+    cards: dict[int, str | None]
+    #: The note-review schedule written into the frontmatter, as "due,interval,ease".
+    review: str | None
+    #: Dirty cards no question of the note matches (the note or settings changed).
+    unmatched: int = 0
+
+    @property
+    def new_hash(self) -> str:
+        return sha1_hex(self.new_bytes)
+
+    @property
+    def new_bytes_differ(self) -> bool:
+        return self.new_hash != self.old_hash
+
+
+@dataclass(frozen=True, slots=True)
+class _NoteRow:
+    id: int
+    path: str
+    hash: str | None
+    pending_hash: str | None
+    folder_id: int | None
+    writeback: bool
+    folder_path: str | None
+    folder_settings: str | None
+    settings_hash: str | None
+    review_dirty: bool
+    review: NoteSchedule | None
+
+
+def _note_row(conn: sqlite3.Connection, note_id: int) -> _NoteRow | None:
+    row = conn.execute(
+        "SELECT n.id, n.path, n.hash, n.pending_hash, n.folder_id, coalesce(f.writeback, 0),"
+        " f.path, f.settings, n.settings_hash, n.review_dirty, n.review_due, n.review_interval, n.review_ease"
+        " FROM notes AS n LEFT JOIN folders AS f ON f.id = n.folder_id"
+        " WHERE n.id = ? AND n.deleted = 0",
+        (note_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    due, interval, ease = row[10], row[11], row[12]
+    review = (NoteSchedule(dt.date.fromisoformat(due), float(interval), int(ease))
+              if due and interval is not None and ease is not None else None)
+    return _NoteRow(int(row[0]), str(row[1]), row[2], row[3], row[4], bool(row[5]), row[6],
+                    row[7], row[8], bool(row[9]), review)
+
+
+def _group_for(card: CardRow | None, parsed: SRGroup | None, base_ease: int) -> SRGroup:
+    """The group a sibling's comment gets: its DB schedule; the plugin's marker when new."""
+    if card is None:
+        return parsed if parsed is not None else SRGroup(NEVER_REVIEWED, 1, base_ease)
+    if card.raw_group is not None:
+        try:
+            return parse_group(card.raw_group)
+        except ValueError:
+            pass
+    if card.due is None or card.interval is None or card.ease is None:
+        return SRGroup(NEVER_REVIEWED, 1, base_ease)
+    return SRGroup(card.due, card.interval, card.ease)
+
+
+def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
+          cache: dict[int | None, tuple[ParseSettings, str]]) -> _Plan | NoteOutcome:
+    """What writing this note would change, from its bytes on disk; no writing here."""
+    from srs_dl.core.notes.frontmatter_edit import set_review_keys
+    from srs_dl.core.notes.grammar import parse_note
+    from srs_dl.core.notes.writeback import apply_schedules
+    from srs_dl.services.import_worker import qhash
+
+    path = note.path
+    if not os.path.lexists(path):
+        return NoteOutcome(path, changed_on_disk=True,
+                           problem=f"{path}: deleted or renamed since it was read; rescan it")
+    try:
+        data = read_bytes(path).data
+    except NoteReadError as exc:
+        return NoteOutcome(path, problem=exc.where(path))
+    digest = sha1_hex(data)
+    if digest not in (note.hash, note.pending_hash):
+        return NoteOutcome(path, changed_on_disk=True,
+                           problem=f"{path}: changed on disk since it was read; rescan it")
+    try:
+        text = decode_note(data, digest=digest)
+    except NoteReadError as exc:
+        return NoteOutcome(path, problem=exc.where(path))
+    settings, skey = note_settings(conn, config, note, cache)
+    if note.settings_hash is not None and skey != note.settings_hash:
+        # Read with other settings, the note may hold other questions than the cards say.
+        return NoteOutcome(path, changed_on_disk=True,
+                           problem=f"{path}: its import settings changed since it was read;"
+                           " rescan it")
+    parsed = parse_note(text.text, settings)
+    cards = [c for c in store.cards_of_note(conn, note.id) if c.state != "deleted"]
+    by_key = {(c.qhash, c.sibling): c for c in cards}
+    dirty = {c.id for c in cards if c.dirty}
+    base = config.scheduler.base_ease
+    updates = []
+    written: dict[int, str | None] = {}
+    for question in parsed.questions:
+        qh = qhash(question.text)
+        siblings = [(by_key.get((qh, c.sibling)), c) for c in question.cards]
+        if not any(card is not None and card.id in dirty for card, _ in siblings):
+            continue
+        groups = tuple(_group_for(card, pc.schedule, base) for card, pc in siblings)
+        for (card, _), group in zip(siblings, groups, strict=True):
+            if card is not None:
+                written[card.id] = None if group.is_new else format_group(group)
+        comment = question.comment
+        if comment is None or comment.adopted or comment.groups != groups:
+            updates.append((question, groups))
+    new_text = text.text
+    try:
+        if updates:
+            new_text = apply_schedules(new_text, updates, same_line=settings.comment_on_same_line)
+        review_text = None
+        if note.review_dirty and note.review is not None:
+            new_text = set_review_keys(new_text, note.review)
+            review_text = _review_text(note.review)
+    except ValueError as exc:
+        return NoteOutcome(path, problem=f"{path}: {exc}")
+    return _Plan(note.id, path, digest, text.encode(new_text), written, review_text,
+                 unmatched=len(dirty - written.keys()))
+
+
+def _review_text(schedule: NoteSchedule) -> str:
+    return format_group(SRGroup(schedule.due, schedule.interval, schedule.ease))
+
+
+def note_settings(conn: sqlite3.Connection, config: Config, note: _NoteRow,
+                  cache: dict[int | None, tuple[ParseSettings, str]] | None = None,
+                  ) -> tuple[ParseSettings, str]:
+    """The ParseSettings a note is read with, and their key (notes.settings_hash), resolved
+    as the importer does: the folder's remembered flags, the config file, then the
+    vault's plugin settings."""
+    if cache is not None and note.folder_id in cache:
+        return cache[note.folder_id]
+    from srs_dl.core.notes.settings import resolve
+    from srs_dl.services import drill_deck
+    from srs_dl.services.importer import plugin_layer, settings_key
+    from srs_dl.vault.walk import find_vault_root
+
+    try:
+        data = json.loads(note.folder_settings or "{}")
+    except ValueError:
+        data = {}
+    flags = data.get("flags", {}) if isinstance(data, dict) else {}
+    folder = note.folder_path or os.path.dirname(note.path)
+    start = folder if os.path.isdir(folder) else os.path.dirname(folder)
+    layer = plugin_layer(find_vault_root(start), [])
+    settings = resolve(flags if isinstance(flags, dict) else {}, config.parse, layer)
+    result = (settings, settings_key(settings, drill_deck.heading_table(config.drill_headings)))
+    if cache is not None:
+        cache[note.folder_id] = result
+    return result
+
+
+def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
+    """Record a written note (inside a transaction); returns how many cards it settled."""
+    try:
+        st = os.stat(plan.path)
+        size, mtime = st.st_size, st.st_mtime_ns
+    except OSError:
+        size, mtime = len(plan.new_bytes), None
+    conn.execute("UPDATE notes SET hash = ?, size = ?, mtime_ns = ?, pending_hash = NULL"
+                 " WHERE id = ?", (plan.new_hash, size, mtime, plan.note_id))
+    from srs_dl.services.review import card_sched_text
+
+    current = store.get_cards(conn, plan.cards)
+    settled = 0
+    for cid, text in plan.cards.items():
+        card = current.get(cid)
+        if card is None:
+            continue
+        # A card graded again while we wrote stays dirty: the note holds the older schedule.
+        still = card_sched_text(card) != text
+        conn.execute("UPDATE cards SET note_sched = ?, dirty = ? WHERE id = ?",
+                     (text, int(still), cid))
+        settled += not still
+    if plan.review is not None:
+        row = _note_row(conn, plan.note_id)
+        still = row is None or row.review is None or _review_text(row.review) != plan.review
+        conn.execute("UPDATE notes SET review_sched_note = ?, review_dirty = ? WHERE id = ?",
+                     (plan.review, int(still), plan.note_id))
+    return settled
+
+
+def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncReport,
+                 on_written: Callable[[_Plan], None] | None = None) -> None:
+    changing = [p for p in plans if p.new_bytes_differ]
+    if changing:
+        with write_transaction(conn):
+            conn.executemany("UPDATE notes SET pending_hash = ? WHERE id = ?",
+                             [(p.new_hash, p.note_id) for p in changing])
+    done: list[_Plan] = [p for p in plans if not p.new_bytes_differ]
+    folders: set[str] = set()
+    for plan in changing:
+        try:
+            atomic_write(plan.path, plan.new_bytes, plan.old_hash, sync_dir=False)
+        except NoteChangedError as exc:
+            report.changed_on_disk.append(plan.path)
+            report.errors.append(str(exc))
+            continue
+        except NoteWriteError as exc:
+            report.errors.append(str(exc))
+            continue
+        folders.add(os.path.dirname(plan.path))
+        done.append(plan)
+    for folder in sorted(folders):
+        fsync_dir(folder)
+    failed = [p for p in changing if p not in done]
+    with write_transaction(conn):
+        for plan in done:
+            report.cards_written += _finish(conn, plan)
+        conn.executemany("UPDATE notes SET pending_hash = NULL WHERE id = ?",
+                         [(p.note_id,) for p in failed])
+    for plan in done:
+        if plan.new_bytes_differ:
+            report.written.append(plan.path)
+        if on_written is not None:
+            on_written(plan)
+
+
+def pending_note_ids(conn: sqlite3.Connection) -> list[int]:
+    """Notes with a review not yet written: dirty cards or a dirty whole-note schedule."""
+    rows = conn.execute(
+        "SELECT DISTINCT c.note_id FROM cards AS c JOIN notes AS n ON n.id = c.note_id"
+        " WHERE c.dirty = 1 AND c.state != 'deleted' AND n.deleted = 0"
+        " UNION SELECT id FROM notes WHERE review_dirty = 1 AND deleted = 0 ORDER BY 1"
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def _run(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int], *,
+         dry_run: bool, report: SyncReport) -> None:
+    cache: dict[int | None, tuple[ParseSettings, str]] = {}
+    for start in range(0, len(note_ids), BATCH):
+        plans: list[_Plan] = []
+        for note_id in note_ids[start:start + BATCH]:
+            row = _note_row(conn, note_id)
+            if row is None or not row.writeback:
+                continue  # the bundled deck and forgotten folders keep schedules in the DB
+            outcome = _plan(conn, config, row, cache)
+            if isinstance(outcome, NoteOutcome):
+                if outcome.changed_on_disk:
+                    report.changed_on_disk.append(outcome.path or "")
+                elif outcome.problem:
+                    report.errors.append(outcome.problem)
+                continue
+            if outcome.unmatched:
+                report.errors.append(
+                    f"{outcome.path}: {outcome.unmatched} reviewed card(s) not found in the note"
+                    " as imported; rescan it (srs-dl import)")
+            plans.append(outcome)
+        if dry_run:
+            report.would_write.extend(p.path for p in plans if p.new_bytes_differ)
+            continue
+        _write_batch(conn, plans, report)
+
+
+def sync(conn: sqlite3.Connection, config: Config, today: dt.date, *, dry_run: bool = False,
+         rescan: bool = True) -> SyncReport:
+    """Rescan the imported folders (incrementally), then write every pending note."""
+    report = SyncReport()
+    if rescan and not dry_run:
+        from srs_dl.services.importer import rescan as run_rescan
+
+        summary = run_rescan(conn, config, today)
+        report.rescan = summary.line()
+    _run(conn, config, pending_note_ids(conn), dry_run=dry_run, report=report)
+    return report
+
+
+def write_note_now(conn: sqlite3.Connection, config: Config, note_id: int) -> NoteOutcome:
+    """Write one note at once (after a review); never raises for a note problem."""
+    report = SyncReport()
+    row = _note_row(conn, note_id)
+    try:
+        _run(conn, config, [note_id], dry_run=False, report=report)
+    except (OSError, ValueError) as exc:
+        return NoteOutcome(row.path if row else None, problem=str(exc))
+    path = row.path if row else None
+    if report.written:
+        return NoteOutcome(path, written=report.written[0])
+    if report.changed_on_disk:
+        return NoteOutcome(path, changed_on_disk=True,
+                           problem=f"{path}: changed on disk since it was read; the review is"
+                           " kept and written after a rescan")
+    if report.errors:
+        return NoteOutcome(path, problem=report.errors[0])
+    return NoteOutcome(path)

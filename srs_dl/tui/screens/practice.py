@@ -1,0 +1,122 @@
+"""Practice: numeric drills. First the drill cards due today (deck `drills`),
+graded like any review (a wrong answer is Again); then free practice: fresh
+numbers for the kind chosen (or every kind in turn), checked and explained,
+not graded. Drills come from srs_dl.core.drills; this screen only renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.binding import Binding
+from textual.markup import escape
+from textual.widgets import Label
+
+from srs_dl.tui.messages import CardShown
+from srs_dl.tui.screens.review import ReviewScreen
+from srs_dl.tui.widgets.grade_bar import GradeBar
+
+DRILL_DECK = "drills"
+
+
+@dataclass
+class PracticeState:
+    """Lives in the session thread: the graded session (None once done) and the free drills."""
+
+    session: Any
+    kind: str | None
+    seed: int
+    drawn: int = 0
+
+    def __getattr__(self, name: str) -> Any:
+        # grade / undo / bury / suspend / counts / conn go to the graded session.
+        if self.session is None:
+            raise AttributeError(f"free practice has no {name}")
+        return getattr(self.session, name)
+
+
+class PracticeScreen(ReviewScreen):
+    AREA = "practice"
+    TITLE = "Practice"
+    CSS_PATH = ["review.tcss", "practice.tcss"]
+    BINDINGS = [
+        Binding("n", "next_drill", "Next drill", id="practice-next",
+                tooltip="A new drill with fresh numbers (free practice is not graded)."),
+        Binding("k", "choose_kind", "Kind", id="practice-kind",
+                tooltip="Choose which kind of drill to practise."),
+    ]
+
+    def _wanted(self) -> tuple[int, str | None]:
+        return self.srs.practice_request, self.srs.practice_kind
+
+    def _setup(self, conn: Any) -> Any:
+        from textual.worker import get_current_worker
+
+        from srs_dl.services.review import ReviewSession
+
+        worker = get_current_worker()
+        while not self.srs.rescan_done.wait(0.1):
+            if worker.is_cancelled:
+                return None
+        session = None
+        if self.deck is None:
+            # Due drill cards first (graded). A chosen kind goes straight to free practice:
+            # the review session has no per-kind queue.
+            session = ReviewSession(conn, self.env.config, self.env.today, deck=DRILL_DECK)
+        state = PracticeState(session, self.deck, self.env.seed)
+        self._post_next(state)
+        return state
+
+    def _post_next(self, state: Any) -> None:
+        card = state.session.next_card() if state.session is not None else None
+        if card is not None:
+            self._post_card(state.session, card)
+        else:
+            self._post_free(state)
+
+    def _post_free(self, state: PracticeState) -> None:
+        from srs_dl.core.drills import KINDS, generate, rng_for
+
+        kind = state.kind or KINDS[state.drawn % len(KINDS)]
+        drill = generate(kind, rng_for(state.seed, state.drawn))
+        state.drawn += 1
+        self.post_message(CardShown(None, {}, 0, 0, None, drill))
+
+    def _show_status(self, event: CardShown) -> None:
+        if event.card is not None:
+            super()._show_status(event)
+            self.query_one("#review-progress", Label).update(
+                f"[b]{event.left}[/b] drill card{'s' if event.left != 1 else ''} due")
+            return
+        topic = getattr(event.drill, "topic", event.drill.kind)
+        self.query_one("#review-progress", Label).update(
+            f"Free practice · [b]{escape(topic)}[/b]")
+        self.query_one("#review-where", Label).update(
+            f"kind [b]{escape(self.deck or 'all, in turn')}[/b] · not graded")
+
+    def _after_check(self) -> None:
+        if self.card is not None:
+            super()._after_check()
+            return
+        self.query_one(GradeBar).show("hint", hint="n next drill   k choose the kind")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_drill":
+            return self.card is None and self.drill is not None and not self.busy
+        if action == "reveal":
+            return False
+        if action == "undo" and self.deck is not None:
+            return False  # a chosen kind is free practice only: nothing graded to undo
+        return super().check_action(action, parameters)
+
+    def action_next_drill(self) -> None:
+        self._submit(self._post_next)
+
+    def action_choose_kind(self) -> None:
+        from srs_dl.tui.dialogs.kind_picker import KindPicker
+
+        def chosen(kind: str | None) -> None:
+            if kind is not None:
+                self.srs.start_practice(kind or None)
+
+        self.app.push_screen(KindPicker(self.deck), chosen)

@@ -1,0 +1,85 @@
+"""The stats screen's plots (textual-plotext): each draws numbers the core
+computed (srs_dl.core.stats) and computes nothing of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from textual_plotext import PlotextPlot
+
+from srs_dl.core.stats import Bucket, Forecast, MonthRetention
+
+BAR_COLOR = "cyan"
+YOUNG_COLOR = "orange"
+MATURE_COLOR = "green"
+
+
+def _nice_ticks(top: int) -> list[int]:
+    """A few whole-number y ticks (plotext would label 0.5 reviews on a small plot)."""
+    if top <= 4:
+        return list(range(0, max(top, 1) + 1))
+    step = max(1, round(top / 4))
+    return list(range(0, top + step, step))
+
+
+class ForecastPlot(PlotextPlot):
+    """Cards due on each of the next 30 days (today includes the overdue ones)."""
+
+    def draw(self, forecast: Forecast) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        counts = list(forecast.counts)
+        days = list(range(len(counts)))
+        title = "Due in the next 30 days"
+        if forecast.overdue:
+            title += f" (today: {forecast.overdue} overdue)"
+        plt.title(title)
+        plt.bar(days, counts, color=BAR_COLOR, width=0.6)
+        ticks = [d for d in days if d % 7 == 0]
+        labels = [_day_label(forecast.start, d) for d in ticks]
+        plt.xticks(ticks, labels)
+        plt.yticks(_nice_ticks(max(counts, default=0)))
+        self.refresh()
+
+
+def _day_label(start: dt.date, offset: int) -> str:
+    if offset == 0:
+        return "today"
+    day = start + dt.timedelta(days=offset)
+    return f"{day.day:02d}/{day.month:02d}"
+
+
+class BucketPlot(PlotextPlot):
+    """A distribution: cards per bucket (intervals, eases)."""
+
+    def draw(self, title: str, buckets: Sequence[Bucket]) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        plt.title(title)
+        counts = [b.count for b in buckets]
+        plt.bar([b.label for b in buckets], counts, color=BAR_COLOR, width=0.6)
+        plt.yticks(_nice_ticks(max(counts, default=0)))
+        self.refresh()
+
+
+class RetentionPlot(PlotextPlot):
+    """Share of reviews answered Good or Easy per month, young and mature cards side by side."""
+
+    MONTHS = 12
+
+    def draw(self, months: Sequence[MonthRetention]) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        plt.title("Retention by month (% Good or Easy)")
+        shown = list(months)[-self.MONTHS:]
+        if not shown:
+            return
+        labels = [m.month[2:] for m in shown]  # "25-03": short enough for 12 bars
+        young = [100 * (m.young.rate or 0) for m in shown]
+        mature = [100 * (m.mature.rate or 0) for m in shown]
+        plt.multiple_bar(labels, [young, mature], labels=["young", "mature"],
+                         color=[YOUNG_COLOR, MATURE_COLOR], width=0.8)
+        plt.ylim(0, 100)
+        plt.yticks([0, 25, 50, 75, 100])
+        self.refresh()

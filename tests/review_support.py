@@ -1,0 +1,51 @@
+"""Building small decks row by row for the review, sync and note-review tests
+(real SQLite files in tmp_path, written through the store's own schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from srs_dl.config import Config, ReviewSettings
+from srs_dl.store.db import connect, transaction
+
+TODAY = dt.date(2025, 3, 10)
+
+
+def day(n: int) -> dt.date:
+    return TODAY + dt.timedelta(days=n)
+
+
+def open_db(tmp_path: Path) -> sqlite3.Connection:
+    return connect(tmp_path / "deck.db")
+
+
+def config(*, new: int = 20, reviews: int = 200, writeback: str = "sync") -> Config:
+    return Config(review=ReviewSettings(new_per_day=new, reviews_per_day=reviews,
+                                        writeback=writeback))
+
+
+def add_card(conn: sqlite3.Connection, *, deck: str = "d", due: dt.date | None = None,
+             interval: float | None = None, ease: int | None = None, state: str | None = None,
+             note_id: int | None = None, kind: str = "inline", sibling: int = 0,
+             qhash: str | None = None, front: str = "front", line: int = 1,
+             drill_kind: str | None = None) -> int:
+    if state is None:
+        state = "new" if due is None else "review"
+    if due is not None and interval is None:
+        interval, ease = 3.0, 250
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO cards (note_id, deck, kind, sibling, qhash, front, back, line, end_line,"
+            " due, interval, ease, state, drill_kind) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?,"
+            " ?, ?)",
+            (note_id, deck, kind, sibling, qhash or f"q{front}{line}", front, line, line,
+             due.isoformat() if due else None, interval, ease, state, drill_kind))
+    return int(cur.lastrowid or 0)
+
+
+def card_state(conn: sqlite3.Connection, card_id: int) -> tuple[object, ...]:
+    return conn.execute(
+        "SELECT due, interval, ease, state, buried_until, reps, lapses FROM cards WHERE id = ?",
+        (card_id,)).fetchone()
