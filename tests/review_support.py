@@ -49,3 +49,46 @@ def card_state(conn: sqlite3.Connection, card_id: int) -> tuple[object, ...]:
     return conn.execute(
         "SELECT due, interval, ease, state, buried_until, reps, lapses FROM cards WHERE id = ?",
         (card_id,)).fetchone()
+
+
+def build_realworld_vaults(shared: Path, dest: Path) -> dict[str, Path]:
+    """The real-world corpus laid out as the vaults it came from (SOURCES.md), each with
+    its repository's committed plugin settings as the vault's data.json.
+
+    Returns corpus file name -> its copy. The corpus is read from ../shared, never
+    copied into the project.
+    """
+    import json
+    import re
+
+    corpus = shared / "corpus" / "realworld"
+    settings = json.loads((corpus / "plugin-settings.json").read_text(encoding="utf-8"))
+    row = re.compile(r"^\| (\d\d) \| (\S+\.md) \| ([^|]+?) \| `([^`]+)` \|")
+    out: dict[str, Path] = {}
+    for line in (corpus / "SOURCES.md").read_text(encoding="utf-8").splitlines():
+        m = row.match(line)
+        if not m:
+            continue
+        name, repo, rel = m.group(2), m.group(3).strip(), m.group(4)
+        vault = dest / repo.replace("/", "__")
+        target = vault / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((corpus / name).read_bytes())
+        out[name] = target
+        data = settings.get(repo)
+        plugin = vault / ".obsidian" / "plugins" / "obsidian-spaced-repetition" / "data.json"
+        if data is not None and not plugin.exists():
+            plugin.parent.mkdir(parents=True, exist_ok=True)
+            plugin.write_text(json.dumps({k: v for k, v in data.items() if k != "path"}),
+                              encoding="utf-8")
+    return out
+
+
+def without_sr_comments(data: bytes) -> bytes:
+    """A note's bytes with every scheduling comment taken out, and the lines that held
+    only one: what must never change."""
+    import re
+
+    data = re.sub(rb"\r?\n[ \t]*<!--SR:[^\n]*?-->[ \t]*\Z", b"", data)
+    data = re.sub(rb"(?m)^[ \t]*<!--SR:[^\n]*?-->[ \t]*(?:\r?\n|\Z)", b"", data)
+    return re.sub(rb"[ \t]*<!--SR:[^\n]*?-->", b"", data)

@@ -303,10 +303,15 @@ def test_the_tolerance_rejects_a_wrongly_rounded_number() -> None:
 # ---------------------------------------------- the cards, through the parser
 
 def _settings(vault: str, **overrides: Any) -> Any:
-    from srs_dl.core.notes.settings import from_plugin_data, resolve
+    """The vault's settings as an import reads them (from_plugin_data, plus srs-dl's
+    own dataview_fields key), with `overrides` on top."""
+    from srs_dl.core.notes.settings import resolve
+    from srs_dl.services.importer import plugin_layer
 
-    raw = json.loads((VAULTS[vault] / SETTINGS_FILE).read_text(encoding="utf-8"))
-    return resolve(overrides, from_plugin_data(raw))
+    warnings: list[str] = []
+    layer = plugin_layer(str(VAULTS[vault]), warnings)
+    assert warnings == []
+    return resolve(overrides, layer)
 
 
 def _parse(rel: str, vault: str | None = None, **overrides: Any) -> Any:
@@ -463,3 +468,39 @@ def test_the_never_reviewed_marker_is_a_new_card() -> None:
     assert q.comment is not None
     assert q.comment.groups[1].due == dt.date(2000, 1, 1)
     assert q.cards[1].schedule is None
+
+
+# ------------------------------------------------------- the first-run import
+
+def test_first_run_imports_both_vaults_without_warnings(tmp_path: Path) -> None:
+    import hashlib
+
+    from srs_dl.config import Config
+    from srs_dl.services.importer import ensure_bundled
+    from srs_dl.store.db import connect
+
+    def digest() -> dict[str, str]:
+        return {rel: hashlib.sha1((DECKS / rel).read_bytes()).hexdigest() for rel in INTENDED}
+
+    before = digest()
+    conn = connect(tmp_path / "deck.db")
+    summary = ensure_bundled(conn, Config(), dt.date(2025, 11, 1))
+    assert summary is not None
+    assert summary.warnings == [] and summary.dataview_like_cards == 0
+    # The -?- note is imported too, as a vault of its own with its own settings
+    # (decks/ itself ignores that folder: decks/README.md).
+    (sub_cards,) = conn.execute(
+        "SELECT count(*) FROM cards JOIN notes ON notes.id = cards.note_id"
+        " WHERE notes.path LIKE ?", (f"%/{SUB_VAULT}/%",)
+    ).fetchone()
+    assert sub_cards == 4, f"the first run must import decks/{SUB_VAULT}/ as a vault too"
+    by_kind = dict(conn.execute(
+        "SELECT kind, count(*) FROM cards WHERE note_id IS NOT NULL GROUP BY kind"
+    ).fetchall())
+    want: Counter[str] = Counter()
+    for _, kinds in INTENDED.values():
+        want.update(kinds)
+    assert by_kind == dict(want)
+    # Never written back: the bundled notes are read, not changed.
+    assert digest() == before
+    assert conn.execute("SELECT count(*) FROM folders WHERE writeback = 1").fetchone() == (0,)

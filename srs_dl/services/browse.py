@@ -146,6 +146,8 @@ class CardIndex:
         self._orders: dict[str, list[int]] = {}
         self._ranks: dict[str, list[int]] = {}
         self._last: tuple[tuple[Term, ...], list[int]] | None = None
+        #: The log's newest id when the rows were read (see changed_since).
+        self.log_mark = 0
 
     @staticmethod
     def _haystack(row: BrowseRow, tags: tuple[str, ...]) -> str:
@@ -155,6 +157,7 @@ class CardIndex:
     def load(cls, conn: sqlite3.Connection, today: dt.date, *,
              progress: Callable[[int, int], None] | None = None,
              cancel: threading.Event | None = None) -> CardIndex:
+        mark = log_mark(conn)
         total = conn.execute("SELECT count(*) FROM cards").fetchone()[0]
         cursor = conn.execute(_SELECT + " ORDER BY cards.id")
         rows: list[BrowseRow] = []
@@ -165,6 +168,7 @@ class CardIndex:
             if progress is not None:
                 progress(len(rows), total)
         index = cls(rows, today)
+        index.log_mark = mark
         # Every column's order now, in the worker: a first sort by a column later
         # would otherwise cost 100 ms on a keystroke.
         for column in COLUMNS:
@@ -260,14 +264,11 @@ class CardIndex:
             return state == "review" and row.due is not None and row.due <= self.today
         return state.startswith(what)
 
-    def refresh(self, conn: sqlite3.Connection, card_ids: Iterable[int]) -> None:
-        """Re-read cards after an action changed them (suspend, bury, reset...)."""
-        ids = list(card_ids)
-        if not ids:
-            return
-        marks = ",".join("?" * len(ids))
-        for raw in conn.execute(_SELECT + f" WHERE cards.id IN ({marks})", ids):
-            row = _row(raw)
+    def update(self, rows: Iterable[BrowseRow]) -> None:
+        """Take in cards re-read after they changed (suspend, bury, reset, a review)."""
+        changed = False
+        for row in rows:
+            changed = True
             tags = card_tags(row)
             pos = self._pos.get(row.id)
             if pos is None:
@@ -283,10 +284,37 @@ class CardIndex:
                 self._hay[pos] = self._haystack(row, tags)
                 self._decks[pos] = row.deck.casefold()
                 self._taglines[pos] = _tagline(tags)
-        # Sort orders depend on the changed fields: rebuilt on the next search.
-        self._orders.clear()
-        self._ranks.clear()
-        self._last = None
+        if changed:
+            # Sort orders depend on the changed fields: rebuilt on the next search.
+            self._orders.clear()
+            self._ranks.clear()
+            self._last = None
+
+
+def load_rows(conn: sqlite3.Connection, card_ids: Iterable[int]) -> list[BrowseRow]:
+    """The current rows of some cards (to hand to CardIndex.update on the UI thread)."""
+    ids = list(dict.fromkeys(card_ids))
+    out: list[BrowseRow] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        out.extend(_row(r) for r in conn.execute(_SELECT + f" WHERE cards.id IN ({marks})",
+                                                 chunk))
+    return out
+
+
+def log_mark(conn: sqlite3.Connection) -> int:
+    """The newest log row's id: cards changed later are found by `changed_since`."""
+    return int(conn.execute("SELECT coalesce(max(id), 0) FROM log").fetchone()[0])
+
+
+def changed_since(conn: sqlite3.Connection, mark: int) -> tuple[int, list[int]]:
+    """(new mark, cards with a log row after `mark`): every change to a card is logged."""
+    rows = conn.execute("SELECT id, card_id FROM log WHERE id > ? ORDER BY id",
+                        (mark,)).fetchall()
+    if not rows:
+        return mark, []
+    return int(rows[-1][0]), list(dict.fromkeys(int(c) for _, c in rows if c is not None))
 
 
 def _tagline(tags: tuple[str, ...]) -> str:

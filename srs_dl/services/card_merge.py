@@ -20,7 +20,15 @@ import json
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from srs_dl.services.import_worker import CardTuple, NoteTuple
+from srs_dl.services.import_worker import (
+    BACK,
+    FRONT,
+    KIND,
+    QHASH,
+    SIBLING,
+    CardTuple,
+    NoteTuple,
+)
 from srs_dl.store.cards import StoredCard, sched_text
 from srs_dl.store.notes import NoteState
 
@@ -71,10 +79,12 @@ def match_own(parsed: Sequence[CardTuple], existing: Sequence[StoredCard],
                         pairs[i] = e
                         break
 
-    run(lambda p: (p[0], p[1], p[2]), lambda e: (e.kind, e.sibling, e.qhash))
+    run(lambda p: (p[KIND], p[SIBLING], p[QHASH]), lambda e: (e.kind, e.sibling, e.qhash))
     if None in pairs and any(e.id not in taken for e in pool):
-        run(lambda p: (p[1], p[3]) if p[3] else None, lambda e: (e.sibling, e.front) if e.front else None)
-        run(lambda p: (p[1], p[4]) if p[4] else None, lambda e: (e.sibling, e.back) if e.back else None)
+        run(lambda p: (p[SIBLING], p[FRONT]) if p[FRONT] else None,
+            lambda e: (e.sibling, e.front) if e.front else None)
+        run(lambda p: (p[SIBLING], p[BACK]) if p[BACK] else None,
+            lambda e: (e.sibling, e.back) if e.back else None)
     return pairs
 
 
@@ -89,7 +99,7 @@ class OrphanPool:
             self._index.setdefault((e.kind, e.sibling, e.qhash), []).append(e)
 
     def take(self, p: CardTuple, taken: set[int]) -> StoredCard | None:
-        lst = self._index.get((p[0], p[1], p[2]))
+        lst = self._index.get((p[KIND], p[SIBLING], p[QHASH]))
         while lst:
             e = lst.pop(0)
             if e.id not in taken:
@@ -106,6 +116,8 @@ class Merger:
         self.at = at
         self.next_card_id = next_card_id
         self.inserts: list[tuple[Any, ...]] = []
+        #: (id, deck, kind, front) of new drill cards
+        self.drill_inserts: list[tuple[int, str, str, str]] = []
         self.updates: list[tuple[Any, ...]] = []
         self.logs: list[LogRow] = []
         self.new = self.changed = self.unchanged = self.deleted = self.from_notes = 0
@@ -115,15 +127,21 @@ class Merger:
         self.logs.append((card_id, note_id, self.at, self.day, action, None, source,
                           _dumps(before), _dumps(after), None, None))
 
+    def new_cards(self, note_id: int, cards: list[CardTuple]) -> None:
+        """A note with no stored cards to match: every card is new."""
+        first = self.next_card_id
+        self.inserts.extend((first + i, note_id) + c for i, c in enumerate(cards))
+        self.next_card_id += len(cards)
+        self.new += len(cards)
+
     def card(self, note_id: int, p: CardTuple, e: StoredCard | None) -> None:
-        kind, sibling, qh, front, back, line, end_line, deck, g, gdue, gint, gease, graw = p
         if e is None:
-            self.inserts.append((self.next_card_id, note_id, deck, kind, sibling, qh, front, back,
-                                 line, end_line, gdue, gint, gease,
-                                 "review" if gdue else "new", g, graw, None))
+            self.inserts.append((self.next_card_id, note_id) + p)
             self.next_card_id += 1
             self.new += 1
             return
+        (deck, kind, sibling, qh, front, back, line, end_line, gdue, gint, gease, _, g,
+         graw) = p
         due, interval, ease, state = e.due, e.interval, e.ease, e.state
         note_sched, dirty, raw = e.note_sched, e.dirty, e.raw_group
         revived = state == "deleted"

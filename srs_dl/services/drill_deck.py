@@ -70,9 +70,7 @@ def sync(conn: sqlite3.Connection, merger: Merger) -> None:
     for deck, kind in sorted(wanted):
         card = existing.get((deck, kind))
         if card is None:
-            merger.inserts.append((merger.next_card_id, None, deck, "drill", 0, f"drill:{kind}",
-                                   _front(kind), "", None, None, None, None, None, "new", None,
-                                   None, kind))
+            merger.drill_inserts.append((merger.next_card_id, deck, kind, _front(kind)))
             merger.next_card_id += 1
             merger.new += 1
         elif card.state == "deleted":

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from srs_dl.services import drill_deck
 from srs_dl.services.card_merge import Merger, OrphanPool, match_own
-from srs_dl.services.import_worker import FAILED, SAME, CardTuple, NoteTuple
+from srs_dl.services.import_worker import FAILED, QHASH, SAME, CardTuple, NoteTuple
 from srs_dl.store.cards import (
     StoredCard,
     cards_of_notes,
     insert_cards,
+    insert_drill_cards,
     next_id,
     orphans_by_qhash,
     update_cards,
@@ -119,14 +120,21 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any,
     taken: set[int] = set()
     unmatched: list[tuple[_Parsed, int]] = []
     for p in parsed:
-        p.pairs = match_own(p.cards, stored.get(p.note_id, ()), taken)
-        unmatched.extend((p, i) for i, e in enumerate(p.pairs) if e is None)
+        if p.has_row:
+            p.pairs = match_own(p.cards, stored.get(p.note_id, ()), taken)
+            unmatched.extend((p, i) for i, e in enumerate(p.pairs) if e is None)
     leftovers = [e for p in parsed for e in stored.get(p.note_id, ()) if e.id not in taken]
-    if unmatched and (leftovers or batch.may_have_orphans(conn)):
+    orphans = bool(leftovers) or batch.may_have_orphans(conn)
+    if orphans:
+        for p in parsed:
+            if not p.has_row:
+                p.pairs = [None] * len(p.cards)
+                unmatched.extend((p, i) for i in range(len(p.cards)))
+    if unmatched and orphans:
         pool = OrphanPool()
         pool.add([e for e in leftovers if e.state != "deleted"])
         if batch.may_have_orphans(conn):
-            pool.add(orphans_by_qhash(conn, [p.cards[i][2] for p, i in unmatched],
+            pool.add(orphans_by_qhash(conn, [p.cards[i][QHASH] for p, i in unmatched],
                                       list(batch.vanished)))
         for p, i in unmatched:
             p.pairs[i] = pool.take(p.cards[i], taken)
@@ -134,8 +142,11 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any,
     note_inserts: list[tuple[Any, ...]] = []
     note_updates: list[tuple[Any, ...]] = []
     for p in parsed:
-        for card, e in zip(p.cards, p.pairs, strict=True):
-            merger.card(p.note_id, card, e)
+        if p.pairs:
+            for card, e in zip(p.cards, p.pairs, strict=True):
+                merger.card(p.note_id, card, e)
+        else:
+            merger.new_cards(p.note_id, p.cards)
         note: NoteTuple = p.result[5]
         old = states.get(p.note_id)
         review = merger.review(p.note_id, old, note)
@@ -161,6 +172,8 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any,
 
 def _write(conn: sqlite3.Connection, merger: Merger) -> None:
     insert_cards(conn, merger.inserts)
+    if merger.drill_inserts:
+        insert_drill_cards(conn, merger.drill_inserts)
     update_cards(conn, merger.updates)
     append_log_rows(conn, merger.logs)
 

@@ -24,10 +24,13 @@ SAME, PARSED, FAILED = 0, 1, 2
 #: (path, folder deck, hash the database holds or None to force a parse, settings key)
 Task = tuple[str, str, str | None, str]
 
-#: One card as found: (kind, sibling, qhash, front, back, line, end_line, deck,
-#: group text (format_group) or None, due ISO or None, interval, ease, raw group or None)
-CardTuple = tuple[str, int, str, str, str, int, int, str, str | None, str | None,
-                  float | None, int | None, str | None]
+#: One card as found, in the order of cards.INSERT_COLUMNS after (id, note_id):
+#: (deck, kind, sibling, qhash, front, back, line, end_line, due ISO, interval, ease,
+#:  state, group text as format_group writes it (None: new), raw group)
+CardTuple = tuple[str, str, int, str, str, str, int, int, str | None, float | None,
+                  int | None, str, str | None, str | None]
+DECK, KIND, SIBLING, QHASH, FRONT, BACK, LINE, END_LINE, DUE, INTERVAL, EASE, STATE, GROUP, RAW = (
+    range(14))
 
 #: (is_review, review due ISO, interval, ease, schedule text, deck, links JSON, drills JSON)
 NoteTuple = tuple[int, str | None, float | None, int | None, str | None, str, str, str | None]
@@ -45,9 +48,14 @@ class WorkerSetup:
 _SETUP: WorkerSetup | None = None
 
 
+#: Heading text -> drill kinds: headings repeat across a vault's notes.
+_HEADINGS: dict[str, tuple[str, ...]] = {}
+
+
 def init_worker(setup: WorkerSetup) -> None:
     global _SETUP
     _SETUP = setup
+    _HEADINGS.clear()
 
 
 def run_chunk(tasks: list[Task]) -> list[tuple[Any, ...]]:
@@ -106,18 +114,24 @@ def _flatten(parsed: ParsedNote, setup: WorkerSetup,
         for c in q.cards:
             g = c.schedule
             if g is None:
-                append((kind, c.sibling, qh, c.front, c.back, first, last, deck,
-                        None, None, None, None, None))
+                append((deck, kind, c.sibling, qh, c.front, c.back, first, last,
+                        None, None, None, "new", None, None))
             else:
-                append((kind, c.sibling, qh, c.front, c.back, first, last, deck,
-                        format_group(g), g.due.isoformat() if g.due else None,
-                        float(g.interval), int(g.ease), g.raw))
+                due = g.due.isoformat() if g.due else None
+                append((deck, kind, c.sibling, qh, c.front, c.back, first, last,
+                        due, float(g.interval), int(g.ease), "review" if due else "new",
+                        format_group(g), g.raw))
     deck = _note_deck(parsed, folder_deck)
     drills: list[list[str]] = []
     if setup.heading_kinds is not None and parsed.is_flashcard_note and deck:
         pairs: dict[str, None] = {}
         for h in parsed.headings:
-            for kind in setup.heading_kinds(h.text, setup.drill_table):
+            kinds = _HEADINGS.get(h.text)
+            if kinds is None:
+                kinds = tuple(setup.heading_kinds(h.text, setup.drill_table))
+                if len(_HEADINGS) < 50_000:
+                    _HEADINGS[h.text] = kinds
+            for kind in kinds:
                 pairs[kind] = None
         drills = [[deck, kind] for kind in sorted(pairs)]
     ns = parsed.note_schedule

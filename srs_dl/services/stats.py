@@ -43,13 +43,13 @@ _CARDS = """
 # service); a drill graded without an answer typed (`srs-dl grade`) has no
 # "correct" and is not an answer to count.
 _DRILLS = f"""
-    SELECT coalesce(json_extract(log.detail, '$.kind'), cards.drill_kind) AS kind,
+    SELECT coalesce(json_extract(log.detail, '$.kind'), cards.drill_kind) AS drill,
            json_extract(log.detail, '$.correct') AS correct, count(*)
     FROM cards JOIN log ON log.card_id = cards.id
     WHERE cards.kind = 'drill' AND log.action = 'review' AND log.day <= ?
       AND log.detail IS NOT NULL AND json_extract(log.detail, '$.correct') IS NOT NULL
       AND log.id NOT IN ({_UNDONE})
-    GROUP BY kind, correct
+    GROUP BY drill, correct
 """
 
 

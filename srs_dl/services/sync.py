@@ -136,7 +136,7 @@ def _group_for(card: CardRow | None, parsed: SRGroup | None, base_ease: int) -> 
 
 
 def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
-          cache: dict[int | None, tuple[ParseSettings, str]]) -> _Plan | NoteOutcome:
+          cache: dict[int | None, _Context]) -> _Plan | NoteOutcome:
     """What writing this note would change, from its bytes on disk; no writing here."""
     from srs_dl.core.notes.frontmatter_edit import set_review_keys
     from srs_dl.core.notes.grammar import parse_note
@@ -159,13 +159,13 @@ def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
         text = decode_note(data, digest=digest)
     except NoteReadError as exc:
         return NoteOutcome(path, problem=exc.where(path))
-    settings, skey = note_settings(conn, config, note, cache)
+    settings, skey, folder_deck = note_settings(conn, config, note, cache)
     if note.settings_hash is not None and skey != note.settings_hash:
         # Read with other settings, the note may hold other questions than the cards say.
         return NoteOutcome(path, changed_on_disk=True,
                            problem=f"{path}: its import settings changed since it was read;"
                            " rescan it")
-    parsed = parse_note(text.text, settings)
+    parsed = parse_note(text.text, settings, folder_deck=folder_deck)
     cards = [c for c in store.cards_of_note(conn, note.id) if c.state != "deleted"]
     by_key = {(c.qhash, c.sibling): c for c in cards}
     dirty = {c.id for c in cards if c.dirty}
@@ -202,14 +202,18 @@ def _review_text(schedule: NoteSchedule) -> str:
     return format_group(SRGroup(schedule.due, schedule.interval, schedule.ease))
 
 
+_Context = tuple[ParseSettings, str, str]
+
+
 def note_settings(conn: sqlite3.Connection, config: Config, note: _NoteRow,
-                  cache: dict[int | None, tuple[ParseSettings, str]] | None = None,
-                  ) -> tuple[ParseSettings, str]:
-    """The ParseSettings a note is read with, and their key (notes.settings_hash), resolved
-    as the importer does: the folder's remembered flags, the config file, then the
-    vault's plugin settings."""
+                  cache: dict[int | None, tuple[ParseSettings, str, str]] | None = None,
+                  ) -> tuple[ParseSettings, str, str]:
+    """How a note is read, resolved as the importer does: (the ParseSettings from the
+    folder's remembered flags, the config file, then the vault's plugin settings;
+    their key, as notes.settings_hash holds it; the note's folder deck)."""
     if cache is not None and note.folder_id in cache:
-        return cache[note.folder_id]
+        settings, skey, base = cache[note.folder_id]
+        return settings, skey, _folder_deck(note.path, base)
     from srs_dl.core.notes.settings import resolve
     from srs_dl.services import drill_deck
     from srs_dl.services.importer import plugin_layer, settings_key
@@ -222,12 +226,23 @@ def note_settings(conn: sqlite3.Connection, config: Config, note: _NoteRow,
     flags = data.get("flags", {}) if isinstance(data, dict) else {}
     folder = note.folder_path or os.path.dirname(note.path)
     start = folder if os.path.isdir(folder) else os.path.dirname(folder)
-    layer = plugin_layer(find_vault_root(start), [])
-    settings = resolve(flags if isinstance(flags, dict) else {}, config.parse, layer)
-    result = (settings, settings_key(settings, drill_deck.heading_table(config.drill_headings)))
+    vault = find_vault_root(start)
+    settings = resolve(flags if isinstance(flags, dict) else {}, config.parse,
+                       plugin_layer(vault, []))
+    skey = settings_key(settings, drill_deck.heading_table(config.drill_headings))
+    base = vault or start
     if cache is not None:
-        cache[note.folder_id] = result
-    return result
+        cache[note.folder_id] = (settings, skey, base)
+    return settings, skey, _folder_deck(note.path, base)
+
+
+def _folder_deck(path: str, base: str) -> str:
+    """The note's folder relative to the vault's root, "/"-separated, as the walk gives it."""
+    folder = os.path.dirname(path)
+    if folder == base:
+        return ""
+    rel = os.path.relpath(folder, base)
+    return "" if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
@@ -308,7 +323,7 @@ def pending_note_ids(conn: sqlite3.Connection) -> list[int]:
 
 def _run(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int], *,
          dry_run: bool, report: SyncReport) -> None:
-    cache: dict[int | None, tuple[ParseSettings, str]] = {}
+    cache: dict[int | None, _Context] = {}
     for start in range(0, len(note_ids), BATCH):
         plans: list[_Plan] = []
         for note_id in note_ids[start:start + BATCH]:

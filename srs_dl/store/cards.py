@@ -145,8 +145,7 @@ STORED_COLUMNS = ", ".join(StoredCard._fields)
 
 #: Columns an import writes for a new card (the others keep their defaults).
 INSERT_COLUMNS = ("id", "note_id", "deck", "kind", "sibling", "qhash", "front", "back", "line",
-                  "end_line", "due", "interval", "ease", "state", "note_sched", "raw_group",
-                  "drill_kind")
+                  "end_line", "due", "interval", "ease", "state", "note_sched", "raw_group")
 #: Columns an import rewrites in a card it matched (the row's id comes last).
 UPDATE_COLUMNS = ("note_id", "deck", "kind", "sibling", "qhash", "front", "back", "line",
                   "end_line", "due", "interval", "ease", "state", "note_sched", "dirty",
@@ -216,6 +215,14 @@ def insert_cards(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> 
         marks = ", ".join("?" for _ in INSERT_COLUMNS)
         sql = f"INSERT INTO cards ({', '.join(INSERT_COLUMNS)}) VALUES ({marks})"  # noqa: S608
         conn.executemany(sql, rows)
+
+
+def insert_drill_cards(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str, str]]) -> None:
+    """Rows of (id, deck, kind, front): new drill cards (kind 'drill', no note)."""
+    conn.executemany(
+        "INSERT INTO cards (id, note_id, deck, kind, sibling, qhash, front, back, drill_kind)"
+        " VALUES (?, NULL, ?, 'drill', 0, 'drill:' || ?, ?, '', ?)",
+        [(cid, deck, kind, front, kind) for cid, deck, kind, front in rows])
 
 
 def update_cards(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:

@@ -1,4 +1,9 @@
-"""Card text as the Markdown widget should see it: LaTeX shown as its source.
+"""Card text as the Markdown widget should see it: line breaks kept, LaTeX shown
+as its source.
+
+Obsidian (its default, "strict line breaks" off) shows a single newline as a
+line break, and multi-line answers are written that way; so each line that
+continues a paragraph becomes a Markdown hard break (two trailing spaces).
 
 A terminal cannot typeset `$\\beta_1 v_{t-1}$`, and left to Markdown the `_` and
 `*` inside it turn into emphasis and the formula is mangled. So math spans
@@ -46,7 +51,29 @@ def for_display(text: str) -> str:
         out.append(_inline(line))
     if math_block is not None:  # unclosed: show what there is, as source
         out.extend(_latex_block(math_block))
-    return "\n".join(out)
+    return "\n".join(_hard_breaks(out))
+
+
+def _hard_breaks(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and not line.strip().strip(fence[0]):
+                fence = None
+            out.append(line)
+            continue
+        if opened:
+            fence = opened.group(1)
+            out.append(line)
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if line.strip() and following.strip() and not _FENCE.match(following) \
+                and not line.endswith(("  ", "\\")):
+            line += "  "
+        out.append(line)
+    return out
 
 
 def _latex_block(lines: list[str]) -> list[str]:

@@ -6,7 +6,15 @@ note sections to drill kinds.
 """
 
 from srs_dl.core.drills.answers import AnswerError, CheckResult, check, parse_answer
-from srs_dl.core.drills.catalog import KINDS, DrillError, build, drill_series, generate, rng_for, topic_for
+from srs_dl.core.drills.catalog import (
+    KINDS,
+    DrillError,
+    build,
+    drill_series,
+    generate,
+    rng_for,
+    topic_for,
+)
 from srs_dl.core.drills.drill import Answer, Drill, Mistake, StepsTable
 from srs_dl.core.drills.headings import DEFAULT_HEADING_KINDS, kinds_for_heading
 from srs_dl.core.drills.jsonl import drill_json, drills_jsonl

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 
 from srs_dl.core.compute.optimizers import adam
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.draws import Draws, round_sig
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.formatting import num
 from srs_dl.core.drills.weights import (
     WeightRule,

@@ -142,7 +142,8 @@ def _off(x: float, a: float, rel_tol: float, abs_tol: float) -> float:
 def within_tolerance(value: Answer, answer: Answer, rel_tol: float, abs_tol: float) -> bool:
     """Every element within rel_tol (relative) or abs_tol (absolute); integers exact."""
     if isinstance(answer, int):
-        return isinstance(value, int | float) and value == answer
+        # parse_answer gives an int only for an exactly whole number.
+        return isinstance(value, int) and value == answer
     vs, ans = _flat(value), _flat(answer)
     return len(vs) == len(ans) and all(_off(x, a, rel_tol, abs_tol) <= 1.0 for x, a in zip(vs, ans, strict=True))
 

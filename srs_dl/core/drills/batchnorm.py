@@ -23,8 +23,8 @@ import math
 from collections.abc import Callable
 
 from srs_dl.core.compute.batchnorm import batchnorm_inference, batchnorm_train
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.draws import Draws
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.formatting import mat, num, val, vec
 
 Matrix = list[list[float]]

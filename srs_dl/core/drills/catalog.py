@@ -10,11 +10,27 @@ from typing import Any
 
 import numpy as np
 
-from srs_dl.core.drills import adam, averages, batchnorm, log_scale, lr_decay, minibatch, momentum, rmsprop
+from srs_dl.core.drills import (
+    adam,
+    averages,
+    batchnorm,
+    log_scale,
+    lr_decay,
+    minibatch,
+    momentum,
+    rmsprop,
+)
 from srs_dl.core.drills import weight_decay as wd
 from srs_dl.core.drills.answers import clearly_wrong
-from srs_dl.core.drills.drill import DEFAULT_ABS_TOL, DEFAULT_REL_TOL, Drill, KindSpec, Mistake, Params
 from srs_dl.core.drills.draws import Draws
+from srs_dl.core.drills.drill import (
+    DEFAULT_ABS_TOL,
+    DEFAULT_REL_TOL,
+    Drill,
+    KindSpec,
+    Mistake,
+    Params,
+)
 from srs_dl.core.drills.formatting import shape_hint, tolerance_text
 
 #: Every kind, in the contract's order (the order `drills_jsonl` cycles through).

@@ -14,13 +14,13 @@ from __future__ import annotations
 import math
 
 from srs_dl.core.compute.sampling import log_scale, one_minus_log_scale
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.draws import Draws
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.formatting import num, val
 
 VALUE_LOWS = (1e-5, 1e-4, 1e-3, 1e-2)
 BETA_LOWS = (0.8, 0.9, 0.95)
-BETA_HIGHS = (0.99, 0.995, 0.999, 0.9999)
+BETA_HIGHS = (0.99, 0.995, 0.999)
 
 
 def _log(low: float, high: float, u: float) -> float:

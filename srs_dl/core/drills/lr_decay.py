@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 
 from srs_dl.core.compute.decay import SCHEDULE_PARAMS, SCHEDULES, learning_rate
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.draws import Draws, round_sig
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.formatting import num, val
 
 FORMULAS = {

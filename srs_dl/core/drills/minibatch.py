@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 from srs_dl.core.compute.minibatch import batch_sizes, num_updates
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.draws import Draws, round_sig
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.formatting import num, val
 
 BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)

@@ -13,17 +13,17 @@ convention, so there it is not a mistake.
 from __future__ import annotations
 
 from srs_dl.core.compute.optimizers import momentum
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.draws import Draws, round_sig
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.formatting import num
 from srs_dl.core.drills.weights import (
+    WeightRule,
     cell,
     draw_grads,
     draw_shape,
     draw_start,
     grads_lines,
     moved_enough,
-    WeightRule,
     per_weight,
     weights_question,
 )

@@ -17,8 +17,8 @@ l2_equivalent mistakes: lambda = weight_decay, lambda = 2 weight_decay.
 from __future__ import annotations
 
 from srs_dl.core.compute.optimizers import l2_equivalent, sgd_weight_decay
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.draws import Draws, round_sig
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
 from srs_dl.core.drills.formatting import num, val
 from srs_dl.core.drills.weights import (
     WeightRule,

@@ -134,7 +134,7 @@ class DecksScreen(AreaScreen):
             if leaf:
                 nodes[deck] = parent.add_leaf(label, data=deck)
             else:
-                nodes[deck] = parent.add(label, data=deck, expand=depth < 2)
+                nodes[deck] = parent.add(label, data=deck, expand=True)
         tree.root.expand()
         header = self.query_one("#deck-header", Label)
         header.update(self._header())

@@ -42,23 +42,20 @@ def summary_table(s: Stats) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("Streak", _days(s.streaks.current))
-    table.add_row("Longest", _days(s.streaks.longest))
-    table.add_row("Today", f"{s.reviews_today:,} reviews")
-    table.add_row("All time", f"{s.reviews_total:,} on {_days(s.days_reviewed)}")
-    due = f"{s.forecast.counts[0]:,}"
+    table.add_row("Streak", f"{_days(s.streaks.current)} (longest {s.streaks.longest})")
+    due = f"{s.forecast.counts[0]:,} due"
     if s.forecast.overdue:
         due += f" ({s.forecast.overdue:,} overdue)"
-    table.add_row("Due today", due)
-    table.add_row("Next 7 days", f"{sum(s.forecast.counts[:7]):,}")
+    table.add_row("Today", f"{s.reviews_today:,} reviews, {due}")
+    table.add_row("All time", f"{s.reviews_total:,} reviews on {_days(s.days_reviewed)}")
+    table.add_row("Next 7 days", f"{sum(s.forecast.counts[:7]):,} due")
     table.add_row("Young", _rate(s.young))
     table.add_row("Mature", _rate(s.mature))
     cards = s.cards
-    table.add_row("Cards", f"{cards.get('new', 0):,} new, {cards.get('review', 0):,} review")
+    table.add_row("Cards", f"{cards.get('new', 0):,} new, {cards.get('review', 0):,} in review")
     table.add_row("", f"{cards.get('suspended', 0):,} suspended, {cards.get('buried', 0):,} buried")
-    mean_ivl = "—" if s.mean_interval is None else f"{s.mean_interval:.1f} d"
-    mean_ease = "—" if s.mean_ease is None else f"{s.mean_ease:.0f}"
-    table.add_row("Mean", f"interval {mean_ivl}, ease {mean_ease}")
+    table.add_row("Interval", "—" if s.mean_interval is None else f"{s.mean_interval:.1f} days mean")
+    table.add_row("Ease", "—" if s.mean_ease is None else f"{s.mean_ease:.0f} mean")
     return table
 
 
@@ -110,7 +107,7 @@ class StatsScreen(AreaScreen):
 
     def on_mount(self) -> None:
         self.query_one("#stats-body").display = False
-        self.query_one("#stats-summary").border_title = "Progress"
+        self.query_one("#stats-summary").border_title = "Summary"
         self.query_one("#stats-calendar").border_title = "Reviews per day, last 12 months"
         self.query_one("#stats-drills").border_title = "Drills: accuracy by kind"
         self.srs.data_signal.subscribe(self, lambda _what: self.action_refresh())

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import RenderResult
+from textual.geometry import Size
 from textual.widget import Widget
 
 #: Shades from no reviews to the busiest days (green, as contribution graphs).
@@ -31,7 +32,7 @@ class ReviewHeatmap(Widget):
     """Reviews per day from `start`; set the data with `show(start, counts)`."""
 
     DEFAULT_CSS = """
-    ReviewHeatmap { height: 10; width: auto; min-width: 20; }
+    ReviewHeatmap { height: 10; width: 1fr; min-width: 20; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
@@ -44,7 +45,7 @@ class ReviewHeatmap(Widget):
         self.counts = tuple(counts)
         self.refresh(layout=True)
 
-    def get_content_width(self, container: object, viewport: object) -> int:
+    def get_content_width(self, container: Size, viewport: Size) -> int:
         return LABEL_WIDTH + max(1, self._weeks())
 
     def _weeks(self) -> int:

@@ -1,0 +1,411 @@
+"""Browse: find cards as you type, sort them by any column, suspend, bury or
+reset them, open their note at the card's line; the card under the cursor and
+its history are shown in a side panel (below the table on a narrow terminal).
+
+The index of every card (srs_dl.services.browse) is built once in a thread
+worker; a search is then a few milliseconds on the UI thread. Changes go
+through the review service (srs_dl.services.review) in thread workers on
+their own connections; the changed rows come back and replace theirs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import events, on, work
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from srs_dl.services.browse import COLUMNS, BrowseRow, CardIndex, Matches, effective_state
+from srs_dl.tui.messages import Progress
+from srs_dl.tui.screens.base import AreaScreen
+
+#: Column headers, and the fixed widths (the front takes what is left).
+HEADERS = {"deck": "Deck", "due": "Due", "interval": "Ivl", "ease": "Ease", "lapses": "Laps",
+           "state": "State", "front": "Front"}
+WIDTHS = {"deck": 16, "due": 10, "interval": 5, "ease": 4, "lapses": 4, "state": 9}
+PAGE = 100
+DEBOUNCE = 0.12
+NARROW = 130  # below this width the side panel goes under the table
+STATE_STYLES = {"new": "cyan", "review": "", "suspended": "yellow", "buried": "dim",
+                "deleted": "red strike"}
+ACTIONS = ("suspend", "unsuspend", "bury", "reset")
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _deck(deck: str, width: int) -> str:
+    return deck if len(deck) <= width else "…" + deck[-(width - 1):]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class BrowseTable(DataTable[Any]):
+    BINDINGS = [
+        Binding("escape", "screen.focus_search", "Search", id="browse-back", show=False,
+                tooltip="Back to the search box."),
+    ]
+
+
+class BrowseScreen(AreaScreen):
+    AREA = "browse"
+    TITLE = "Browse"
+    CSS_PATH = "browse.tcss"
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="browse-search", key_display="/",
+                tooltip="Type to search front, back, deck and #tags."),
+        Binding("s", "toggle_suspend", "Suspend", id="browse-suspend",
+                tooltip="Suspend the card under the cursor, or unsuspend it."),
+        Binding("b", "card('bury')", "Bury", id="browse-bury",
+                tooltip="Bury the card under the cursor until tomorrow."),
+        Binding("r", "reset", "Reset", id="browse-reset",
+                tooltip="Reset the card's schedule (press r twice)."),
+        Binding("e", "edit", "Edit", id="browse-edit",
+                tooltip="Open the card's note in $EDITOR at its line."),
+        Binding("1", "sort(0)", "Sort", id="browse-sort", key_display="1-7",
+                tooltip="Sort by column 1-7 (deck, due, interval, ease, lapses, state, "
+                        "front); again to reverse. A click on a header does the same."),
+        *(Binding(str(n + 1), f"sort({n})", show=False, id=f"browse-sort-{n + 1}")
+          for n in range(1, len(COLUMNS))),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index: CardIndex | None = None
+        self.matches: Matches | None = None
+        self.sort = "due"
+        self.descending = False
+        self._timer: Timer | None = None
+        self._reset_armed: int | None = None
+        self._shown = 0
+        self._front_width = 30
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose_body(self) -> Iterable[Widget]:
+        yield Input(placeholder="Search: words, \"a phrase\", -word, deck:x, #tag, "
+                                "state:suspended, is:due", id="browse-query")
+        yield Label("Loading cards…", id="browse-status")
+        with Horizontal(id="browse-main"):
+            yield BrowseTable(id="browse-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="browse-side"):
+                yield Static("", id="browse-card")
+                yield Static("", id="browse-history")
+
+    def on_mount(self) -> None:
+        self.query_one("#browse-side").border_title = "Card"
+        self.query_one(BrowseTable).loading = True
+        self.srs.data_signal.subscribe(self, lambda _what: self.load_index())
+        self.load_index()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "narrow")
+        self.call_after_refresh(self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        table = self.query_one(BrowseTable)
+        fixed = sum(WIDTHS.values()) + 2 * len(COLUMNS) + 2  # cell padding, scrollbar
+        width = max(20, table.size.width - fixed)
+        if width != self._front_width or not table.columns:
+            self._front_width = width
+            self._fill(keep=True)
+
+    # -- loading --------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="browse-index", exit_on_error=False)
+    def load_index(self) -> CardIndex:
+        def progress(done: int, total: int) -> None:
+            self.post_message(Progress("browse", done, total))
+
+        conn = self.connect()
+        try:
+            return CardIndex.load(conn, self.env.today, progress=progress)
+        finally:
+            conn.close()
+
+    @on(Progress)
+    def _progress(self, event: Progress) -> None:
+        if event.job == "browse":
+            event.stop()  # not a background job of the app's
+            self.query_one("#browse-status", Label).update(
+                f"Loading cards… {event.done:,} of {event.total:,}")
+
+    def on_screen_resume(self) -> None:
+        # Cards reviewed in another area since the index was built: re-read just those.
+        if self.index is not None:
+            self.catch_up(self.index.log_mark)
+
+    @work(thread=True, exclusive=True, group="browse-catch-up", exit_on_error=False)
+    def catch_up(self, mark: int) -> tuple[int, list[BrowseRow]]:
+        from srs_dl.services.browse import changed_since, load_rows
+
+        conn = self.connect()
+        try:
+            new_mark, ids = changed_since(conn, mark)
+            return new_mark, load_rows(conn, ids)
+        finally:
+            conn.close()
+
+    @on(Worker.StateChanged)
+    def _worker_done(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            error = worker.error
+            text = str(error).splitlines()[0] if str(error) else type(error).__name__
+            if worker.group == "browse-index":
+                self.query_one(BrowseTable).loading = False
+                self.query_one("#browse-status", Label).update(f"Cannot read the cards: {text}")
+            self.notify(text, title="Browse", severity="error", timeout=8)
+            return
+        if event.state != WorkerState.SUCCESS:
+            return
+        result = worker.result
+        if worker.group == "browse-index" and isinstance(result, CardIndex):
+            self.index = result
+            self.query_one(BrowseTable).loading = False
+            self.search()
+        elif worker.group == "browse-catch-up" and self.index is not None and result:
+            mark, rows = result
+            if rows:
+                self.index.update(rows)
+                self.search(keep=True)
+            self.index.log_mark = max(self.index.log_mark, mark)
+        elif worker.group == "browse-action" and self.index is not None and result:
+            text, rows = result
+            self.index.update(rows)
+            self.search(keep=True)
+            self.notify(text, title="Browse", timeout=4)
+        elif worker.group == "browse-history" and result:
+            card_id, entries = result
+            row = self._current()
+            if row is not None and row.id == card_id:
+                self.query_one("#browse-history", Static).update(history_table(entries))
+
+    # -- searching ------------------------------------------------------------------------
+    @on(Input.Changed, "#browse-query")
+    def _query_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self.search)
+
+    @on(Input.Submitted, "#browse-query")
+    def _query_submitted(self) -> None:
+        self.search()
+        self.query_one(BrowseTable).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "down" and self.focused is self.query_one("#browse-query"):
+            event.stop()
+            self.query_one(BrowseTable).focus()
+
+    def search(self, *, keep: bool = False) -> None:
+        """Run the query in the box against the index and show the first page."""
+        if self.index is None:
+            return
+        query = self.query_one("#browse-query", Input).value
+        self.matches = self.index.search(query, sort=self.sort, descending=self.descending)
+        self._fill(keep=keep)
+
+    def _fill(self, *, keep: bool = False) -> None:
+        table = self.query_one(BrowseTable)
+        current = self._current() if keep else None
+        table.clear(columns=True)
+        for column in COLUMNS:
+            label = HEADERS[column]
+            if column == self.sort:
+                label += " ▼" if self.descending else " ▲"
+            table.add_column(label, key=column, width=WIDTHS.get(column, self._front_width))
+        self._shown = 0
+        self._more(PAGE)
+        if current is not None and self.matches is not None:
+            self._move_to(current.id)
+        self._status()
+        self._show_card()
+
+    def _more(self, count: int) -> None:
+        if self.matches is None:
+            return
+        table = self.query_one(BrowseTable)
+        rows = self.matches[self._shown:self._shown + count]
+        table.add_rows([self._cells(r) for r in rows])
+        self._shown += len(rows)
+
+    def _move_to(self, card_id: int) -> None:
+        assert self.matches is not None
+        table = self.query_one(BrowseTable)
+        for i in range(len(self.matches)):
+            if self.matches[i].id == card_id:
+                while i >= self._shown:
+                    self._more(PAGE)
+                table.move_cursor(row=i, animate=False)
+                return
+
+    def _cells(self, row: BrowseRow) -> tuple[Any, ...]:
+        today = self.index.today if self.index else dt.date.today()
+        state = effective_state(row, today)
+        due = row.due.isoformat() if row.due else "—"
+        due_style = "bold" if row.due is not None and row.due <= today and state == "review" else ""
+        return (
+            _deck(row.deck, WIDTHS["deck"]),
+            Text(due, style=due_style),
+            Text(_number(row.interval), justify="right"),
+            Text(_number(row.ease), justify="right"),
+            Text(str(row.lapses), justify="right"),
+            Text(state, style=STATE_STYLES.get(state, "")),
+            _one_line(row.front),
+        )
+
+    def _status(self) -> None:
+        total = len(self.index) if self.index else 0
+        found = len(self.matches) if self.matches is not None else 0
+        direction = "descending" if self.descending else "ascending"
+        text = f"{found:,} of {total:,} cards, by {self.sort} ({direction})"
+        if found > self._shown:
+            text += f"; showing {self._shown:,}, more as you scroll"
+        self.query_one("#browse-status", Label).update(text)
+
+    # -- the card under the cursor ----------------------------------------------------------
+    def _current(self) -> BrowseRow | None:
+        table = self.query_one(BrowseTable)
+        if self.matches is None or not table.row_count:
+            return None
+        row = table.cursor_row
+        return self.matches[row] if 0 <= row < len(self.matches) else None
+
+    @on(DataTable.RowHighlighted, "#browse-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= self._shown - 5 and self.matches is not None \
+                and self._shown < len(self.matches):
+            self._more(PAGE)
+            self._status()
+        self._reset_armed = None
+        self._show_card()
+
+    def _show_card(self) -> None:
+        row = self._current()
+        card = self.query_one("#browse-card", Static)
+        history = self.query_one("#browse-history", Static)
+        if row is None:
+            card.update(Text("No card matches." if self.index else "", style="dim"))
+            history.update("")
+            return
+        card.update(card_text(row))
+        history.update(Text("…", style="dim"))
+        self.load_history(row.id)
+
+    @work(thread=True, exclusive=True, group="browse-history", exit_on_error=False)
+    def load_history(self, card_id: int) -> tuple[int, list[Any]]:
+        from srs_dl.services.review import history
+
+        conn = self.connect()
+        try:
+            return card_id, history(conn, card_id)
+        finally:
+            conn.close()
+
+    # -- sorting --------------------------------------------------------------------------
+    def action_sort(self, column: int) -> None:
+        self._sort_by(COLUMNS[column])
+
+    @on(DataTable.HeaderSelected, "#browse-table")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        self._sort_by(str(event.column_key.value))
+
+    def _sort_by(self, column: str) -> None:
+        if column == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort, self.descending = column, False
+        self.search(keep=True)
+
+    # -- actions --------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#browse-query", Input).focus()
+
+    def action_toggle_suspend(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.action_card("unsuspend" if row.state == "suspended" else "suspend")
+
+    def action_reset(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if self._reset_armed != row.id:
+            self._reset_armed = row.id
+            self.notify(f"Press r again to reset card {row.id} to a new-card schedule.",
+                        title="Reset", timeout=4)
+            return
+        self._reset_armed = None
+        self.action_card("reset")
+
+    def action_card(self, action: str) -> None:
+        row = self._current()
+        if row is not None and action in ACTIONS:
+            self.apply(action, row.id)
+
+    @work(thread=True, group="browse-action", exit_on_error=False)
+    def apply(self, action: str, card_id: int) -> tuple[str, list[BrowseRow]]:
+        from srs_dl.services import review
+        from srs_dl.services.browse import load_rows
+
+        conn = self.connect()
+        try:
+            getattr(review, action)(conn, self.env.config, self.env.today, card_id)
+            done = {"suspend": "suspended", "unsuspend": "unsuspended", "bury": "buried",
+                    "reset": "reset"}[action]
+            return f"Card {card_id} {done}.", load_rows(conn, [card_id])
+        finally:
+            conn.close()
+
+    def action_edit(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if row.path is None:
+            self.notify("A drill card has no note to open.", title="Edit", severity="warning")
+            return
+        self.srs.open_in_editor(row.path, row.line)
+
+
+def card_text(row: BrowseRow) -> Text:
+    text = Text()
+    text.append(row.front.strip() + "\n", style="bold")
+    if row.back.strip():
+        text.append("\n" + row.back.strip() + "\n")
+    text.append(f"\n{row.deck} · {row.kind} · card {row.id}\n", style="dim")
+    if row.path:
+        text.append(f"{row.path}:{row.line or 1}\n", style="dim")
+    return text
+
+
+def history_table(entries: list[Any]) -> Table | Text:
+    if not entries:
+        return Text("Never reviewed.", style="dim")
+    table = Table(box=None, padding=(0, 1), header_style="bold", title="History",
+                  title_justify="left", title_style="bold")
+    table.add_column("Day")
+    table.add_column("Action")
+    table.add_column("Ivl", justify="right")
+    undone = {e.undoes for e in entries if e.undoes is not None}
+    for e in reversed(entries):
+        what = e.action if not e.response or e.response == e.action else e.response
+        if e.action == "undo":
+            what = f"undo {e.response or ''}".strip()
+        after = e.after or {}
+        ivl = _number(after.get("interval")) if after.get("interval") is not None else ""
+        style = "dim strike" if e.id in undone else ""
+        table.add_row(e.day.isoformat(), Text(what, style=style), ivl)
+    return table

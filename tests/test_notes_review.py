@@ -1,0 +1,129 @@
+"""Whole-note review (issue 6) through the database and the real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from review_support import build_realworld_vaults, config
+
+from srs_dl.core.notes.frontmatter import note_schedule, read_frontmatter
+from srs_dl.core.notes.frontmatter_edit import format_number
+from srs_dl.services.importer import import_paths
+from srs_dl.services.note_review import NoteReviewError, grade_note, list_notes
+from srs_dl.store.db import connect
+
+TODAY = dt.date(2026, 1, 15)
+_SR_LINE = re.compile(rb"(?m)^[\"']?sr-(due|interval|ease)[\"']?[ \t]*:.*$")
+
+
+def _schedule_in(path: Path):
+    lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+    return note_schedule(read_frontmatter(lines))[0]
+
+
+def _without_review_keys(data: bytes) -> bytes:
+    return _SR_LINE.sub(b"", data)
+
+
+@pytest.fixture
+def corpus(shared_dir, tmp_path):
+    files = build_realworld_vaults(shared_dir, tmp_path / "vaults")
+    conn = connect(tmp_path / "deck.db")
+    vaults = sorted({p.relative_to(tmp_path / "vaults").parts[0] for p in files.values()})
+    import_paths(conn, [tmp_path / "vaults" / v for v in vaults], flags={},
+                 config=config(), today=TODAY)
+    yield conn, files
+    conn.close()
+
+
+def test_the_17_realworld_review_notes_read_back_their_schedules(corpus):
+    conn, files = corpus
+    with_due = {str(p): p for p in files.values() if b"sr-due" in p.read_bytes()[:600]}
+    assert len(with_due) == 17
+    listed = {n.path: n for n in list_notes(conn, TODAY)}
+    for path, file in with_due.items():
+        assert path in listed, path
+        expected = _schedule_in(file)
+        assert expected is not None and listed[path].schedule == expected, path
+    # --due: every one due by 2026-01-15 except the one due in 2027.
+    due = list_notes(conn, TODAY, due_only=True)
+    assert all(n.schedule is None or n.schedule.due <= TODAY for n in due)
+    assert [n.schedule.due for n in due if n.schedule] == sorted(
+        n.schedule.due for n in due if n.schedule)
+
+
+def test_grading_rewrites_only_the_three_keys(corpus):
+    conn, files = corpus
+    cfg = config(writeback="immediate")
+    for name in ("62_downeyflyfan_flow-models.md", "69_downeyflyfan_flow-based-model.md",
+                 "31_jonathanec2_http-in-detail.md", "57_oldwinter_note-zh.md"):
+        path = files[name]
+        before = path.read_bytes()
+        old = _schedule_in(path)
+        result = grade_note(conn, cfg, path, "good", TODAY)
+        assert result.written == str(path), result.problem
+        assert old is not None and result.before == old and result.after.due > TODAY
+        after = path.read_bytes()
+        assert _schedule_in(path) == result.after
+        assert _without_review_keys(after) == _without_review_keys(before), name
+        assert after.count(b"\r\n") == before.count(b"\r\n")
+        if b'sr-due: "' in before:
+            assert b'sr-due: "' + result.after.due.isoformat().encode() + b'"' in after
+        # The database agrees and has nothing left to write.
+        row = conn.execute("SELECT review_due, review_dirty FROM notes WHERE path = ?",
+                           (str(path),)).fetchone()
+        assert row == (result.after.due.isoformat(), 0)
+
+
+def test_a_note_without_frontmatter_gets_one(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    note = vault / "plain.md"
+    note.write_bytes(b"# Title\r\nSome text #review\r\nno final newline")
+    conn = connect(tmp_path / "d.db")
+    cfg = config(writeback="immediate")
+    import_paths(conn, [vault], flags={}, config=cfg, today=TODAY)
+    [row] = list_notes(conn, TODAY, due_only=True)
+    assert row.schedule is None
+    result = grade_note(conn, cfg, note, "easy", TODAY)
+    assert result.after.ease == 270  # a new note starts from the base ease (no links)
+    data = note.read_bytes()
+    head = (f"---\r\nsr-due: {result.after.due.isoformat()}\r\n"
+            f"sr-interval: {format_number(result.after.interval)}\r\n"
+            "sr-ease: 270\r\n---\r\n").encode()
+    assert data == head + b"# Title\r\nSome text #review\r\nno final newline"
+    # Read back by a re-import: the schedule in the DB stands, nothing dirty.
+    import_paths(conn, [vault], flags={}, config=cfg, today=TODAY)
+    [row] = list_notes(conn, TODAY)
+    assert row.schedule == result.after and not row.dirty
+    conn.close()
+
+
+def test_grade_note_refuses_again_unknown_and_changed_notes(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    note = vault / "n.md"
+    note.write_text("---\nsr-due: 2026-01-10\nsr-interval: 4\nsr-ease: 250\n---\n#review\n",
+                    encoding="utf-8")
+    (vault / "other.md").write_text("not for review\n", encoding="utf-8")
+    conn = connect(tmp_path / "d.db")
+    cfg = config(writeback="immediate")
+    import_paths(conn, [vault], flags={}, config=cfg, today=TODAY)
+    with pytest.raises(NoteReviewError) as info:
+        grade_note(conn, cfg, note, "again", TODAY)
+    assert info.value.status == 2
+    with pytest.raises(NoteReviewError, match="not a review note"):
+        grade_note(conn, cfg, vault / "other.md", "good", TODAY)
+    with pytest.raises(NoteReviewError, match="not an imported note"):
+        grade_note(conn, cfg, vault / "missing.md", "good", TODAY)
+    note.write_text(note.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+    result = grade_note(conn, cfg, note, "good", TODAY)
+    assert result.written is None and "changed on disk" in (result.problem or "")
+    assert note.read_text(encoding="utf-8").endswith("edited\n")
+    assert "sr-due: 2026-01-10" in note.read_text(encoding="utf-8")
+    # Overdue days count for notes: 5 days late, Good gives (4 + 5/2) * 2.5 = 16.25 -> 16.
+    assert result.after.interval == 16
+    conn.close()
