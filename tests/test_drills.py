@@ -9,6 +9,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from srs_dl.core.drills import (
     DEFAULT_HEADING_KINDS,
@@ -267,6 +269,7 @@ def test_integer_answers_must_be_exact() -> None:
         (0.5, "0." + "1" * 10_000, "too many digits"),
         (48, "9" * 10_000, "too many digits"),
         (0.5, "0.1 0.2", "Expected one number, got 2 numbers"),
+        (0.5, "0,5", "write decimals with '.'"),
         ([0.1, 0.2], "0.1", "Expected 2 numbers (one per weight), got 1"),
         ([0.1, 0.2], "0.1 0.2 0.3", "Expected 2 numbers (one per weight), got 3"),
         ([0.1, 0.2], "0.1 0.2; 0.3 0.4", "Expected 2 numbers on one line"),
@@ -280,6 +283,16 @@ def test_checker_gives_no_grade_to_what_is_not_an_answer(answer: object, text: s
     assert result.ok is None
     assert says in result.message
     assert "\n" not in result.message and len(result.message) < 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60) | st.from_regex(r"[-+0-9eE.,;\[\] ]{0,40}", fullmatch=True))
+def test_the_checker_never_raises_and_always_says_something(text: str) -> None:
+    for answer in (0.5, 48, [0.1, 0.2], [[1.0, 2.0], [3.0, 4.0]]):
+        result = check(drill_with(answer), text)
+        assert result.ok in (True, False, None)
+        assert result.message and "\n" not in result.message
+        assert (result.value is None) == (result.ok is None)
 
 
 def test_a_wrong_answer_names_the_mistake_it_matches() -> None:

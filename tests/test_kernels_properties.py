@@ -14,8 +14,8 @@ from srs_dl.core.compute.decay import staircase
 from srs_dl.core.compute.ema import ema
 from srs_dl.core.compute.optimizers import adam, momentum, rmsprop, sgd
 
-settings.register_profile("kernels", deadline=None)
-settings.load_profile("kernels")
+# Per test, not a global profile: other test files keep their own settings.
+relaxed = settings(deadline=None)
 
 finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
 nonzero = finite.filter(lambda x: abs(x) > 1e-6)
@@ -32,12 +32,14 @@ def weights_and_grads(draw: st.DrawFn, elements: st.SearchStrategy[float] = fini
     return w0, grads
 
 
+@relaxed
 @given(c=finite, beta=betas, steps=st.integers(1, 60))
 def test_bias_corrected_average_of_a_constant_is_the_constant(c: float, beta: float, steps: int) -> None:
     tr = ema([c] * steps, beta)
     np.testing.assert_allclose(tr.v_corrected, c, rtol=1e-9, atol=1e-9)
 
 
+@relaxed
 @given(wg=weights_and_grads(), lr=rates, convention=st.sampled_from(["ema", "pytorch"]))
 def test_momentum_with_beta_zero_is_plain_sgd(
     wg: tuple[list[float], list[list[float]]], lr: float, convention: str
@@ -48,6 +50,7 @@ def test_momentum_with_beta_zero_is_plain_sgd(
     np.testing.assert_allclose(m.w, s.w, rtol=1e-12, atol=1e-12)
 
 
+@relaxed
 @given(
     wg=weights_and_grads(nonzero),
     lr=rates,
@@ -67,6 +70,7 @@ def test_adams_first_step_moves_each_weight_by_lr_g_over_g_plus_eps(
     assert np.all(np.sign(tr.w[0] - tr.w[1]) == np.sign(grads[0]))
 
 
+@relaxed
 @given(wg=weights_and_grads(), lr=rates, beta=betas, eps=st.floats(min_value=1e-10, max_value=1.0))
 def test_rmsprop_never_steps_further_than_lr_over_sqrt_one_minus_beta(
     wg: tuple[list[float], list[list[float]]], lr: float, beta: float, eps: float
@@ -86,6 +90,7 @@ def rows(draw: st.DrawFn) -> list[float]:
     return row
 
 
+@relaxed
 @given(
     row=rows(),
     gamma=st.floats(min_value=-5, max_value=5),
@@ -103,6 +108,7 @@ def test_a_batchnorm_row_has_mean_beta_and_std_gamma_sqrt_var_over_var_eps(
     assert out.std() == pytest.approx(expected_std, rel=1e-7, abs=1e-9 * max(1.0, abs(gamma)))
 
 
+@relaxed
 @given(
     alpha0=st.floats(min_value=1e-5, max_value=1.0),
     drop=st.floats(min_value=0.01, max_value=0.99),

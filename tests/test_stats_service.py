@@ -91,7 +91,8 @@ def build_db(path: Path) -> Path:
     """A real database holding CARDS and LOG (written with the store's log writer)."""
     conn = connect(path)
     with transaction(conn):
-        conn.execute("INSERT INTO folders (id, path, settings) VALUES (1, '/vault', '{}')")
+        # writeback 0: a reset in the browser must not try to write /vault/dl.md
+        conn.execute("INSERT INTO folders (id, path, settings, writeback) VALUES (1, '/vault', '{}', 0)")
         conn.execute("INSERT INTO notes (id, folder_id, path) VALUES (1, 1, '/vault/dl.md')")
         for (cid, deck, kind, front, back, line, due, ivl, ease, state, buried, lapses,
              drill) in CARDS:

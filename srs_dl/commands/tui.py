@@ -36,9 +36,9 @@ def _check_deck(conn: object, deck: str) -> None:
     from srs_dl.store.cards import deck_clause
 
     where, params = deck_clause(deck)
-    found = conn.execute(  # type: ignore[attr-defined]
-        f"SELECT 1 FROM cards WHERE {where} AND state != 'deleted' LIMIT 1", params
-    ).fetchone()
+    # `where` holds only placeholders (deck_clause); the deck name is a parameter.
+    sql = f"SELECT 1 FROM cards WHERE {where} AND state != 'deleted' LIMIT 1"  # noqa: S608
+    found = conn.execute(sql, params).fetchone()  # type: ignore[attr-defined]
     if found is None:
         raise CliError(f"review: no deck {deck!r} (srs-dl cards lists the decks)", status=1)
 

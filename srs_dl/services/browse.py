@@ -15,6 +15,7 @@ cards due as of today (`is:new`, `is:suspended`, `is:buried` as the states).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import sqlite3
@@ -69,7 +70,7 @@ class Term:
 
 def parse_query(query: str) -> tuple[Term, ...]:
     terms: list[Term] = []
-    for match in re.finditer(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))', query):
+    for match in re.finditer(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S*))', query):
         negate, field, phrase, word = match.groups()
         text = phrase if phrase is not None else word or ""
         if field is not None and field.casefold() not in FIELDS:
@@ -145,6 +146,8 @@ class CardIndex:
         self._taglines = [_tagline(tags) for tags in self._tags]
         self._orders: dict[str, list[int]] = {}
         self._ranks: dict[str, list[int]] = {}
+        #: Per column, the rank from which rows have no value (they sort last).
+        self._empty_from: dict[str, int] = {}
         self._last: tuple[tuple[Term, ...], list[int]] | None = None
         #: The log's newest id when the rows were read (see changed_since).
         self.log_mark = 0
@@ -194,6 +197,10 @@ class CardIndex:
             for r, i in enumerate(order):
                 rank[i] = r
             self._orders[column], self._ranks[column] = order, rank
+            empty = len(order)
+            while empty and getattr(self.rows[order[empty - 1]], column) is None:
+                empty -= 1
+            self._empty_from[column] = empty
         return order
 
     def search(self, query: str, *, sort: str = "due", descending: bool = False) -> Matches:
@@ -212,7 +219,10 @@ class CardIndex:
                 mask[i] = 1
             positions = [i for i in order if mask[i]]
         if descending:
-            positions = positions[::-1]
+            # Reversed, but cards without a value (a new card's due) stay last.
+            split = bisect.bisect_left(positions, self._empty_from[sort],
+                                       key=self._ranks[sort].__getitem__)
+            positions = positions[split - 1::-1] + positions[split:] if split else positions
         return Matches(self.rows, positions)
 
     def _match(self, terms: tuple[Term, ...]) -> list[int] | None:
@@ -288,6 +298,7 @@ class CardIndex:
             # Sort orders depend on the changed fields: rebuilt on the next search.
             self._orders.clear()
             self._ranks.clear()
+            self._empty_from.clear()
             self._last = None
 
 

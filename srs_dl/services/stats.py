@@ -22,15 +22,14 @@ Progress = Callable[[int, int], None]
 PROGRESS_TOTAL = 100
 BATCH = 20_000
 
-_UNDONE = "SELECT undoes FROM log WHERE action = 'undo' AND undoes IS NOT NULL"
-
 # The expression must read exactly as in the log_stats index for SQLite to use it
 # (grouping by the interval itself would return 200,000 rows and take 3 times as long).
-_REVIEWS = f"""
+_REVIEWS = """
     SELECT day, response, count(*),
            coalesce(sum(json_extract(before, '$.interval') >= :mature), 0)
     FROM log
-    WHERE action = 'review' AND day <= :today AND id NOT IN ({_UNDONE})
+    WHERE action = 'review' AND day <= :today
+      AND id NOT IN (SELECT undoes FROM log WHERE action = 'undo' AND undoes IS NOT NULL)
     GROUP BY day, response
 """
 
@@ -42,13 +41,13 @@ _CARDS = """
 # Drill reviews carry detail {"kind", "correct", ...} (written by the review
 # service); a drill graded without an answer typed (`srs-dl grade`) has no
 # "correct" and is not an answer to count.
-_DRILLS = f"""
+_DRILLS = """
     SELECT coalesce(json_extract(log.detail, '$.kind'), cards.drill_kind) AS drill,
            json_extract(log.detail, '$.correct') AS correct, count(*)
     FROM cards JOIN log ON log.card_id = cards.id
     WHERE cards.kind = 'drill' AND log.action = 'review' AND log.day <= ?
       AND log.detail IS NOT NULL AND json_extract(log.detail, '$.correct') IS NOT NULL
-      AND log.id NOT IN ({_UNDONE})
+      AND log.id NOT IN (SELECT undoes FROM log WHERE action = 'undo' AND undoes IS NOT NULL)
     GROUP BY drill, correct
 """
 

@@ -17,8 +17,7 @@ from srs_dl.core.drills.catalog import (
 )
 from srs_dl.core.drills.drill import Answer, Drill, Mistake, StepsTable
 from srs_dl.core.drills.headings import DEFAULT_HEADING_KINDS, kinds_for_heading
-from srs_dl.core.drills.jsonl import drill_json, drills_jsonl
-from srs_dl.core.drills.worksheet import drills_markdown
+from srs_dl.core.drills.output import drill_json, drills_jsonl, drills_markdown
 
 __all__ = [
     "DEFAULT_HEADING_KINDS",

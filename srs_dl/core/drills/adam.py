@@ -99,12 +99,10 @@ def well_posed(p: Params, answer: object) -> bool:
 
 def solve(p: Params) -> Solution:
     tr = adam(p["w0"], p["grads"], p["lr"], p["beta1"], p["beta2"], p["eps"])
-    rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", "", "", cell(tr.w[0]))]
+    w, g, v, sq, vh, sh, step = (a.tolist() for a in (tr.w, tr.grads, tr.v, tr.s, tr.v_hat, tr.s_hat, tr.step))
+    rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", "", "", cell(w[0]))]
     for t in range(tr.num_steps):
-        rows.append((
-            t + 1, cell(tr.grads[t]), cell(tr.v[t]), cell(tr.s[t]), cell(tr.v_hat[t]),
-            cell(tr.s_hat[t]), cell(tr.step[t]), cell(tr.w[t + 1]),
-        ))
+        rows.append((t + 1, cell(g[t]), cell(v[t]), cell(sq[t]), cell(vh[t]), cell(sh[t]), cell(step[t]), cell(w[t + 1])))
     columns = ("t", "g_t", "V_t", "S_t", "V_hat_t", "S_hat_t", "lr * V_hat / (sqrt(S_hat) + eps)", "w_t")
     return Solution(tr.final.tolist(), StepsTable(columns, tuple(rows)))
 

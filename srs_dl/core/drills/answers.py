@@ -20,6 +20,7 @@ from srs_dl.core.drills.formatting import answer_text
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # 1,234 or 12,345.5: commas that group thousands, read only where one number is expected.
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _BETWEEN_ROWS = re.compile(r"\]\s*[,;]?\s*\[")
 _SPLIT = re.compile(r"[,\s]+")
 _NAN = frozenset({"nan", "+nan", "-nan"})
@@ -103,7 +104,8 @@ def parse_answer(text: str, like: Answer) -> Answer:
     count = sum(len(r) for r in values)
     if scalar:
         if count != 1:
-            raise AnswerError(f"Expected one number, got {_describe(rows)}.")
+            hint = " (write decimals with '.')" if _DECIMAL_COMMA.fullmatch(text.strip()) else ""
+            raise AnswerError(f"Expected one number, got {_describe(rows)}{hint}.")
         if isinstance(like, int):
             exact = Decimal(rows[0][0])
             return int(exact) if exact == exact.to_integral_value() else values[0][0]

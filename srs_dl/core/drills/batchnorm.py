@@ -125,10 +125,8 @@ def well_posed(p: Params, answer: object) -> bool:
 
 def solve(p: Params) -> Solution:
     tr = batchnorm_train(p["z"], p["gamma"], p["beta"], p["eps"])
-    rows = tuple(
-        (i + 1, vec(tr.z[i]), val(tr.mean[i]), val(tr.var[i]), val(tr.std[i]), vec(tr.z_norm[i]), vec(tr.out[i]))
-        for i in range(tr.z.shape[0])
-    )
+    z, mean, var, std, zn, out = (a.tolist() for a in (tr.z, tr.mean, tr.var, tr.std, tr.z_norm, tr.out))
+    rows = tuple((i + 1, vec(z[i]), val(mean[i]), val(var[i]), val(std[i]), vec(zn[i]), vec(out[i])) for i in range(len(z)))
     columns = ("unit", "z", "mean", "var (1/m)", "sqrt(var + eps)", "z_norm", "gamma * z_norm + beta")
     return Solution(tr.out.tolist(), StepsTable(columns, rows))
 
@@ -158,16 +156,32 @@ BATCHNORM = KindSpec(
 )
 
 
-def _running(batches: list[Matrix], momentum: float, *, old_weight: float | None = None,
-             ddof: int = 1, start: tuple[list[float], list[float]] | None = None,
-             skip_first: bool = False) -> tuple[list[float], list[float]]:
-    n = len(batches[0])
-    mean, var = start if start is not None else ([0.0] * n, [1.0] * n)
+# Per batch, per unit: (mean, sum of squared deviations, m); both variances follow.
+BatchStats = list[list[tuple[float, float, int]]]
+
+
+def _batch_stats(batches: list[Matrix]) -> BatchStats:
+    out = []
+    for batch in batches:
+        units = []
+        for row in batch:
+            m = len(row)
+            mu = sum(row) / m
+            units.append((mu, sum((x - mu) * (x - mu) for x in row), m))
+        out.append(units)
+    return out
+
+
+def _running(stats: BatchStats, momentum: float, *, old_weight: float | None = None, ddof: int = 1,
+             start: tuple[list[float], list[float]] | None = None) -> tuple[list[float], list[float]]:
+    if start is None:
+        start = ([0.0] * len(stats[0]), [1.0] * len(stats[0]))
+    mean, var = start
     keep = 1.0 - momentum if old_weight is None else old_weight
-    for batch in batches[1:] if skip_first else batches:
-        stats = [_stats(row, ddof) for row in batch]
-        mean = [keep * r + (1.0 - keep) * s[0] for r, s in zip(mean, stats, strict=True)]
-        var = [keep * r + (1.0 - keep) * s[1] for r, s in zip(var, stats, strict=True)]
+    new = 1.0 - keep
+    for units in stats:
+        mean = [keep * r + new * mu for r, (mu, _, _) in zip(mean, units, strict=True)]
+        var = [keep * r + new * sq / (m - ddof) for r, (_, sq, m) in zip(var, units, strict=True)]
     return mean, var
 
 
@@ -200,39 +214,36 @@ def inference_candidate(d: Draws) -> Params:
 
 
 def inference_reference(p: Params) -> Matrix:
-    return _evaluate(p, *_running(p["batches"], p["momentum"]))
+    return _evaluate(p, *_running(_batch_stats(p["batches"]), p["momentum"]))
 
 
 def inference_mistakes(p: Params) -> list[Mistake]:
-    batches, momentum = p["batches"], p["momentum"]
-    n = len(p["z_test"])
-    last = [_stats(row) for row in batches[-1]]
-    test = [_stats(row) for row in p["z_test"]]
-    count = len(batches)
-    all_stats = [[_stats(row, 1) for row in b] for b in batches]
-    plain_mean = [sum(s[i][0] for s in all_stats) / count for i in range(n)]
-    plain_var = [sum(s[i][1] for s in all_stats) / count for i in range(n)]
-    first = [_stats(row, 1) for row in batches[0]]
+    stats, momentum = _batch_stats(p["batches"]), p["momentum"]
+    n, count = len(p["z_test"]), len(stats)
+    last = stats[-1]
+    (test,) = _batch_stats([p["z_test"]])
+    plain_mean = [sum(b[i][0] for b in stats) / count for i in range(n)]
+    plain_var = [sum(b[i][1] / (b[i][2] - 1) for b in stats) / count for i in range(n)]
+    first = ([mu for mu, _, _ in stats[0]], [sq / (m - 1) for _, sq, m in stats[0]])
     return [
         Mistake("momentum_meaning", "momentum as the weight of the old average (running = momentum running + (1 - momentum) batch)",
-                _evaluate(p, *_running(batches, momentum, old_weight=momentum))),
+                _evaluate(p, *_running(stats, momentum, old_weight=momentum))),
         Mistake("biased_running_var", "the biased variance (1/m) in the running variance",
-                _evaluate(p, *_running(batches, momentum, ddof=0))),
+                _evaluate(p, *_running(stats, momentum, ddof=0))),
         Mistake("no_running_update", "the initial statistics (mean 0, variance 1)",
                 _evaluate(p, [0.0] * n, [1.0] * n)),
         Mistake("last_batch_stats", "the last batch's own mean and variance",
-                _evaluate(p, [s[0] for s in last], [s[1] for s in last])),
+                _evaluate(p, [mu for mu, _, _ in last], [sq / m for _, sq, m in last])),
         Mistake("test_batch_stats", "normalising the test columns with their own statistics (training mode)",
-                _evaluate(p, [s[0] for s in test], [s[1] for s in test])),
+                _evaluate(p, [mu for mu, _, _ in test], [sq / m for _, sq, m in test])),
         Mistake("plain_average", "the plain average of the batch statistics", _evaluate(p, plain_mean, plain_var)),
         Mistake("started_from_first_batch", "running statistics started from the first batch instead of 0 and 1",
-                _evaluate(p, *_running(batches, momentum, start=([s[0] for s in first], [s[1] for s in first]),
-                                       skip_first=True))),
+                _evaluate(p, *_running(stats[1:], momentum, start=first))),
     ]
 
 
 def inference_well_posed(p: Params, answer: object) -> bool:
-    mean, var = _running(p["batches"], p["momentum"])
+    mean, var = _running(_batch_stats(p["batches"]), p["momentum"])
     eps = p["eps"]
     zn = [[(x - mu) / math.sqrt(v + eps) for x in row] for row, mu, v in zip(p["z_test"], mean, var, strict=True)]
     return _conditioned(zn, p["gamma"], p["beta"], answer)  # type: ignore[arg-type]
@@ -240,17 +251,14 @@ def inference_well_posed(p: Params, answer: object) -> bool:
 
 def inference_solve(p: Params) -> Solution:
     tr = batchnorm_inference(p["batches"], p["momentum"], p["eps"], p["gamma"], p["beta"], p["z_test"])
-
-    def c(x: object) -> str:
-        return vec(x)  # type: ignore[arg-type]
-
-    rows: list[tuple[str | int, ...]] = [("start", "", "", "", c(tr.running_mean[0]), c(tr.running_var[0]))]
+    mean, var, var_u = tr.batch_mean.tolist(), tr.batch_var.tolist(), tr.batch_var_unbiased.tolist()
+    run_mean, run_var = tr.running_mean.tolist(), tr.running_var.tolist()
+    rows: list[tuple[str | int, ...]] = [("start", "", "", "", vec(run_mean[0]), vec(run_var[0]))]
     for b in range(len(tr.batches)):
         rows.append((
-            f"batch {b + 1}", c(tr.batch_mean[b]), c(tr.batch_var[b]), c(tr.batch_var_unbiased[b]),
-            c(tr.running_mean[b + 1]), c(tr.running_var[b + 1]),
+            f"batch {b + 1}", vec(mean[b]), vec(var[b]), vec(var_u[b]), vec(run_mean[b + 1]), vec(run_var[b + 1]),
         ))
-    rows.append(("test: sqrt(running var + eps)", c(tr.std), "", "", "", ""))
+    rows.append(("test: sqrt(running var + eps)", vec(tr.std), "", "", "", ""))
     rows.append(("test: z_norm", mat(tr.z_norm), "", "", "", ""))
     rows.append(("test: gamma * z_norm + beta", mat(tr.out), "", "", "", ""))
     columns = ("step", "batch mean", "batch var (1/m)", "batch var (1/(m-1))", "running mean", "running var")

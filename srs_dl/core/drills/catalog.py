@@ -122,8 +122,7 @@ def generate(kind: str, rng: np.random.Generator) -> Drill:
 
 
 def _param_names(spec: KindSpec, params: Params) -> tuple[str, ...]:
-    names_of = spec.extra.get("params_of")
-    return names_of(params) if names_of is not None else spec.param_names
+    return spec.params_of(params) if spec.params_of is not None else spec.param_names
 
 
 def build(kind: str, params: Mapping[str, Any]) -> Drill:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,15 +43,15 @@ class Drill:
     kind: str
     #: Every input needed to recompute the answer, by the contract's names
     #: (plain JSON values; treat as read-only).
-    params: Params
-    answer: Answer
+    params: Params = field(hash=False)
+    answer: Answer = field(hash=False)
     prompt: str
     steps: StepsTable
     #: The technique, as a heading would name it ("Adam", "Batch normalisation").
     topic: str
     rel_tol: float = DEFAULT_REL_TOL
     abs_tol: float = DEFAULT_ABS_TOL
-    mistakes: tuple[Mistake, ...] = field(default=(), repr=False)
+    mistakes: tuple[Mistake, ...] = field(default=(), repr=False, hash=False)
 
     @property
     def integer(self) -> bool:
@@ -104,4 +104,5 @@ class KindSpec:
     well_posed: Callable[[Params, Answer], bool] = lambda params, answer: True
     #: Parameter names exactly as the contract lists them.
     param_names: tuple[str, ...] = ()
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    #: For kinds whose names depend on the params (lr_decay's schedule).
+    params_of: Callable[[Params], tuple[str, ...]] | None = None

@@ -129,5 +129,5 @@ SPEC = KindSpec(
     solve=solve,
     prompt=prompt,
     param_names=("schedule", "alpha0", "epoch"),
-    extra={"params_of": _params_of},
+    params_of=_params_of,
 )

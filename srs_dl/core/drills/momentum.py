@@ -104,9 +104,10 @@ def well_posed(p: Params, answer: object) -> bool:
 def solve(p: Params) -> Solution:
     tr = momentum(p["w0"], p["grads"], p["lr"], p["beta"], p["convention"])
     v_name = "V_t" if p["convention"] == "ema" else "buffer_t"
-    rows: list[tuple[str | int, ...]] = [(0, "", "", "", cell(tr.w[0]))]
+    w, g, v, step = tr.w.tolist(), tr.grads.tolist(), tr.v.tolist(), tr.step.tolist()
+    rows: list[tuple[str | int, ...]] = [(0, "", "", "", cell(w[0]))]
     for t in range(tr.num_steps):
-        rows.append((t + 1, cell(tr.grads[t]), cell(tr.v[t]), cell(tr.step[t]), cell(tr.w[t + 1])))
+        rows.append((t + 1, cell(g[t]), cell(v[t]), cell(step[t]), cell(w[t + 1])))
     table = StepsTable(("t", "g_t", v_name, f"lr * {v_name}", "w_t"), tuple(rows))
     return Solution(tr.final.tolist(), table)
 

@@ -114,11 +114,10 @@ def well_posed(p: Params, answer: object) -> bool:
 
 def solve(p: Params) -> Solution:
     tr = rmsprop(p["w0"], p["grads"], p["lr"], p["beta"], p["eps"])
-    rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", cell(tr.w[0]))]
+    w, g, sq, denom, step = (a.tolist() for a in (tr.w, tr.grads, tr.s, tr.denom, tr.step))
+    rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", cell(w[0]))]
     for t in range(tr.num_steps):
-        rows.append((
-            t + 1, cell(tr.grads[t]), cell(tr.s[t]), cell(tr.denom[t]), cell(tr.step[t]), cell(tr.w[t + 1]),
-        ))
+        rows.append((t + 1, cell(g[t]), cell(sq[t]), cell(denom[t]), cell(step[t]), cell(w[t + 1])))
     columns = ("t", "g_t", "S_t", "sqrt(S_t) + eps", "lr * g_t / (sqrt(S_t) + eps)", "w_t")
     return Solution(tr.final.tolist(), StepsTable(columns, tuple(rows)))
 

@@ -74,12 +74,10 @@ def well_posed(p: Params, answer: object) -> bool:
 
 def solve(p: Params) -> Solution:
     tr = sgd_weight_decay(p["w0"], p["grads"], p["lr"], p["weight_decay"])
-    rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", cell(tr.w[0]))]
+    w, g, decay, eff, step = (a.tolist() for a in (tr.w, tr.grads, tr.decay, tr.effective_grad, tr.step))
+    rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", cell(w[0]))]
     for t in range(tr.num_steps):
-        rows.append((
-            t + 1, cell(tr.grads[t]), cell(tr.decay[t]), cell(tr.effective_grad[t]), cell(tr.step[t]),
-            cell(tr.w[t + 1]),
-        ))
+        rows.append((t + 1, cell(g[t]), cell(decay[t]), cell(eff[t]), cell(step[t]), cell(w[t + 1])))
     columns = ("t", "g_t", "weight_decay * w_{t-1}", "g_t + weight_decay * w_{t-1}", "lr * (...)", "w_t")
     return Solution(tr.final.tolist(), StepsTable(columns, tuple(rows)))
 

@@ -197,12 +197,16 @@ class ClozeSet:
         return kind_name, found
 
     def expand(self, text: str) -> list[tuple[str, str]]:
-        """(front, back) of each sibling card, in the plugin's sibling order."""
+        """(front, back) of each sibling card, in the plugin's sibling order, stripped."""
         if len(self.patterns) == 1:
             pattern = self.patterns[0]
             if not pattern.seq_probe or pattern.seq_probe not in text:
                 return _expand_simple(text, pattern.kinds[2][1])
         kind_name, found = self.deletions(text)
+        return [(f.strip(), b.strip()) for f, b in self._expand(kind_name, found, text)]
+
+    def _expand(self, kind_name: str | None, found: list[Deletion],
+                text: str) -> list[tuple[str, str]]:
         if not found:
             return []
         if kind_name == OVERLAPPING:
@@ -230,29 +234,25 @@ class ClozeSet:
 
 
 def _expand_simple(text: str, kind: _Kind) -> list[tuple[str, str]]:
-    """One pattern, simple deletions only: one card per deletion, in text order."""
-    pieces: list[str] = []
-    answers: list[str] = []
-    asked: list[str] = []
-    prev = 0
-    for m in kind.regex.finditer(text):
-        start, end = m.span()
-        pieces.append(text[prev:start])
-        answers.append(m.group(kind.answer))
-        hint = m.group(kind.hint) if kind.hint else None
-        asked.append(f"[{hint}]" if hint else "[...]")
-        prev = end
-    if not answers:
+    """One pattern, simple deletions only: one card per deletion, in text order.
+
+    Fronts and backs come back stripped."""
+    parts = kind.regex.split(text)
+    if len(parts) == 1:
         return []
-    tail = text[prev:]
-    back = "".join([p + a for p, a in zip(pieces, answers, strict=True)]) + tail
-    if len(answers) == 1:
-        return [(pieces[0] + asked[0] + tail, back)]
+    step = kind.regex.groups + 1
+    # seq alternates text between deletions and the deletions' answers.
+    seq = parts[::step]
+    answers = parts[kind.answer :: step]
+    hints = parts[kind.hint :: step] if kind.hint else [None] * len(answers)
+    for k in range(len(answers) - 1, -1, -1):
+        seq.insert(k + 1, answers[k])
+    back = "".join(seq).strip()
     cards: list[tuple[str, str]] = []
-    for index in range(len(answers)):
-        shown = answers.copy()
-        shown[index] = asked[index]
-        cards.append(("".join([p + a for p, a in zip(pieces, shown, strict=True)]) + tail, back))
+    for k, hint in enumerate(hints):
+        shown = seq.copy()
+        shown[2 * k + 1] = f"[{hint}]" if hint else "[...]"
+        cards.append(("".join(shown).strip(), back))
     return cards
 
 

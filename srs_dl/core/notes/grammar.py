@@ -61,7 +61,13 @@ from srs_dl.core.notes.questions import (
     in_inline_code,
 )
 from srs_dl.core.notes.settings import ParseSettings
-from srs_dl.core.notes.tags import heading_in_line, links_in_line, normalize_tag, tags_in_line
+from srs_dl.core.notes.tags import (
+    heading_in_line,
+    links_in_line,
+    normalize_tag,
+    tag_matcher,
+    tags_in_line,
+)
 
 _ML, _MLR, _CLOZE = "multiline", "multiline_reversed", "cloze"
 _DATAVIEW_KEY_RE = re.compile(r"[ \t]*(?:>[ \t]*)*[a-z][a-z0-9_-]*")
@@ -82,6 +88,7 @@ def _compile(settings: ParseSettings) -> Compiled:
         if all(shortest in s for s, _ in inline):
             probe = shortest
     flashcard_tags = tuple(normalize_tag(t) for t in settings.flashcard_tags if t.strip())
+    review_tags = tuple(normalize_tag(t) for t in settings.review_tags if t.strip())
     return Compiled(
         inline=inline,
         inline_probe=probe,
@@ -90,7 +97,9 @@ def _compile(settings: ParseSettings) -> Compiled:
         end_marker=settings.end_marker.strip() or None,
         cloze=ClozeSet(tuple(settings.cloze_patterns)),
         flashcard_tags=flashcard_tags,
-        review_tags=tuple(normalize_tag(t) for t in settings.review_tags if t.strip()),
+        review_tags=review_tags,
+        is_flashcard_tag=tag_matcher(flashcard_tags),
+        is_review_tag=tag_matcher(review_tags),
     )
 
 
@@ -243,27 +252,25 @@ def _scan(lines: list[str], start: int, c: Compiled, dataview_fields: bool) -> S
 
 
 def _skip_html_comment(lines: list[str], i: int, out: Scan) -> int:
-    """Skips an HTML comment starting line i; returns the next line to read."""
+    """Skips an HTML comment starting line i; returns the next line to read.
+
+    Where the plugin reads it differently (it skips the next line too, or hides
+    the rest of the note) the span is noted; a warning follows only if a card
+    is lost that way (see questions.py)."""
     n = len(lines)
     if "-->" in lines[i]:
         end = i
         if i + 1 < n and lines[i + 1].strip():
-            out.warnings.append(ParseWarning(
-                i + 2, "the plugin skips this line because the line above starts with '<!--'; "
-                       "srs-dl reads it"))
+            out.swallowed.append(i + 1)
     else:
         end = i + 1
         while end < n and "-->" not in lines[end]:
             end += 1
         if end >= n:
             end = i
-            out.warnings.append(ParseWarning(
-                i + 1, "HTML comment never closed: only this line is skipped (the plugin hides "
-                       "the rest of the note)"))
+            out.hides_rest.append((i, -1))
         else:
-            out.warnings.append(ParseWarning(
-                i + 1, f"HTML comment over lines {i + 1}-{end + 1} skipped (the plugin hides "
-                       "the rest of the note)"))
+            out.hides_rest.append((i, end))
     out.html_lines.update(range(i, end + 1))
     return end + 1
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from srs_dl.core.notes.cloze import ClozeSet
+from srs_dl.core.notes.fast_init import new_card, new_comment, new_question
 from srs_dl.core.notes.frontmatter import Frontmatter, note_schedule
 from srs_dl.core.notes.model import (
     Card,
@@ -22,7 +23,7 @@ from srs_dl.core.notes.model import (
 )
 from srs_dl.core.notes.settings import ParseSettings
 from srs_dl.core.notes.sr_comment import COMMENT_RE, parse_groups
-from srs_dl.core.notes.tags import QUESTION_TAG_RE, deck_of_tag, tag_matches
+from srs_dl.core.notes.tags import QUESTION_TAG_RE, deck_of_tag
 
 #: Deck of a card when neither tags nor folder give one (`all_notes` at the vault root).
 DEFAULT_DECK = "default"
@@ -47,6 +48,8 @@ class Compiled:
     cloze: ClozeSet
     flashcard_tags: tuple[str, ...]
     review_tags: tuple[str, ...]
+    is_flashcard_tag: Callable[[str], bool]
+    is_review_tag: Callable[[str], bool]
 
 
 class RawQuestion:
@@ -68,7 +71,7 @@ class Scan:
     """What one pass over a note's lines found."""
 
     __slots__ = ("raws", "tag_lines", "headings", "links", "sr_lines", "html_lines",
-                 "fence_closes", "warnings")
+                 "fence_closes", "warnings", "swallowed", "hides_rest")
 
     def __init__(self) -> None:
         self.raws: list[RawQuestion] = []
@@ -79,6 +82,10 @@ class Scan:
         self.html_lines: set[int] = set()
         self.fence_closes: set[int] = set()
         self.warnings: list[ParseWarning] = []
+        #: Lines the plugin skips because the line above starts with `<!--`.
+        self.swallowed: list[int] = []
+        #: HTML comments after which the plugin reads nothing: (first line, last line or -1).
+        self.hides_rest: list[tuple[int, int]] = []
 
 
 def in_inline_code(line: str, start: int, end: int) -> bool:
@@ -102,14 +109,15 @@ def assemble(lines: Sequence[str], fm: Frontmatter, scan: Scan, c: Compiled,
     warnings.extend(schedule_warnings)
     body_tags = [t for _, found in scan.tag_lines for t in found]
     tags = tuple(dict.fromkeys([*fm.tags, *body_tags]))
-    is_flashcard = any(tag_matches(t, c.flashcard_tags) for t in tags)
-    is_review = any(tag_matches(t, c.review_tags) for t in tags)
+    is_flashcard = any(c.is_flashcard_tag(t) for t in tags)
+    is_review = any(c.is_review_tag(t) for t in tags)
     questions: tuple[Question, ...] = ()
     field_like = 0
     if settings.all_notes or is_flashcard or (settings.folders_as_decks and folder_deck):
         builder = _Builder(lines, fm, scan, c, settings, folder_deck, tags)
         questions = builder.build()
         field_like = builder.field_like
+        builder.html_warnings()
         warnings.extend(scan.warnings)
         warnings.extend(builder.warnings)
     warnings.sort(key=lambda w: w.line)
@@ -142,12 +150,12 @@ class _Builder:
         # Flashcard tag lines outside every question hold decks for the questions below.
         groups: list[tuple[int, list[str]]] = []
         first_flashcard: str | None = None
-        fm_decks = [deck_of_tag(t) for t in fm.tags if tag_matches(t, c.flashcard_tags)]
+        fm_decks = [deck_of_tag(t) for t in fm.tags if c.is_flashcard_tag(t)]
         fm_decks = [d for d in fm_decks if d]
         if fm_decks:
             first_flashcard = fm_decks[0]
         for line_no, found in scan.tag_lines:
-            decks = [deck_of_tag(t) for t in found if tag_matches(t, c.flashcard_tags)]
+            decks = [deck_of_tag(t) for t in found if c.is_flashcard_tag(t)]
             decks = [d for d in decks if d]
             if not decks:
                 continue
@@ -163,12 +171,35 @@ class _Builder:
         self.first_flashcard = first_flashcard
         fallback = ""
         for t in tags:
-            if not tag_matches(t, c.review_tags):
+            if not c.is_review_tag(t):
                 fallback = deck_of_tag(t)
                 if fallback:
                     break
         self.fallback = fallback or folder_deck or DEFAULT_DECK
         self._deck_cache: dict[int, tuple[str, ...]] = {}
+        #: Per question: a scheduling comment line lies inside its span.
+        self.has_sr: list[bool] = []
+
+    def html_warnings(self) -> None:
+        """Warnings for the cards the plugin loses to its HTML comment handling."""
+        raws = self.scan.raws
+        if not raws:
+            return
+        for line_no in self.scan.swallowed:
+            k = bisect.bisect_right(self.firsts, line_no) - 1
+            if k >= 0 and line_no <= raws[k].last:
+                self.warnings.append(ParseWarning(
+                    line_no + 1, "the plugin skips this line because the line above starts "
+                                 "with '<!--' (losing its card); srs-dl reads it"))
+        for first, last in self.scan.hides_rest:
+            if raws[-1].first > first:
+                if last < 0:
+                    msg = ("HTML comment never closed: srs-dl skips only this line (the plugin "
+                           "skips the rest of the note and its cards)")
+                else:
+                    msg = (f"HTML comment over lines {first + 1}-{last + 1} skipped (the plugin "
+                           "skips the rest of the note and its cards)")
+                self.warnings.append(ParseWarning(first + 1, msg))
 
     # --- scheduling comments -------------------------------------------------
 
@@ -187,7 +218,7 @@ class _Builder:
             groups = ()
         start, end = m.span()
         own = (start == 0 or src[:start].isspace()) and (end == len(src) or src[end:].isspace())
-        return Comment(line_no + 1, start, end, own, adopted, groups)
+        return new_comment(line_no + 1, start, end, own, adopted, groups)
 
     def _comments(self) -> list[Comment | None]:
         """Each question's comment: the first one inside its span (for a one-line card,
@@ -198,8 +229,10 @@ class _Builder:
         p = 0
         comments: list[Comment | None] = []
         orphans: list[int] = []
+        has_sr = self.has_sr
         for r in raws:
             comment = None
+            seen = False
             if p < n_sr:
                 while p < n_sr and sr[p] < r.first:
                     orphans.append(sr[p])
@@ -207,6 +240,7 @@ class _Builder:
                 while p < n_sr and sr[p] <= r.last:
                     line_no = sr[p]
                     p += 1
+                    seen = True
                     if comment is None:
                         comment = self._read_comment(line_no, adopted=False)
                     elif COMMENT_RE.search(self.lines[line_no]) is not None:
@@ -221,6 +255,7 @@ class _Builder:
                         r.sr_next + 1, f"second scheduling comment of the card at line "
                                        f"{r.first + 1} ignored"))
             comments.append(comment)
+            has_sr.append(seen)
         orphans.extend(sr[p:])
         for line_no in orphans:
             self._orphan(line_no, comments)
@@ -249,22 +284,9 @@ class _Builder:
 
     # --- questions -----------------------------------------------------------
 
-    def build(self) -> tuple[Question, ...]:
-        comments = self._comments()
-        out: list[Question] = []
-        append = out.append
-        question = self._question
-        for r, comment in zip(self.scan.raws, comments, strict=True):
-            q = question(r, comment)
-            if q is not None:
-                append(q)
-        return tuple(out)
-
-    def _text_lines(self, r: RawQuestion) -> list[tuple[int, str]]:
+    def _text_lines(self, r: RawQuestion, has_sr: bool) -> list[tuple[int, str]]:
         """A multi-line or cloze question's lines without comments (metadata callout too)."""
         lines = self.lines
-        sr = self.scan.sr_lines
-        has_sr = bool(sr) and bisect.bisect_left(sr, r.first) < bisect.bisect_right(sr, r.last)
         if not has_sr:
             # The metadata callout always holds a comment: without one, every line counts.
             out = [(j, lines[j].rstrip()) for j in range(r.first, r.last + 1)]
@@ -293,85 +315,91 @@ class _Builder:
             out.pop()
         return out
 
-    def _question(self, r: RawQuestion, comment: Comment | None) -> Question | None:
-        kind: CardKind = r.kind  # type: ignore[assignment]
-        if kind == "inline" or kind == "inline_reversed":
-            src = self.lines[r.first]
-            if "<!--SR:" in src:
-                src = _without_comments(src)
-            text = actual = src.rstrip()
-            last = r.first
-        else:
-            text_lines = self._text_lines(r)
-            if not text_lines:
-                return None
-            html = self.scan.html_lines
-            if html:
-                actual = "\n".join([t for j, t in text_lines if j not in html])
+    def build(self) -> tuple[Question, ...]:
+        comments = self._comments()
+        lines = self.lines
+        html = self.scan.html_lines
+        fence_closes = self.scan.fence_closes
+        cloze = self.c.cloze
+        seps = {"multiline": self.c.ml_sep, "multiline_reversed": self.c.mlr_sep}
+        decks_of = self._decks
+        out: list[Question] = []
+        for r, comment, has_sr in zip(self.scan.raws, comments, self.has_sr, strict=True):
+            kind = r.kind
+            if kind == "inline" or kind == "inline_reversed":
+                src = lines[r.first]
+                if "<!--SR:" in src:
+                    src = _without_comments(src)
+                text = actual = src.rstrip()
+                last = r.first
             else:
-                actual = "\n".join([t for _, t in text_lines])
-            text = "\n".join([t for _, t in text_lines])
-            last = text_lines[-1][0]
-        topic: str | None = None
-        stripped = actual.lstrip()
-        if stripped[:1] == "#":
-            m = QUESTION_TAG_RE.match(stripped)
-            if m is not None:
-                topic = m.group(0)
-                actual = stripped[m.end() :].lstrip()
-        if "^" in actual:
-            m = _BLOCK_ID_RE.search(actual)
-            if m is not None:
-                actual = actual[: m.start()].rstrip()
-        sides = self._sides(kind, actual, r)
-        if not sides:
-            self.warnings.append(ParseWarning(r.first + 1, f"{kind} card without a front or "
-                                              "back; skipped"))
-            return None
-        if r.field_like:
-            self.field_like += 1
-        if comment is None:
-            cards = tuple([Card(k, f, b, None) for k, (f, b) in enumerate(sides)])
-        else:
-            groups = comment.groups
-            if len(groups) > len(sides):
-                self.warnings.append(ParseWarning(
-                    comment.line, f"scheduling comment has {len(groups)} groups for "
-                                  f"{len(sides)} card(s); the extra ones are kept but belong "
-                                  "to no card"))
-            cards = tuple([
-                Card(k, f, b, _schedule(groups[k]) if k < len(groups) else None)
-                for k, (f, b) in enumerate(sides)
-            ])
-        decks = self._decks(r, topic)
-        return Question(kind, decks[0], r.first + 1, last + 1, text, cards, comment,
-                        last in self.scan.fence_closes, decks)
+                text_lines = self._text_lines(r, has_sr)
+                if not text_lines:
+                    continue
+                text = "\n".join([t for _, t in text_lines])
+                if html and any(j in html for j, _ in text_lines):
+                    actual = "\n".join([t for j, t in text_lines if j not in html])
+                else:
+                    actual = text
+                last = text_lines[-1][0]
+            topic: str | None = None
+            if actual[:1] == "#" or actual[:1].isspace():
+                stripped = actual.lstrip()
+                m = QUESTION_TAG_RE.match(stripped)
+                if m is not None:
+                    topic = m.group(0)
+                    actual = stripped[m.end() :].lstrip()
+            if "^" in actual:
+                m = _BLOCK_ID_RE.search(actual)
+                if m is not None:
+                    actual = actual[: m.start()].rstrip()
+            sides: list[tuple[str, str]]
+            if kind == "inline" or kind == "inline_reversed":
+                idx = find_separator(actual, r.sep)
+                if idx < 0:
+                    sides = []
+                else:
+                    front = actual[:idx].strip()
+                    back = actual[idx + len(r.sep) :].strip()
+                    sides = [(front, back)] if kind == "inline" else [(front, back), (back, front)]
+            elif kind == "cloze":
+                sides = cloze.expand(actual)
+            else:
+                sides = _split_multiline(actual, seps[kind], kind == "multiline_reversed")
+            if not sides:
+                self.warnings.append(ParseWarning(r.first + 1, f"{kind} card without a front or "
+                                                  "back; skipped"))
+                continue
+            if r.field_like:
+                self.field_like += 1
+            if comment is None:
+                if len(sides) == 1:
+                    cards: tuple[Card, ...] = (new_card(0, sides[0][0], sides[0][1], None),)
+                else:
+                    cards = tuple([new_card(k, f, b, None) for k, (f, b) in enumerate(sides)])
+            else:
+                groups = comment.groups
+                n_groups = len(groups)
+                if n_groups > len(sides):
+                    self.warnings.append(ParseWarning(
+                        comment.line, f"scheduling comment has {n_groups} groups for "
+                                      f"{len(sides)} card(s); the extra ones are kept but belong "
+                                      "to no card"))
+                cards = tuple([
+                    new_card(k, f, b, _schedule(groups[k]) if k < n_groups else None)
+                    for k, (f, b) in enumerate(sides)
+                ])
+            decks = decks_of(r.first, topic)
+            out.append(new_question(kind, decks[0], r.first + 1, last + 1, text,  # type: ignore[arg-type]
+                                    cards, comment, last in fence_closes, decks))
+        return tuple(out)
 
-    def _sides(self, kind: str, actual: str, r: RawQuestion) -> list[tuple[str, str]]:
-        if kind in _INLINE:
-            idx = find_separator(actual, r.sep)
-            if idx < 0:
-                return []
-            front = actual[:idx].strip()
-            back = actual[idx + len(r.sep) :].strip()
-            return [(front, back), (back, front)] if kind == "inline_reversed" else [(front, back)]
-        if kind == "cloze":
-            return [(f.strip(), b.strip()) for f, b in self.c.cloze.expand(actual)]
-        sep = self.c.ml_sep if kind == "multiline" else self.c.mlr_sep
-        parts = actual.split("\n")
-        for k, part in enumerate(parts):
-            if part.strip() == sep:
-                front = "\n".join(parts[:k]).strip()
-                back = "\n".join(parts[k + 1 :]).strip()
-                return [(front, back), (back, front)] if kind in _REVERSED else [(front, back)]
-        return []
-
-    def _decks(self, r: RawQuestion, topic: str | None) -> tuple[str, ...]:
+    def _decks(self, first: int, topic: str | None) -> tuple[str, ...]:
         if topic is not None and not self.settings.folders_as_decks:
             deck = deck_of_tag(topic)
             if deck:
                 return (deck,)
-        k = bisect.bisect_left(self.group_lines, r.first) - 1 if self.group_lines else -1
+        k = bisect.bisect_left(self.group_lines, first) - 1 if self.group_lines else -1
         cached = self._deck_cache.get(k)
         if cached is None:
             cached = self._deck_cache[k] = self._note_decks(k)
@@ -387,6 +415,16 @@ class _Builder:
         if self.first_flashcard is not None:
             return (self.first_flashcard,)
         return (self.fallback,)
+
+
+def _split_multiline(actual: str, sep: str | None, reversed_: bool) -> list[tuple[str, str]]:
+    parts = actual.split("\n")
+    for k, part in enumerate(parts):
+        if part.strip() == sep:
+            front = "\n".join(parts[:k]).strip()
+            back = "\n".join(parts[k + 1 :]).strip()
+            return [(front, back), (back, front)] if reversed_ else [(front, back)]
+    return []
 
 
 def _without_comments(src: str) -> str:

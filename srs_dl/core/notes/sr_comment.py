@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from srs_dl.core.notes.fast_init import new_group
 from srs_dl.core.notes.model import NEVER_REVIEWED, SRGroup
 
 COMMENT_OPEN = "<!--SR:"
@@ -116,10 +117,10 @@ def parse_group(segment: str) -> SRGroup:
     seg = segment.strip()
     m = _PLAIN_GROUP_RE.fullmatch(seg)
     if m is not None:
-        ease = int(m[5])
-        if ease > 0:
+        y, mo, d, ivl, ease = m.groups()
+        if ease.strip("0"):
             try:
-                return SRGroup(dt.date(int(m[1]), int(m[2]), int(m[3])), float(m[4]), ease)
+                return new_group(dt.date(int(y), int(mo), int(d)), float(ivl), int(ease))
             except ValueError:
                 pass  # the general path names the problem
     if seg.startswith(FSRS_PREFIX + ","):
@@ -146,6 +147,8 @@ def parse_groups(body: str) -> tuple[SRGroup, ...]:
     Raises ValueError naming the bad part: bad date, negative interval, ease 0 or
     below, letters in a number, wrong field count, or no group at all.
     """
+    if body[:1] == "!" and "!" not in body[1:]:
+        return (parse_group(body[1:]),)
     segments = [s for s in (p.strip() for p in body.split("!")) if s]
     if not segments:
         raise ValueError(f"scheduling comment {COMMENT_OPEN}{body}{COMMENT_CLOSE} has no group")

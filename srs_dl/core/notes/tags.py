@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 # A tag: `#` at the start of a line or after whitespace, then letters, digits,
 # `_`, `-`, `/` or any non-ASCII symbol (emoji, CJK) but not punctuation;
@@ -51,6 +51,16 @@ def deck_of_tag(tag: str) -> str:
 def normalize_tag(tag: str) -> str:
     tag = tag.strip()
     return tag if tag.startswith("#") else "#" + tag
+
+
+def tag_matcher(wanted: Iterable[str]) -> Callable[[str], bool]:
+    """A fast `tag_matches(tag, wanted)` for a fixed `wanted`."""
+    tags = [w for w in wanted if w]
+    if not tags:
+        return lambda tag: False
+    rx = re.compile("(?:" + "|".join(re.escape(w) for w in tags) + ")(?:/|$)")
+    match = rx.match
+    return lambda tag: match(tag) is not None
 
 
 def tag_matches(tag: str, wanted: Iterable[str]) -> bool:

@@ -6,6 +6,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
+from textual.markup import escape
 from textual.widgets import DataTable, Label
 
 
@@ -16,7 +17,8 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str, str, str]]:
     rows: list[tuple[str, str, str, str]] = []
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.system:
+        # Ours all carry an id; Textual's own (scrolling, focus, copy) stay out of the list.
+        if not binding.description or binding.system or not binding.id:
             continue
         section = "Everywhere" if isinstance(active.node, App) else "This screen"
         display = app.get_key_display(binding)
@@ -44,14 +46,18 @@ class HelpDialog(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Label(f"Keys: {self.under_title}", classes="panel-title")
             yield DataTable(cursor_type="row", zebra_stripes=True, id="help-table")
-            yield Label("ctrl+p opens the command palette: every action here, by name. "
-                        "esc closes.", classes="muted", id="help-hint")
+            yield Label("esc closes", classes="muted", id="help-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Key", "Action", "What it does", "Where")
-        for section, key, description, tooltip in self.rows:
-            table.add_row(key, description, tooltip, section)
+        table.add_columns("Key", "Action", "What it does")
+        section = ""
+        for where, key, description, tooltip in self.rows:
+            if where != section:
+                section = where
+                table.add_row("", f"[b $accent]{where}[/]", "")
+            table.add_row(f"[b]{escape(key)}[/]", description, tooltip)
+        table.add_row("[b]ctrl+p[/]", "Palette", "Every action of this screen, by name.")
         table.focus()
 
     def action_close(self) -> None:

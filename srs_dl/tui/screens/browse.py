@@ -31,7 +31,7 @@ from srs_dl.tui.screens.base import AreaScreen
 #: Column headers, and the fixed widths (the front takes what is left).
 HEADERS = {"deck": "Deck", "due": "Due", "interval": "Ivl", "ease": "Ease", "lapses": "Laps",
            "state": "State", "front": "Front"}
-WIDTHS = {"deck": 16, "due": 10, "interval": 5, "ease": 4, "lapses": 4, "state": 9}
+WIDTHS = {"deck": 18, "due": 10, "interval": 5, "ease": 4, "lapses": 4, "state": 9}
 PAGE = 100
 DEBOUNCE = 0.12
 NARROW = 130  # below this width the side panel goes under the table
@@ -47,7 +47,14 @@ def _number(value: float | None) -> str:
 
 
 def _deck(deck: str, width: int) -> str:
-    return deck if len(deck) <= width else "…" + deck[-(width - 1):]
+    """The deck's last parts when the whole path does not fit ("…/dl/adam")."""
+    if len(deck) <= width:
+        return deck
+    parts = deck.split("/")
+    while len(parts) > 1 and len("…/" + "/".join(parts)) > width:
+        parts.pop(0)
+    tail = "…/" + "/".join(parts)
+    return tail if len(tail) <= width else "…" + deck[-(width - 1):]
 
 
 def _one_line(text: str) -> str:
@@ -59,6 +66,11 @@ class BrowseTable(DataTable[Any]):
         Binding("escape", "screen.focus_search", "Search", id="browse-back", show=False,
                 tooltip="Back to the search box."),
     ]
+
+    def on_resize(self, event: events.Resize) -> None:
+        screen = self.screen
+        if isinstance(screen, BrowseScreen):
+            screen.fit_columns(event.size.width)
 
 
 class BrowseScreen(AreaScreen):
@@ -93,6 +105,7 @@ class BrowseScreen(AreaScreen):
         self._reset_armed: int | None = None
         self._shown = 0
         self._front_width = 30
+        self._stale = False
 
     # -- layout ---------------------------------------------------------------------------
     def compose_body(self) -> Iterable[Widget]:
@@ -108,18 +121,24 @@ class BrowseScreen(AreaScreen):
     def on_mount(self) -> None:
         self.query_one("#browse-side").border_title = "Card"
         self.query_one(BrowseTable).loading = True
-        self.srs.data_signal.subscribe(self, lambda _what: self.load_index())
+        self.srs.data_signal.subscribe(self, self._data_changed)
         self.load_index()
+
+    def _data_changed(self, _what: str) -> None:
+        # A rescan or an import may add cards: read them all again, now if shown.
+        if self.is_current:
+            self.load_index()
+        else:
+            self._stale = True
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "narrow")
-        self.call_after_refresh(self._fit_columns)
 
-    def _fit_columns(self) -> None:
-        table = self.query_one(BrowseTable)
+    def fit_columns(self, table_width: int) -> None:
+        """Give the front what the other columns leave of the table's width."""
         fixed = sum(WIDTHS.values()) + 2 * len(COLUMNS) + 2  # cell padding, scrollbar
-        width = max(20, table.size.width - fixed)
-        if width != self._front_width or not table.columns:
+        width = max(20, table_width - fixed)
+        if width != self._front_width:
             self._front_width = width
             self._fill(keep=True)
 
@@ -143,8 +162,11 @@ class BrowseScreen(AreaScreen):
                 f"Loading cards… {event.done:,} of {event.total:,}")
 
     def on_screen_resume(self) -> None:
-        # Cards reviewed in another area since the index was built: re-read just those.
-        if self.index is not None:
+        if self._stale:
+            self._stale = False
+            self.load_index()
+        elif self.index is not None:
+            # Cards reviewed in another area since the index was built: re-read just those.
             self.catch_up(self.index.log_mark)
 
     @work(thread=True, exclusive=True, group="browse-catch-up", exit_on_error=False)

@@ -178,14 +178,22 @@ class DecksScreen(AreaScreen):
     def _show_info(self, deck: str) -> None:
         totals = self.counts.get(deck, DeckTotals())
         name = deck or "All decks"
-        if totals.new + totals.due:
-            hint = "[b]enter[/b] starts a review"
-        else:
-            hint = "Nothing to review here today."
-        self.query_one("#deck-info", Static).update(
-            f"[b]{_escape(name)}[/b]\n\n"
-            f"[#5fafff]{totals.new}[/] new   [#87d787]{totals.due}[/] due today\n\n{hint}"
-        )
+        subdecks = sum(1 for other in self.counts if other and other.startswith(deck + "/")) \
+            if deck else len([d for d in self.counts if d and "/" not in d])
+        lines = [
+            f"[b]{_escape(name)}[/b]",
+            f"[dim]{subdecks} sub-deck{'s' if subdecks != 1 else ''}[/]" if subdecks else "",
+            "",
+            f"  [b #5fafff]{totals.new:>5}[/] new",
+            f"  [b #87d787]{totals.due:>5}[/] due today",
+            "",
+            ("[b]enter[/b]  review this deck" if totals.new + totals.due
+             else "[dim]Nothing to review here today.[/]"),
+            "[b]p[/b]      practise drills",
+            "[b]i[/b]      import a folder",
+            "[b]y[/b]      sync schedules into notes",
+        ]
+        self.query_one("#deck-info", Static).update("\n".join(lines))
 
     # -- actions ----------------------------------------------------------------------------
     @on(Tree.NodeSelected)

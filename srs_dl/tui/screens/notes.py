@@ -114,7 +114,9 @@ class NotesScreen(AreaScreen):
         options = self.query_one("#notes-list", OptionList)
         options.clear_options()
         for note in event.notes:
-            options.add_option(Option(escape(Path(note.path).stem), id=note.path))
+            due = note.schedule.due.isoformat() if note.schedule else "new"
+            options.add_option(Option(f"{escape(Path(note.path).stem)}\n[dim]{due}[/]",
+                                      id=note.path))
         count = len(event.notes)
         self.query_one("#notes-count", Label).update(
             f"[b]{count}[/b] note{'s' if count != 1 else ''} due for re-reading")
@@ -136,7 +138,13 @@ class NotesScreen(AreaScreen):
             text_widget.display = True
             await text_widget.update(for_display(event.text))
             self.query_one("#note-scroll", VerticalScroll).scroll_home(animate=False)
-            self.query_one("#notes-where", Label).update(escape(path))
+            row = next((n for n in event.notes if n.path == path), None)
+            where = escape(_short(path))
+            if row is not None and row.schedule is not None:
+                sched = row.schedule
+                where = (f"due {sched.due.isoformat()} · {sched.interval:g}d · ease {sched.ease}"
+                         f"   {where}")
+            self.query_one("#notes-where", Label).update(where)
             grades.show("grades", event.intervals, allowed=NOTE_BUTTONS)
             index = options.get_option_index(path)
             options.highlighted = index
@@ -188,6 +196,11 @@ class NotesScreen(AreaScreen):
         self.srs.switch_mode("decks")
 
 
+def _short(path: str) -> str:
+    parts = Path(path).parts
+    return str(Path(*parts[-2:])) if len(parts) > 2 else path
+
+
 def _labels(service: Any, conn: Any, env: Any, path: str) -> dict[str, str]:
     """"Good 8d" labels, when the note-review service offers a preview."""
     preview = getattr(service, "preview_note", None)
@@ -200,9 +213,12 @@ def _labels(service: Any, conn: Any, env: Any, path: str) -> dict[str, str]:
 
 
 def _read(path: str) -> str:
+    """The note's text to show: its frontmatter (the schedule's keys among them) left out."""
+    from srs_dl.core.notes.frontmatter import frontmatter_end
     from srs_dl.vault.read import read_note
 
-    return read_note(path).text
+    lines = read_note(path).text.splitlines()
+    return "\n".join(lines[frontmatter_end(lines):]).strip("\n")
 
 
 def _line(exc: BaseException) -> str:

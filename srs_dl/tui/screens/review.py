@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Markdown, Rule, Static
+from textual.widgets import Label, Markdown, Rule, Static
 
 from srs_dl.tui.card_markdown import for_display
 from srs_dl.tui.messages import (
@@ -210,7 +210,9 @@ class ReviewScreen(AreaScreen):
         if event.drill is not None:
             self._show_part("drill")
             await self.query_one(DrillPanel).load(event.drill)
-            grades.show("hint", hint="Type your answer, then enter. A wrong answer counts as Again.")
+            grades.show("hint", hint="Type your answer, then enter. A wrong answer counts as Again."
+                        if event.card is not None
+                        else "Free practice: your answer is checked and explained, not graded.")
         else:
             self._show_part("card")
             await self.query_one("#card-front", Markdown).update(for_display(event.card.front))
@@ -218,6 +220,11 @@ class ReviewScreen(AreaScreen):
             self.query_one("#card-rule").display = False
             self.query_one("#card-back").display = False
             scroll = self.query_one("#card-scroll", VerticalScroll)
+            scroll.border_title = _KIND_TITLE.get(event.card.kind, event.card.kind)
+            card = event.card
+            scroll.border_subtitle = (
+                f"due {card.due.isoformat()} · {card.interval:g}d · ease {card.ease}"
+                if card.due is not None and card.interval is not None else "new card")
             scroll.scroll_home(animate=False)
             scroll.focus()
             grades.show("question")
@@ -409,11 +416,16 @@ class ReviewScreen(AreaScreen):
             return
         self.drill_ok = event.ok
         self._after_check()
-        self.query_one("#drill-steps", DataTable).focus()
         self.refresh_bindings()
 
     def _after_check(self) -> None:
         self.query_one(GradeBar).show("grades", self.intervals, allowed=self._allowed())
+
+
+_KIND_TITLE = {
+    "inline": "card", "inline_reversed": "reversed card", "multiline": "multi-line card",
+    "multiline_reversed": "reversed multi-line card", "cloze": "cloze",
+}
 
 
 def _short_path(path: str) -> str:

@@ -110,7 +110,9 @@ class StatsScreen(AreaScreen):
         self.query_one("#stats-summary").border_title = "Summary"
         self.query_one("#stats-calendar").border_title = "Reviews per day, last 12 months"
         self.query_one("#stats-drills").border_title = "Drills: accuracy by kind"
-        self.srs.data_signal.subscribe(self, lambda _what: self.action_refresh())
+        # Cards changed by a rescan or an import: recompute now if shown (else on resume).
+        self.srs.data_signal.subscribe(
+            self, lambda _what: self.action_refresh() if self.is_current else None)
 
     def on_screen_resume(self) -> None:
         # Reviews done in another area since: show numbers as of now.

@@ -1,14 +1,22 @@
 """A drill in place: the prompt, an input for the answer, then the verdict with
 the worked steps (a table) and a plot of the computation. The screen that holds
-it checks the answer (through the core) and calls `show_verdict`."""
+it checks the answer (through the core or the drill-card service) and calls
+`show_verdict`.
+
+On a wide terminal the steps and the plot sit side by side; on a narrow one
+(100 columns) one of them fills the width and `t` swaps them.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.message import Message
@@ -16,21 +24,33 @@ from textual.widgets import DataTable, Input, Static
 
 from srs_dl.tui.widgets.drill_plot import DrillPlot
 
+#: From this width on, the steps and the plot are shown side by side.
+WIDE = 150
 
-class DrillPanel(Vertical):
+
+class DrillPanel(Vertical, can_focus=True):
     DEFAULT_CSS = """
     DrillPanel { height: 1fr; }
-    DrillPanel #drill-scroll { height: auto; max-height: 10; }
+    DrillPanel:focus { background-tint: $foreground 0%; }
+    DrillPanel #drill-scroll { height: auto; max-height: 16; }
+    DrillPanel.checked #drill-scroll { max-height: 4; }
     DrillPanel #drill-prompt { padding: 0 1; }
     DrillPanel #drill-answer { margin: 0 1; }
     DrillPanel #drill-verdict { height: auto; padding: 0 2; }
-    DrillPanel #drill-work { height: 1fr; min-height: 8; display: none; }
+    DrillPanel #drill-work { height: 1fr; min-height: 6; display: none; }
     DrillPanel.checked #drill-work { display: block; }
-    DrillPanel.checked #drill-scroll { max-height: 4; }
-    DrillPanel #drill-steps { width: 3fr; height: 1fr; }
-    DrillPanel DrillPlot { width: 2fr; height: 1fr; min-width: 36; }
-    DrillPanel DrillPlot.no-plot { display: none; }
+    DrillPanel #drill-steps { width: 1fr; height: 1fr; }
+    DrillPanel DrillPlot { width: 1fr; height: 1fr; display: none; }
+    DrillPanel.show-plot #drill-steps { display: none; }
+    DrillPanel.show-plot DrillPlot { display: block; }
+    DrillPanel.wide.has-plot #drill-steps { display: block; width: 3fr; }
+    DrillPanel.wide.has-plot DrillPlot { display: block; width: 2fr; }
     """
+
+    BINDINGS = [
+        Binding("t", "toggle_view", "Steps/plot", id="drill-toggle",
+                tooltip="Show the plot of the computation, or the worked steps."),
+    ]
 
     @dataclass
     class Answered(Message):
@@ -52,10 +72,13 @@ class DrillPanel(Vertical):
             yield DataTable(id="drill-steps", zebra_stripes=True, cursor_type="row")
             yield DrillPlot(id="drill-plot")
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE, "wide")
+
     async def load(self, drill: Any) -> None:
         """Show a fresh drill, the input empty and focused."""
         self.drill = drill
-        self.remove_class("checked")
+        self.remove_class("checked", "show-plot", "has-plot")
         self.query_one("#drill-prompt", Static).update(prompt_markup(drill.prompt))
         self.query_one("#drill-scroll").scroll_home(animate=False)
         answer = self.query_one("#drill-answer", Input)
@@ -78,24 +101,70 @@ class DrillPanel(Vertical):
             self.query_one("#drill-answer", Input).focus()
             return
         mark = "[b $success]✓ Right.[/]" if ok else "[b $error]✗ Not right.[/]"
-        verdict.update(f"{mark} {escape(message)}")
+        hint = "  [dim](t: plot)[/]" if self.query_one(DrillPlot).draw(self.drill) else ""
+        verdict.update(f"{mark} {escape(_without_repeat(message))}{hint}")
+        self.set_class(bool(hint), "has-plot")
         self.query_one("#drill-answer", Input).disabled = True
         self._fill_steps()
-        plot = self.query_one(DrillPlot)
-        plot.set_class(not plot.draw(self.drill), "no-plot")
         self.add_class("checked")
+        self.query_one("#drill-steps", DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_view":
+            return self.has_class("checked") and self.has_class("has-plot") \
+                and not self.has_class("wide")
+        return True
+
+    def action_toggle_view(self) -> None:
+        self.toggle_class("show-plot")
+        if self.has_class("show-plot"):
+            self.focus()
+        else:
+            self.query_one("#drill-steps", DataTable).focus()
 
     def _fill_steps(self) -> None:
         table = self.query_one("#drill-steps", DataTable)
         table.clear(columns=True)
-        steps = self.drill.steps
-        table.add_columns(*steps.columns)
-        for row in steps.rows:
-            table.add_row(*(str(cell) for cell in row))
+        columns, rows = per_element(self.drill.steps.columns, self.drill.steps.rows)
+        table.add_columns(*columns)
+        for row in rows:
+            table.add_row(*row)
 
 
 def prompt_markup(prompt: str) -> str:
     """The prompt's lines kept as they are, `code` spans highlighted."""
-    import re
-
     return re.sub(r"`([^`]+)`", r"[b $accent]\1[/]", escape(prompt))
+
+
+def _without_repeat(message: str) -> str:
+    # The checker starts its message with its own verdict; ours is already shown.
+    return re.sub(r"^(Correct|Not right)[:.]\s*", "", message)
+
+
+def _vector(cell: object) -> list[str] | None:
+    if isinstance(cell, str) and cell.startswith("[") and cell.endswith("]") \
+            and not cell.startswith("[["):
+        return [item.strip() for item in cell[1:-1].split(",")]
+    return None
+
+
+def per_element(columns: Sequence[str], rows: Sequence[Sequence[object]]
+                ) -> tuple[list[str], list[list[str]]]:
+    """The worked steps with one line per weight: a row whose cells hold vectors of
+    n numbers becomes n lines (column `i`), so the table fits a terminal's width.
+    Tables without such vectors are shown as they are."""
+    sizes = {len(v) for row in rows for cell in row if (v := _vector(cell)) is not None}
+    if len(sizes) != 1 or (n := sizes.pop()) < 2:
+        return list(columns), [[str(c) for c in row] for row in rows]
+    out: list[list[str]] = []
+    for row in rows:
+        vectors = [_vector(cell) for cell in row]
+        if not any(vectors):
+            out.append([str(row[0]), "", *(str(c) for c in row[1:])])
+            continue
+        for i in range(n):
+            line = [str(row[0]) if i == 0 else "", str(i + 1)]
+            for cell, vec in zip(row[1:], vectors[1:], strict=True):
+                line.append(vec[i] if vec is not None else (str(cell) if i == 0 else ""))
+            out.append(line)
+    return [columns[0], "i", *columns[1:]], out

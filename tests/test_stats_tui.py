@@ -1,0 +1,98 @@
+"""The Stats screen: Pilot (numbers computed in the worker, a refresh after a
+review elsewhere) and a snapshot at 100 x 30 with a fixed today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from test_stats_service import TODAY, build_db
+from tui_support import run_async, wait_for
+
+from srs_dl.config import Config
+from srs_dl.store import log as logstore
+from srs_dl.store.db import connect, transaction
+from srs_dl.tui.app import make_app
+from srs_dl.tui.screens.stats import StatsScreen
+from srs_dl.tui.widgets.heatmap import ReviewHeatmap, level
+
+
+@pytest.fixture(autouse=True)
+def _no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+def text_of(widget) -> str:  # noqa: ANN001
+    """What a Static shows, as plain text."""
+    from rich.console import Console
+
+    console = Console(width=80, color_system=None)
+    with console.capture() as captured:
+        console.print(widget.content)
+    return captured.get()
+
+
+def stats_app(db: Path):  # noqa: ANN201
+    return make_app(db, TODAY, Config(), mode="stats", rescan=False)
+
+
+async def _shown(pilot, app) -> StatsScreen:  # noqa: ANN001
+    await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen)
+                   and app.screen.stats is not None, what="the statistics")
+    return app.screen
+
+
+@run_async
+async def test_stats_screen_shows_the_service_numbers(tmp_path):
+    db = build_db(tmp_path / "deck.db")
+    app = stats_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _shown(pilot, app)
+        s = screen.stats
+        assert (s.streaks.current, s.streaks.longest) == (3, 4)
+        summary = text_of(screen.query_one("#stats-summary"))
+        assert "3 days (longest 4)" in summary
+        assert "69.2% of 13" in summary and "50.0% of 6" in summary
+        heatmap = screen.query_one(ReviewHeatmap)
+        assert heatmap.start == dt.date(2024, 3, 11) and sum(heatmap.counts) == 18
+        drills = text_of(screen.query_one("#stats-drills"))
+        assert "ema" in drills and "50%" in drills
+        assert not screen.query_one("#stats-status").has_class("busy")
+
+        # A review logged elsewhere (another process): `r` recomputes.
+        conn = connect(db)
+        with transaction(conn):
+            logstore.append(conn, card_id=2, day=TODAY, action="review", response="good",
+                            before={"interval": 30}, after={"interval": 70})
+        conn.close()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.stats is not None
+                       and screen.stats.reviews_today == 5, what="the refresh")
+        assert screen.stats.mature.reviews == 7
+
+
+@run_async
+async def test_stats_screen_on_an_empty_database(tmp_path):
+    app = stats_app(tmp_path / "empty.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _shown(pilot, app)
+        assert screen.stats.reviews_total == 0
+        assert "0 days (longest 0)" in text_of(screen.query_one("#stats-summary"))
+        assert "No drill answered yet" in text_of(screen.query_one("#stats-drills"))
+
+
+def test_heatmap_levels() -> None:
+    assert [level(n, 8) for n in (0, 1, 2, 3, 4, 5, 8, 9)] == [0, 1, 1, 2, 2, 3, 4, 4]
+    assert level(3, 0) == 0
+
+
+def test_stats_snapshot(tmp_path: Path, snap_compare) -> None:  # noqa: ANN001
+    db = build_db(tmp_path / "deck.db")
+
+    async def ready(pilot) -> None:  # noqa: ANN001
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, StatsScreen)
+                       and pilot.app.screen.stats is not None, what="the statistics")
+        await pilot.pause()
+
+    assert snap_compare(stats_app(db), terminal_size=(100, 30), run_before=ready)

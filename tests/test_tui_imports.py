@@ -1,0 +1,50 @@
+"""The pure core and the scripting commands never import Textual (a subprocess each,
+so nothing imported by another test can hide an import)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE_AND_SERVICES = [
+    "srs_dl.core.notes.grammar", "srs_dl.core.scheduling.sm2", "srs_dl.core.scheduling.queue",
+    "srs_dl.core.drills", "srs_dl.core.compute.paths", "srs_dl.services.review",
+    "srs_dl.services.importer", "srs_dl.services.sync", "srs_dl.cli", "srs_dl.tui.queries",
+]
+
+
+def _textual_loaded(code: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys\nprint(sorted(m for m in sys.modules"
+         " if m == 'textual' or m.startswith('textual.')))"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_core_and_services_do_not_import_textual():
+    code = "\n".join(f"import {m}" for m in CORE_AND_SERVICES)
+    assert _textual_loaded(code) == "[]"
+
+
+@pytest.mark.parametrize("argv", [
+    ["cards", "--json"], ["due"], ["drills", "--count", "2", "--seed", "1", "--json"],
+    ["history", "1"], ["notes"], ["--help"],
+])
+def test_scripting_commands_do_not_import_textual(tmp_path, argv):
+    db = tmp_path / "x.db"
+    code = (
+        "import contextlib, io\n"
+        "from srs_dl.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        f"    try:\n        main({argv!r} + ['--db', {str(db)!r}] if {argv!r} != ['--help'] else ['--help'])\n"
+        "    except SystemExit:\n        pass\n"
+    )
+    assert _textual_loaded(code) == "[]"
+
+
+def test_the_tui_does_import_textual():
+    # The check above can fail: the TUI's own module does load Textual.
+    assert _textual_loaded("import srs_dl.tui.app") != "[]"
