@@ -149,9 +149,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Options whose value may start with "-" (the user's separator is `-?-`): argparse
+#: would take `--multiline-sep -?-` for two options, so the pair is joined with "=".
+_DASH_VALUE_OPTIONS = frozenset({"--inline-sep", "--inline-reversed-sep", "--multiline-sep",
+                                 "--multiline-reversed-sep", "--end-marker"})
+
+
+def _dash_values(argv: list[str]) -> list[str]:
+    out: list[str] = []
+    it = iter(argv)
+    for arg in it:
+        if arg in _DASH_VALUE_OPTIONS:
+            value = next(it, None)
+            out.append(arg if value is None else f"{arg}={value}")
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_dash_values(sys.argv[1:] if argv is None else list(argv)))
     command = args.command or "tui"
     module_name, func_name = COMMANDS[command].split(":")
     try:

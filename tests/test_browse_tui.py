@@ -163,6 +163,23 @@ async def test_cards_reviewed_elsewhere_show_on_return(tmp_path):
                        what="the catch-up")
 
 
+@run_async
+async def test_edit_opens_the_note_at_the_card_line(tmp_path):
+    db = build_db(tmp_path / "deck.db")
+    app = browse_app(db)
+    opened: list[tuple[str, int | None]] = []
+    # The editor itself cannot run under the headless test driver: record the request.
+    app.open_in_editor = lambda path, line: opened.append((path, line)) or True  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _loaded(pilot, app)
+        await pilot.press(*"#exam", "enter", "e")
+        assert opened == [("/vault/dl.md", 14)]
+        await pilot.press("escape", "ctrl+a", "ctrl+k", *"kind:drill", "enter", "e")
+        await pilot.pause()
+        assert opened == [("/vault/dl.md", 14)]  # a drill card has no note
+        assert shown_ids(screen) == [13, 12]
+
+
 def _text(screen: BrowseScreen, selector: str) -> str:
     from rich.console import Console
 

@@ -102,7 +102,7 @@ async def test_note_review(tmp_path):
                        what="the due note")
         screen = app.screen
         assert screen.current == str(note)
-        assert screen.check_action("grade", ("good",))
+        assert screen.available("grade", ("good",))
         await pilot.press("3")
         await wait_for(pilot, lambda: not screen.busy and screen.current is None,
                        what="the note graded")

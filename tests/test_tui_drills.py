@@ -7,24 +7,12 @@ from __future__ import annotations
 import json
 
 from textual.widgets import Input
-from tui_support import app_for, make_deck, run_async, wait_for
+from tui_support import app_for, make_deck, run_async, wait_for, wrong_answer
 
-from srs_dl.core.drills.drill import Answer
 from srs_dl.core.drills.formatting import full_precision
 from srs_dl.tui.screens.practice import PracticeScreen
 from srs_dl.tui.screens.review import ReviewScreen
 from srs_dl.tui.widgets.drill_panel import DrillPanel
-
-
-def _wrong(answer: Answer) -> Answer:
-    """Far outside any tolerance, same shape."""
-    if isinstance(answer, int):
-        return answer + 7
-    if isinstance(answer, float):
-        return answer * 3 + 1
-    if answer and isinstance(answer[0], list):
-        return [[x * 3 + 1 for x in row] for row in answer]  # type: ignore[union-attr]
-    return [x * 3 + 1 for x in answer]  # type: ignore[union-attr]
 
 
 async def _drill_shown(pilot, app, cls=ReviewScreen):  # noqa: ANN001, ANN202
@@ -53,9 +41,13 @@ async def test_drill_card_answered_right_then_graded(tmp_path):
         await _type(pilot, screen, full_precision(drill.answer))
         await wait_for(pilot, lambda: screen.drill_ok is True and not screen.busy, what="check")
         assert "✓" in str(screen.query_one("#drill-verdict").content)
-        assert screen.query_one("#drill-steps").row_count == len(drill.steps.rows)
-        assert screen.check_action("grade", ("again",)) is False
-        assert screen.check_action("grade", ("good",)) is True
+        # The worked steps, one line per weight: the last line holds the answer's last weight.
+        table = screen.query_one("#drill-steps")
+        weights = len(drill.answer) if isinstance(drill.answer, list) else 1
+        assert table.row_count == len(drill.steps.rows) * weights
+        assert table.get_row_at(table.row_count - 1)[-1] == f"{drill.answer[-1]:.6g}"
+        assert screen.available("grade", ("again",)) is False
+        assert screen.available("grade", ("good",)) is True
         await pilot.press("3")
         await wait_for(pilot, lambda: not screen.busy and screen.card is not None
                        and screen.card.id != card.id, what="the next card")
@@ -78,11 +70,11 @@ async def test_drill_card_answered_wrong_is_again(tmp_path):
             screen.query_one("#drill-verdict").content) != "", what="the message")
         assert screen.drill_ok is None
         assert deck.rows("SELECT count(*) FROM log WHERE card_id = ?", (card.id,)) == [(0,)]
-        await _type(pilot, screen, full_precision(_wrong(drill.answer)))
+        await _type(pilot, screen, full_precision(wrong_answer(drill.answer)))
         await wait_for(pilot, lambda: screen.drill_ok is False and not screen.busy, what="check")
         assert "✗" in str(screen.query_one("#drill-verdict").content)
         # Wrong is Again, stored at once; only Again is offered.
-        assert screen.check_action("grade", ("good",)) is False
+        assert screen.available("grade", ("good",)) is False
         assert deck.rows("SELECT response FROM log WHERE card_id = ? AND action = 'review'",
                          (card.id,)) == [("again",)]
         await pilot.press("1")
@@ -104,7 +96,7 @@ async def test_free_practice_of_one_kind(tmp_path):
         first = screen.drill
         await _type(pilot, screen, full_precision(first.answer))
         await wait_for(pilot, lambda: screen.drill_ok is True, what="check")
-        assert screen.check_action("grade", ("good",)) is False  # free practice: no grade
+        assert screen.available("grade", ("good",)) is False  # free practice: no grade
         await pilot.press("n")
         await wait_for(pilot, lambda: screen.drill is not first and not screen.busy,
                        what="the next drill")

@@ -60,7 +60,7 @@ async def test_undo_brings_the_card_back(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _first_card(pilot, app)
         card = screen.card
-        assert screen.check_action("undo", ()) is False  # nothing answered yet
+        assert screen.available("undo", ()) is False  # nothing answered yet
         await pilot.press("space", "1")
         await wait_for(pilot, lambda: not screen.busy and screen.can_undo, what="the grade")
         await pilot.press("u")

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_support import Deck, app_for, make_deck, wait_for
+from tui_support import Deck, app_for, make_deck, wait_for, wrong_answer
 
 from srs_dl.core.drills.formatting import full_precision
 
@@ -114,14 +114,15 @@ def test_practice_prompt(snap_compare, deck):  # noqa: ANN001
     assert snap_compare(app, terminal_size=SIZE, run_before=settled(_drill))
 
 
-@pytest.mark.parametrize("kind", ["ema", "lr_decay", "adam", "batchnorm"])
+@pytest.mark.parametrize("kind", ["ema", "lr_decay", "adam", "batchnorm", "log_scale",
+                                  "sgd_weight_decay"])
 def test_practice_wrong_answer_with_steps_and_plot(snap_compare, deck, kind):  # noqa: ANN001
     async def answer(pilot: Pilot) -> None:
         screen = pilot.app.screen
-        screen.query_one("#drill-answer", Input).value = "1e-3"
+        wrong = full_precision(wrong_answer(screen.drill.answer))  # type: ignore[arg-type]
+        screen.query_one("#drill-answer", Input).value = wrong
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.drill_ok is not None or "Expected" in str(
-            screen.query_one("#drill-verdict").content))
+        await wait_for(pilot, lambda: screen.drill_ok is False)
 
     app = app_for(deck, mode="practice", arg=kind)
     assert snap_compare(app, terminal_size=SIZE, run_before=settled(_drill, then=answer))

@@ -97,6 +97,17 @@ def make_deck(tmp_path: Path, *, writeback: str = "immediate", imported: bool = 
     return Deck(db, vault, config)
 
 
+def wrong_answer(answer: object) -> object:
+    """An answer of the right shape, far outside any tolerance."""
+    if isinstance(answer, int):
+        return answer + 7
+    if isinstance(answer, float):
+        return answer * 3 + 1
+    if isinstance(answer, list) and answer and isinstance(answer[0], list):
+        return [[x * 3 + 1 for x in row] for row in answer]
+    return [x * 3 + 1 for x in answer]  # type: ignore[attr-defined]
+
+
 def app_for(deck: Deck, *, mode: str = "decks", arg: str | None = None):  # noqa: ANN201
     from srs_dl.tui.app import make_app
 

@@ -52,6 +52,11 @@ def _front(kind: str) -> str:
     return f"Drill: {topic_for(kind)}"
 
 
+def has_drill_deck(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM cards WHERE note_id IS NULL AND kind = 'drill'"
+                        " AND deck = ? LIMIT 1", (DRILL_DECK,)).fetchone() is not None
+
+
 def sync(conn: sqlite3.Connection, merger: Merger) -> None:
     """Bring the drill cards in line with the kinds and the notes' headings."""
     from srs_dl.core.drills import KINDS

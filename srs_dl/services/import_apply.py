@@ -1,13 +1,16 @@
-"""Writing parsed notes into the deck, a batch at a time (the caller owns the transaction).
+"""Writing parsed notes into the deck, a chunk at a time (the caller owns the transaction).
 
-Each batch: note ids first (a new path whose bytes equal a note gone from its
-old path is that note, renamed), then every stored card of the batch's notes in
-one query, matching (card_merge), orphans for what is left (by question hash,
-one query), then executemany for the notes, the cards and the log.
+A worker's chunk comes as result tuples plus a serialized SQLite database of its
+cards, attached here as `import_w`. Notes new to the deck, when no stored card
+can be theirs, have their cards copied with one INSERT .. SELECT. The others
+(notes read before, or any note when a moved or deleted card may be its own)
+are merged in Python: every stored card of the chunk's notes in one query,
+matching (card_merge), orphans by question hash in one more, then executemany.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,16 +40,31 @@ from srs_dl.store.notes import (
 if TYPE_CHECKING:
     from srs_dl.services.importer import ImportSummary
 
+#: The schema name a worker's chunk of cards is deserialized into.
+CHUNK_DB = "import_w"
+_CARD_COLUMNS = ("deck, kind, sibling, qhash, front, back, line, end_line, due, interval, ease,"
+                 " state, note_sched, raw_group")
+_COPY_NEW = (
+    f"INSERT INTO cards (note_id, {_CARD_COLUMNS})"  # noqa: S608 - constant names
+    f" SELECT c.task + ?, {', '.join('c.' + x.strip() for x in _CARD_COLUMNS.split(','))}"
+    f" FROM {CHUNK_DB}.c AS c WHERE c.task IN (SELECT value FROM json_each(?))"
+    " ORDER BY c.task, c.seq"
+)
+_SELECT_CHUNK = (
+    f"SELECT task, {_CARD_COLUMNS} FROM {CHUNK_DB}.c"  # noqa: S608 - constant names
+    " WHERE task IN (SELECT value FROM json_each(?)) ORDER BY task, seq"
+)
+
 
 @dataclass
 class Batch:
-    """What stays true across the batches of one import."""
+    """What stays true across the chunks of one import."""
 
     summary: ImportSummary
     day: str
     at: str
-    #: path -> (folder id, settings key, the note's row if it has one)
-    context: dict[str, tuple[int, str, KnownNote | None]] = field(default_factory=dict)
+    #: task id -> (folder id, settings key, the note's row if it has one)
+    context: dict[int, tuple[int, str, KnownNote | None]] = field(default_factory=dict)
     #: Notes gone from their path (not yet found elsewhere), by id.
     vanished: dict[int, KnownNote] = field(default_factory=dict)
     #: Settings keys whose folders count Dataview-like cards (dataview_fields off).
@@ -66,71 +84,114 @@ class Batch:
 
 @dataclass
 class _Parsed:
+    tid: int
     note_id: int
     has_row: bool
     folder_id: int
     skey: str
     result: tuple[Any, ...]
-    cards: list[CardTuple]
-    pairs: list[StoredCard | None]
+    cards: list[CardTuple] = field(default_factory=list)
+    pairs: list[StoredCard | None] = field(default_factory=list)
 
 
-def apply_batch(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any, ...]]) -> None:
+def apply_chunk(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any, ...]],
+                blob: bytes | None) -> None:
     s = batch.summary
-    next_note = next_id(conn, "notes")
-    merger = Merger(day=batch.day, at=batch.at, next_card_id=next_id(conn, "cards"))
     touched: list[tuple[int, int, int | None, int]] = []
     parsed: list[_Parsed] = []
+    fresh: list[_Parsed] = []
     by_hash = {k.hash: k for k in batch.vanished.values()} if batch.vanished else {}
     for r in results:
-        if r[0] == FAILED:
+        status, tid = r[0], r[1]
+        if status == FAILED:
             s.files_failed += 1
-            s.warnings.append(r[2])
+            s.warnings.append(r[3])
             continue
-        folder_id, skey, known = batch.context[r[1]]
-        if r[0] == SAME:
+        folder_id, skey, known = batch.context[tid]
+        if status == SAME:
             assert known is not None
             s.files_skipped += 1
             s.cards_unchanged += known.card_count
-            touched.append((r[2], r[3], folder_id, known.id))
+            touched.append((r[3], r[4], folder_id, known.id))
             if known.folder_id != folder_id:
                 batch.folder_ids.add(folder_id)
             continue
-        s.warnings.extend(r[7])
+        s.warnings.extend(r[8])
         if skey in batch.dataview_counted:
-            s.dataview_like_cards += r[8]
+            s.dataview_like_cards += r[9]
         if known is not None:
-            note_id, has_row = known.id, True
-        elif r[4] in by_hash:
-            moved = by_hash.pop(r[4])  # the same bytes under a new path: renamed or moved
+            parsed.append(_Parsed(tid, known.id, True, folder_id, skey, r))
+        elif r[5] in by_hash:
+            moved = by_hash.pop(r[5])  # the same bytes under a new path: renamed or moved
             del batch.vanished[moved.id]
-            note_id, has_row = moved.id, True
+            parsed.append(_Parsed(tid, moved.id, True, folder_id, skey, r))
         else:
-            note_id, has_row = next_note, False
-            next_note += 1
-        parsed.append(_Parsed(note_id, has_row, folder_id, skey, r, r[6], []))
+            fresh.append(_Parsed(tid, 0, False, folder_id, skey, r))
     if touched:
         touch_notes(conn, touched)
-    if not parsed:
+    if not parsed and not fresh:
         return
-    ids = [p.note_id for p in parsed if p.has_row]
-    stored = cards_of_notes(conn, ids)
-    states = note_states(conn, ids)
+    if fresh:
+        # New notes get ids task id + offset: unique, and above every id in use.
+        offset = next_id(conn, "notes") - fresh[0].tid
+        for p in fresh:
+            p.note_id = p.tid + offset
+    orphans = bool(parsed) or batch.may_have_orphans(conn)
+    merged = parsed + fresh if orphans else parsed
+    copied = [] if orphans else fresh
+    if blob is not None:
+        conn.deserialize(blob, name=CHUNK_DB)
+        if merged:
+            _load_cards(conn, merged)
 
+    merger = Merger(day=batch.day, at=batch.at, next_card_id=0)
+    ids = [p.note_id for p in parsed]
+    states = note_states(conn, ids)
+    note_inserts: list[tuple[Any, ...]] = []
+    note_updates: list[tuple[Any, ...]] = []
+    for p in parsed + fresh:
+        r = p.result
+        note: NoteTuple = r[6]
+        old = states.get(p.note_id)
+        review = merger.review(p.note_id, old, note)
+        if (old.drill_kinds if old else None) != note[7]:
+            batch.drills_dirty = True
+        values = (p.folder_id, r[2], r[3], r[4], r[5], p.skey, *review, note[5], note[6], r[7],
+                  note[7])
+        if p.has_row:
+            note_updates.append(values + (p.note_id,))
+        else:
+            note_inserts.append((p.note_id,) + values)
+        batch.folder_ids.add(p.folder_id)
+        s.notes_changed += 1
+    insert_notes(conn, note_inserts)
+    update_notes(conn, note_updates)
+    if copied and blob is not None:
+        conn.execute(_COPY_NEW, (offset, json.dumps([p.tid for p in copied])))
+        s.cards_new += sum(p.result[7] for p in copied)
+    if merged:
+        merger.next_card_id = next_id(conn, "cards")
+        _merge(conn, batch, merger, parsed, merged)
+    _write(conn, merger)
+    _count(batch, merger)
+
+
+def _load_cards(conn: sqlite3.Connection, notes: list[_Parsed]) -> None:
+    by_tid = {p.tid: p for p in notes}
+    for row in conn.execute(_SELECT_CHUNK, (json.dumps(list(by_tid)),)):
+        by_tid[row[0]].cards.append(row[1:])
+
+
+def _merge(conn: sqlite3.Connection, batch: Batch, merger: Merger, parsed: list[_Parsed],
+           merged: list[_Parsed]) -> None:
+    stored = cards_of_notes(conn, [p.note_id for p in parsed])
     taken: set[int] = set()
     unmatched: list[tuple[_Parsed, int]] = []
-    for p in parsed:
-        if p.has_row:
-            p.pairs = match_own(p.cards, stored.get(p.note_id, ()), taken)
-            unmatched.extend((p, i) for i, e in enumerate(p.pairs) if e is None)
+    for p in merged:
+        p.pairs = match_own(p.cards, stored.get(p.note_id, ()), taken)
+        unmatched.extend((p, i) for i, e in enumerate(p.pairs) if e is None)
     leftovers = [e for p in parsed for e in stored.get(p.note_id, ()) if e.id not in taken]
-    orphans = bool(leftovers) or batch.may_have_orphans(conn)
-    if orphans:
-        for p in parsed:
-            if not p.has_row:
-                p.pairs = [None] * len(p.cards)
-                unmatched.extend((p, i) for i in range(len(p.cards)))
-    if unmatched and orphans:
+    if unmatched:
         pool = OrphanPool()
         pool.add([e for e in leftovers if e.state != "deleted"])
         if batch.may_have_orphans(conn):
@@ -138,36 +199,12 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any,
                                       list(batch.vanished)))
         for p, i in unmatched:
             p.pairs[i] = pool.take(p.cards[i], taken)
-
-    note_inserts: list[tuple[Any, ...]] = []
-    note_updates: list[tuple[Any, ...]] = []
-    for p in parsed:
-        if p.pairs:
-            for card, e in zip(p.cards, p.pairs, strict=True):
-                merger.card(p.note_id, card, e)
-        else:
-            merger.new_cards(p.note_id, p.cards)
-        note: NoteTuple = p.result[5]
-        old = states.get(p.note_id)
-        review = merger.review(p.note_id, old, note)
-        if (old.drill_kinds if old else None) != note[7]:
-            batch.drills_dirty = True
-        r = p.result
-        values = (p.folder_id, r[1], r[2], r[3], r[4], p.skey, *review, note[5], note[6],
-                  len(p.cards), note[7])
-        if p.has_row:
-            note_updates.append(values + (p.note_id,))
-        else:
-            note_inserts.append((p.note_id,) + values)
-        batch.folder_ids.add(p.folder_id)
-        s.notes_changed += 1
+    for p in merged:
+        for card, e in zip(p.cards, p.pairs, strict=True):
+            merger.card(p.note_id, card, e)
     for e in leftovers:
         if e.id not in taken:
             merger.delete(e)
-    insert_notes(conn, note_inserts)
-    update_notes(conn, note_updates)
-    _write(conn, merger)
-    _count(batch, merger)
 
 
 def _write(conn: sqlite3.Connection, merger: Merger) -> None:
@@ -188,7 +225,7 @@ def _count(batch: Batch, merger: Merger) -> None:
 
 
 def finish(conn: sqlite3.Connection, batch: Batch) -> None:
-    """After the last batch: notes gone for good, drill cards, folder times."""
+    """After the last chunk: notes gone for good, drill cards, folder times."""
     s = batch.summary
     merger = Merger(day=batch.day, at=batch.at, next_card_id=next_id(conn, "cards"))
     if batch.vanished:
@@ -202,10 +239,74 @@ def finish(conn: sqlite3.Connection, batch: Batch) -> None:
             k.card_count for k in batch.vanished.values())
         batch.folder_ids.update(k.folder_id for k in batch.vanished.values()
                                 if k.folder_id is not None)
-    if batch.drills_dirty or s.notes_changed:
+    if batch.drills_dirty or not drill_deck.has_drill_deck(conn):
         drill_deck.sync(conn, merger)
     _write(conn, merger)
     _count(batch, merger)
     if s.changed or batch.folder_ids:
         conn.executemany("UPDATE folders SET imported_at = ? WHERE id = ?",
                          [(batch.at, fid) for fid in sorted(batch.folder_ids)])
+
+
+#: Commit after this many files (outside bulk mode and dry runs).
+BATCH_FILES = 2500
+
+
+class Writer:
+    """Transactions around apply_chunk: one per ~BATCH_FILES files, so a crash or a
+    cancel loses no chunk halfway; a dry run's are the caller's, rolled back.
+
+    Bulk mode (a first import into an empty deck): one transaction, the card
+    table's indexes dropped first and built again at the end, several times
+    faster than updating them row by row; a failure rolls all of it back."""
+
+    def __init__(self, conn: sqlite3.Connection, *, dry_run: bool, bulk: bool) -> None:
+        self.conn = conn
+        self.dry_run = dry_run
+        self.bulk = bulk and not dry_run
+        self.since_commit = 0
+        self.indexes: list[str] = []
+
+    def __enter__(self) -> Writer:
+        if self.bulk:
+            self._begin()
+            if self.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is not None:
+                self.bulk = False  # another process imported meanwhile
+                return self
+            rows = self.conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                " AND tbl_name = 'cards' AND sql IS NOT NULL").fetchall()
+            for name, sql in rows:
+                self.conn.execute(f'DROP INDEX "{name}"')
+                self.indexes.append(sql)
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if self.dry_run or not self.conn.in_transaction:
+            return
+        if exc_type is not None or self.bulk:
+            # A failure, or a bulk import cancelled before finish(): its rollback
+            # puts the indexes back too.
+            self.conn.execute("ROLLBACK")
+        else:
+            self.conn.execute("COMMIT")  # a cancel keeps the chunks done
+
+    def _begin(self) -> None:
+        if not self.dry_run and not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+
+    def apply(self, batch: Batch, results: list[tuple[Any, ...]], blob: bytes | None) -> None:
+        self._begin()
+        apply_chunk(self.conn, batch, results, blob)
+        self.since_commit += len(results)
+        if not self.bulk and not self.dry_run and self.since_commit >= BATCH_FILES:
+            self.conn.execute("COMMIT")
+            self.since_commit = 0
+
+    def finish(self, batch: Batch) -> None:
+        self._begin()
+        finish(self.conn, batch)
+        for sql in self.indexes:
+            self.conn.execute(sql)
+        if not self.dry_run:
+            self.conn.execute("COMMIT")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +24,13 @@ from srs_dl.vault.read import NoteReadError, decode_note, read_bytes, sha1_hex
 
 SAME, PARSED, FAILED = 0, 1, 2
 
-#: (path, folder deck, hash the database holds or None to force a parse, settings key)
-Task = tuple[str, str, str | None, str]
+#: (task id, path, folder deck, hash the database holds or None to force a parse, settings key)
+Task = tuple[int, str, str, str | None, str]
+#: Per file a result tuple (FAILED / SAME / PARSED, task id, path, ...), and the
+#: serialized database of the chunk's cards (table `c`, see CARDS_TABLE).
+Chunk = tuple[list[tuple[Any, ...]], bytes | None]
 
-#: One card as found, in the order of cards.INSERT_COLUMNS after (id, note_id):
+#: One card as found (the columns of table `c` after task and seq):
 #: (deck, kind, sibling, qhash, front, back, line, end_line, due ISO, interval, ease,
 #:  state, group text as format_group writes it (None: new), raw group)
 CardTuple = tuple[str, str, int, str, str, str, int, int, str | None, float | None,
@@ -59,17 +64,40 @@ def init_worker(setup: WorkerSetup) -> None:
     _HEADINGS.clear()
 
 
-def run_chunk(tasks: list[Task]) -> list[tuple[Any, ...]]:
+def run_chunk(tasks: list[Task]) -> Chunk:
+    """Read and parse a chunk of files. The cards go into a small in-memory SQLite
+    database, returned serialized: the importer copies them into the deck with one
+    INSERT .. SELECT, not row by row from Python."""
     assert _SETUP is not None, "init_worker was not called"
     # Parsing makes many small objects and no cycles: the collector would only
     # walk them again and again.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return [process(task, _SETUP) for task in tasks]
+        rows: list[tuple[Any, ...]] = []
+        metas = [process(task, _SETUP, rows) for task in tasks]
+        return metas, _serialize(rows) if rows else None
     finally:
         if enabled:
             gc.enable()
+
+
+CARDS_TABLE = (
+    "CREATE TABLE c (task INTEGER, seq INTEGER, deck, kind, sibling, qhash, front, back, line,"
+    " end_line, due, interval, ease, state, note_sched, raw_group)"
+)
+
+
+def _serialize(rows: list[tuple[Any, ...]]) -> bytes:
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute(CARDS_TABLE)
+        db.executemany("INSERT INTO c VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       rows)
+        db.commit()
+        return db.serialize()
+    finally:
+        db.close()
 
 
 def qhash(text: str) -> str:
@@ -77,31 +105,34 @@ def qhash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
-def process(task: Task, setup: WorkerSetup) -> tuple[Any, ...]:
-    path, folder_deck, known_hash, skey = task
+def process(task: Task, setup: WorkerSetup, rows: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """One file: its result, its cards appended to `rows` as (task, seq, *CardTuple)."""
+    tid, path, folder_deck, known_hash, skey = task
     try:
         raw = read_bytes(path)
     except NoteReadError as exc:
-        return (FAILED, path, exc.where(path))
+        return (FAILED, tid, path, exc.where(path))
     digest = sha1_hex(raw.data)
     if digest == known_hash:
-        return (SAME, path, raw.size, raw.mtime_ns, digest)
+        return (SAME, tid, path, raw.size, raw.mtime_ns, digest)
     try:
         note = decode_note(raw.data, digest=digest)
     except NoteReadError as exc:
-        return (FAILED, path, exc.where(path))
+        return (FAILED, tid, path, exc.where(path))
     settings = setup.settings[skey]
+    mark = len(rows)
     try:
         from srs_dl.core.notes.grammar import parse_note
 
         parsed = parse_note(note.text, settings, folder_deck=folder_deck)
-        note_row, cards = _flatten(parsed, setup, folder_deck)
+        note_row = _flatten(parsed, setup, folder_deck, tid, rows)
     except Exception as exc:  # a parser bug must cost one note, not the import
-        return (FAILED, path,
+        del rows[mark:]
+        return (FAILED, tid, path,
                 f"{path}: the parser failed ({type(exc).__name__}: {exc}); skipped")
     warnings = [f"{path}:{w.line}: {w.message}" for w in parsed.warnings]
-    return (PARSED, path, raw.size, raw.mtime_ns, digest, note_row, cards, warnings,
-            parsed.dataview_like_cards)
+    return (PARSED, tid, path, raw.size, raw.mtime_ns, digest, note_row, len(rows) - mark,
+            warnings, parsed.dataview_like_cards)
 
 
 def _note_deck(parsed: ParsedNote, folder_deck: str) -> str:
@@ -113,26 +144,27 @@ def _note_deck(parsed: ParsedNote, folder_deck: str) -> str:
     return folder_deck
 
 
-def _flatten(parsed: ParsedNote, setup: WorkerSetup,
-             folder_deck: str) -> tuple[NoteTuple, list[CardTuple]]:
-    cards: list[CardTuple] = []
-    append = cards.append
+def _flatten(parsed: ParsedNote, setup: WorkerSetup, folder_deck: str, tid: int,
+             rows: list[tuple[Any, ...]]) -> NoteTuple:
+    append = rows.append
+    seq = 0
     for q in parsed.questions:
         qh = qhash(q.text)
         kind, deck, first, last = q.kind, q.deck, q.first_line, q.last_line
         for c in q.cards:
             g = c.schedule
             if g is None:
-                append((deck, kind, c.sibling, qh, c.front, c.back, first, last,
+                append((tid, seq, deck, kind, c.sibling, qh, c.front, c.back, first, last,
                         None, None, None, "new", None, None))
             else:
                 due = g.due.isoformat() if g.due else None
-                append((deck, kind, c.sibling, qh, c.front, c.back, first, last,
+                append((tid, seq, deck, kind, c.sibling, qh, c.front, c.back, first, last,
                         due, float(g.interval), int(g.ease), "review" if due else "new",
                         format_group(g), g.raw))
+            seq += 1
     deck = _note_deck(parsed, folder_deck)
     drills: list[list[str]] = []
-    if setup.heading_kinds is not None and parsed.is_flashcard_note and deck:
+    if setup.heading_kinds is not None and deck and (parsed.is_flashcard_note or seq):
         pairs: dict[str, None] = {}
         for h in parsed.headings:
             kinds = _HEADINGS.get(h.text)
@@ -148,12 +180,46 @@ def _flatten(parsed: ParsedNote, setup: WorkerSetup,
         from srs_dl.core.notes.sr_comment import format_interval
 
         sched_text = f"{ns.due.isoformat()},{format_interval(ns.interval)},{int(ns.ease)}"
-        note_row: NoteTuple = (int(parsed.is_review_note), ns.due.isoformat(),
-                               float(ns.interval), int(ns.ease), sched_text, deck,
-                               json.dumps(list(parsed.links), ensure_ascii=False),
-                               json.dumps(drills) if drills else None)
-    else:
-        note_row = (int(parsed.is_review_note), None, None, None, None, deck,
-                    json.dumps(list(parsed.links), ensure_ascii=False),
-                    json.dumps(drills) if drills else None)
-    return note_row, cards
+        return (int(parsed.is_review_note), ns.due.isoformat(), float(ns.interval),
+                int(ns.ease), sched_text, deck, json.dumps(list(parsed.links), ensure_ascii=False),
+                json.dumps(drills) if drills else None)
+    return (int(parsed.is_review_note), None, None, None, None, deck,
+            json.dumps(list(parsed.links), ensure_ascii=False),
+            json.dumps(drills) if drills else None)
+
+
+#: Below this much changed text, parsing in this process beats starting workers.
+POOL_MIN_BYTES = 1_500_000
+CHUNK_BYTES = 256 * 1024
+
+
+def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Iterator[Chunk]:
+    """Every task's result, chunk by chunk in task order; a process pool for big imports."""
+    chunks: list[list[Task]] = []
+    current: list[Task] = []
+    acc = 0
+    for task, size in zip(tasks, sizes, strict=True):
+        current.append(task)
+        acc += size
+        if acc >= CHUNK_BYTES:
+            chunks.append(current)
+            current, acc = [], 0
+    if current:
+        chunks.append(current)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(cpus or 1, len(chunks))
+    if sum(sizes) < POOL_MIN_BYTES or workers < 2:
+        init_worker(setup)
+        for chunk in chunks:
+            yield run_chunk(chunk)
+        return
+    import multiprocessing
+    import threading
+
+    # fork is cheap and inherits the imported parser; with other threads
+    # running (the TUI) a fork could copy a held lock, so start clean workers.
+    method = "fork" if (threading.active_count() == 1
+                        and "fork" in multiprocessing.get_all_start_methods()) else "forkserver"
+    ctx = multiprocessing.get_context(method)
+    with ctx.Pool(workers, initializer=init_worker, initargs=(setup,)) as pool:
+        yield from pool.imap(run_chunk, chunks)

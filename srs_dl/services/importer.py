@@ -17,26 +17,24 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from srs_dl.config import Config
 from srs_dl.core.notes.settings import ParseSettings, from_plugin_data, resolve
 from srs_dl.services import drill_deck
-from srs_dl.services.import_apply import Batch, apply_batch, finish
-from srs_dl.services.import_worker import WorkerSetup
+from srs_dl.services.import_apply import CHUNK_DB, Batch, Writer
+from srs_dl.services.import_worker import Task, WorkerSetup, parse_chunks
 from srs_dl.store import folders as folders_store
+from srs_dl.store.db import transaction
 from srs_dl.store.notes import KnownNote, known_notes
 from srs_dl.vault.walk import FoundNote, IgnoreRules, find_vault_root, is_note_name, walk_notes
 
 #: Bump when the parser reads the same text differently: every note is parsed again.
 PARSE_VERSION = "1"
 PLUGIN_DATA = os.path.join(".obsidian", "plugins", "obsidian-spaced-repetition", "data.json")
-#: Below this much changed text, parsing in this process beats starting workers.
-POOL_MIN_BYTES = 1_500_000
-CHUNK_BYTES = 256 * 1024
-BATCH_FILES = 2500
-#: A first import of at least this many files loads the deck in bulk (see _Writer).
+#: A first import of at least this many files loads the deck in bulk (see Writer).
 BULK_MIN_FILES = 2000
 
 Progress = Callable[[int, int], None]
@@ -224,7 +222,7 @@ class _Run:
         if self.dry_run:
             return folders_store.save_folder(self.conn, path, flags, writeback=writeback,
                                              imported_at=None)
-        with _tx(self.conn):
+        with transaction(self.conn):
             return folders_store.save_folder(self.conn, path, flags, writeback=writeback,
                                              imported_at=None)
 
@@ -274,7 +272,7 @@ class _Run:
             s.cancelled = True
             return s
         batch = Batch(self.summary, self.today.isoformat(), _now())
-        tasks: list[tuple[str, str, str | None, str]] = []
+        tasks: list[Task] = []
         sizes: list[int] = []
         seen: set[str] = set()
         settings: dict[str, ParseSettings] = {}
@@ -291,155 +289,55 @@ class _Run:
                 found_paths.add(f.path)
                 s.files_scanned += 1
                 k = unit.known.get(f.path)
-                live = k is not None and not k.deleted
-                if (live and k.size == f.size and k.mtime_ns == f.mtime_ns  # type: ignore[union-attr]
-                        and k.settings_hash == unit.skey and k.folder_id == unit.folder_id):  # type: ignore[union-attr]
-                    s.files_skipped += 1
-                    s.cards_unchanged += k.card_count  # type: ignore[union-attr]
-                    continue
-                same_settings = live and k.settings_hash == unit.skey  # type: ignore[union-attr]
-                tasks.append((f.path, f.folder, k.hash if same_settings else None,  # type: ignore[union-attr]
-                              unit.skey))
+                if k is not None and not k.deleted and k.settings_hash == unit.skey:
+                    if (k.size == f.size and k.mtime_ns == f.mtime_ns
+                            and k.folder_id == unit.folder_id):
+                        s.files_skipped += 1
+                        s.cards_unchanged += k.card_count
+                        continue
+                    known_hash = k.hash  # same bytes need no parse
+                else:
+                    known_hash = None
+                batch.context[len(tasks)] = (unit.folder_id, unit.skey, k)
+                tasks.append((len(tasks), f.path, f.folder, known_hash, unit.skey))
                 sizes.append(f.size)
-                batch.context[f.path] = (unit.folder_id, unit.skey, k)
             for path, k in unit.known.items():
                 if not k.deleted and path not in found_paths and not any(
                         _under(path, d) for d in unit.unreadable):
                     batch.vanished[k.id] = k
         if not tasks and not batch.vanished:
             return s  # nothing changed: nothing written
-        setup = WorkerSetup(settings, self.drill_table, drill_deck.heading_kinds())  # type: ignore[arg-type]
+        setup = WorkerSetup(settings, self.drill_table,
+                            drill_deck.heading_kinds())  # type: ignore[arg-type]
         bulk = len(tasks) >= BULK_MIN_FILES and not self.conn.execute(
             "SELECT 1 FROM cards LIMIT 1").fetchone()
-        with _Writer(self.conn, self.dry_run, bool(bulk)) as writer:
+        with Writer(self.conn, dry_run=self.dry_run, bulk=bool(bulk)) as writer:
             done = 0
-            for results in _results(tasks, sizes, setup):
-                writer.apply(batch, results)
-                done += len(results)
+            for metas, blob in parse_chunks(tasks, sizes, setup):
+                writer.apply(batch, metas, blob)
+                done += len(metas)
                 if self.progress is not None:
                     self.progress(done, len(tasks))
                 if self.cancelled():
                     s.cancelled = True
                     break
             if not s.cancelled:
-                writer.flush(batch)
                 writer.finish(batch)
-            elif not writer.bulk:
-                writer.flush(batch)
         return s
 
 
-def _results(tasks: list[tuple[str, str, str | None, str]], sizes: list[int],
-             setup: WorkerSetup) -> Iterator[list[tuple[Any, ...]]]:
-    """Parsed results, chunk by chunk in task order (a pool for big imports)."""
-    from srs_dl.services import import_worker
-
-    chunks: list[list[tuple[str, str, str | None, str]]] = []
-    current: list[tuple[str, str, str | None, str]] = []
-    acc = 0
-    for task, size in zip(tasks, sizes, strict=True):
-        current.append(task)
-        acc += size
-        if acc >= CHUNK_BYTES:
-            chunks.append(current)
-            current, acc = [], 0
-    if current:
-        chunks.append(current)
-    total = sum(sizes)
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                  else (os.cpu_count() or 1), len(chunks))
-    if total < POOL_MIN_BYTES or workers < 2:
-        import_worker.init_worker(setup)
-        for chunk in chunks:
-            yield import_worker.run_chunk(chunk)
-        return
-    import multiprocessing
-
-    # fork is cheap and inherits the imported parser; with other threads
-    # running (the TUI) a fork could copy a held lock, so start clean workers.
-    method = "fork" if (threading.active_count() == 1
-                        and "fork" in multiprocessing.get_all_start_methods()) else "forkserver"
-    ctx = multiprocessing.get_context(method)
-    with ctx.Pool(workers, initializer=import_worker.init_worker, initargs=(setup,)) as pool:
-        yield from pool.imap(import_worker.run_chunk, chunks)
-
-
-class _tx:
-    """BEGIN IMMEDIATE .. COMMIT (store.db.transaction, as a plain context manager)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type is not None else "COMMIT")
-
-
-class _Writer:
-    """One transaction per batch; a dry run is one transaction rolled back at the end.
-
-    Bulk mode (a first import into an empty deck): one transaction, the card
-    table's indexes dropped first and built again at the end, which is several
-    times faster than updating them row by row."""
-
-    def __init__(self, conn: sqlite3.Connection, dry_run: bool, bulk: bool) -> None:
-        self.conn = conn
-        self.dry_run = dry_run
-        self.bulk = bulk and not dry_run
-        self.pending: list[tuple[Any, ...]] = []
-        self.indexes: list[str] = []
-
-    def __enter__(self) -> _Writer:
-        if self.bulk:
-            self.conn.execute("BEGIN IMMEDIATE")
-            if self.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is not None:
-                self.bulk = False  # another process imported meanwhile
-                self.conn.execute("COMMIT")
-                return self
-            rows = self.conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-                " AND tbl_name = 'cards' AND sql IS NOT NULL").fetchall()
-            for name, sql in rows:
-                self.conn.execute(f'DROP INDEX "{name}"')
-                self.indexes.append(sql)
-        return self
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        if (self.dry_run or self.bulk) and self.conn.in_transaction:
-            # Bulk mode commits in finish(); reaching here in a transaction means a failure
-            # or a cancel, and its rollback puts the indexes back too.
-            self.conn.execute("ROLLBACK")
-
-    def _run(self, fn: Callable[[], None]) -> None:
-        if self.dry_run or self.bulk:
-            fn()
-            return
-        with _tx(self.conn):
-            fn()
-
-    def apply(self, batch: Batch, results: list[tuple[Any, ...]]) -> None:
-        self.pending.extend(results)
-        if len(self.pending) >= BATCH_FILES:
-            self.flush(batch)
-
-    def flush(self, batch: Batch) -> None:
-        if self.pending:
-            results, self.pending = self.pending, []
-            self._run(lambda: apply_batch(self.conn, batch, results))
-
-    def finish(self, batch: Batch) -> None:
-        self._run(lambda: finish(self.conn, batch))
-        if self.bulk:
-            for sql in self.indexes:
-                self.conn.execute(sql)
-            self.conn.execute("COMMIT")
-
-
-def _begin_dry_run(conn: sqlite3.Connection) -> None:
-    conn.execute("BEGIN IMMEDIATE")
+@contextmanager
+def _chunk_db(conn: sqlite3.Connection) -> Iterator[None]:
+    """The schema workers' chunks are deserialized into (ATTACH needs no transaction open)."""
+    names = {row[1] for row in conn.execute("PRAGMA database_list")}
+    attach = CHUNK_DB not in names
+    if attach:
+        conn.execute(f"ATTACH ':memory:' AS {CHUNK_DB}")
+    try:
+        yield
+    finally:
+        if attach and not conn.in_transaction:
+            conn.execute(f"DETACH {CHUNK_DB}")
 
 
 # --- the API the shells call -----------------------------------------------------------------
@@ -461,16 +359,17 @@ def import_paths(
     fields given by the user). Without flags, a remembered folder keeps its own."""
     run = _Run(conn, config, today, dry_run=dry_run, follow_symlinks=follow_symlinks,
                progress=progress, cancel=cancel)
-    if dry_run:
-        _begin_dry_run(conn)
-    try:
-        units = run.units_for_paths([os.fspath(p) for p in paths],
-                                    {k: v for k, v in flags.items() if v is not None},
-                                    writeback)
-        return run.run(units)
-    finally:
-        if dry_run and conn.in_transaction:
-            conn.execute("ROLLBACK")
+    with _chunk_db(conn):
+        if dry_run:
+            conn.execute("BEGIN IMMEDIATE")
+        try:
+            units = run.units_for_paths([os.fspath(p) for p in paths],
+                                        {k: v for k, v in flags.items() if v is not None},
+                                        writeback)
+            return run.run(units)
+        finally:
+            if dry_run and conn.in_transaction:
+                conn.execute("ROLLBACK")
 
 
 def rescan(conn: sqlite3.Connection, config: Config, today: dt.date, *,
@@ -479,7 +378,8 @@ def rescan(conn: sqlite3.Connection, config: Config, today: dt.date, *,
     """Every remembered folder, with its remembered flags, incrementally."""
     run = _Run(conn, config, today, dry_run=False, follow_symlinks=False, progress=progress,
                cancel=cancel)
-    return run.run(run.units_for_folders())
+    with _chunk_db(conn):
+        return run.run(run.units_for_folders())
 
 
 def ensure_bundled(conn: sqlite3.Connection, config: Config,

@@ -40,11 +40,13 @@ _CARDS = """
 
 # Drill reviews carry detail {"kind", "correct", ...} (written by the review
 # service); a drill graded without an answer typed (`srs-dl grade`) has no
-# "correct" and is not an answer to count.
+# "correct" and is not an answer to count. CROSS JOIN keeps the drill cards as
+# the outer loop: with ANALYZE statistics SQLite would otherwise walk every
+# review of the log (7 s instead of 40 ms over a million reviews).
 _DRILLS = """
     SELECT coalesce(json_extract(log.detail, '$.kind'), cards.drill_kind) AS drill,
            json_extract(log.detail, '$.correct') AS correct, count(*)
-    FROM cards JOIN log ON log.card_id = cards.id
+    FROM cards CROSS JOIN log ON log.card_id = cards.id
     WHERE cards.kind = 'drill' AND log.action = 'review' AND log.day <= ?
       AND log.detail IS NOT NULL AND json_extract(log.detail, '$.correct') IS NOT NULL
       AND log.id NOT IN (SELECT undoes FROM log WHERE action = 'undo' AND undoes IS NOT NULL)

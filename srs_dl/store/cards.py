@@ -187,18 +187,22 @@ def cards_of_notes(conn: sqlite3.Connection,
 
 def orphans_by_qhash(conn: sqlite3.Connection, qhashes: Sequence[str],
                      gone_note_ids: Sequence[int]) -> list[StoredCard]:
-    """Cards a note's new questions may be: deleted ones, or those of notes gone
-    from their path in this import (a moved or renamed note)."""
+    """Cards a note's new questions may be: those of notes gone from their path in
+    this import (a moved or renamed note) first, then deleted ones."""
     if not qhashes:
         return []
-    rows = conn.execute(
+    wanted = json.dumps(sorted(set(qhashes)))
+    rows = []
+    if gone_note_ids:
+        rows = conn.execute(
+            f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
+            " WHERE note_id IN (SELECT value FROM json_each(?)) AND state != 'deleted'"
+            " AND qhash IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (json.dumps(list(gone_note_ids)), wanted)).fetchall()
+    rows += conn.execute(
         f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
-        " WHERE qhash IN (SELECT value FROM json_each(?)) AND kind != 'drill'"
-        " AND (state = 'deleted' OR note_id IS NULL"
-        "      OR note_id IN (SELECT value FROM json_each(?)))"
-        " ORDER BY state = 'deleted', id",
-        (json.dumps(sorted(set(qhashes))), json.dumps(list(gone_note_ids))),
-    )
+        " WHERE state = 'deleted' AND qhash IN (SELECT value FROM json_each(?))"
+        " AND kind != 'drill' ORDER BY id", (wanted,)).fetchall()
     return [StoredCard._make(r) for r in rows]
 
 

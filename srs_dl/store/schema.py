@@ -78,7 +78,8 @@ def _v1(conn: sqlite3.Connection) -> None:
             drill_kind TEXT                  -- for kind = 'drill'
         );
         CREATE INDEX cards_note ON cards(note_id);
-        CREATE INDEX cards_qhash ON cards(qhash);
+        -- a new question may be a deleted card come back (or moved): looked up by its hash
+        CREATE INDEX cards_deleted_qhash ON cards(qhash) WHERE state = 'deleted';
         CREATE INDEX cards_due ON cards(state, due);
         CREATE INDEX cards_deck ON cards(deck);
         CREATE INDEX cards_dirty ON cards(dirty) WHERE dirty = 1;

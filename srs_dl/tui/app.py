@@ -121,7 +121,6 @@ class SrsApp(App[None]):
 
     # -- start-up ---------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
         self.switch_mode(self.start_mode)
         if self.env.rescan:
             self.job = JobState("rescan", 0, 0, True)
@@ -153,7 +152,8 @@ class SrsApp(App[None]):
                                  cancel=cancel)
             finally:
                 conn.close()
-            self.post_message(RescanFinished(summary.line(), None, tuple(summary.warnings)))
+            self.post_message(RescanFinished(summary.line(), None, tuple(summary.warnings),
+                                             summary.changed))
         except Exception as exc:  # shown as one line; the app stays usable
             self.post_message(RescanFinished("", _one_line(exc)))
         finally:
@@ -175,7 +175,8 @@ class SrsApp(App[None]):
         if event.warnings:
             self.notify("\n".join(event.warnings[:5]), title="Rescan warnings",
                         severity="warning", timeout=10)
-        self.data_signal.publish("rescan")
+        if event.changed:
+            self.data_signal.publish("rescan")
 
     # -- actions ----------------------------------------------------------------------------
     def action_area(self, mode: str) -> None:

@@ -14,8 +14,17 @@ and fenced blocks are left exactly as they are.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def card_markdown(text: str) -> Any:
+    """A renderable of the card's text (Rich's Markdown, code highlighted)."""
+    from rich.markdown import Markdown
+
+    return Markdown(for_display(text), code_theme="monokai", inline_code_lexer="text",
+                    hyperlinks=False)
 
 
 def for_display(text: str) -> str:

@@ -22,6 +22,8 @@ class ScreenActions(Provider):
             binding = active.binding
             if not binding.description or binding.system or not active.enabled:
                 continue
+            if not _fits(active.node, binding.action):
+                continue
             if binding.action in ("command_palette", "app.command_palette"):
                 continue
             where = "" if isinstance(active.node, App) else f"{self.screen.title or ''}".strip()
@@ -44,3 +46,15 @@ class ScreenActions(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+def _fits(node: object, action: str) -> bool:
+    """A screen that keeps its footer stable says through `available` which of its
+    actions fit the moment (see ReviewScreen.check_action)."""
+    available = getattr(node, "available", None)
+    if available is None:
+        return True
+    from textual.actions import parse
+
+    _target, name, params = parse(action)
+    return bool(available(name, params))

@@ -29,6 +29,8 @@ class RescanFinished(Message):
     line: str
     error: str | None = None
     warnings: tuple[str, ...] = ()
+    #: Whether any note or card changed (the screens reload only then).
+    changed: bool = False
 
 
 @dataclass

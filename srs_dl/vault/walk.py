@@ -37,7 +37,8 @@ class FoundNote:
 class WalkResult:
     notes: list[FoundNote] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    #: Folders whose content is unknown (unreadable): their notes are not gone.
+    #: Paths whose content is unknown (an unreadable folder, a symlink not followed):
+    #: notes srs-dl knew there are not gone.
     unreadable_dirs: list[str] = field(default_factory=list)
 
 
@@ -196,6 +197,7 @@ def walk_notes(
                     continue  # removed while we walked
                 except OSError as exc:
                     result.problems.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
+                    result.unreadable_dirs.append(path)
                     continue
                 notes.append(FoundNote(path, st.st_size, st.st_mtime_ns, folder_rel))
     notes.sort(key=lambda n: n.path)
@@ -218,6 +220,7 @@ def _symlink(
     try:
         st = os.stat(path)
     except OSError as exc:
+        result.unreadable_dirs.append(path)
         if exc.errno == errno.ELOOP:
             result.problems.append(f"{path}: symlink loop; not followed")
         elif exc.errno == errno.ENOENT:
@@ -236,6 +239,7 @@ def _symlink(
         # Otherwise the target is imported under its own path.
         return
     if not follow:
+        result.unreadable_dirs.append(path)
         result.problems.append(
             f"{path}: symlink to {target}, outside the imported folder; not followed"
             " (--follow-symlinks follows it)")

@@ -228,22 +228,30 @@ class _Builder:
         n_sr = len(sr)
         p = 0
         comments: list[Comment | None] = []
-        orphans: list[int] = []
         has_sr = self.has_sr
-        for r in raws:
+        lines = self.lines
+        for idx, r in enumerate(raws):
             comment = None
             seen = False
             if p < n_sr:
                 while p < n_sr and sr[p] < r.first:
-                    orphans.append(sr[p])
+                    self._orphan(sr[p], comments)
                     p += 1
+                if (p < n_sr and sr[p] == r.first and r.sr_next < 0 and idx > 0
+                        and comments[idx - 1] is None and _comment_only(lines[r.first])
+                        and self._cut_off(raws[idx - 1].last, r.first)):
+                    # A comment opening the paragraph after a card without one, past a
+                    # blank line: the card above lost it (the plugin gives it to this one).
+                    comments[idx - 1] = self._adopt(r.first, raws[idx - 1])
+                    p += 1
+                    seen = True
                 while p < n_sr and sr[p] <= r.last:
                     line_no = sr[p]
                     p += 1
                     seen = True
                     if comment is None:
                         comment = self._read_comment(line_no, adopted=False)
-                    elif COMMENT_RE.search(self.lines[line_no]) is not None:
+                    elif COMMENT_RE.search(lines[line_no]) is not None:
                         self.warnings.append(ParseWarning(
                             line_no + 1, f"second scheduling comment of the card at line "
                                          f"{r.first + 1} ignored"))
@@ -256,28 +264,35 @@ class _Builder:
                                        f"{r.first + 1} ignored"))
             comments.append(comment)
             has_sr.append(seen)
-        orphans.extend(sr[p:])
-        for line_no in orphans:
-            self._orphan(line_no, comments)
+        while p < n_sr:
+            self._orphan(sr[p], comments)
+            p += 1
         return comments
+
+    def _cut_off(self, card_last: int, line_no: int) -> bool:
+        """Only blank lines, at least one, between a card's last line and `line_no`."""
+        lines = self.lines
+        return line_no - card_last >= 2 and all(
+            not lines[j].strip() for j in range(card_last + 1, line_no))
+
+    def _adopt(self, line_no: int, r: RawQuestion) -> Comment | None:
+        comment = self._read_comment(line_no, adopted=True)
+        if comment is not None:
+            self.warnings.append(ParseWarning(
+                line_no + 1, f"scheduling comment adopted by the card at line {r.first + 1} "
+                             "(a blank line cuts it off: the plugin would not give it to that card)"))
+        return comment
 
     def _orphan(self, line_no: int, comments: list[Comment | None]) -> None:
         raws = self.scan.raws
-        lines = self.lines
         k = bisect.bisect_right(self.firsts, line_no) - 1
-        if COMMENT_RE.search(lines[line_no]) is None:
+        if COMMENT_RE.search(self.lines[line_no]) is None:
             self.warnings.append(ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a "
                                               "scheduling comment"))
             return
-        if k >= 0 and comments[k] is None and line_no - raws[k].last >= 2 and all(
-            not lines[j].strip() for j in range(raws[k].last + 1, line_no)
-        ):
-            comment = self._read_comment(line_no, adopted=True)
-            if comment is not None:
-                comments[k] = comment
-                self.warnings.append(ParseWarning(
-                    line_no + 1, f"scheduling comment adopted by the card at line {raws[k].first + 1} "
-                                 "(a blank line cuts it off: the plugin would treat the card as new)"))
+        if k >= 0 and k < len(comments) and comments[k] is None and self._cut_off(
+                raws[k].last, line_no):
+            comments[k] = self._adopt(line_no, raws[k])
             return
         self.warnings.append(ParseWarning(line_no + 1, "scheduling comment belongs to no card; "
                                           "ignored"))
@@ -323,6 +338,9 @@ class _Builder:
         cloze = self.c.cloze
         seps = {"multiline": self.c.ml_sep, "multiline_reversed": self.c.mlr_sep}
         decks_of = self._decks
+        deck_cache = self._deck_cache
+        group_lines = self.group_lines
+        bisect_left = bisect.bisect_left
         out: list[Question] = []
         for r, comment, has_sr in zip(self.scan.raws, comments, self.has_sr, strict=True):
             kind = r.kind
@@ -331,7 +349,7 @@ class _Builder:
                 if "<!--SR:" in src:
                     src = _without_comments(src)
                 text = actual = src.rstrip()
-                last = r.first
+                first = last = r.first
             else:
                 text_lines = self._text_lines(r, has_sr)
                 if not text_lines:
@@ -341,6 +359,7 @@ class _Builder:
                     actual = "\n".join([t for j, t in text_lines if j not in html])
                 else:
                     actual = text
+                first = text_lines[0][0]
                 last = text_lines[-1][0]
             topic: str | None = None
             if actual[:1] == "#" or actual[:1].isspace():
@@ -355,20 +374,21 @@ class _Builder:
                     actual = actual[: m.start()].rstrip()
             sides: list[tuple[str, str]]
             if kind == "inline" or kind == "inline_reversed":
-                idx = find_separator(actual, r.sep)
+                sep = r.sep
+                idx = actual.find(sep) if "`" not in actual else find_separator(actual, sep)
                 if idx < 0:
                     sides = []
                 else:
                     front = actual[:idx].strip()
-                    back = actual[idx + len(r.sep) :].strip()
+                    back = actual[idx + len(sep) :].strip()
                     sides = [(front, back)] if kind == "inline" else [(front, back), (back, front)]
             elif kind == "cloze":
                 sides = cloze.expand(actual)
             else:
                 sides = _split_multiline(actual, seps[kind], kind == "multiline_reversed")
             if not sides:
-                self.warnings.append(ParseWarning(r.first + 1, f"{kind} card without a front or "
-                                                  "back; skipped"))
+                self.warnings.append(ParseWarning(first + 1, f"{kind} card without a front; "
+                                                  "skipped"))
                 continue
             if r.field_like:
                 self.field_like += 1
@@ -389,8 +409,12 @@ class _Builder:
                     new_card(k, f, b, _schedule(groups[k]) if k < n_groups else None)
                     for k, (f, b) in enumerate(sides)
                 ])
-            decks = decks_of(r.first, topic)
-            out.append(new_question(kind, decks[0], r.first + 1, last + 1, text,  # type: ignore[arg-type]
+            if topic is None:
+                k = bisect_left(group_lines, first) - 1 if group_lines else -1
+                decks = deck_cache.get(k) or decks_of(first, None)
+            else:
+                decks = decks_of(first, topic)
+            out.append(new_question(kind, decks[0], first + 1, last + 1, text,  # type: ignore[arg-type]
                                     cards, comment, last in fence_closes, decks))
         return tuple(out)
 
@@ -422,9 +446,16 @@ def _split_multiline(actual: str, sep: str | None, reversed_: bool) -> list[tupl
     for k, part in enumerate(parts):
         if part.strip() == sep:
             front = "\n".join(parts[:k]).strip()
+            if not front:
+                return []
             back = "\n".join(parts[k + 1 :]).strip()
             return [(front, back), (back, front)] if reversed_ else [(front, back)]
     return []
+
+
+def _comment_only(src: str) -> bool:
+    m = COMMENT_RE.search(src)
+    return m is not None and not src[: m.start()].strip() and not src[m.end() :].strip()
 
 
 def _without_comments(src: str) -> str:

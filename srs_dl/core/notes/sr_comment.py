@@ -147,7 +147,7 @@ def parse_groups(body: str) -> tuple[SRGroup, ...]:
     Raises ValueError naming the bad part: bad date, negative interval, ease 0 or
     below, letters in a number, wrong field count, or no group at all.
     """
-    if body[:1] == "!" and "!" not in body[1:]:
+    if body[:1] == "!" and "!" not in body[1:] and body[1:].strip():
         return (parse_group(body[1:]),)
     segments = [s for s in (p.strip() for p in body.split("!")) if s]
     if not segments:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
 from textual.markup import escape
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
 

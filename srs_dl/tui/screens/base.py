@@ -36,6 +36,19 @@ class AreaScreen(Screen[None]):
 
         return connect(self.env.db_path)
 
+    def refresh_keys(self) -> None:
+        """refresh_bindings, at most once per refresh: each call rebuilds the footer,
+        which costs more than a whole card."""
+        if getattr(self, "_keys_pending", False):
+            return
+        self._keys_pending = True
+
+        def refresh() -> None:
+            self._keys_pending = False
+            self.refresh_bindings()
+
+        self.call_after_refresh(refresh)
+
     def compose(self) -> ComposeResult:
         yield ModeBar(self.AREA)
         yield from self.compose_body()

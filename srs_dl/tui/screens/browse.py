@@ -10,7 +10,7 @@ their own connections; the changed rows come back and replace theirs.
 
 from __future__ import annotations
 
-import datetime as dt
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,7 +22,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from srs_dl.services.browse import COLUMNS, BrowseRow, CardIndex, Matches, effective_state
 from srs_dl.tui.messages import Progress
@@ -32,7 +32,8 @@ from srs_dl.tui.screens.base import AreaScreen
 HEADERS = {"deck": "Deck", "due": "Due", "interval": "Ivl", "ease": "Ease", "lapses": "Laps",
            "state": "State", "front": "Front"}
 WIDTHS = {"deck": 18, "due": 10, "interval": 5, "ease": 4, "lapses": 4, "state": 9}
-PAGE = 100
+PAGE = 50  # rows added at a time (a screen shows about 20)
+FOLLOW = 1000  # after a sort or a change, the cursor stays on its card if within this many
 DEBOUNCE = 0.12
 NARROW = 130  # below this width the side panel goes under the table
 STATE_STYLES = {"new": "cyan", "review": "", "suspended": "yellow", "buried": "dim",
@@ -106,6 +107,8 @@ class BrowseScreen(AreaScreen):
         self._shown = 0
         self._front_width = 30
         self._stale = False
+        self._layout: tuple[str, bool, int] | None = None
+        self._card_shown: BrowseRow | None = None
 
     # -- layout ---------------------------------------------------------------------------
     def compose_body(self) -> Iterable[Widget]:
@@ -145,12 +148,17 @@ class BrowseScreen(AreaScreen):
     # -- loading --------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="browse-index", exit_on_error=False)
     def load_index(self) -> CardIndex:
+        worker = get_current_worker()
+        cancel = threading.Event()
+
         def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:  # a newer load, or the app is closing
+                cancel.set()
             self.post_message(Progress("browse", done, total))
 
         conn = self.connect()
         try:
-            return CardIndex.load(conn, self.env.today, progress=progress)
+            return CardIndex.load(conn, self.env.today, progress=progress, cancel=cancel)
         finally:
             conn.close()
 
@@ -185,6 +193,8 @@ class BrowseScreen(AreaScreen):
         worker = event.worker
         if event.state == WorkerState.ERROR:
             error = worker.error
+            if isinstance(error, InterruptedError):  # a cancelled load
+                return
             text = str(error).splitlines()[0] if str(error) else type(error).__name__
             if worker.group == "browse-index":
                 self.query_one(BrowseTable).loading = False
@@ -243,12 +253,17 @@ class BrowseScreen(AreaScreen):
     def _fill(self, *, keep: bool = False) -> None:
         table = self.query_one(BrowseTable)
         current = self._current() if keep else None
-        table.clear(columns=True)
-        for column in COLUMNS:
-            label = HEADERS[column]
-            if column == self.sort:
-                label += " ▼" if self.descending else " ▲"
-            table.add_column(label, key=column, width=WIDTHS.get(column, self._front_width))
+        layout = (self.sort, self.descending, self._front_width)
+        if layout != self._layout:  # columns are rebuilt only when their headers change
+            self._layout = layout
+            table.clear(columns=True)
+            for column in COLUMNS:
+                label = HEADERS[column]
+                if column == self.sort:
+                    label += " ▼" if self.descending else " ▲"
+                table.add_column(label, key=column, width=WIDTHS.get(column, self._front_width))
+        else:
+            table.clear()
         self._shown = 0
         self._more(PAGE)
         if current is not None and self.matches is not None:
@@ -266,27 +281,27 @@ class BrowseScreen(AreaScreen):
 
     def _move_to(self, card_id: int) -> None:
         assert self.matches is not None
-        table = self.query_one(BrowseTable)
-        for i in range(len(self.matches)):
-            if self.matches[i].id == card_id:
-                while i >= self._shown:
-                    self._more(PAGE)
-                table.move_cursor(row=i, animate=False)
-                return
+        i = self.matches.index_of(card_id)
+        if i is None or i >= FOLLOW:  # too far down to page the table there
+            return
+        while i >= self._shown:
+            self._more(PAGE)
+        self.query_one(BrowseTable).move_cursor(row=i, animate=False)
 
     def _cells(self, row: BrowseRow) -> tuple[Any, ...]:
-        today = self.index.today if self.index else dt.date.today()
+        today = self.env.today
         state = effective_state(row, today)
         due = row.due.isoformat() if row.due else "—"
         due_style = "bold" if row.due is not None and row.due <= today and state == "review" else ""
+        # Plain strings, padded, where no style is needed: a page is built per keystroke.
         return (
             _deck(row.deck, WIDTHS["deck"]),
-            Text(due, style=due_style),
-            Text(_number(row.interval), justify="right"),
-            Text(_number(row.ease), justify="right"),
-            Text(str(row.lapses), justify="right"),
-            Text(state, style=STATE_STYLES.get(state, "")),
-            _one_line(row.front),
+            Text(due, style=due_style) if due_style else due,
+            f"{_number(row.interval):>{WIDTHS['interval']}}",
+            f"{_number(row.ease):>{WIDTHS['ease']}}",
+            f"{row.lapses:>{WIDTHS['lapses']}}",
+            Text(state, style=STATE_STYLES[state]) if STATE_STYLES.get(state) else state,
+            _one_line(row.front[:300]),
         )
 
     def _status(self) -> None:
@@ -315,14 +330,18 @@ class BrowseScreen(AreaScreen):
         self._reset_armed = None
         self._show_card()
 
-    def _show_card(self) -> None:
+    def _show_card(self, *, force: bool = False) -> None:
         row = self._current()
         card = self.query_one("#browse-card", Static)
         history = self.query_one("#browse-history", Static)
         if row is None:
+            self._card_shown = None
             card.update(Text("No card matches." if self.index else "", style="dim"))
             history.update("")
             return
+        if row == self._card_shown and not force:
+            return  # same card, unchanged: no need to read its history again
+        self._card_shown = row
         card.update(card_text(row))
         history.update(Text("…", style="dim"))
         self.load_history(row.id)

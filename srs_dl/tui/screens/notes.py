@@ -150,7 +150,7 @@ class NotesScreen(AreaScreen):
             options.highlighted = index
             self.query_one("#note-scroll").focus()
         self.busy = False
-        self.refresh_bindings()
+        self.refresh_keys()
 
     @on(OptionList.OptionSelected, "#notes-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -179,7 +179,7 @@ class NotesScreen(AreaScreen):
         if self.current is None:
             return
         self.busy = True
-        self.refresh_bindings()
+        self.refresh_keys()
         self.grade_note(self.current, response)
 
     @on(GradeBar.Chosen)

@@ -101,15 +101,21 @@ class PracticeScreen(ReviewScreen):
         self.query_one(GradeBar).show("hint", hint="n next drill   k choose the kind")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Practice shows drills only: there is never an answer to reveal.
+        return action != "reveal"
+
+    def available(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
         if action == "next_drill":
-            return self.card is None and self.drill is not None and not self.busy
-        if action == "reveal":
-            return False
+            return not self.busy and self.card is None and self.drill is not None
+        if action == "choose_kind":
+            return True
         if action == "undo" and self.deck is not None:
             return False  # a chosen kind is free practice only: nothing graded to undo
-        return super().check_action(action, parameters)
+        return super().available(action, parameters)
 
     def action_next_drill(self) -> None:
+        if not self.available("next_drill"):
+            return
         self._submit(self._post_next)
 
     def action_choose_kind(self) -> None:

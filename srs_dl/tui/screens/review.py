@@ -16,9 +16,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widget import Widget
-from textual.widgets import Label, Markdown, Rule, Static
+from textual.widgets import Label, Rule, Static
 
-from srs_dl.tui.card_markdown import for_display
+from srs_dl.tui.card_markdown import card_markdown
 from srs_dl.tui.messages import (
     ActionDone,
     CardShown,
@@ -96,9 +96,9 @@ class ReviewScreen(AreaScreen):
             yield Label("", id="review-where")
         with Vertical(id="review-body"):
             with VerticalScroll(id="card-scroll"):
-                yield Markdown("", id="card-front")
+                yield Static("", id="card-front")
                 yield Rule(id="card-rule", line_style="heavy")
-                yield Markdown("", id="card-back")
+                yield Static("", id="card-back")
             yield DrillPanel(id="drill")
             yield SessionSummary("", id="summary")
             yield Static("Rescanning your notes…", id="review-wait", classes="muted")
@@ -140,7 +140,6 @@ class ReviewScreen(AreaScreen):
         self.thread = SessionThread(self, self.connect, self._setup)
         self.run_worker(self.thread.run, thread=True, group="review-session", exclusive=True,
                         exit_on_error=False, name="review session")
-        self.refresh_bindings()
 
     def _setup(self, conn: Any) -> Any:
         """In the session thread: wait for the startup rescan, open the session, show a card."""
@@ -184,8 +183,9 @@ class ReviewScreen(AreaScreen):
     def _submit(self, job: Any) -> None:
         if self.thread is None or self.busy:
             return
+        # Keys stay as they are while the job runs (a footer rebuild per grade is too slow);
+        # the actions ignore keys until the session answers.
         self.busy = True
-        self.refresh_bindings()
         self.thread.submit(job)
 
     # -- rendering --------------------------------------------------------------------------
@@ -215,8 +215,10 @@ class ReviewScreen(AreaScreen):
                         else "Free practice: your answer is checked and explained, not graded.")
         else:
             self._show_part("card")
-            await self.query_one("#card-front", Markdown).update(for_display(event.card.front))
-            await self.query_one("#card-back", Markdown).update(for_display(event.card.back))
+            # Rich's Markdown in one Static per side: showing a card then mounts no widgets
+            # (Textual's Markdown mounts one per block, several ms a card).
+            self.query_one("#card-front", Static).update(card_markdown(event.card.front))
+            self.query_one("#card-back", Static).update(card_markdown(event.card.back))
             self.query_one("#card-rule").display = False
             self.query_one("#card-back").display = False
             scroll = self.query_one("#card-scroll", VerticalScroll)
@@ -229,7 +231,6 @@ class ReviewScreen(AreaScreen):
             scroll.focus()
             grades.show("question")
         self.busy = False
-        self.refresh_bindings()
 
     def _show_status(self, event: CardShown) -> None:
         progress = f"[b]{event.left}[/b] left, [b]{event.new}[/b] new"
@@ -253,7 +254,6 @@ class ReviewScreen(AreaScreen):
         self.query_one(SessionSummary).show(self.deck, len(self.answers), seconds, by_button)
         self._show_part("summary")
         self.query_one(GradeBar).show("none")
-        self.refresh_bindings()
 
     @on(ActionDone)
     def _action_done(self, event: ActionDone) -> None:
@@ -267,7 +267,6 @@ class ReviewScreen(AreaScreen):
     def _failed(self, event: WorkerFailed) -> None:
         self.busy = False
         self.notify(event.text, title="Review", severity="error", timeout=10)
-        self.refresh_bindings()
 
     def _data_changed(self, what: str) -> None:
         """After an edit in $EDITOR the notes were re-read: show the card as it is now
@@ -279,7 +278,16 @@ class ReviewScreen(AreaScreen):
 
     # -- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        shown = self.card is not None and not self.busy
+        # The footer keeps the same keys from card to card: each change of check_action's
+        # answer rebuilds it (tens of ms, more than showing a card). Whether an action fits
+        # the moment is `available`; the actions and the palette ask it.
+        return True
+
+    def available(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
+        """Whether `action` makes sense right now (the command palette offers only these)."""
+        if self.busy:
+            return False
+        shown = self.card is not None
         if action == "reveal":
             return shown and not self.revealed and self.drill is None
         if action == "grade":
@@ -289,7 +297,7 @@ class ReviewScreen(AreaScreen):
         if action == "edit":
             return shown and self.note_path is not None
         if action == "undo":
-            return not self.busy and self.thread is not None and self.can_undo
+            return self.thread is not None and self.can_undo
         return True
 
     def _allowed(self) -> tuple[str, ...]:
@@ -300,23 +308,24 @@ class ReviewScreen(AreaScreen):
         return BUTTONS if self.revealed else ()
 
     def action_reveal(self) -> None:
+        if not self.available('reveal', ()):
+            return
         self.revealed = True
         self.query_one("#card-rule").display = True
         self.query_one("#card-back").display = True
         self.query_one(GradeBar).show("grades", self.intervals)
-        self.refresh_bindings()
 
     @on(GradeBar.RevealPressed)
     def _reveal_pressed(self) -> None:
-        if self.check_action("reveal", ()):
-            self.action_reveal()
+        self.action_reveal()
 
     @on(GradeBar.Chosen)
     def _grade_pressed(self, event: GradeBar.Chosen) -> None:
-        if self.check_action("grade", (event.response,)):
-            self.action_grade(event.response)
+        self.action_grade(event.response)
 
     def action_grade(self, response: str) -> None:
+        if not self.available('grade', (response,)):
+            return
         card = self.card
         self.answers.append(response)
         if self.drill is not None and self.drill_ok is False:
@@ -340,6 +349,8 @@ class ReviewScreen(AreaScreen):
         self._submit(grade)
 
     def action_undo(self) -> None:
+        if not self.available('undo', ()):
+            return
         def undo(session: Any) -> None:
             card = session.undo()
             if card is None:
@@ -353,6 +364,8 @@ class ReviewScreen(AreaScreen):
         self._submit(undo)
 
     def action_bury(self) -> None:
+        if not self.available('bury', ()):
+            return
         card_id = self.card.id
 
         def bury(session: Any) -> None:
@@ -363,6 +376,8 @@ class ReviewScreen(AreaScreen):
         self._submit(bury)
 
     def action_suspend(self) -> None:
+        if not self.available('suspend', ()):
+            return
         card_id = self.card.id
 
         def suspend(session: Any) -> None:
@@ -373,6 +388,8 @@ class ReviewScreen(AreaScreen):
         self._submit(suspend)
 
     def action_edit(self) -> None:
+        if not self.available('edit', ()):
+            return
         if self.note_path and self.srs.open_in_editor(self.note_path, self.card.line):
             self.edited = True
             if not self.srs.job.running:
@@ -416,7 +433,6 @@ class ReviewScreen(AreaScreen):
             return
         self.drill_ok = event.ok
         self._after_check()
-        self.refresh_bindings()
 
     def _after_check(self) -> None:
         self.query_one(GradeBar).show("grades", self.intervals, allowed=self._allowed())

@@ -43,19 +43,21 @@ def summary_table(s: Stats) -> Table:
     table.add_column(style="bold")
     table.add_column()
     table.add_row("Streak", f"{_days(s.streaks.current)} (longest {s.streaks.longest})")
-    due = f"{s.forecast.counts[0]:,} due"
+    table.add_row("Today", f"{s.reviews_today:,} reviews")
+    due = f"{s.forecast.counts[0]:,}"
     if s.forecast.overdue:
         due += f" ({s.forecast.overdue:,} overdue)"
-    table.add_row("Today", f"{s.reviews_today:,} reviews, {due}")
-    table.add_row("All time", f"{s.reviews_total:,} reviews on {_days(s.days_reviewed)}")
+    table.add_row("Due today", due)
     table.add_row("Next 7 days", f"{sum(s.forecast.counts[:7]):,} due")
+    table.add_row("All time", f"{s.reviews_total:,} reviews on {_days(s.days_reviewed)}")
     table.add_row("Young", _rate(s.young))
     table.add_row("Mature", _rate(s.mature))
     cards = s.cards
     table.add_row("Cards", f"{cards.get('new', 0):,} new, {cards.get('review', 0):,} in review")
     table.add_row("", f"{cards.get('suspended', 0):,} suspended, {cards.get('buried', 0):,} buried")
-    table.add_row("Interval", "—" if s.mean_interval is None else f"{s.mean_interval:.1f} days mean")
-    table.add_row("Ease", "—" if s.mean_ease is None else f"{s.mean_ease:.0f} mean")
+    interval = "—" if s.mean_interval is None else f"{s.mean_interval:.1f} d"
+    ease = "—" if s.mean_ease is None else f"{s.mean_ease:.0f}"
+    table.add_row("Mean", f"ivl {interval}, ease {ease}")
     return table
 
 

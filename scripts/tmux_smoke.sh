@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Smoke test of the real TUI in a real terminal (tmux, 100 x 30): a fresh database
+# in a temp dir (so the first run imports the bundled deck), start a review, show
+# the answer, grade one card Good, quit; then check with `srs-dl history` and
+# `srs-dl cards --json` that the review was stored.
+# Waits for text only the loaded screen shows, never fixed sleeps. Exits non-zero
+# on failure, printing the captured pane.
+#
+# Usage: scripts/tmux_smoke.sh            (SRS_DL=/path/to/srs-dl to pick the binary)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [[ -n "${SRS_DL:-}" ]]; then
+    srs="$SRS_DL"
+elif [[ -x "$here/.venv/bin/srs-dl" ]]; then
+    srs="$here/.venv/bin/srs-dl"
+else
+    srs="$(command -v srs-dl)" || { echo "tmux_smoke: srs-dl not found" >&2; exit 2; }
+fi
+if [[ -x "$here/.venv/bin/python" ]]; then py="$here/.venv/bin/python"; else py="$(command -v python3)"; fi
+command -v tmux >/dev/null || { echo "tmux_smoke: tmux is not installed" >&2; exit 2; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/srs-dl-smoke.XXXXXX")"
+session="srs-dl-smoke-$$"
+db="$work/srs.db"
+timeout_s="${SMOKE_TIMEOUT:-30}"
+
+cleanup() {
+    tmux kill-session -t "$session" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+pane() { tmux capture-pane -p -t "$session" 2>/dev/null || true; }
+
+fail() {
+    echo "tmux_smoke: FAIL: $*" >&2
+    echo "----- captured pane -----" >&2
+    pane >&2
+    echo "-------------------------" >&2
+    exit 1
+}
+
+# wait_for TEXT: poll the pane until TEXT shows (or the timeout passes).
+wait_for() {
+    local text="$1" deadline=$((SECONDS + timeout_s))
+    until pane | grep -qF -- "$text"; do
+        if [[ -f "$work/exit" ]] && [[ "$text" != EXITED* ]]; then
+            fail "the app exited (status $(cat "$work/exit")) before showing '$text'"
+        fi
+        (( SECONDS < deadline )) || fail "timed out after ${timeout_s}s waiting for '$text'"
+        sleep 0.1
+    done
+}
+
+# wait_gone TEXT: poll until TEXT is no longer on the pane.
+wait_gone() {
+    local text="$1" deadline=$((SECONDS + timeout_s))
+    while pane | grep -qF -- "$text"; do
+        (( SECONDS < deadline )) || fail "timed out after ${timeout_s}s waiting for '$text' to go"
+        sleep 0.1
+    done
+}
+
+tmux new-session -d -s "$session" -x 100 -y 30 \
+    "env TERM=xterm-256color TEXTUAL_ANIMATIONS=none '$srs' --db '$db'; echo \$? > '$work/exit'; echo EXITED:\$(cat '$work/exit'); sleep 60"
+
+# The deck list, loaded: the tree's root and the deck's keys in the footer.
+wait_for "All decks"
+wait_for "Review deck"
+wait_gone "rescan"
+
+# Enter on "All decks" starts a review of every deck.
+tmux send-keys -t "$session" Enter
+wait_for "Show answer"
+status_line="$(pane | sed -n 2p)"
+where="$(grep -oE '[^ ]+\.md:[0-9]+' <<<"$status_line" | head -1)" \
+    || fail "no note:line on the review's status line: '$status_line'"
+note_name="$(basename "${where%%:*}")"
+line="${where##*:}"
+
+tmux send-keys -t "$session" Space
+wait_for "3 Good"
+tmux send-keys -t "$session" 3
+# The next card: the count of cards left goes down by one.
+left_before="$(grep -oE '^ *[0-9]+ left' <<<"$status_line" | tr -dc 0-9)"
+wait_for "$((left_before - 1)) left"
+
+tmux send-keys -t "$session" q
+wait_for "EXITED:"
+[[ "$(cat "$work/exit")" == "0" ]] || fail "the app exited with status $(cat "$work/exit")"
+
+# The review is stored: find the card by its note and line, then read its log.
+card_id="$("$srs" cards --json --db "$db" | "$py" -c '
+import json, sys
+name, line = sys.argv[1], int(sys.argv[2])
+for row in map(json.loads, sys.stdin):
+    if row["file"] and row["file"].endswith("/" + name) and row["line"] == line:
+        print(row["id"]); break
+' "$note_name" "$line")"
+[[ -n "$card_id" ]] || fail "no card at $note_name:$line in cards --json"
+
+history="$("$srs" history "$card_id" --json --db "$db")"
+"$py" -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin if l.strip()]
+reviews = [r for r in rows if r["action"] == "review" and r["response"] == "good"]
+assert len(reviews) == 1, rows
+assert reviews[0]["after"]["due"] is not None, reviews[0]
+' <<<"$history" || fail "history of card $card_id has no Good review: $history"
+
+"$srs" cards --json --db "$db" | "$py" -c '
+import json, sys
+cid = int(sys.argv[1])
+card = next(r for r in map(json.loads, sys.stdin) if r["id"] == cid)
+assert card["state"] == "review" and card["due"] and card["interval"], card
+' "$card_id" || fail "card $card_id was not rescheduled"
+
+echo "tmux_smoke: ok (card $card_id at $note_name:$line reviewed Good, stored)"
