@@ -47,7 +47,8 @@ def add_card(conn: sqlite3.Connection, *, deck: str = "d", due: dt.date | None =
 
 def card_state(conn: sqlite3.Connection, card_id: int) -> tuple[object, ...]:
     return conn.execute(
-        "SELECT due, interval, ease, state, buried_until, reps, lapses FROM cards WHERE id = ?",
+        "SELECT due, interval, ease, state, buried_until, reps, lapses, raw_group FROM cards"
+        " WHERE id = ?",
         (card_id,)).fetchone()
 
 

@@ -160,3 +160,21 @@ def test_write_note_now_reports_and_does_not_raise(tmp_path, vault):
     rescan(conn, cfg, TODAY)  # the card is gone from the note: deleted, its review kept in the log
     assert conn.execute("SELECT state FROM cards WHERE id = ?", (first,)).fetchone()[0] == "deleted"
     assert sync(conn, cfg, TODAY).written == []
+
+
+def test_an_fsrs_group_stays_verbatim_until_reviewed_here_and_after_an_undo(tmp_path):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    fsrs = "fsrs,2025-05-20T10:00:00.000Z,10,12.5,5.2,2,3,0,0,2025-05-10T10:00:00.000Z"
+    note = vault / "n.md"
+    note.write_text(f"#flashcards\nA::a\n<!--SR:!{fsrs}-->\nB::b\n", encoding="utf-8")
+    conn, cfg, (a, b) = _setup(tmp_path, vault, "immediate")
+    rv.grade(conn, cfg, TODAY, b, "good")
+    assert f"A::a\n<!--SR:!{fsrs}-->\n" in note.read_text(encoding="utf-8")
+    rv.grade(conn, cfg, TODAY, a, "good")
+    text = note.read_text(encoding="utf-8")
+    assert "fsrs" not in text and "A::a\n<!--SR:!2025-06-" in text
+    rv.undo_last(conn, cfg, TODAY)
+    assert f"A::a\n<!--SR:!{fsrs}-->\n" in note.read_text(encoding="utf-8")
+    assert conn.execute("SELECT raw_group, dirty FROM cards WHERE id = ?", (a,)).fetchone() == (
+        fsrs, 0)

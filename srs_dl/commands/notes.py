@@ -21,7 +21,9 @@ def _num(x: float) -> int | float:
 def cmd_notes(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.services.note_review import list_notes
 
-    conn = ctx.connect()
+    if not ctx.db_path.exists():
+        raise CliError(f"{ctx.db_path}: no database yet; import notes with `srs-dl import PATH`")
+    conn = ctx.connect(create=False)
     try:
         notes = list_notes(conn, ctx.today, due_only=args.due)
     finally:
@@ -44,7 +46,9 @@ def cmd_grade_note(args: argparse.Namespace, ctx: Context) -> int:
     if response not in ("hard", "good", "easy"):
         raise CliError(f"grade-note: {args.response!r}: a note is rated hard, good or easy"
                        " (again and reset are for cards)", status=2)
-    conn = ctx.connect()
+    if not ctx.db_path.exists():
+        raise CliError(f"{ctx.db_path}: no database yet; import notes with `srs-dl import PATH`")
+    conn = ctx.connect(create=False)
     try:
         try:
             for path in args.paths:

@@ -45,34 +45,16 @@ def _warn(text: str) -> None:
 def _session(ctx: Context) -> Iterator[sqlite3.Connection]:
     from srs_dl.services.review import ReviewError
 
-    conn = ctx.connect()
+    if not ctx.db_path.exists():
+        raise CliError(f"{ctx.db_path}: no database yet; import notes with `srs-dl import"
+                       " PATH`, or run `srs-dl` to start with the bundled deck")
+    conn = ctx.connect(create=False)
     try:
         yield conn
     except ReviewError as exc:
         raise CliError(str(exc)) from exc
     finally:
         conn.close()
-
-
-def card_json(conn: sqlite3.Connection, card: CardRow, paths: dict[int, str | None]) -> dict[str, Any]:
-    """A card as `cards --json` prints it (shared/specs/cli.md)."""
-    from srs_dl.store.cards import note_path
-
-    if card.note_id is not None and card.note_id not in paths:
-        paths[card.note_id] = note_path(conn, card.note_id)
-    return {
-        "id": card.id,
-        "deck": card.deck,
-        "kind": card.kind,
-        "front": card.front,
-        "back": card.back,
-        "file": paths.get(card.note_id) if card.note_id is not None else None,
-        "line": card.line,
-        "due": card.due.isoformat() if card.due else None,
-        "interval": _num(card.interval) if card.due else None,
-        "ease": card.ease if card.due else None,
-        "state": card.state,
-    }
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -87,14 +69,15 @@ def _schedule_text(card: CardRow) -> str:
 
 
 def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.commands.importing import card_json
     from srs_dl.services.review import ReviewSession
+    from srs_dl.store.cards import note_path
 
     with _session(ctx) as conn:
         cards = ReviewSession(conn, ctx.config, ctx.today, args.deck).queue()
-        paths: dict[int, str | None] = {}
         for card in cards:
             if args.json:
-                _json_line(card_json(conn, card, paths))
+                _json_line(card_json(card, note_path(conn, card.note_id), ctx.today))
             else:
                 when = card.due.isoformat() if card.due else "new"
                 _print(f"{card.id}\t{when}\t{card.deck}\t{_short(card.front)}")
@@ -115,14 +98,13 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
         else:
             _print(f"{card.id}: {result.response} -> {_schedule_text(card)}")
 
-    status = 0
     with _session(ctx) as conn:
         results = grade_cards(conn, ctx.config, ctx.today, args.ids, args.response, on_graded=done)
     for result in results:
         if result.writeback_problem:
             _warn(f"{result.writeback_problem} (the review is kept; `srs-dl sync` writes it"
                   " after a rescan)")
-    return status
+    return 0
 
 
 def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:

@@ -26,6 +26,7 @@ from srs_dl.services.import_worker import (
     KIND,
     QHASH,
     SIBLING,
+    UNREADABLE,
     CardTuple,
     NoteTuple,
 )
@@ -127,21 +128,14 @@ class Merger:
         self.logs.append((card_id, note_id, self.at, self.day, action, None, source,
                           _dumps(before), _dumps(after), None, None))
 
-    def new_cards(self, note_id: int, cards: list[CardTuple]) -> None:
-        """A note with no stored cards to match: every card is new."""
-        first = self.next_card_id
-        self.inserts.extend((first + i, note_id) + c for i, c in enumerate(cards))
-        self.next_card_id += len(cards)
-        self.new += len(cards)
-
     def card(self, note_id: int, p: CardTuple, e: StoredCard | None) -> None:
         if e is None:
-            self.inserts.append((self.next_card_id, note_id) + p)
+            self.inserts.append((self.next_card_id, note_id) + p[:UNREADABLE])
             self.next_card_id += 1
             self.new += 1
             return
         (deck, kind, sibling, qh, front, back, line, end_line, gdue, gint, gease, _, g,
-         graw) = p
+         graw, unreadable) = p
         due, interval, ease, state = e.due, e.interval, e.ease, e.state
         note_sched, dirty, raw = e.note_sched, e.dirty, e.raw_group
         revived = state == "deleted"
@@ -149,7 +143,9 @@ class Merger:
             state = "review" if due else "new"
             self._log(e.id, note_id, "restore", "import", snapshot(e), snapshot(e, state=state))
         from_note = False
-        if g == sched_text(due, interval, ease, raw):
+        if unreadable:
+            pass  # a malformed comment: keep what the deck holds (the parser warned)
+        elif g == sched_text(due, interval, ease, raw):
             note_sched, dirty = g, 0
         elif g != note_sched and not dirty:
             before = snapshot(e, state=state)

@@ -39,11 +39,17 @@ def kinds_for(text: str, extra: Mapping[str, tuple[str, ...]]) -> tuple[str, ...
 
 
 def heading_kinds() -> object:
-    """The function workers call for each heading (imports the drills package now,
-    before any worker is forked, so they inherit it)."""
+    """The function workers call for each heading. The headings table is imported
+    here, before the workers start, so they inherit it instead of each importing the
+    drills package (which today pulls in NumPy: see srs_dl/core/drills/__init__.py)."""
     import srs_dl.core.drills.headings  # noqa: F401
 
     return kinds_for
+
+
+def prepare() -> None:
+    """Import the drill catalog (NumPy) now, while the workers parse: sync() needs it."""
+    import srs_dl.core.drills.catalog  # noqa: F401
 
 
 def _front(kind: str) -> str:

@@ -42,17 +42,23 @@ if TYPE_CHECKING:
 
 #: The schema name a worker's chunk of cards is deserialized into.
 CHUNK_DB = "import_w"
-_CARD_COLUMNS = ("deck, kind, sibling, qhash, front, back, line, end_line, due, interval, ease,"
-                 " state, note_sched, raw_group")
+#: Copies the cards of new notes from a chunk: a card with a due date is in review.
 _COPY_NEW = (
-    f"INSERT INTO cards (note_id, {_CARD_COLUMNS})"  # noqa: S608 - constant names
-    f" SELECT c.task + ?, {', '.join('c.' + x.strip() for x in _CARD_COLUMNS.split(','))}"
-    f" FROM {CHUNK_DB}.c AS c WHERE c.task IN (SELECT value FROM json_each(?))"
-    " ORDER BY c.task, c.seq"
+    "INSERT INTO cards (note_id, deck, kind, sibling, qhash, front, back, line, end_line, due,"
+    " interval, ease, state, note_sched, raw_group)"
+    " SELECT c.task + ?, c.deck, c.kind, c.sibling, c.qhash, c.front, c.back, c.line,"
+    " c.end_line, c.due, c.interval, c.ease,"
+    " CASE WHEN c.due IS NULL THEN 'new' ELSE 'review' END, c.note_sched, c.raw_group"
+    " FROM import_w.c AS c WHERE c.task IN (SELECT value FROM json_each(?))"
+    " ORDER BY c.rowid"
 )
+#: A chunk's cards as CardTuples (after the task id), in file order.
 _SELECT_CHUNK = (
-    f"SELECT task, {_CARD_COLUMNS} FROM {CHUNK_DB}.c"  # noqa: S608 - constant names
-    " WHERE task IN (SELECT value FROM json_each(?)) ORDER BY task, seq"
+    "SELECT c.task, c.deck, c.kind, c.sibling, c.qhash, c.front, c.back, c.line, c.end_line,"
+    " c.due, c.interval, c.ease, CASE WHEN c.due IS NULL THEN 'new' ELSE 'review' END,"
+    " c.note_sched, c.raw_group, c.unreadable"
+    " FROM import_w.c AS c WHERE c.task IN (SELECT value FROM json_each(?))"
+    " ORDER BY c.rowid"
 )
 
 

@@ -30,13 +30,13 @@ Task = tuple[int, str, str, str | None, str]
 #: serialized database of the chunk's cards (table `c`, see CARDS_TABLE).
 Chunk = tuple[list[tuple[Any, ...]], bytes | None]
 
-#: One card as found (the columns of table `c` after task and seq):
-#: (deck, kind, sibling, qhash, front, back, line, end_line, due ISO, interval, ease,
-#:  state, group text as format_group writes it (None: new), raw group)
+#: One card as found: (deck, kind, sibling, qhash, front, back, line, end_line, due ISO,
+#: interval, ease, state, group text as format_group writes it (None: new), raw group,
+#: unreadable: 1 when its comment is malformed, so what the deck holds must stay)
 CardTuple = tuple[str, str, int, str, str, str, int, int, str | None, float | None,
-                  int | None, str, str | None, str | None]
-DECK, KIND, SIBLING, QHASH, FRONT, BACK, LINE, END_LINE, DUE, INTERVAL, EASE, STATE, GROUP, RAW = (
-    range(14))
+                  int | None, str, str | None, str | None, int]
+(DECK, KIND, SIBLING, QHASH, FRONT, BACK, LINE, END_LINE, DUE, INTERVAL, EASE, STATE, GROUP, RAW,
+ UNREADABLE) = range(15)
 
 #: (is_review, review due ISO, interval, ease, schedule text, deck, links JSON, drills JSON)
 NoteTuple = tuple[int, str | None, float | None, int | None, str | None, str, str, str | None]
@@ -82,9 +82,11 @@ def run_chunk(tasks: list[Task]) -> Chunk:
             gc.enable()
 
 
+#: A chunk's cards in file order (rowid), a row per card: the CardTuple without its
+#: state (a card with a due date is in review, else new).
 CARDS_TABLE = (
-    "CREATE TABLE c (task INTEGER, seq INTEGER, deck, kind, sibling, qhash, front, back, line,"
-    " end_line, due, interval, ease, state, note_sched, raw_group)"
+    "CREATE TABLE c (task INTEGER, deck, kind, sibling, qhash, front, back, line, end_line,"
+    " due, interval, ease, note_sched, raw_group, unreadable)"
 )
 
 
@@ -92,7 +94,7 @@ def _serialize(rows: list[tuple[Any, ...]]) -> bytes:
     db = sqlite3.connect(":memory:")
     try:
         db.execute(CARDS_TABLE)
-        db.executemany("INSERT INTO c VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT INTO c VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        rows)
         db.commit()
         return db.serialize()
@@ -106,7 +108,7 @@ def qhash(text: str) -> str:
 
 
 def process(task: Task, setup: WorkerSetup, rows: list[tuple[Any, ...]]) -> tuple[Any, ...]:
-    """One file: its result, its cards appended to `rows` as (task, seq, *CardTuple)."""
+    """One file: its result, its cards appended to `rows` (see CARDS_TABLE)."""
     tid, path, folder_deck, known_hash, skey = task
     try:
         raw = read_bytes(path)
@@ -147,24 +149,25 @@ def _note_deck(parsed: ParsedNote, folder_deck: str) -> str:
 def _flatten(parsed: ParsedNote, setup: WorkerSetup, folder_deck: str, tid: int,
              rows: list[tuple[Any, ...]]) -> NoteTuple:
     append = rows.append
-    seq = 0
+    mark = len(rows)
     for q in parsed.questions:
         qh = qhash(q.text)
         kind, deck, first, last = q.kind, q.deck, q.first_line, q.last_line
+        # A malformed comment (the parser warned) says nothing about the schedule.
+        bad = 1 if q.comment is not None and not q.comment.groups else 0
         for c in q.cards:
             g = c.schedule
             if g is None:
-                append((tid, seq, deck, kind, c.sibling, qh, c.front, c.back, first, last,
-                        None, None, None, "new", None, None))
+                append((tid, deck, kind, c.sibling, qh, c.front, c.back, first, last,
+                        None, None, None, None, None, bad))
             else:
-                due = g.due.isoformat() if g.due else None
-                append((tid, seq, deck, kind, c.sibling, qh, c.front, c.back, first, last,
-                        due, float(g.interval), int(g.ease), "review" if due else "new",
-                        format_group(g), g.raw))
-            seq += 1
+                append((tid, deck, kind, c.sibling, qh, c.front, c.back, first, last,
+                        g.due.isoformat() if g.due else None, float(g.interval), int(g.ease),
+                        format_group(g), g.raw, 0))
+    has_cards = len(rows) > mark
     deck = _note_deck(parsed, folder_deck)
     drills: list[list[str]] = []
-    if setup.heading_kinds is not None and deck and (parsed.is_flashcard_note or seq):
+    if setup.heading_kinds is not None and deck and (parsed.is_flashcard_note or has_cards):
         pairs: dict[str, None] = {}
         for h in parsed.headings:
             kinds = _HEADINGS.get(h.text)
@@ -193,8 +196,12 @@ POOL_MIN_BYTES = 1_500_000
 CHUNK_BYTES = 256 * 1024
 
 
-def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Iterator[Chunk]:
-    """Every task's result, chunk by chunk in task order; a process pool for big imports."""
+def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup,
+                 on_start: Callable[[], object] | None = None) -> Iterator[Chunk]:
+    """Every task's result, chunk by chunk in task order; a process pool for big imports.
+
+    `on_start` runs once workers are started (slow imports the workers need not
+    inherit go there, overlapping their first chunks); not without workers."""
     chunks: list[list[Task]] = []
     current: list[Task] = []
     acc = 0
@@ -222,4 +229,7 @@ def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Ite
                         and "fork" in multiprocessing.get_all_start_methods()) else "forkserver"
     ctx = multiprocessing.get_context(method)
     with ctx.Pool(workers, initializer=init_worker, initargs=(setup,)) as pool:
-        yield from pool.imap(run_chunk, chunks)
+        results = pool.imap(run_chunk, chunks)
+        if on_start is not None:
+            on_start()
+        yield from results

@@ -313,7 +313,7 @@ class _Run:
             "SELECT 1 FROM cards LIMIT 1").fetchone()
         with Writer(self.conn, dry_run=self.dry_run, bulk=bool(bulk)) as writer:
             done = 0
-            for metas, blob in parse_chunks(tasks, sizes, setup):
+            for metas, blob in parse_chunks(tasks, sizes, setup, on_start=drill_deck.prepare):
                 writer.apply(batch, metas, blob)
                 done += len(metas)
                 if self.progress is not None:

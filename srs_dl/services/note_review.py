@@ -25,6 +25,7 @@ from typing import Any
 from srs_dl.config import Config
 from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.scheduling import note_review as nr
+from srs_dl.services.review import note_writable
 from srs_dl.store import log as logstore
 from srs_dl.store.reviews import write_transaction
 
@@ -175,14 +176,16 @@ def grade_note(conn: sqlite3.Connection, config: Config, path: str | os.PathLike
         text = f"{after.due.isoformat()},{_fmt(after.interval)},{after.ease}"
         sched_note = conn.execute("SELECT review_sched_note FROM notes WHERE id = ?",
                                   (note.id,)).fetchone()[0]
+        # The bundled deck is never written into: its schedule lives in the database only.
+        dirty = note_writable(conn, note.id) and text != sched_note
         conn.execute(
             "UPDATE notes SET review_due = ?, review_interval = ?, review_ease = ?,"
             " review_dirty = ? WHERE id = ?",
-            (after.due.isoformat(), after.interval, after.ease, int(text != sched_note), note.id))
+            (after.due.isoformat(), after.interval, after.ease, int(dirty), note.id))
         logstore.append(conn, card_id=None, note_id=note.id, day=today, action="note_review",
                         response=resp, before=_snap(fresh.schedule), after=_snap(after))
     written = problem = None
-    if config.review.writeback == "immediate":
+    if config.review.writeback == "immediate" and dirty:
         from srs_dl.services.sync import write_note_now
 
         outcome = write_note_now(conn, config, note.id)

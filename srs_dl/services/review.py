@@ -147,13 +147,12 @@ def review_card(
             "due": store.iso(due), "interval": interval, "ease": ease, "state": new_state,
             "buried_until": None, "reps": before.reps + 1,
             "lapses": before.lapses + (1 if resp == "again" and state is not None else 0),
+            # Reviewed here with SM-2: an FSRS group it came with is replaced.
+            "raw_group": before.raw_group if result is None else None,
         }
         text = sched_text(due, interval, ease)
         dirty = note_writable(conn, before.note_id) and text != before.note_sched
         store.set_schedule(conn, card_id, after_snap, dirty=dirty)
-        if before.raw_group is not None and result is not None:
-            # Reviewed here with SM-2: the FSRS group it came with is replaced.
-            conn.execute("UPDATE cards SET raw_group = NULL WHERE id = ?", (card_id,))
         log_id = logstore.append(
             conn, card_id=card_id, note_id=before.note_id, day=today, action=action,
             response=resp, before=logstore.snapshot(before), after=after_snap, detail=detail,
@@ -306,7 +305,8 @@ def undo_entry(conn: sqlite3.Connection, config: Config, today: dt.date, log_id:
         entry = logstore.get_entry(conn, log_id)
         if entry is None or entry.card_id is None or entry.before is None:
             raise ReviewError(f"log entry {log_id}: nothing to undo")
-        if conn.execute("SELECT 1 FROM log WHERE undoes = ?", (log_id,)).fetchone():
+        if conn.execute("SELECT 1 FROM log WHERE card_id = ? AND undoes = ?",
+                        (entry.card_id, log_id)).fetchone():
             raise ReviewError(f"log entry {log_id}: already undone")
         card = get_card(conn, entry.card_id)
         if card is None:
@@ -318,7 +318,8 @@ def undo_entry(conn: sqlite3.Connection, config: Config, today: dt.date, log_id:
                 f"card {card.id}: changed since that {entry.action} (re-imported or reviewed"
                 " elsewhere); not undone")
         restored = {k: entry.before.get(k, now.get(k)) for k in logstore.SNAPSHOT_KEYS}
-        text = sched_text(_date(restored["due"]), restored["interval"], restored["ease"])
+        text = restored["raw_group"] or sched_text(_date(restored["due"]), restored["interval"],
+                                                   restored["ease"])
         dirty = note_writable(conn, card.note_id) and text != card.note_sched
         store.set_schedule(conn, card.id, restored, dirty=dirty)
         logstore.append(conn, card_id=card.id, note_id=card.note_id, day=today, action="undo",
@@ -360,14 +361,11 @@ def build_queue(conn: sqlite3.Connection, config: Config, today: dt.date,
     limits = q.DailyLimits(config.review.new_per_day, config.review.reviews_per_day)
     review_room = max(0, limits.reviews - reviews_done)
     new_room = max(0, limits.new - new_done)
-    answered = logstore.reviewed_today(conn, today)
-    again = [c for c in store.get_cards(conn, answered).values()
-             if c.state == "review" and c.due is not None and c.due <= today
-             and q.in_deck(c.deck, deck)]
-    again.sort(key=lambda c: (c.due, c.id))
-    skip = [c.id for c in again]
-    rows = store.due_reviews(conn, today, deck=deck, limit=review_room, exclude=skip)
-    rows += store.new_cards(conn, today, deck=deck, limit=new_room, exclude=skip)
+    again = store.failed_today(conn, today, deck=deck)
+    skip = {c.id for c in again}
+    rows = [c for c in store.due_reviews(conn, today, deck=deck, limit=review_room + len(skip))
+            if c.id not in skip][:review_room]
+    rows += store.new_cards(conn, today, deck=deck, limit=new_room)
     summaries = [q.CardSummary(c.id, c.deck, c.due, c.effective_state(today),  # type: ignore[arg-type]
                                c.interval, c.ease) for c in rows]
     items = q.build_queue(summaries, today, deck=deck, limits=limits,

@@ -170,14 +170,20 @@ def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
                            " rescan it")
     parsed = parse_note(text.text, settings, folder_deck=folder_deck)
     cards = [c for c in store.cards_of_note(conn, note.id) if c.state != "deleted"]
-    by_key = {(c.qhash, c.sibling): c for c in cards}
+    # The note is the version imported, so each card sits at its question's first line;
+    # the line also tells apart two questions with the same text.
+    at_line = {(c.qhash, c.sibling, c.line): c for c in cards}
+    by_key: dict[tuple[str, int], CardRow] = {}
+    for c in cards:
+        by_key.setdefault((c.qhash, c.sibling), c)
     dirty = {c.id for c in cards if c.dirty}
     base = config.scheduler.base_ease
     updates = []
     written: dict[int, str | None] = {}
     for question in parsed.questions:
         qh = qhash(question.text)
-        siblings = [(by_key.get((qh, c.sibling)), c) for c in question.cards]
+        siblings = [(at_line.get((qh, c.sibling, question.first_line))
+                     or by_key.get((qh, c.sibling)), c) for c in question.cards]
         if not any(card is not None and card.id in dirty for card, _ in siblings):
             continue
         groups = tuple(_group_for(card, pc.schedule, base) for card, pc in siblings)
@@ -385,8 +391,10 @@ def write_note_now(conn: sqlite3.Connection, config: Config, note_id: int) -> No
     row = _note_row(conn, note_id)
     try:
         _run(conn, config, [note_id], dry_run=False, report=report)
-    except (OSError, ValueError) as exc:
-        return NoteOutcome(row.path if row else None, problem=str(exc))
+    except Exception as exc:  # the review is committed: a failed write must not undo that
+        where = row.path if row else f"note {note_id}"
+        return NoteOutcome(row.path if row else None,
+                           problem=f"{where}: not written ({type(exc).__name__}: {exc})")
     path = row.path if row else None
     if report.written:
         return NoteOutcome(path, written=report.written[0])
@@ -397,3 +405,21 @@ def write_note_now(conn: sqlite3.Connection, config: Config, note_id: int) -> No
     if report.errors:
         return NoteOutcome(path, problem=report.errors[0])
     return NoteOutcome(path)
+
+
+def changed_notes(conn: sqlite3.Connection) -> list[str]:
+    """Notes with reviews waiting to be written whose file is no longer the version srs-dl
+    read (edited, deleted or renamed): a rescan must read them before a sync writes them."""
+    out: list[str] = []
+    for note_id in pending_note_ids(conn):
+        row = _note_row(conn, note_id)
+        if row is None or not row.writeback:
+            continue
+        try:
+            digest = sha1_hex(read_bytes(row.path).data)
+        except NoteReadError:
+            out.append(row.path)
+            continue
+        if digest not in (row.hash, row.pending_hash):
+            out.append(row.path)
+    return out

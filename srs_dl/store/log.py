@@ -17,12 +17,18 @@ from typing import Any
 
 from srs_dl.store.cards import CardRow
 
-#: The columns a snapshot restores; the contract's four plus the counters and
-#: the burial date, so an undo gives back exactly the card it found.
-SNAPSHOT_KEYS = ("due", "interval", "ease", "state", "buried_until", "reps", "lapses")
+#: The columns a snapshot restores; the contract's four plus the counters, the
+#: burial date and a verbatim FSRS group, so an undo gives back exactly the card it found.
+SNAPSHOT_KEYS = ("due", "interval", "ease", "state", "buried_until", "reps", "lapses",
+                 "raw_group")
 
 #: Actions a user can take back with `undo`, one at a time, newest first.
 UNDOABLE = ("review", "reset", "bury", "suspend", "unsuspend")
+
+#: No undo row cancels `l`. An undo row has its review's card_id, so the log_card
+#: index finds it (log has no index on `undoes`).
+_NOT_UNDONE = ("NOT EXISTS (SELECT 1 FROM log AS u WHERE u.card_id = l.card_id"
+               " AND u.undoes = l.id)")
 
 LOG_COLUMNS = "id, card_id, note_id, at, day, action, response, source, before, after, undoes, detail"
 
@@ -60,6 +66,7 @@ def snapshot(card: CardRow) -> dict[str, Any]:
         "buried_until": card.buried_until.isoformat() if card.buried_until else None,
         "reps": card.reps,
         "lapses": card.lapses,
+        "raw_group": card.raw_group,
     }
 
 
@@ -135,8 +142,7 @@ def last_undoable(
     marks = ", ".join("?" for _ in UNDOABLE)
     sql = (
         f"SELECT {LOG_COLUMNS} FROM log AS l WHERE l.action IN ({marks}) AND l.source = 'srs-dl'"  # noqa: S608
-        " AND l.card_id IS NOT NULL"
-        " AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.undoes = l.id)"
+        f" AND l.card_id IS NOT NULL AND {_NOT_UNDONE}"
     )
     params: list[Any] = list(UNDOABLE)
     if among is not None:
@@ -154,34 +160,20 @@ def counts_today(conn: sqlite3.Connection, day: dt.date) -> tuple[int, int]:
     Each card counts once: a card failed and answered again the same day is one review,
     and a new card is counted as new however often it is seen.
     """
+    # The bare `was` column comes from the row holding min(id) (an SQLite guarantee):
+    # the card's first answer of the day says whether it was new.
     row = conn.execute(
-        """
-        WITH done AS (
-            SELECT l.card_id, l.id, json_extract(l.before, '$.state') AS was
+        f"""
+        SELECT coalesce(sum(was = 'new'), 0), coalesce(sum(was != 'new'), 0) FROM (
+            SELECT l.card_id, json_extract(l.before, '$.state') AS was, min(l.id)
             FROM log AS l
-            WHERE l.day = ? AND l.action = 'review' AND l.source = 'srs-dl'
-              AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.undoes = l.id)
-        ),
-        first AS (
-            SELECT card_id, was FROM done AS d
-            WHERE d.id = (SELECT min(id) FROM done AS e WHERE e.card_id = d.card_id)
+            WHERE l.day = ? AND l.action = 'review' AND l.source = 'srs-dl' AND {_NOT_UNDONE}
+            GROUP BY l.card_id
         )
-        SELECT coalesce(sum(was = 'new'), 0), coalesce(sum(was != 'new'), 0) FROM first
-        """,
+        """,  # noqa: S608
         (day.isoformat(),),
     ).fetchone()
     return int(row[0]), int(row[1])
-
-
-def reviewed_today(conn: sqlite3.Connection, day: dt.date) -> set[int]:
-    """Cards answered on `day` (not undone): a failed one comes back outside the limits."""
-    rows = conn.execute(
-        "SELECT DISTINCT l.card_id FROM log AS l WHERE l.day = ? AND l.action = 'review'"
-        " AND l.source = 'srs-dl'"
-        " AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.undoes = l.id)",
-        (day.isoformat(),),
-    ).fetchall()
-    return {int(r[0]) for r in rows}
 
 
 def iter_card_rows(conn: sqlite3.Connection) -> Iterator[LogEntry]:

@@ -112,6 +112,18 @@ def _select(conn: sqlite3.Connection, cond: str, args: list[Any], deck: str | No
     return [row_to_card(r) for r in conn.execute(sql, [*args, *params, *excluded, limit])]
 
 
+def failed_today(conn: sqlite3.Connection, today: dt.date, *,
+                 deck: str | None = None) -> list[CardRow]:
+    """Cards answered today (not undone) that are due again today: failed, to see again."""
+    day = today.isoformat()
+    return _select(
+        conn,
+        "state = 'review' AND due <= ? AND id IN (SELECT l.card_id FROM log AS l"
+        " WHERE l.day = ? AND l.action = 'review' AND l.source = 'srs-dl' AND NOT EXISTS"
+        " (SELECT 1 FROM log AS u WHERE u.card_id = l.card_id AND u.undoes = l.id))",
+        [day, day], deck, (), "due, id", -1)
+
+
 def get_cards(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, CardRow]:
     wanted = list(dict.fromkeys(ids))
     out: dict[int, CardRow] = {}
@@ -130,20 +142,24 @@ def due_histogram(conn: sqlite3.Connection, today: dt.date) -> dict[int, int]:
     Suspended and buried cards keep their due date and count as load, as in the plugin,
     which counts every scheduled card it knows.
     """
-    rows = conn.execute(
-        "SELECT due, count(*) FROM cards WHERE state IN ('review', 'buried', 'suspended')"
-        " AND due >= ? GROUP BY due",
-        (today.isoformat(),),
-    ).fetchall()
+    # One GROUP BY per state: each streams in due order off the cards_due index, where
+    # `state IN (...)` would sort 800,000 index entries in a temporary B-tree (3x slower).
     ordinal = today.toordinal()
-    return {dt.date.fromisoformat(d).toordinal() - ordinal: int(n) for d, n in rows}
+    out: dict[int, int] = {}
+    for state in ("review", "buried", "suspended"):
+        for d, n in conn.execute(
+                "SELECT due, count(*) FROM cards WHERE state = ? AND due >= ? GROUP BY due",
+                (state, today.isoformat())):
+            key = dt.date.fromisoformat(d).toordinal() - ordinal
+            out[key] = out.get(key, 0) + int(n)
+    return out
 
 
 def set_schedule(conn: sqlite3.Connection, card_id: int, state: Mapping[str, Any],
                  *, dirty: bool | None = None) -> None:
     """Write a snapshot (log.SNAPSHOT_KEYS) into the card; keys absent are left alone."""
-    columns = [k for k in ("due", "interval", "ease", "state", "buried_until", "reps", "lapses")
-               if k in state]
+    columns = [k for k in ("due", "interval", "ease", "state", "buried_until", "reps", "lapses",
+                           "raw_group") if k in state]
     values: list[Any] = [state[k] for k in columns]
     if dirty is not None:
         columns.append("dirty")

@@ -20,7 +20,8 @@ class ScreenActions(Provider):
         app = self.app
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.description or binding.system or not active.enabled:
+            # Ours carry an id; Textual's own (scrolling, focus) are not worth a command.
+            if not binding.description or binding.system or not binding.id or not active.enabled:
                 continue
             if not _fits(active.node, binding.action):
                 continue
@@ -32,7 +33,7 @@ class ScreenActions(Provider):
                 continue
             seen.add(name)
             key = app.get_key_display(binding)
-            help_text = f"{binding.tooltip}  [{key}]" if binding.tooltip else f"[{key}]"
+            help_text = f"{binding.tooltip} (key: {key})" if binding.tooltip else f"key: {key}"
             out.append((name, help_text, partial(app.run_action, binding.action, active.node)))
         return out
 

@@ -112,3 +112,21 @@ class DrillChecked(Message):
 
 class SessionRequested(Message):
     """The app asks the review / practice screen to start a new session (deck or kind set on the app)."""
+
+
+@dataclass
+class GradeChosen(Message):
+    """A grade button was pressed (response: again, hard, good, easy)."""
+
+    response: str
+
+
+class RevealPressed(Message):
+    """The "Show answer" button was pressed."""
+
+
+@dataclass
+class AnswerSubmitted(Message):
+    """Enter in a drill's answer box: the text typed."""
+
+    text: str

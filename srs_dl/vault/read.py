@@ -14,6 +14,7 @@ import errno
 import hashlib
 import os
 from dataclasses import dataclass
+from stat import S_ISREG
 from typing import NamedTuple
 
 BOM = b"\xef\xbb\xbf"
@@ -97,8 +98,12 @@ def read_bytes(path: str, *, max_bytes: int = MAX_NOTE_BYTES) -> RawNote:
     """A note's bytes with the size and mtime of the file they came from;
     NoteReadError (line 0) when it cannot or should not be read."""
     try:
-        with open(path, "rb") as fh:
+        # O_NONBLOCK: a FIFO named *.md must not hang the import waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
+            if not S_ISREG(st.st_mode):
+                raise NoteReadError("not a regular file; skipped")
             if st.st_size > max_bytes:
                 raise NoteReadError(
                     f"{st.st_size / 1_048_576:.1f} MB, over srs-dl's"

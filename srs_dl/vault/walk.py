@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from stat import S_ISREG
 
 _Dir = tuple[str, str, tuple[str, ...], str]
 
@@ -199,6 +200,11 @@ def walk_notes(
                     result.problems.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
                     result.unreadable_dirs.append(path)
                     continue
+                if not S_ISREG(st.st_mode):
+                    # A FIFO would block the read forever; a device is no note either.
+                    result.problems.append(f"{path}: not a regular file; skipped")
+                    result.unreadable_dirs.append(path)
+                    continue
                 notes.append(FoundNote(path, st.st_size, st.st_mtime_ns, folder_rel))
     notes.sort(key=lambda n: n.path)
     return result
@@ -257,6 +263,10 @@ def _symlink(
         stack.append((path, target, ancestors + (real_folder,), rel))
         return
     if ignore.prefixes and ignore.file_ignored(rel):
+        return
+    if not S_ISREG(st.st_mode):
+        result.problems.append(f"{path}: not a regular file; skipped")
+        result.unreadable_dirs.append(path)
         return
     # The folder deck of a linked note is the folder the link sits in.
     result.notes.append(FoundNote(path, st.st_size, st.st_mtime_ns, folder_rel))

@@ -163,7 +163,8 @@ class ClozeSet:
             else:
                 return False
         for pattern in self.patterns:
-            for _name, kind in pattern.kinds:
+            # The simple kind first: it also finds almost every numbered deletion.
+            for _name, kind in reversed(pattern.kinds):
                 if kind.regex.search(line) is not None:
                     return True
         return False

@@ -40,11 +40,13 @@ class Frontmatter:
 
 
 def frontmatter_end(lines: Sequence[str]) -> int:
-    """How many lines the frontmatter block takes (0 when there is none)."""
-    if not lines or lines[0].rstrip() != "---":
+    """How many lines the frontmatter block takes (0 when there is none).
+
+    As the plugin reads it: the first line is exactly `---`, and so is the closing one."""
+    if not lines or lines[0].rstrip("\r") != "---":
         return 0
     for j in range(1, len(lines)):
-        if lines[j].rstrip() == "---":
+        if lines[j].rstrip("\r") == "---":
             return j + 1
     # An unclosed block is no frontmatter (as in Obsidian and the plugin).
     return 0

@@ -15,8 +15,12 @@ them unless marked *srs-dl*:
 * Multi-line: a line that is exactly the separator (`?`, reversed `??`) after
   some text makes the paragraph a card: front above, back below, to the blank
   line (or to the end-marker line when one is set; blank lines then stay in the
-  card). A heading or tag line directly above joins the question.
+  card). A heading or tag line directly above joins the question. A comment
+  anywhere in the paragraph is its schedule (the first one; others warn).
 * Clozes: a paragraph whose line holds a deletion (see cloze.py) is a cloze card.
+* `Question.text` is the card's lines without comments (or the plugin's
+  `> [!sr|card-metadata]` callout), each right-stripped; `first_line`/`last_line`
+  are its first and last such lines.
 * A tag at the very start of a question is its deck and is not part of its
   front; otherwise the deck is the flashcard tags of the nearest tag line above
   (not inside a card), else the frontmatter flashcard tags, else the first
@@ -31,7 +35,9 @@ them unless marked *srs-dl*:
   the lines up to its `-->`), never the next line; an unclosed one hides only its
   line. A `key:: value` line inside a multi-line answer stays in the answer. A
   scheduling comment that starts the paragraph after a card without one,
-  separated from it only by blank lines, belongs to that card (adopted). With
+  separated from it only by blank lines, belongs to that card (adopted), even
+  when the rest of that paragraph is a card (the plugin gives it to that one).
+  With
   `dataview_fields`, `key:: value` lines whose key is a lowercase word (also in
   a callout, `> key:: value`) are fields, not cards; with it off they are cards
   and are counted in `ParsedNote.dataview_like_cards`.
@@ -39,8 +45,11 @@ them unless marked *srs-dl*:
   `Comment.groups` (not in any card) with a warning. A malformed comment: the
   question keeps its Comment (so it can be rewritten) with no groups, its cards
   are new, and a warning names the line.
-* A card with nothing before its multi-line separator is no card (the plugin
-  makes one with an empty front from `??` or a longer separator alone).
+* A multi-line card with an empty front is no card (warning; the plugin makes
+  one from `??` or a longer separator alone). An empty inline front or back is
+  kept, as in the plugin.
+* The plugin counts an SM-2 interval with parseInt; srs-dl keeps the written
+  fraction (`7.5`) so an untouched group is written back byte for byte.
 """
 
 from __future__ import annotations

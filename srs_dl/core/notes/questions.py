@@ -4,12 +4,13 @@ front and back, scheduling comments (adopted ones too), decks."""
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from srs_dl.core.notes.cloze import ClozeSet
-from srs_dl.core.notes.fast_init import new_card, new_comment, new_question
+from srs_dl.core.notes.fast_init import new_card, new_comment, new_group, new_question
 from srs_dl.core.notes.frontmatter import Frontmatter, note_schedule
 from srs_dl.core.notes.model import (
     Card,
@@ -34,6 +35,7 @@ _INLINE = ("inline", "inline_reversed")
 _REVERSED = ("inline_reversed", "multiline_reversed")
 _BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
 _COMMENT_WS_RE = re.compile(r"[ \t]*<!--SR:.*?-->")
+_ONE_GROUP_RE = re.compile(r"<!--SR:!(\d{4})-(\d\d)-(\d\d),(\d+),(\d+)-->")
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,20 @@ class _Builder:
 
     def _read_comment(self, line_no: int, adopted: bool) -> Comment | None:
         src = self.lines[line_no]
+        m = _ONE_GROUP_RE.search(src)
+        if m is not None and m.start() == src.find("<!--SR:"):
+            # The usual comment, one plain group: read without the general path.
+            y, mo, d, ivl, ease = m.groups()
+            if ease.strip("0"):
+                try:
+                    group = new_group(dt.date(int(y), int(mo), int(d)), float(ivl), int(ease))
+                except ValueError:
+                    pass
+                else:
+                    start, end = m.span()
+                    own = ((start == 0 or src[:start].isspace())
+                           and (end == len(src) or src[end:].isspace()))
+                    return new_comment(line_no + 1, start, end, own, adopted, (group,))
         m = COMMENT_RE.search(src)
         if m is None:
             self.warnings.append(ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a "
@@ -299,16 +315,18 @@ class _Builder:
 
     # --- questions -----------------------------------------------------------
 
-    def _text_lines(self, r: RawQuestion, has_sr: bool) -> list[tuple[int, str]]:
-        """A multi-line or cloze question's lines without comments (metadata callout too)."""
+    def _text_lines(self, r: RawQuestion, has_sr: bool) -> tuple[list[int] | None, list[str]]:
+        """A multi-line or cloze question's lines (their numbers, None when they run
+        on from r.first, and texts), without comments or the metadata callout."""
         lines = self.lines
         if not has_sr:
             # The metadata callout always holds a comment: without one, every line counts.
-            out = [(j, lines[j].rstrip()) for j in range(r.first, r.last + 1)]
-            while out and not out[-1][1]:
-                out.pop()
-            return out
-        out = []
+            texts = [line.rstrip() for line in lines[r.first : r.last + 1]]
+            while texts and not texts[-1]:
+                texts.pop()
+            return None, texts
+        numbers: list[int] = []
+        texts = []
         in_callout = False
         for j in range(r.first, r.last + 1):
             src = lines[j]
@@ -321,14 +339,16 @@ class _Builder:
             if src.startswith(SR_METADATA_CALLOUT):
                 in_callout = True
                 continue
-            if has_sr and "<!--SR:" in src:
+            if "<!--SR:" in src:
                 src = _without_comments(src)
                 if not src.strip():
                     continue
-            out.append((j, src.rstrip()))
-        while out and not out[-1][1]:
-            out.pop()
-        return out
+            numbers.append(j)
+            texts.append(src.rstrip())
+        while texts and not texts[-1]:
+            texts.pop()
+            numbers.pop()
+        return numbers, texts
 
     def build(self) -> tuple[Question, ...]:
         comments = self._comments()
@@ -351,16 +371,25 @@ class _Builder:
                 text = actual = src.rstrip()
                 first = last = r.first
             else:
-                text_lines = self._text_lines(r, has_sr)
-                if not text_lines:
+                numbers, texts = self._text_lines(r, has_sr)
+                if not texts:
                     continue
-                text = "\n".join([t for _, t in text_lines])
-                if html and any(j in html for j, _ in text_lines):
-                    actual = "\n".join([t for j, t in text_lines if j not in html])
+                text = "\n".join(texts)
+                if numbers is None:
+                    first = r.first
+                    last = first + len(texts) - 1
+                    if html and not html.isdisjoint(range(first, last + 1)):
+                        actual = "\n".join([t for j, t in enumerate(texts, first) if j not in html])
+                    else:
+                        actual = text
                 else:
-                    actual = text
-                first = text_lines[0][0]
-                last = text_lines[-1][0]
+                    first = numbers[0]
+                    last = numbers[-1]
+                    if html and not html.isdisjoint(numbers):
+                        actual = "\n".join([t for j, t in zip(numbers, texts, strict=True)
+                                            if j not in html])
+                    else:
+                        actual = text
             topic: str | None = None
             if actual[:1] == "#" or actual[:1].isspace():
                 stripped = actual.lstrip()

@@ -11,9 +11,7 @@ from srs_dl.tui.screens.base import AreaScreen
 
 
 class MissingScreen(AreaScreen):
-    DEFAULT_CSS = """
-    MissingScreen #missing { padding: 2 4; color: $text-muted; }
-    """
+    CSS_PATH = "missing.tcss"
 
     def __init__(self, area: str) -> None:
         super().__init__()

@@ -17,7 +17,7 @@ from textual.widgets import Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from srs_dl.tui.card_markdown import for_display
-from srs_dl.tui.messages import ActionDone, NotesLoaded, WorkerFailed
+from srs_dl.tui.messages import ActionDone, GradeChosen, NotesLoaded, WorkerFailed
 from srs_dl.tui.screens.base import AreaScreen
 from srs_dl.tui.widgets.grade_bar import GradeBar
 
@@ -182,8 +182,8 @@ class NotesScreen(AreaScreen):
         self.refresh_keys()
         self.grade_note(self.current, response)
 
-    @on(GradeBar.Chosen)
-    def _chosen(self, event: GradeBar.Chosen) -> None:
+    @on(GradeChosen)
+    def _chosen(self, event: GradeChosen) -> None:
         if self.check_action("grade", (event.response,)):
             self.action_grade(event.response)
 

@@ -101,16 +101,19 @@ class PracticeScreen(ReviewScreen):
         self.query_one(GradeBar).show("hint", hint="n next drill   k choose the kind")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Practice shows drills only: there is never an answer to reveal.
-        return action != "reveal"
+        # Drills only: nothing to reveal, no note to edit; and a short, stable footer
+        # (bury, suspend and undo of drill cards are in the review of the deck `drills`).
+        if action in ("reveal", "edit", "bury", "suspend", "undo"):
+            return False
+        return super().check_action(action, parameters)
 
     def available(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
         if action == "next_drill":
             return not self.busy and self.card is None and self.drill is not None
         if action == "choose_kind":
             return True
-        if action == "undo" and self.deck is not None:
-            return False  # a chosen kind is free practice only: nothing graded to undo
+        if action in ("reveal", "edit", "bury", "suspend", "undo"):
+            return False
         return super().available(action, parameters)
 
     def action_next_drill(self) -> None:

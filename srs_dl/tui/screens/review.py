@@ -21,8 +21,11 @@ from textual.widgets import Label, Rule, Static
 from srs_dl.tui.card_markdown import card_markdown
 from srs_dl.tui.messages import (
     ActionDone,
+    AnswerSubmitted,
     CardShown,
     DrillChecked,
+    GradeChosen,
+    RevealPressed,
     SessionFinished,
     SessionRequested,
     WorkerFailed,
@@ -55,7 +58,7 @@ class ReviewScreen(AreaScreen):
     TITLE = "Review"
     CSS_PATH = "review.tcss"
     BINDINGS = [
-        Binding("space,enter", "reveal", "Show answer", id="review-reveal", key_display="space",
+        Binding("space,enter", "reveal", "Answer", id="review-reveal", key_display="space",
                 tooltip="Show the back of the card."),
         *grade_bindings("review"),
         Binding("u", "undo", "Undo", id="review-undo",
@@ -140,6 +143,7 @@ class ReviewScreen(AreaScreen):
         self.thread = SessionThread(self, self.connect, self._setup)
         self.run_worker(self.thread.run, thread=True, group="review-session", exclusive=True,
                         exit_on_error=False, name="review session")
+        self.refresh_keys()
 
     def _setup(self, conn: Any) -> Any:
         """In the session thread: wait for the startup rescan, open the session, show a card."""
@@ -201,7 +205,9 @@ class ReviewScreen(AreaScreen):
         self.card, self.intervals, self.note_path = event.card, event.intervals, event.note_path
         self.drill, self.drill_ok, self.checked = event.drill, None, None
         self.revealed = False
-        self.finished = False
+        if self.finished:
+            self.finished = False
+            self.refresh_keys()
         self.can_undo = event.can_undo
         if self.started_at is None:
             self.started_at = time.monotonic()
@@ -254,6 +260,7 @@ class ReviewScreen(AreaScreen):
         self.query_one(SessionSummary).show(self.deck, len(self.answers), seconds, by_button)
         self._show_part("summary")
         self.query_one(GradeBar).show("none")
+        self.refresh_keys()
 
     @on(ActionDone)
     def _action_done(self, event: ActionDone) -> None:
@@ -280,7 +287,15 @@ class ReviewScreen(AreaScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer keeps the same keys from card to card: each change of check_action's
         # answer rebuilds it (tens of ms, more than showing a card). Whether an action fits
-        # the moment is `available`; the actions and the palette ask it.
+        # the moment is `available`; the actions and the palette ask it. A drill card moves
+        # the focus (answer box, steps), which rebuilds the footer anyway: it can differ.
+        if self.finished and action in ("reveal", "grade", "bury", "suspend", "edit"):
+            return False  # the summary (refresh_keys is called when it shows and goes)
+        if self.drill is not None and action in ("reveal", "edit"):
+            return False
+        if self.drill is not None and self.card is None and action in ("grade", "bury",
+                                                                      "suspend"):
+            return False
         return True
 
     def available(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
@@ -315,12 +330,12 @@ class ReviewScreen(AreaScreen):
         self.query_one("#card-back").display = True
         self.query_one(GradeBar).show("grades", self.intervals)
 
-    @on(GradeBar.RevealPressed)
+    @on(RevealPressed)
     def _reveal_pressed(self) -> None:
         self.action_reveal()
 
-    @on(GradeBar.Chosen)
-    def _grade_pressed(self, event: GradeBar.Chosen) -> None:
+    @on(GradeChosen)
+    def _grade_pressed(self, event: GradeChosen) -> None:
         self.action_grade(event.response)
 
     def action_grade(self, response: str) -> None:
@@ -399,8 +414,8 @@ class ReviewScreen(AreaScreen):
         self.srs.switch_mode("decks")
 
     # -- drills -----------------------------------------------------------------------------
-    @on(DrillPanel.Answered)
-    def _drill_answered(self, event: DrillPanel.Answered) -> None:
+    @on(AnswerSubmitted)
+    def _drill_answered(self, event: AnswerSubmitted) -> None:
         if self.drill is None or self.drill_ok is not None or self.busy:
             return
         if self.card is None:  # free practice: nothing stored, the core checks

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from textual import on
@@ -19,9 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
+from srs_dl.tui.messages import AnswerSubmitted
 from srs_dl.tui.widgets.drill_plot import DrillPlot
 
 #: From this width on, the steps and the plot are shown side by side.
@@ -51,12 +50,6 @@ class DrillPanel(Vertical, can_focus=True):
         Binding("t", "toggle_view", "Steps/plot", id="drill-toggle",
                 tooltip="Show the plot of the computation, or the worked steps."),
     ]
-
-    @dataclass
-    class Answered(Message):
-        """The learner pressed Enter in the answer box."""
-
-        text: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -91,7 +84,7 @@ class DrillPanel(Vertical, can_focus=True):
     @on(Input.Submitted, "#drill-answer")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.Answered(event.value))
+        self.post_message(AnswerSubmitted(event.value))
 
     def show_verdict(self, ok: bool | None, message: str) -> None:
         """ok None: not an answer (the checker's message, try again); else the worked steps."""
@@ -100,9 +93,9 @@ class DrillPanel(Vertical, can_focus=True):
             verdict.update(f"[$warning]{escape(message)}[/]")
             self.query_one("#drill-answer", Input).focus()
             return
-        mark = "[b $success]✓ Right.[/]" if ok else "[b $error]✗ Not right.[/]"
+        mark = "[b $success]✓[/]" if ok else "[b $error]✗[/]"
         hint = "  [dim](t: plot)[/]" if self.query_one(DrillPlot).draw(self.drill) else ""
-        verdict.update(f"{mark} {escape(_without_repeat(message))}{hint}")
+        verdict.update(f"{mark} {escape(message)}{hint}")
         self.set_class(bool(hint), "has-plot")
         self.query_one("#drill-answer", Input).disabled = True
         self._fill_steps()
@@ -134,11 +127,6 @@ class DrillPanel(Vertical, can_focus=True):
 def prompt_markup(prompt: str) -> str:
     """The prompt's lines kept as they are, `code` spans highlighted."""
     return re.sub(r"`([^`]+)`", r"[b $accent]\1[/]", escape(prompt))
-
-
-def _without_repeat(message: str) -> str:
-    # The checker starts its message with its own verdict; ours is already shown.
-    return re.sub(r"^(Correct|Not right)[:.]\s*", "", message)
 
 
 def _vector(cell: object) -> list[str] | None:

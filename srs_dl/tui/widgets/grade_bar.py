@@ -3,13 +3,12 @@ the interval it would give ("Good 8d", from the scheduler's preview)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Button, Label
+
+from srs_dl.tui.messages import GradeChosen, RevealPressed
 
 BUTTONS = ("again", "hard", "good", "easy")
 _VARIANT = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}
@@ -21,15 +20,6 @@ class GradeBar(Horizontal):
     GradeBar Button { margin: 0 1; min-width: 14; }
     GradeBar #hint { padding: 0 2; color: $text-muted; width: auto; }
     """
-
-    @dataclass
-    class Chosen(Message):
-        """A grade button was pressed (response: again, hard, good, easy)."""
-
-        response: str
-
-    class RevealPressed(Message):
-        """The "Show answer" button was pressed."""
 
     def compose(self) -> ComposeResult:
         yield Button("Show answer (space)", id="reveal", variant="primary", compact=True)
@@ -62,6 +52,6 @@ class GradeBar(Horizontal):
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "reveal":
-            self.post_message(self.RevealPressed())
+            self.post_message(RevealPressed())
         elif event.button.id and event.button.id.startswith("grade-"):
-            self.post_message(self.Chosen(event.button.id.removeprefix("grade-")))
+            self.post_message(GradeChosen(event.button.id.removeprefix("grade-")))

@@ -1,0 +1,95 @@
+"""The TUI's small pure helpers: card text for display, the editor command, the
+worked steps one line per weight, the plot series, and the deck counts query."""
+
+from __future__ import annotations
+
+import pytest
+from tui_support import TODAY, make_deck
+
+from srs_dl.core.drills import KINDS, generate, rng_for
+from srs_dl.tui.card_markdown import for_display
+from srs_dl.tui.drill_series import plot_for
+from srs_dl.tui.editor import EditorError, editor_command
+from srs_dl.tui.queries import deck_counts
+from srs_dl.tui.widgets.drill_panel import per_element
+
+
+def test_latex_is_shown_as_source_not_markdown():
+    text = r"Adam: $m_t = \beta_1 m_{t-1}$ and **bold** cost $5 and $6"
+    assert for_display(text) == r"Adam: `m_t = \beta_1 m_{t-1}` and **bold** cost $5 and $6"
+
+
+def test_display_math_becomes_a_latex_block_and_code_is_untouched():
+    text = "$$\nS = \\beta S + (1-\\beta) g^2\n$$\n```py\nx = $a$\n```"
+    assert for_display(text) == "```latex\nS = \\beta S + (1-\\beta) g^2\n```\n```py\nx = $a$\n```"
+
+
+def test_a_code_span_wins_over_a_dollar():
+    assert for_display("`a$b` and $c$") == "`a$b` and `c`"
+
+
+def test_lines_of_a_paragraph_keep_their_breaks():
+    assert for_display("V = b V + (1 - b) g\nw = w - lr V\n\nnext") \
+        == "V = b V + (1 - b) g  \nw = w - lr V\n\nnext"
+
+
+@pytest.mark.parametrize(("editor", "expected"), [
+    ("vim", ["vim", "+12", "/n.md"]),
+    ("nvim -p", ["nvim", "-p", "+12", "/n.md"]),
+    ("code --wait", ["code", "--wait", "-g", "/n.md:12"]),
+    ("/usr/bin/subl", ["/usr/bin/subl", "/n.md:12"]),
+])
+def test_editor_command_opens_the_line(editor, expected):
+    assert editor_command(editor, "/n.md", 12) == expected
+
+
+def test_editor_command_without_an_editor(monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    with pytest.raises(EditorError, match="set \\$EDITOR"):
+        editor_command(None, "/n.md", 3)
+    monkeypatch.setenv("EDITOR", "nano")
+    assert editor_command(None, "/n.md", None) == ["nano", "/n.md"]
+
+
+def test_steps_one_line_per_weight():
+    columns, rows = per_element(("t", "g_t", "w_t"),
+                                ((0, "", "[1, 2]"), (1, "[0.5, -0.5]", "[0.9, 2.1]")))
+    assert columns == ["t", "i", "g_t", "w_t"]
+    assert rows == [["0", "1", "", "1"], ["", "2", "", "2"],
+                    ["1", "1", "0.5", "0.9"], ["", "2", "-0.5", "2.1"]]
+
+
+def test_steps_without_vectors_are_kept():
+    columns, rows = per_element(("quantity", "value"), (("alpha0", "0.06"), ("epoch", 8)))
+    assert columns == ["quantity", "value"] and rows == [["alpha0", "0.06"], ["epoch", "8"]]
+
+
+def test_plots_come_from_the_drill_inputs():
+    for kind in KINDS:
+        drill = generate(kind, rng_for(3, 0))
+        figure = plot_for(drill)
+        if kind in ("ema", "lr_decay", "momentum", "rmsprop", "adam"):
+            assert figure is not None and figure.series, kind
+    # The plotted averages end at the drill's own answer (seed 3: drill 0 asks for the
+    # corrected average, drill 1 for the plain one).
+    for index, label in ((0, "V / (1 - beta^t)"), (1, "V (no correction)")):
+        ema = generate("ema", rng_for(3, index))
+        assert ema.params["bias_correction"] is (index == 0)
+        line = next(s for s in plot_for(ema).series if s.label == label)
+        assert line.y[-1] == pytest.approx(ema.answer)
+    lr = generate("lr_decay", rng_for(3, 1))
+    marked = plot_for(lr).series[-1]
+    assert marked.x == [float(lr.params["epoch"])] and marked.y[0] == pytest.approx(lr.answer)
+
+
+def test_deck_counts_match_the_cards(tmp_path):
+    deck = make_deck(tmp_path)
+    conn = deck.conn()
+    try:
+        counts = {d: (n, due) for d, n, due in deck_counts(conn, TODAY)}
+    finally:
+        conn.close()
+    assert counts["flashcards/dl"] == (1, 2)
+    drills = deck.rows("SELECT count(*) FROM cards WHERE deck = 'drills' AND state = 'new'")
+    assert counts["drills"] == (drills[0][0], 0)
