@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input
 from tui_support import app_for, make_deck, run_async, wait_for
 
+from srs_dl.store.db import connect
 from srs_dl.tui.commands import ScreenActions
 from srs_dl.tui.dialogs.help import HelpDialog
 from srs_dl.tui.dialogs.import_dialog import ImportDialog
@@ -218,3 +219,50 @@ async def test_palette_offers_the_screens_actions(tmp_path):
         await wait_for(pilot, lambda: not app.screen.busy and app.screen.card.id != first,
                        what="the bury")
     assert deck.rows("SELECT state FROM cards WHERE id = ?", (first,)) == [("buried",)]
+
+
+def test_cli_entry_points(tmp_path, monkeypatch, capsys):
+    """`srs-dl review|practice|` : bad arguments fail with one line; a new database gets
+    the bundled deck before the app opens (the app's run is recorded, not started)."""
+    from srs_dl.cli import main
+    from srs_dl.tui.app import SrsApp
+
+    opened: list[tuple[str, str | None, str | None]] = []
+
+    def fake_run(self: SrsApp) -> None:
+        opened.append((self.start_mode, self.review_deck, self.practice_kind))
+
+    monkeypatch.setattr(SrsApp, "run", fake_run)
+    db = tmp_path / "new.db"
+    assert main(["practice", "nosuch", "--db", str(db)]) == 2
+    assert "unknown kind 'nosuch'" in capsys.readouterr().err
+    assert not db.exists()
+    assert main(["review", "--db", str(db), "--today", "2025-03-01"]) == 0
+    assert opened == [("review", None, None)]
+    conn = connect(db)
+    try:
+        bundled = conn.execute("SELECT count(*) FROM cards WHERE note_id IS NOT NULL").fetchone()
+        writeback = conn.execute("SELECT writeback FROM folders").fetchall()
+    finally:
+        conn.close()
+    assert bundled[0] > 50 and writeback == [(0,)]
+    assert main(["review", "nosuch", "--db", str(db)]) == 1
+    assert "no deck 'nosuch'" in capsys.readouterr().err
+    assert main(["practice", "adam", "--db", str(db)]) == 0
+    assert main(["--db", str(db)]) == 0
+    assert opened[1:] == [("practice", None, "adam"), ("decks", None, None)]
+
+
+@run_async
+async def test_rescan_key_reads_a_note_edited_outside(tmp_path):
+    deck = make_deck(tmp_path)
+    app = app_for(deck)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _decks_loaded(pilot, app)
+        assert screen.counts["flashcards/dl"].new == 1
+        note = deck.vault / "dl.md"
+        note.write_text(note.read_text() + "\nA card added in Obsidian::its answer\n")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.counts["flashcards/dl"].new == 2,
+                       what="the rescan and the new counts")
+        assert not app.job.running

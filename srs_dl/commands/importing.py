@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -70,11 +71,33 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.importer import import_paths
-    from srs_dl.store.folders import list_folders
-
     flags = flags_from_args(args)
     conn = ctx.connect()
+    try:
+        return _import(args, ctx, conn, flags)
+    except sqlite3.DatabaseError as exc:
+        raise CliError(f"{ctx.db_path}: {_db_problem(exc)}") from exc
+    finally:
+        conn.close()
+
+
+def _db_problem(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only (check the file's permissions)"
+    if "full" in text:
+        return "the disk is full; nothing was imported from the notes not yet stored"
+    if "locked" in text or "busy" in text:
+        return "the database is busy in another srs-dl process; try again"
+    return text
+
+
+def _import(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection,
+            flags: dict[str, Any]) -> int:
+    from srs_dl.services.importer import import_paths
+    from srs_dl.store.db import transaction
+    from srs_dl.store.folders import list_folders
+
     paths = list(args.paths)
     if not paths:
         if flags:
@@ -85,6 +108,11 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         if not paths:
             raise CliError("nothing imported yet: give the notes to import (srs-dl import"
                            " PATH...)", status=2)
+    if not args.dry_run:
+        # Say so now if nothing could be stored (a read-only file), even when nothing
+        # has changed since the last import.
+        with transaction(conn):
+            pass
     with _progress_bar() as progress:
         summary = import_paths(conn, paths, flags=flags, config=ctx.config, today=ctx.today,
                                dry_run=bool(args.dry_run),
@@ -127,12 +155,20 @@ def _cell(text: str, width: int) -> str:
 
 
 def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.store.cards import iter_cards
-
     if not ctx.db_path.exists():
         raise CliError(f"{ctx.db_path}: no database yet; import notes with `srs-dl import"
                        " PATH`, or run `srs-dl` to start with the bundled deck")
     conn = ctx.connect(create=False)
+    try:
+        _list_cards(args, ctx, conn)
+    finally:
+        conn.close()
+    return 0
+
+
+def _list_cards(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection) -> None:
+    from srs_dl.store.cards import iter_cards
+
     paths = dict(conn.execute("SELECT id, path FROM notes"))
     cards = iter_cards(conn, deck=args.deck, include_deleted=bool(args.all),
                        due_on_or_before=ctx.today if args.due else None)
@@ -141,7 +177,7 @@ def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
         for card in cards:
             out.write(json.dumps(card_json(card, paths.get(card.note_id), ctx.today),
                                  ensure_ascii=False) + "\n")
-        return 0
+        return
     width = shutil.get_terminal_size((100, 24)).columns
     rows = [(str(c.id), c.deck, c.kind, c.due.isoformat() if c.due else "-",
              "-" if c.interval is None else f"{_number(c.interval)}",
@@ -149,7 +185,7 @@ def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
             for c in cards]
     if not rows:
         print("no cards" + (f" in deck {args.deck}" if args.deck else ""))
-        return 0
+        return
     head = ("id", "deck", "kind", "due", "ivl", "ease", "state", "front")
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head[:-1])]
     widths[1] = min(widths[1], 30)
@@ -165,4 +201,3 @@ def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
     for row in rows:
         out.write(fmt(row) + "\n")
     out.write(f"{len(rows)} card{'s' if len(rows) != 1 else ''}\n")
-    return 0

@@ -350,8 +350,8 @@ def history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
 
 
 def build_queue(conn: sqlite3.Connection, config: Config, today: dt.date,
-                deck: str | None = None) -> tuple[tuple[q.QueueItem, ...], dict[int, CardRow]]:
-    """Today's queue in review order, with the rows it names.
+                deck: str | None = None) -> tuple[q.QueueItem, ...]:
+    """Today's queue in review order (card ids; the session reads each card as it comes).
 
     Only what the limits let through is read (LIMIT on the cards_due index).
     Cards failed earlier today and due again come last, outside the limits (they
@@ -366,13 +366,11 @@ def build_queue(conn: sqlite3.Connection, config: Config, today: dt.date,
     rows = [c for c in store.due_reviews(conn, today, deck=deck, limit=review_room + len(skip))
             if c.id not in skip][:review_room]
     rows += store.new_cards(conn, today, deck=deck, limit=new_room)
-    summaries = [q.CardSummary(c.id, c.deck, c.due, c.effective_state(today),  # type: ignore[arg-type]
-                               c.interval, c.ease) for c in rows]
+    summaries = [q.CardSummary(c.id, c.deck, c.due, c.state, c.interval, c.ease)  # type: ignore[arg-type]
+                 for c in rows]
     items = q.build_queue(summaries, today, deck=deck, limits=limits,
                           new_done_today=new_done, reviews_done_today=reviews_done)
-    items += tuple(q.QueueItem(c.id, False) for c in again)
-    by_id = {c.id: c for c in rows + again}
-    return items, by_id
+    return items + tuple(q.QueueItem(c.id, False) for c in again)
 
 
 # The session lives in its own module (it walks the queue); importers of this one find it here.

@@ -38,7 +38,7 @@ class ReviewSession:
 
     def reload(self) -> None:
         """Rebuild the queue from the database (after an import or a sync)."""
-        items, _ = rv.build_queue(self.conn, self.config, self.today, self.deck)
+        items = rv.build_queue(self.conn, self.config, self.today, self.deck)
         self._session = q.start(items)
         self._log_ids.clear()
         self._histogram = None
@@ -49,7 +49,7 @@ class ReviewSession:
             self._histogram = store.due_histogram(self.conn, self.today)
         return self._histogram
 
-    def _available(self, card: CardRow | None, item: q.QueueItem) -> bool:
+    def _available(self, card: CardRow | None) -> bool:
         if card is None:
             return False
         state = card.effective_state(self.today)
@@ -66,7 +66,7 @@ class ReviewSession:
             if item is None:
                 return None
             card = get_card(self.conn, int(item.id))  # type: ignore[call-overload]
-            if self._available(card, item):
+            if self._available(card):
                 return card
             # Suspended, deleted or graded elsewhere since the queue was built.
             self._session = q.remove(self._session, item.id)
@@ -78,7 +78,7 @@ class ReviewSession:
         out = []
         for item_id in ids:
             card = rows.get(item_id)
-            if card is not None and self._available(card, q.QueueItem(item_id, False)):
+            if card is not None and self._available(card):
                 out.append(card)
         return out
 

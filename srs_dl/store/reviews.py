@@ -12,7 +12,7 @@ import datetime as dt
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from srs_dl.store.cards import CARD_COLUMNS, CardRow, deck_clause, row_to_card
 from srs_dl.store.db import StoreError
@@ -68,20 +68,41 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+class QueueRow(NamedTuple):
+    """What ordering a queue needs of a card (lighter than a CardRow: no texts)."""
+
+    id: int
+    deck: str
+    due: dt.date | None
+    state: str
+    interval: float | None
+    ease: int | None
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...], today: dt.date) -> QueueRow:
+        cid, deck, due, state, interval, ease = row
+        if state == "buried":  # only burials that ended are selected
+            state = "review" if due else "new"
+        return cls(int(cid), str(deck), dt.date.fromisoformat(due) if due else None, state,
+                   interval, ease)
+
+
+_QUEUE_COLUMNS = "id, deck, due, state, interval, ease"
+
+
 def due_reviews(
     conn: sqlite3.Connection, today: dt.date, *, deck: str | None = None, limit: int = -1,
-    exclude: Iterable[int] = (),
-) -> list[CardRow]:
+) -> list[QueueRow]:
     """Review cards due on or before `today`, most overdue first (then by id).
 
     Buried cards whose burial ended come back here too. Two index range scans,
     merged here: SQLite would sort a UNION of them instead of merging.
     """
     day = today.isoformat()
-    reviews = _select(conn, "state = 'review' AND due <= ?", [day], deck, exclude,
-                      "due, id", limit)
-    unburied = _select(conn, "state = 'buried' AND buried_until <= ? AND due IS NOT NULL"
-                       " AND due <= ?", [day, day], deck, exclude, "due, id", limit)
+    reviews = _select(conn, today, "state = 'review' AND due <= ?", [day], deck, "due, id",
+                      limit)
+    unburied = _select(conn, today, "state = 'buried' AND buried_until <= ? AND due IS NOT NULL"
+                       " AND due <= ?", [day, day], deck, "due, id", limit)
     if not unburied:
         return reviews
     merged = sorted(reviews + unburied, key=lambda c: (c.due, c.id))
@@ -90,38 +111,35 @@ def due_reviews(
 
 def new_cards(
     conn: sqlite3.Connection, today: dt.date, *, deck: str | None = None, limit: int = -1,
-    exclude: Iterable[int] = (),
-) -> list[CardRow]:
+) -> list[QueueRow]:
     """New cards in the order they were imported (note by note, line by line)."""
-    fresh = _select(conn, "state = 'new'", [], deck, exclude, "id", limit)
-    unburied = _select(conn, "state = 'buried' AND buried_until <= ? AND due IS NULL",
-                       [today.isoformat()], deck, exclude, "id", limit)
+    fresh = _select(conn, today, "state = 'new'", [], deck, "id", limit)
+    unburied = _select(conn, today, "state = 'buried' AND buried_until <= ? AND due IS NULL",
+                       [today.isoformat()], deck, "id", limit)
     if not unburied:
         return fresh
     merged = sorted(fresh + unburied, key=lambda c: c.id)
     return merged if limit < 0 else merged[:limit]
 
 
-def _select(conn: sqlite3.Connection, cond: str, args: list[Any], deck: str | None,
-            exclude: Iterable[int], order: str, limit: int) -> list[CardRow]:
-    where, params = deck_clause(deck)
-    excluded = tuple(exclude)
-    ex_sql = f" AND id NOT IN ({', '.join('?' for _ in excluded)})" if excluded else ""
-    sql = (f"SELECT {CARD_COLUMNS} FROM cards WHERE {cond} AND {where}{ex_sql}"  # noqa: S608
-           f" ORDER BY {order} LIMIT ?")
-    return [row_to_card(r) for r in conn.execute(sql, [*args, *params, *excluded, limit])]
-
-
 def failed_today(conn: sqlite3.Connection, today: dt.date, *,
-                 deck: str | None = None) -> list[CardRow]:
+                 deck: str | None = None) -> list[QueueRow]:
     """Cards answered today (not undone) that are due again today: failed, to see again."""
     day = today.isoformat()
     return _select(
-        conn,
+        conn, today,
         "state = 'review' AND due <= ? AND id IN (SELECT l.card_id FROM log AS l"
         " WHERE l.day = ? AND l.action = 'review' AND l.source = 'srs-dl' AND NOT EXISTS"
         " (SELECT 1 FROM log AS u WHERE u.card_id = l.card_id AND u.undoes = l.id))",
-        [day, day], deck, (), "due, id", -1)
+        [day, day], deck, "due, id", -1)
+
+
+def _select(conn: sqlite3.Connection, today: dt.date, cond: str, args: list[Any],
+            deck: str | None, order: str, limit: int) -> list[QueueRow]:
+    where, params = deck_clause(deck)
+    sql = (f"SELECT {_QUEUE_COLUMNS} FROM cards WHERE {cond} AND {where}"  # noqa: S608
+           f" ORDER BY {order} LIMIT ?")
+    return [QueueRow.from_row(r, today) for r in conn.execute(sql, [*args, *params, limit])]
 
 
 def get_cards(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, CardRow]:
@@ -139,8 +157,8 @@ def get_cards(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, CardRow
 def due_histogram(conn: sqlite3.Connection, today: dt.date) -> dict[int, int]:
     """Cards per due day from today on, keyed by days after today (0 = today).
 
-    Suspended and buried cards keep their due date and count as load, as in the plugin,
-    which counts every scheduled card it knows.
+    Suspended and buried cards keep their due date and count as load (the plugin,
+    which has neither, counts every scheduled card it knows).
     """
     # One GROUP BY per state: each streams in due order off the cards_due index, where
     # `state IN (...)` would sort 800,000 index entries in a temporary B-tree (3x slower).

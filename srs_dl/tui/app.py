@@ -118,15 +118,58 @@ class SrsApp(App[None]):
         self.practice_kind: str | None = arg if mode == "practice" else None
         self.review_request = 0
         self.practice_request = 0
+        self._prefetch: tuple[threading.Event, list[list[tuple[str, int, int]]]] | None = None
 
     # -- start-up ---------------------------------------------------------------------------
+    def on_load(self) -> None:
+        # The deck counts are the first screen's one slow query (a scan of the cards):
+        # start it now, while Textual is still building the screen.
+        if self.start_mode == "decks":
+            self._prefetch = (threading.Event(), [])
+            self.prefetch_counts()
+
+    @work(thread=True, group="prefetch", exit_on_error=False)
+    def prefetch_counts(self) -> None:
+        from srs_dl.store.db import connect
+        from srs_dl.tui.queries import deck_counts
+
+        assert self._prefetch is not None
+        ready, box = self._prefetch
+        try:
+            conn = connect(self.env.db_path)
+            try:
+                box.append(deck_counts(conn, self.env.today))
+            finally:
+                conn.close()
+        except Exception:  # noqa: S110 - the deck list runs the query again and reports
+            pass
+        finally:
+            ready.set()
+
+    def take_prefetched_counts(self) -> list[tuple[str, int, int]] | None:
+        """The counts queried at start-up, once (called from a worker thread; waits for them)."""
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is None:
+            return None
+        ready, box = prefetch
+        ready.wait()
+        return box[0] if box else None
+
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
         if self.env.rescan:
-            self.job = JobState("rescan", 0, 0, True)
-            self.rescan_folders()
+            self.start_rescan()
         else:
             self.rescan_done.set()
+
+    def start_rescan(self) -> bool:
+        """Rescan the remembered folders in the background, unless a job already runs."""
+        if any(w.group == "rescan" and not w.is_finished for w in self.workers):
+            return False
+        self.job = JobState("rescan", 0, 0, True)
+        self.job_signal.publish(self.job)
+        self.rescan_folders()
+        return True
 
     @work(thread=True, exclusive=True, group="rescan", exit_on_error=False)
     def rescan_folders(self) -> None:

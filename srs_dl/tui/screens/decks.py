@@ -90,11 +90,13 @@ class DecksScreen(AreaScreen):
         from srs_dl.tui.queries import deck_counts
 
         try:
-            conn = self.connect()
-            try:
-                rows = deck_counts(conn, self.env.today)
-            finally:
-                conn.close()
+            rows = self.srs.take_prefetched_counts()
+            if rows is None:
+                conn = self.connect()
+                try:
+                    rows = deck_counts(conn, self.env.today)
+                finally:
+                    conn.close()
         except Exception as exc:
             self.post_message(WorkerFailed(str(exc).splitlines()[0] if str(exc) else repr(exc)))
             return
@@ -216,11 +218,9 @@ class DecksScreen(AreaScreen):
         self.app.push_screen(ImportDialog(), done)
 
     def action_rescan(self) -> None:
-        if self.srs.job.running:
-            self.notify("A rescan or import is already running.")
+        if not self.srs.start_rescan():
+            self.notify("A rescan is already running.")
             return
-        self.srs.job.running = True
-        self.srs.rescan_folders()
         self.query_one("#changed-title").display = False
         self.query_one("#changed").display = False
 

@@ -189,8 +189,7 @@ class NotesScreen(AreaScreen):
 
     def action_edit(self) -> None:
         if self.current and self.srs.open_in_editor(self.current, None):
-            if not self.srs.job.running:
-                self.srs.rescan_folders()
+            self.srs.start_rescan()
 
     def action_leave(self) -> None:
         self.srs.switch_mode("decks")

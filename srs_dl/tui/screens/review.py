@@ -407,8 +407,7 @@ class ReviewScreen(AreaScreen):
             return
         if self.note_path and self.srs.open_in_editor(self.note_path, self.card.line):
             self.edited = True
-            if not self.srs.job.running:
-                self.srs.rescan_folders()
+            self.srs.start_rescan()
 
     def action_leave(self) -> None:
         self.srs.switch_mode("decks")
