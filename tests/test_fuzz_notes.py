@@ -216,7 +216,7 @@ _SR = r"<!--SR:[^>]*-->"
 
 def outside_comments(text: str) -> str:
     """The text without scheduling comments, as the writer may add, change or move them:
-    a line that holds only a comment goes with its line ending (or, for a last line
+    a line that holds only comments goes with its line ending (or, for a last line
     without one, the ending before it); elsewhere a comment goes with the spaces and
     space before it (the writer appends " " + comment). Lines end at "\\n", as the
     parser and writer split them."""
@@ -229,7 +229,7 @@ def outside_comments(text: str) -> str:
     for i, piece in enumerate(pieces):
         last = i == len(pieces) - 1
         body = piece[:-1] if piece.endswith("\r") and not last else piece
-        if re.fullmatch(rf"[ \t]*{_SR}[ \t]*", body):
+        if re.fullmatch(rf"[ \t]*(?:{_SR}[ \t]*)+", body):
             if last and kept:
                 if first_ending_crlf:
                     kept[-1] = kept[-1].removesuffix("\r")

@@ -11,7 +11,7 @@ import pytest
 CORE_AND_SERVICES = [
     "srs_dl.core.notes.grammar", "srs_dl.core.scheduling.sm2", "srs_dl.core.scheduling.queue",
     "srs_dl.core.drills", "srs_dl.core.compute.paths", "srs_dl.services.review",
-    "srs_dl.services.importer", "srs_dl.services.sync", "srs_dl.cli", "srs_dl.tui.queries",
+    "srs_dl.services.importer", "srs_dl.services.sync", "srs_dl.cli", "srs_dl.store.decks",
 ]
 
 

@@ -11,6 +11,7 @@ matching (card_merge), orphans by question hash in one more, then executemany.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from srs_dl.store.notes import (
     insert_notes,
     mark_deleted,
     note_states,
+    notes_by_path,
     touch_notes,
     update_notes,
 )
@@ -100,33 +102,58 @@ class _Parsed:
     pairs: list[StoredCard | None] = field(default_factory=list)
 
 
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def apply_chunk(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any, ...]],
                 blob: bytes | None) -> None:
+    """Store a chunk. The workers read the files before this transaction began, so
+    each note is checked again here: a file changed since it was read, or a note
+    srs-dl is writing right now, is left for the next import (nothing stale stored);
+    the note's row is taken as it is now, not as the walk saw it."""
     s = batch.summary
     touched: list[tuple[int, int, int | None, int]] = []
     parsed: list[_Parsed] = []
     fresh: list[_Parsed] = []
     by_hash = {k.hash: k for k in batch.vanished.values()} if batch.vanished else {}
+    rows = notes_by_path(conn, [r[2] for r in results if r[0] != FAILED])
     for r in results:
-        status, tid = r[0], r[1]
+        status, tid, path = r[0], r[1], r[2]
         if status == FAILED:
             s.files_failed += 1
             s.warnings.append(r[3])
             continue
-        folder_id, skey, known = batch.context[tid]
-        if status == SAME:
-            assert known is not None
+        folder_id, skey, _ = batch.context[tid]
+        row = rows.get(path)
+        if _stat(path) != (r[3], r[4]) or (row is not None and row.pending_hash):
+            s.warnings.append(f"{path}: changed while it was being imported; read again at"
+                              " the next import")
+            continue
+        if row is not None and not row.deleted and row.hash == r[5] and (
+                status == SAME or row.settings_hash == skey):
+            # Unchanged bytes (or stored meanwhile by another import): nothing to parse.
             s.files_skipped += 1
-            s.cards_unchanged += known.card_count
-            touched.append((r[3], r[4], folder_id, known.id))
-            if known.folder_id != folder_id:
+            s.cards_unchanged += row.card_count
+            if (row.size, row.mtime_ns, row.folder_id) != (r[3], r[4], folder_id):
+                touched.append((r[3], r[4], folder_id, row.id))
+            if row.folder_id != folder_id:
                 batch.folder_ids.add(folder_id)
+            continue
+        if status == SAME:
+            # The row changed since the walk (another process wrote it): read it again.
+            s.warnings.append(f"{path}: changed while it was being imported; read again at"
+                              " the next import")
             continue
         s.warnings.extend(r[8])
         if skey in batch.dataview_counted:
             s.dataview_like_cards += r[9]
-        if known is not None:
-            parsed.append(_Parsed(tid, known.id, True, folder_id, skey, r))
+        if row is not None:
+            parsed.append(_Parsed(tid, row.id, True, folder_id, skey, r))
         elif r[5] in by_hash:
             moved = by_hash.pop(r[5])  # the same bytes under a new path: renamed or moved
             del batch.vanished[moved.id]
@@ -234,6 +261,15 @@ def finish(conn: sqlite3.Connection, batch: Batch) -> None:
     """After the last chunk: notes gone for good, drill cards, folder times."""
     s = batch.summary
     merger = Merger(day=batch.day, at=batch.at, next_card_id=next_id(conn, "cards"))
+    if batch.vanished:
+        # Gone when walked; still gone, and its row as the walk saw it (not handled
+        # meanwhile by another import)?
+        now = notes_by_path(conn, [k.path for k in batch.vanished.values()])
+        for k in list(batch.vanished.values()):
+            row = now.get(k.path)
+            if (os.path.lexists(k.path) or row is None or row.id != k.id or row.deleted
+                    or row.hash != k.hash):
+                del batch.vanished[k.id]
     if batch.vanished:
         ids = list(batch.vanished)
         for cards in cards_of_notes(conn, ids).values():

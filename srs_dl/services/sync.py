@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,7 +38,13 @@ from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow
 from srs_dl.store.reviews import write_transaction
 from srs_dl.vault.read import NoteReadError, decode_note, read_bytes, sha1_hex
-from srs_dl.vault.write import NoteChangedError, NoteWriteError, atomic_write, fsync_dir
+from srs_dl.vault.write import (
+    NoteChangedError,
+    NoteWriteError,
+    atomic_write,
+    fsync_dir,
+    writers_lock,
+)
 
 BATCH = 250
 #: Notes written at once (threads: each mostly waits in fsync).
@@ -304,6 +311,7 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncR
                              [(p.new_hash, p.note_id) for p in changing])
     done: list[_Plan] = [p for p in plans if not p.new_bytes_differ]
     folders: set[str] = set()
+    gone: list[int] = []
 
     def write(plan: _Plan) -> None:
         atomic_write(plan.path, plan.new_bytes, plan.old_hash, sync_dir=False)
@@ -315,6 +323,7 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncR
     for plan, error in zip(changing, outcomes, strict=True):
         if isinstance(error, NoteChangedError):
             report.changed_on_disk.append(plan.path)
+            gone.append(plan.note_id)
         elif error is not None:
             report.errors.append(str(error))
         else:
@@ -323,6 +332,8 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncR
     for folder in sorted(folders):
         fsync_dir(folder)
     failed = [p for p in changing if p not in done]
+    if gone:
+        _forget_stat(conn, gone)
     with write_transaction(conn):
         for plan in done:
             report.cards_written += _finish(conn, plan)
@@ -345,31 +356,62 @@ def pending_note_ids(conn: sqlite3.Connection) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def _lock_path(conn: sqlite3.Connection) -> str:
+    """The lock file beside the database (one deck, one writer of its notes at a time)."""
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main" and file:
+            return f"{file}.notes-lock"
+    return os.path.join(tempfile.gettempdir(), f"srs-dl-{os.getuid()}.notes-lock")
+
+
+def _plan_batch(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int],
+                cache: dict[int | None, _Context], report: SyncReport) -> list[_Plan]:
+    plans: list[_Plan] = []
+    changed: list[int] = []
+    for note_id in note_ids:
+        row = _note_row(conn, note_id)
+        if row is None or not row.writeback:
+            continue  # the bundled deck and forgotten folders keep schedules in the DB
+        outcome = _plan(conn, config, row, cache)
+        if isinstance(outcome, NoteOutcome):
+            if outcome.changed_on_disk:
+                report.changed_on_disk.append(outcome.path or "")
+                changed.append(note_id)
+            elif outcome.problem:
+                report.errors.append(outcome.problem)
+            continue
+        if outcome.unmatched:
+            report.errors.append(
+                f"{outcome.path}: {outcome.unmatched} reviewed card(s) not found in the note"
+                " as imported; rescan it (srs-dl import)")
+        plans.append(outcome)
+    if changed:
+        _forget_stat(conn, changed)
+    return plans
+
+
+def _forget_stat(conn: sqlite3.Connection, note_ids: Sequence[int]) -> None:
+    """Make the next (incremental) import read these notes again, even if an edit kept
+    their size and modification time: its "rescan it" must not be a no-op."""
+    with write_transaction(conn):
+        conn.executemany("UPDATE notes SET mtime_ns = NULL WHERE id = ?",
+                         [(nid,) for nid in note_ids])
+
+
 def _run(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int], *,
          dry_run: bool, report: SyncReport) -> None:
     cache: dict[int | None, _Context] = {}
     for start in range(0, len(note_ids), BATCH):
-        plans: list[_Plan] = []
-        for note_id in note_ids[start:start + BATCH]:
-            row = _note_row(conn, note_id)
-            if row is None or not row.writeback:
-                continue  # the bundled deck and forgotten folders keep schedules in the DB
-            outcome = _plan(conn, config, row, cache)
-            if isinstance(outcome, NoteOutcome):
-                if outcome.changed_on_disk:
-                    report.changed_on_disk.append(outcome.path or "")
-                elif outcome.problem:
-                    report.errors.append(outcome.problem)
-                continue
-            if outcome.unmatched:
-                report.errors.append(
-                    f"{outcome.path}: {outcome.unmatched} reviewed card(s) not found in the note"
-                    " as imported; rescan it (srs-dl import)")
-            plans.append(outcome)
+        batch = note_ids[start:start + BATCH]
         if dry_run:
+            plans = _plan_batch(conn, config, batch, cache, report)
             report.would_write.extend(p.path for p in plans if p.new_bytes_differ)
             continue
-        _write_batch(conn, plans, report)
+        # Read, check and write under the lock: another srs-dl writer (a grade's
+        # immediate write-back, another sync) then always starts from our result.
+        with writers_lock(_lock_path(conn)):
+            plans = _plan_batch(conn, config, batch, cache, report)
+            _write_batch(conn, plans, report)
 
 
 def sync(conn: sqlite3.Connection, config: Config, today: dt.date, *, dry_run: bool = False,

@@ -54,6 +54,15 @@ def known_notes(conn: sqlite3.Connection, root: str) -> dict[str, KnownNote]:
     return {r[1]: KnownNote._make(r) for r in rows}
 
 
+def notes_by_path(conn: sqlite3.Connection, paths: Sequence[str]) -> dict[str, KnownNote]:
+    """The rows of these paths as they are now (inside the caller's transaction)."""
+    if not paths:
+        return {}
+    rows = conn.execute(_KNOWN + " WHERE path IN (SELECT value FROM json_each(?))",  # noqa: S608
+                        (json.dumps(list(paths)),))
+    return {r[1]: KnownNote._make(r) for r in rows}
+
+
 def note_states(conn: sqlite3.Connection, note_ids: Sequence[int]) -> dict[int, NoteState]:
     if not note_ids:
         return {}

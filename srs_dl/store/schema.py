@@ -81,7 +81,8 @@ def _v1(conn: sqlite3.Connection) -> None:
         -- a new question may be a deleted card come back (or moved): looked up by its hash
         CREATE INDEX cards_deleted_qhash ON cards(qhash) WHERE state = 'deleted';
         CREATE INDEX cards_due ON cards(state, due);
-        CREATE INDEX cards_deck ON cards(deck);
+        -- covers the deck list's counts (store/decks.py) and deck filters
+        CREATE INDEX cards_deck_counts ON cards(deck, state, due, buried_until);
         CREATE INDEX cards_dirty ON cards(dirty) WHERE dirty = 1;
         -- Statistics (H8, services/stats.py): the forecast and the interval and ease
         -- distributions group every card by these; a covering index spares reading

@@ -131,7 +131,7 @@ class SrsApp(App[None]):
     @work(thread=True, group="prefetch", exit_on_error=False)
     def prefetch_counts(self) -> None:
         from srs_dl.store.db import connect
-        from srs_dl.tui.queries import deck_counts
+        from srs_dl.store.decks import deck_counts
 
         assert self._prefetch is not None
         ready, box = self._prefetch

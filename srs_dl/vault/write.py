@@ -12,6 +12,8 @@ import contextlib
 import os
 import stat
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from srs_dl.vault.read import sha1_hex
@@ -31,7 +33,7 @@ class NoteWriteError(Exception):
 
 
 __all__ = ["NoteChangedError", "NoteWriteError", "atomic_write", "fsync_dir", "read_checked",
-           "sha1_hex"]
+           "sha1_hex", "writers_lock"]
 
 
 def read_checked(path: Path, expected_hash: str | None) -> bytes:
@@ -85,6 +87,42 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, expected_hash: str |
                              "the note is unchanged") from exc
     if sync_dir:
         fsync_dir(folder)
+
+
+@contextlib.contextmanager
+def writers_lock(lock_path: str | os.PathLike[str], timeout: float = 120.0) -> Iterator[None]:
+    """One srs-dl writer of notes at a time, across processes and threads.
+
+    Checking a note's hash and renaming the new copy over it are two steps: two
+    writers interleaving them would each pass the check and the second rename would
+    drop the first one's comments. Holding this lock from reading the note to
+    recording the write closes that gap (an editor outside srs-dl can still race
+    the rename by a few microseconds; the hash check catches everything slower).
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks; one writer assumed
+        yield
+        return
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise NoteWriteError(
+                        f"{lock_path}: another srs-dl process has been writing notes for"
+                        f" {timeout:.0f} s; not written, try again") from None
+                time.sleep(0.01)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def fsync_dir(folder: str | os.PathLike[str]) -> None:
