@@ -298,3 +298,31 @@ def test_bom_and_line_endings_survive_a_write_through_the_reader(text: str,
     assert outside_comments(new) == outside_comments(text)
     # A comment line the writer adds ends as the line it follows: no CRLF is lost.
     assert out.count(b"\r\n") >= raw.count(b"\r\n")
+
+
+# --- what the fuzzer found, kept as plain regression tests ----------------------------------
+
+def _round_trip(text: str) -> tuple[ParsedNote, ParsedNote, str]:
+    before = parse_note(text, ParseSettings())
+    group = SRGroup(dt.date(2026, 3, 4), 3.0, 250)
+    updates = [(q, tuple(group for _ in q.cards)) for q in before.questions]
+    new = apply_schedules(text, updates)
+    return before, parse_note(new, ParseSettings()), new
+
+
+def test_a_written_comment_never_closes_an_open_html_comment() -> None:
+    """`<!--` left open hides only its own line (grammar.py); the `-->` of a scheduling
+    comment written below must not turn the lines between into one HTML comment."""
+    before, after, new = _round_trip("#flashcards\n\n<!-- draft\nWhat is Adam?::momentum + RMSprop\n")
+    assert [q.text for q in before.questions] == ["What is Adam?::momentum + RMSprop"]
+    assert [q.text for q in after.questions] == [q.text for q in before.questions], new
+    assert after.questions[0].cards[0].schedule is not None
+
+
+def test_a_comment_written_after_an_unclosed_fence_is_read_back() -> None:
+    """A multi-line answer ending in a fence never closed: the comment written after the
+    card must be read as its schedule, not become part of the answer."""
+    before, after, new = _round_trip("#flashcards\n\nAdam in code\n?\n```python\nopt = Adam()\n")
+    assert len(before.questions) == 1
+    assert [q.text for q in after.questions] == [q.text for q in before.questions], new
+    assert after.questions[0].cards[0].schedule is not None

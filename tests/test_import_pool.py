@@ -110,7 +110,14 @@ def test_cancel_keeps_the_deck_consistent(tmp_path: Path, monkeypatch: pytest.Mo
     for note in sorted(vault.rglob("*.md"))[:120]:
         note.write_text(note.read_text() + "\nExtra card::added\n")
     cancel = threading.Event()
-    summary = _import(conn, vault, cancel=cancel, progress=lambda d, t: cancel.set())
+    calls: list[int] = []
+
+    def third_chunk(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 3:  # two chunks stored, the third read but not stored
+            cancel.set()
+
+    summary = _import(conn, vault, cancel=cancel, progress=third_chunk)
     assert summary.cancelled and 0 < summary.cards_new < 120
     after = conn.execute("SELECT count(*) FROM cards WHERE state != 'deleted'").fetchone()[0]
     assert after == before + summary.cards_new

@@ -272,3 +272,17 @@ def test_change_after_the_rescan_is_reported_not_overwritten(tmp_path: Path,
     assert f"wrote {target}" in done.stdout, done.stdout
     assert without_comments(target.read_text(encoding="utf-8")) == before[target.name].decode()
     deck.assert_note_holds_reviews(target)
+
+
+def test_card_lines_follow_the_comments_srs_dl_writes(tmp_path: Path) -> None:
+    """A comment written on a new line pushes the cards below it down: `cards --json`
+    must give their lines in the note as it now is (cli.md: `line`, the 1-based first
+    line of the card in the note), not as it was when imported; the editor jumps there."""
+    deck = Deck(tmp_path, writeback="immediate")  # two cards graded, comments written
+    from srs_dl.core.notes.grammar import parse_note
+    from srs_dl.core.notes.settings import ParseSettings
+
+    parsed = parse_note(deck.note.read_text(encoding="utf-8"), ParseSettings())
+    where = {card.front: q.first_line for q in parsed.questions for card in q.cards}
+    listed = {c["front"]: c["line"] for c in deck.listing().values()}
+    assert listed == where

@@ -178,3 +178,16 @@ def test_an_fsrs_group_stays_verbatim_until_reviewed_here_and_after_an_undo(tmp_
     assert f"A::a\n<!--SR:!{fsrs}-->\n" in note.read_text(encoding="utf-8")
     assert conn.execute("SELECT raw_group, dirty FROM cards WHERE id = ?", (a,)).fetchone() == (
         fsrs, 0)
+
+
+def test_cards_moved_down_by_new_comment_lines_get_their_new_lines(tmp_path):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "n.md").write_text("#flashcards\nA::a\nB::b\nC::c\n", encoding="utf-8")
+    conn, cfg, ids = _setup(tmp_path, vault, "sync")
+    for cid in ids:
+        rv.grade(conn, cfg, TODAY, cid, "good")
+    sync(conn, cfg, TODAY)
+    rows = conn.execute("SELECT front, line, end_line FROM cards WHERE note_id IS NOT NULL"
+                        " ORDER BY id").fetchall()
+    assert rows == [("A", 2, 2), ("B", 4, 4), ("C", 6, 6)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from srs_dl.store.cards import (
     orphans_by_qhash,
     update_cards,
 )
+from srs_dl.store.db import transaction
 from srs_dl.store.notes import (
     KnownNote,
     append_log_rows,
@@ -290,65 +292,56 @@ def finish(conn: sqlite3.Connection, batch: Batch) -> None:
                          [(batch.at, fid) for fid in sorted(batch.folder_ids)])
 
 
-#: Commit after this many files (outside bulk mode and dry runs).
-BATCH_FILES = 2500
-
-
 class Writer:
-    """Transactions around apply_chunk: one per ~BATCH_FILES files, so a crash or a
-    cancel loses no chunk halfway; a dry run's are the caller's, rolled back.
+    """Transactions around apply_chunk: one per chunk, so no write lock is held while
+    the workers parse (a review in another process goes on meanwhile) and a crash or
+    a cancel loses no chunk halfway; a dry run's transaction is the caller's.
 
     Bulk mode (a first import into an empty deck): one transaction, the card
     table's indexes dropped first and built again at the end, several times
-    faster than updating them row by row; a failure rolls all of it back."""
+    faster than updating them row by row; a failure or a cancel rolls it all back."""
 
     def __init__(self, conn: sqlite3.Connection, *, dry_run: bool, bulk: bool) -> None:
         self.conn = conn
         self.dry_run = dry_run
         self.bulk = bulk and not dry_run
-        self.since_commit = 0
         self.indexes: list[str] = []
 
     def __enter__(self) -> Writer:
-        if self.bulk:
-            self._begin()
-            if self.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is not None:
-                self.bulk = False  # another process imported meanwhile
-                return self
-            rows = self.conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-                " AND tbl_name = 'cards' AND sql IS NOT NULL").fetchall()
-            for name, sql in rows:
-                self.conn.execute(f'DROP INDEX "{name}"')
-                self.indexes.append(sql)
         return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        if self.dry_run or not self.conn.in_transaction:
-            return
-        if exc_type is not None or self.bulk:
-            # A failure, or a bulk import cancelled before finish(): its rollback
-            # puts the indexes back too.
-            self.conn.execute("ROLLBACK")
-        else:
-            self.conn.execute("COMMIT")  # a cancel keeps the chunks done
+        if self.bulk and self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")  # failed or cancelled: the indexes come back too
 
-    def _begin(self) -> None:
-        if not self.dry_run and not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
+    def _start_bulk(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        if self.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is not None:
+            self.bulk = False  # another process imported meanwhile
+            self.conn.execute("COMMIT")
+            return
+        rows = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+            " AND tbl_name = 'cards' AND sql IS NOT NULL").fetchall()
+        for name, sql in rows:
+            self.conn.execute(f'DROP INDEX "{name}"')
+            self.indexes.append(sql)
+
+    def _run(self, fn: Callable[[], None]) -> None:
+        if self.bulk and not self.conn.in_transaction:
+            self._start_bulk()
+        if self.dry_run or self.bulk:
+            fn()
+            return
+        with transaction(self.conn):
+            fn()
 
     def apply(self, batch: Batch, results: list[tuple[Any, ...]], blob: bytes | None) -> None:
-        self._begin()
-        apply_chunk(self.conn, batch, results, blob)
-        self.since_commit += len(results)
-        if not self.bulk and not self.dry_run and self.since_commit >= BATCH_FILES:
-            self.conn.execute("COMMIT")
-            self.since_commit = 0
+        self._run(lambda: apply_chunk(self.conn, batch, results, blob))
 
     def finish(self, batch: Batch) -> None:
-        self._begin()
-        finish(self.conn, batch)
-        for sql in self.indexes:
-            self.conn.execute(sql)
-        if not self.dry_run:
+        self._run(lambda: finish(self.conn, batch))
+        if self.bulk:
+            for sql in self.indexes:
+                self.conn.execute(sql)
             self.conn.execute("COMMIT")

@@ -314,13 +314,13 @@ class _Run:
         with Writer(self.conn, dry_run=self.dry_run, bulk=bool(bulk)) as writer:
             done = 0
             for metas, blob in parse_chunks(tasks, sizes, setup, on_start=drill_deck.prepare):
-                writer.apply(batch, metas, blob)
                 done += len(metas)
                 if self.progress is not None:
-                    self.progress(done, len(tasks))
+                    self.progress(done, len(tasks))  # read and parsed, not stored yet
                 if self.cancelled():
                     s.cancelled = True
                     break
+                writer.apply(batch, metas, blob)
             if not s.cancelled:
                 writer.finish(batch)
         return s

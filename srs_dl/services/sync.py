@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from srs_dl.config import Config
-from srs_dl.core.notes.model import NEVER_REVIEWED, NoteSchedule, SRGroup
+from srs_dl.core.notes.model import NEVER_REVIEWED, NoteSchedule, Question, SRGroup
 from srs_dl.core.notes.settings import ParseSettings
 from srs_dl.core.notes.sr_comment import format_group, parse_group
 from srs_dl.store import reviews as store
@@ -89,6 +89,8 @@ class _Plan:
     review: str | None
     #: Dirty cards no question of the note matches (the note or settings changed).
     unmatched: int = 0
+    #: (line, end_line, card id) of the cards the new comments moved down.
+    lines: list[tuple[int, int, int]] = field(default_factory=list)
 
     @property
     def new_hash(self) -> str:
@@ -179,7 +181,8 @@ def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
     cards = [c for c in store.cards_of_note(conn, note.id) if c.state != "deleted"]
     # The note is the version imported, so each card sits at its question's first line;
     # the line also tells apart two questions with the same text.
-    at_line = {(c.qhash, c.sibling, c.line): c for c in cards}
+    at_line: dict[tuple[str, int, int | None], CardRow] = {
+        (c.qhash, c.sibling, c.line): c for c in cards}
     by_key: dict[tuple[str, int], CardRow] = {}
     for c in cards:
         by_key.setdefault((c.qhash, c.sibling), c)
@@ -210,8 +213,36 @@ def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
             review_text = _review_text(note.review)
     except ValueError as exc:
         return NoteOutcome(path, problem=f"{path}: {exc}")
+    lines: list[tuple[int, int, int]] = []
+    if new_text.count("\n") != text.text.count("\n"):
+        lines = _moved_lines(parsed.questions, parse_note(new_text, settings,
+                                                          folder_deck=folder_deck).questions,
+                             at_line)
     return _Plan(note.id, path, digest, text.encode(new_text), written, review_text,
-                 unmatched=len(dirty - written.keys()))
+                 unmatched=len(dirty - written.keys()), lines=lines)
+
+
+def _moved_lines(old: Sequence[Question], new: Sequence[Question],
+                 at_line: dict[tuple[str, int, int | None], CardRow]
+                 ) -> list[tuple[int, int, int]]:
+    """(first line, last line, card id) of each card whose question moved: an inserted
+    comment line pushes every later card down, and the cards' lines must say so."""
+    from srs_dl.services.import_worker import qhash
+
+    if len(old) != len(new):
+        return []
+    out: list[tuple[int, int, int]] = []
+    for before, after in zip(old, new, strict=True):
+        qh = qhash(before.text)
+        if qh != qhash(after.text):
+            return []  # not the same questions: leave the lines to the next import
+        if (before.first_line, before.last_line) == (after.first_line, after.last_line):
+            continue
+        for c in before.cards:
+            card = at_line.get((qh, c.sibling, before.first_line))
+            if card is not None:
+                out.append((after.first_line, after.last_line, card.id))
+    return out
 
 
 def _review_text(schedule: NoteSchedule) -> str:
@@ -270,6 +301,7 @@ def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
         size, mtime = len(plan.new_bytes), None
     conn.execute("UPDATE notes SET hash = ?, size = ?, mtime_ns = ?, pending_hash = NULL"
                  " WHERE id = ?", (plan.new_hash, size, mtime, plan.note_id))
+    conn.executemany("UPDATE cards SET line = ?, end_line = ? WHERE id = ?", plan.lines)
     from srs_dl.services.review import card_sched_text
 
     current = store.get_cards(conn, plan.cards)
@@ -302,8 +334,7 @@ def _attempt(fn: Callable[[_Plan], None]) -> Callable[[_Plan], Exception | None]
     return run
 
 
-def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncReport,
-                 on_written: Callable[[_Plan], None] | None = None) -> None:
+def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncReport) -> None:
     changing = [p for p in plans if p.new_bytes_differ]
     if changing:
         with write_transaction(conn):
@@ -339,11 +370,7 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncR
             report.cards_written += _finish(conn, plan)
         conn.executemany("UPDATE notes SET pending_hash = NULL WHERE id = ?",
                          [(p.note_id,) for p in failed])
-    for plan in done:
-        if plan.new_bytes_differ:
-            report.written.append(plan.path)
-        if on_written is not None:
-            on_written(plan)
+    report.written.extend(p.path for p in done if p.new_bytes_differ)
 
 
 def pending_note_ids(conn: sqlite3.Connection) -> list[int]:
