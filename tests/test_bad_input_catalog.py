@@ -4,8 +4,8 @@ Each row feeds srs-dl one bad input and checks what the user sees: a one-line me
 naming what and where, no traceback, the exit status, and that nothing already
 stored is lost (`cards --json --all` before and after). Commands run in this process
 through `srs_dl.cli.main` (the console script's own function, real SQLite files),
-and in a subprocess where the process itself matters (another user, a file size
-limit, a hang).
+and in a subprocess where the process itself matters (file modes enforced on root,
+a file size limit, a possible hang).
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ import json
 import os
 import re
 import resource
-import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,7 +111,6 @@ def make_deck(root: Path) -> Deck:
     graded = deck.cli("grade", "good", str(deck.note_card_ids()[1]))
     assert graded.code == 0 and graded.err == "", graded.err
     return deck
-
 
 
 @pytest.fixture
@@ -537,42 +535,36 @@ ANSWERS = {
 
 
 @pytest.mark.parametrize("text", ANSWERS.values(), ids=ANSWERS.keys())
-def test_drill_answer_checker(text: str) -> None:
+def test_drill_answer(deck: Deck, text: str) -> None:
+    """Through the checker (core.drills.check, every kind, a few draws each) and through
+    the drill-card service on the deck's drill cards: a one-line message, no grade."""
     import numpy as np
 
-    from srs_dl.core.drills import KINDS, check, generate
-
-    for kind in KINDS:
-        for seed in range(3):
-            drill = generate(kind, np.random.default_rng([seed, 7]))
-            result = check(drill, text)
-            assert result.ok is None, f"{kind}: {text[:20]!r} was graded {result.ok}"
-            assert result.message and "\n" not in result.message
-            assert len(result.message) < 200
-            assert text[:30] not in result.message or len(text) < 25
-
-
-@pytest.mark.parametrize("text", ANSWERS.values(), ids=ANSWERS.keys())
-def test_drill_answer_service_grades_nothing(deck: Deck, text: str) -> None:
     from srs_dl.config import load_config
+    from srs_dl.core.drills import KINDS, check, generate
     from srs_dl.services.drill_cards import answer
     from srs_dl.store.cards import get_card
     from srs_dl.store.db import connect
 
+    for kind in KINDS:
+        for seed in range(3):
+            result = check(generate(kind, np.random.default_rng([seed, 7])), text)
+            assert result.ok is None, f"{kind}: {text[:20]!r} was graded {result.ok}"
+            assert result.message and "\n" not in result.message and len(result.message) < 200
+            assert text[:30] not in result.message or len(text) < 25
     conn = connect(deck.db)
     try:
         drill_ids = [r[0] for r in conn.execute("SELECT id FROM cards WHERE kind = 'drill'")]
-        assert drill_ids
         logs = conn.execute("SELECT count(*) FROM log").fetchone()[0]
         config = load_config(str(deck.config))
+        assert drill_ids
         for cid in drill_ids:
             card = get_card(conn, cid)
             assert card is not None
             checked = answer(conn, config, dt.date.fromisoformat(TODAY), card, text)
             assert checked.result.ok is None and checked.graded is None
-            assert "\n" not in checked.result.message
-            assert not checked.needs_grade
-            json.dumps(checked.detail)  # storable as it is
+            assert "\n" not in checked.result.message and not checked.needs_grade
+            json.dumps(checked.detail)  # storable in the log as it is
         assert conn.execute("SELECT count(*) FROM log").fetchone()[0] == logs
     finally:
         conn.close()

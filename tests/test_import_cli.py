@@ -55,7 +55,7 @@ def test_import_then_cards_json(setup: tuple[Path, Path, dict[str, str]],
     done = _run(project_dir, env, "import", str(vault), "--db", str(db))
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert done.stdout.startswith("2 files scanned, 0 unchanged, 0 failed; cards: ")
+    assert done.stdout.startswith("2 files scanned, 0 skipped as unchanged, 0 failed; cards: ")
     assert "0 deleted; 0 schedules from notes; 0 warnings" in done.stdout
 
     listed = _run(project_dir, env, "cards", "--db", str(db), "--json")

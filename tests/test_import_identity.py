@@ -257,3 +257,15 @@ def test_concurrent_reader_sees_the_old_deck_until_commit(tmp_path: Path,
     (vault / "more.md").write_text("#flashcards\n\nNew::card\n")
     _import(conn, vault, progress=progress)
     assert seen and other.execute("SELECT count(*) FROM cards WHERE front = 'New'").fetchone()[0]
+
+
+def test_a_folder_and_a_subfolder_in_one_import(tmp_path: Path, conn: sqlite3.Connection) -> None:
+    vault = _vault(tmp_path)
+    _import(conn, vault)
+    before = _dump(conn)
+    both = _import(conn, vault / "dl", vault)
+    assert (both.files_scanned, both.cards_deleted, both.notes_deleted) == (2, 0, 0)
+    assert _dump(conn) == before
+    (vault / "dl" / "optim.md").unlink()
+    gone = _import(conn, vault, vault / "dl")
+    assert (gone.notes_deleted, gone.cards_deleted) == (1, 3)

@@ -227,3 +227,29 @@ def test_seed_note_with_the_users_flags(shared_dir: Path, tmp_path: Path,
     assert heading_drills >= 7
     again = _import(conn, vault)
     assert again.files_skipped == 1 and again.cards_deleted == 0
+
+
+def test_a_vault_inside_a_vault_keeps_its_own_settings(tmp_path: Path,
+                                                       conn: sqlite3.Connection) -> None:
+    outer = tmp_path / "outer"
+    inner = outer / "inner"
+    inner.mkdir(parents=True)
+    text = "#flashcards\n\nQ1\n-?-\nA1\n\nQ2\n?\nA2\n"
+    (outer / "o.md").write_text(text)
+    (inner / "i.md").write_text(text)
+    _plugin_settings(outer, {"noteFoldersToIgnore": ["inner/"]})
+    _plugin_settings(inner, {"multilineCardSeparator": "-?-"})
+    summary = _import(conn, outer)
+    assert summary.files_scanned == 2 and summary.warnings == []
+    rows = conn.execute("SELECT n.path, c.front FROM cards AS c JOIN notes AS n"
+                        " ON n.id = c.note_id ORDER BY n.path").fetchall()
+    assert rows == [(str((inner / "i.md").resolve()), "Q1"), (str((outer / "o.md").resolve()), "Q2")]
+    assert len(list_folders(conn)) == 1
+    again = _import(conn, outer)
+    assert again.files_skipped == 2 and not again.changed
+    # Write-back reads each note again exactly as the import did.
+    from srs_dl.services.importer import note_settings
+
+    folder = list_folders(conn)[0]
+    for path, key in conn.execute("SELECT path, settings_hash FROM notes"):
+        assert note_settings(Config(), folder.path, folder.flags, path)[1] == key

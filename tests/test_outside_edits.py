@@ -77,6 +77,8 @@ class Deck:
         self.grade = srs(["grade", "good", *map(str, self.ids), "--json"], self.db, self.config)
         assert self.grade.returncode == 0, self.grade.stderr
         self.graded = {c["id"]: c for c in map(json.loads, self.grade.stdout.splitlines())}
+        #: How many reviews each graded card has had.
+        self.reviews = dict.fromkeys(self.graded, 1)
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return srs(list(args), self.db, self.config)
@@ -99,7 +101,7 @@ class Deck:
             assert (card["due"], card["interval"], card["ease"]) == (
                 want["due"], want["interval"], want["ease"]), card
             assert self.db_value("SELECT count(*) FROM log WHERE card_id = ?"
-                                 " AND action = 'review'", cid) == 1
+                                 " AND action = 'review'", cid) == self.reviews[cid]
         assert self.db_value("SELECT count(*) FROM log WHERE source = 'note'") == 0
 
     def assert_note_holds_reviews(self, path: Path) -> None:
@@ -213,14 +215,17 @@ def test_grade_with_immediate_writeback_after_an_edit(tmp_path: Path) -> None:
     deck.assert_note_holds_reviews(deck.note)
     edited = deck.note.read_bytes() + b"\nAn edit made in Obsidian.\n"
     deck.note.write_bytes(edited)
-    third = max(deck.cards)
-    done = deck.run("grade", "easy", str(third), "--json")
+    two = sorted(deck.cards)[1:]  # both in the changed note: it is named once
+    done = deck.run("grade", "easy", *map(str, two), "--json")
     assert done.returncode == 0, done.stderr
     assert deck.note.read_bytes() == edited, "a grade overwrote a note changed on disk"
     problems = [ln for ln in done.stderr.splitlines() if ln.strip()]
     assert len(problems) == 1 and str(deck.note) in problems[0], done.stderr
-    assert "rescan" in problems[0]
-    deck.graded[third] = json.loads(done.stdout)
+    assert "rescan" in problems[0] and problems[0].count("review is kept") == 1, problems[0]
+    for line in done.stdout.splitlines():
+        graded = json.loads(line)
+        deck.graded[graded["id"]] = graded
+        deck.reviews[graded["id"]] = deck.reviews.get(graded["id"], 0) + 1
     ok(["sync"], deck.db, deck.config)
     assert without_comments(deck.note.read_text(encoding="utf-8")) == without_comments(
         edited.decode())

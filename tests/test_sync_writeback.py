@@ -191,3 +191,12 @@ def test_cards_moved_down_by_new_comment_lines_get_their_new_lines(tmp_path):
     rows = conn.execute("SELECT front, line, end_line FROM cards WHERE note_id IS NOT NULL"
                         " ORDER BY id").fetchall()
     assert rows == [("A", 2, 2), ("B", 4, 4), ("C", 6, 6)]
+
+
+def test_a_killed_writers_temporary_copy_is_cleaned_up(tmp_path, vault):
+    conn, cfg, (first, _) = _setup(tmp_path, vault, "sync")
+    leftover = vault / ".note.md.abc123.srs-dl.tmp"
+    leftover.write_text("half a note", encoding="utf-8")
+    rv.grade(conn, cfg, TODAY, first, "good")
+    assert sync(conn, cfg, TODAY).written == [str(vault / "note.md")]
+    assert not leftover.exists()

@@ -100,10 +100,13 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
 
     with _session(ctx) as conn:
         results = grade_cards(conn, ctx.config, ctx.today, args.ids, args.response, on_graded=done)
+    shown: set[str] = set()
     for result in results:
-        if result.writeback_problem:
-            _warn(f"{result.writeback_problem} (the review is kept; `srs-dl sync` writes it"
-                  " after a rescan)")
+        problem = result.writeback_problem
+        if problem and problem not in shown:  # one line per note, not one per card
+            shown.add(problem)
+            _warn(problem if "review is kept" in problem else
+                  f"{problem} (the review is kept; `srs-dl sync` writes it after a rescan)")
     return 0
 
 

@@ -3,8 +3,9 @@ into the deck. Shared by `srs-dl import`, the TUI's import dialog and rescans.
 
 Incremental: a note whose size, mtime and settings are unchanged is not read;
 one whose bytes hash to what srs-dl last read is not parsed. An unchanged
-re-import is one directory walk and one indexed query per folder. Writes go in
-batches, each one transaction, so a crash or a cancel loses no batch halfway.
+re-import is one directory walk and one indexed query per folder. Each chunk of
+parsed notes is stored in a transaction of its own (import_apply.Writer), so a
+crash or a cancel loses no chunk halfway and no lock is held while parsing.
 A file that cannot be read changes nothing stored for its note.
 """
 
@@ -66,7 +67,7 @@ class ImportSummary:
         tail = "; cancelled" if self.cancelled else ""
         n = len(self.warnings)
         return (
-            f"{head}{self.files_scanned} files scanned, {self.files_skipped} unchanged,"
+            f"{head}{self.files_scanned} files scanned, {self.files_skipped} skipped as unchanged,"
             f" {self.files_failed} failed; cards: {self.cards_new} new,"
             f" {self.cards_changed} changed, {self.cards_unchanged} unchanged,"
             f" {self.cards_deleted} deleted; {self.schedules_from_notes} schedules"
@@ -104,6 +105,7 @@ class _Unit:
     found: list[FoundNote] = field(default_factory=list)
     known: dict[str, KnownNote] = field(default_factory=dict)
     unreadable: list[str] = field(default_factory=list)
+    vaults: list[str] = field(default_factory=list)
 
 
 def _under(path: str, folder: str) -> bool:
@@ -148,6 +150,31 @@ def settings_key(settings: ParseSettings, drill_table: Mapping[str, Sequence[str
                        sorted((k, list(v)) for k, v in drill_table.items())],
                       sort_keys=True, ensure_ascii=False)
     return hashlib.sha1(blob.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+
+
+def resolve_settings(config: Config, flags: Mapping[str, Any], start: str, folder_path: str,
+                     warnings: list[str]) -> tuple[ParseSettings, str, str]:
+    """How the notes in the folder `start` are read: the folder's remembered flags, the
+    config, then the plugin settings of their vault (the nearest folder at or above
+    `start` holding `.obsidian/`). Returns (settings, their key as notes.settings_hash
+    holds it, the vault's root that folder decks are relative to)."""
+    vault = find_vault_root(start)
+    settings = resolve(flags, config.parse, plugin_layer(vault, warnings))
+    key = settings_key(settings, drill_deck.heading_table(config.drill_headings))
+    fallback = folder_path if os.path.isdir(folder_path) else os.path.dirname(folder_path)
+    return settings, key, vault or fallback
+
+
+def note_settings(config: Config, folder_path: str, flags: Mapping[str, Any],
+                  note_path: str) -> tuple[ParseSettings, str, str]:
+    """(settings, key, folder deck) exactly as an import of the folder row
+    (`folder_path`, remembered `flags`) reads the note at `note_path`: write-back
+    parses a note again with these before rewriting it."""
+    folder = os.path.dirname(note_path)
+    settings, key, base = resolve_settings(config, flags, folder, folder_path, [])
+    rel = "" if folder == base else os.path.relpath(folder, base)
+    deck = "" if rel.startswith("..") else rel.replace(os.sep, "/")
+    return settings, key, deck
 
 
 class _Run:
@@ -227,12 +254,9 @@ class _Run:
                                              imported_at=None)
 
     def resolve_unit(self, unit: _Unit) -> None:
-        start = unit.folder_path if not unit.is_file else os.path.dirname(unit.folder_path)
-        vault = find_vault_root(start)
-        layer = plugin_layer(vault, self.summary.warnings)
-        unit.settings = resolve(unit.flags, self.config.parse, layer)
-        unit.skey = settings_key(unit.settings, self.drill_table)
-        unit.base = vault or start
+        start = unit.root if not unit.is_file else os.path.dirname(unit.root)
+        unit.settings, unit.skey, unit.base = resolve_settings(
+            self.config, unit.flags, start, unit.folder_path, self.summary.warnings)
 
     def walk(self, unit: _Unit) -> None:
         if unit.is_file:
@@ -254,9 +278,10 @@ class _Run:
                                 cancelled=self.cancelled)
             unit.found = result.notes
             unit.unreadable = result.unreadable_dirs + skip
+            unit.vaults = result.vaults
             self.summary.warnings.extend(result.problems)
         known = known_notes(self.conn, unit.root)
-        inner = folders_store.nested(self.all_folders, unit.root)
+        inner = folders_store.nested(self.all_folders, unit.root) + unit.vaults
         if inner:
             known = {p: k for p, k in known.items() if not any(_under(p, d) for d in inner)}
         unit.known = known
@@ -265,9 +290,16 @@ class _Run:
 
     def run(self, units: list[_Unit]) -> ImportSummary:
         s = self.summary
-        for unit in units:
+        todo = list(units)
+        units = []
+        while todo:
+            unit = todo.pop(0)
             self.resolve_unit(unit)
             self.walk(unit)
+            units.append(unit)
+            # Vaults inside: walked with their own settings, under the same folder row.
+            todo[:0] = [_Unit(unit.folder_id, unit.folder_path, v, False, unit.flags)
+                        for v in unit.vaults]
         if self.cancelled():
             s.cancelled = True
             return s
@@ -281,12 +313,10 @@ class _Run:
             settings[unit.skey] = unit.settings
             if not unit.settings.dataview_fields:
                 batch.dataview_counted.add(unit.skey)
-            found_paths = set()
             for f in unit.found:
                 if f.path in seen:
                     continue
                 seen.add(f.path)
-                found_paths.add(f.path)
                 s.files_scanned += 1
                 k = unit.known.get(f.path)
                 if k is not None and not k.deleted and k.settings_hash == unit.skey:
@@ -301,8 +331,9 @@ class _Run:
                 batch.context[len(tasks)] = (unit.folder_id, unit.skey, k)
                 tasks.append((len(tasks), f.path, f.folder, known_hash, unit.skey))
                 sizes.append(f.size)
+        for unit in units:
             for path, k in unit.known.items():
-                if not k.deleted and path not in found_paths and not any(
+                if not k.deleted and path not in seen and not any(
                         _under(path, d) for d in unit.unreadable):
                     batch.vanished[k.id] = k
         if not tasks and not batch.vanished:

@@ -43,6 +43,7 @@ from srs_dl.vault.write import (
     NoteWriteError,
     atomic_write,
     fsync_dir,
+    remove_stale_temps,
     writers_lock,
 )
 
@@ -438,6 +439,7 @@ def _run(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int], *,
         # immediate write-back, another sync) then always starts from our result.
         with writers_lock(_lock_path(conn)):
             plans = _plan_batch(conn, config, batch, cache, report)
+            remove_stale_temps({os.path.dirname(p.path) for p in plans})
             _write_batch(conn, plans, report)
 
 

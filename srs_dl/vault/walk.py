@@ -5,6 +5,9 @@ named `*.md`, and what the vault's plugin settings ignore (`noteFoldersToIgnore`
 the plugin ignores a path that starts with an entry, or that matches it as a
 glob such as `**/*.excalidraw.md`; paths are relative to the vault's root).
 
+A folder inside with a `.obsidian/` of its own is another vault, with its own
+plugin settings: it is reported in `vaults`, not walked.
+
 Symlinks: one that points inside the imported folder is skipped (its target is
 imported under its own path, so nothing is imported twice); one that leads out
 of it is followed only when asked; loops are detected by the real paths of the
@@ -38,6 +41,8 @@ class FoundNote:
 class WalkResult:
     notes: list[FoundNote] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: Folders inside holding a `.obsidian/` of their own: vaults, not walked here.
+    vaults: list[str] = field(default_factory=list)
     #: Paths whose content is unknown (an unreadable folder, a symlink not followed):
     #: notes srs-dl knew there are not gone.
     unreadable_dirs: list[str] = field(default_factory=list)
@@ -181,6 +186,11 @@ def walk_notes(
                                  seen_dirs, folder_rel, ignore, follow_symlinks)
                         continue
                     if entry.is_dir(follow_symlinks=False):
+                        if os.path.isdir(os.path.join(path, ".obsidian")):
+                            # A vault of its own, with its own settings: the caller
+                            # walks it separately (even if this vault ignores it).
+                            result.vaults.append(path)
+                            continue
                         rel = f"{folder_rel}/{name}" if folder_rel else name
                         if ignore.folder_ignored(rel):
                             continue

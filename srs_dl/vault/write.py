@@ -13,10 +13,13 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from srs_dl.vault.read import sha1_hex
+
+#: Temporary copies are hidden files ending so: Obsidian and the import skip them.
+TEMP_SUFFIX = ".srs-dl.tmp"
 
 
 class NoteChangedError(Exception):
@@ -33,7 +36,7 @@ class NoteWriteError(Exception):
 
 
 __all__ = ["NoteChangedError", "NoteWriteError", "atomic_write", "fsync_dir", "read_checked",
-           "sha1_hex", "writers_lock"]
+           "remove_stale_temps", "sha1_hex", "writers_lock"]
 
 
 def read_checked(path: Path, expected_hash: str | None) -> bytes:
@@ -67,7 +70,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, expected_hash: str |
         mode = stat.S_IMODE(path.stat().st_mode)
     folder = path.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".srs-dl.tmp", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise NoteWriteError(f"{path}: cannot create a temporary file beside it: "
                              f"{exc.strerror or exc}") from exc
@@ -123,6 +126,20 @@ def writers_lock(lock_path: str | os.PathLike[str], timeout: float = 120.0) -> I
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def remove_stale_temps(folders: Iterable[str | os.PathLike[str]]) -> None:
+    """Delete temporary copies a killed writer left behind. Call it holding
+    writers_lock: no other srs-dl writer can then be halfway through one."""
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def fsync_dir(folder: str | os.PathLike[str]) -> None:
