@@ -199,3 +199,33 @@ def test_invalid_plugin_settings_json(vault: Path, conn: sqlite3.Connection) -> 
     assert summary.warnings[0].startswith(f"{vault.resolve() / folder.relative_to(vault)}"
                                           "/data.json:3: invalid JSON")
     assert _good_imported(conn)
+
+
+def test_a_damaged_comment_keeps_the_stored_schedule(vault: Path,
+                                                     conn: sqlite3.Connection) -> None:
+    _import(conn, vault)
+    before = _snapshot(conn)
+    note = vault / "good.md"
+    note.write_text(GOOD.replace("!2025-02-01,3,250", "!2025-02-31,3,250"))
+    summary = _import(conn, vault)
+    assert len(summary.warnings) == 1 and ":4: " in summary.warnings[0]
+    row = conn.execute("SELECT due, interval, ease, state, note_sched FROM cards"
+                       " WHERE front = 'Good question'").fetchone()
+    assert row == ("2025-02-01", 3.0, 250, "review", "2025-02-01,3,250")
+    assert summary.schedules_from_notes == 0 and summary.cards_changed == 0
+    assert _snapshot(conn)[0] == before[0]
+
+
+def test_damaged_review_frontmatter_keeps_the_stored_schedule(vault: Path,
+                                                              conn: sqlite3.Connection) -> None:
+    note = vault / "r.md"
+    head = "---\ntags: [review]\nsr-due: {}\nsr-interval: 3\nsr-ease: 250\n---\nRe-read me.\n"
+    note.write_text(head.format("2025-02-20"))
+    _import(conn, vault)
+    note.write_text(head.format("2025-02-40"))
+    summary = _import(conn, vault)
+    assert any(":3: " in w for w in summary.warnings)
+    row = conn.execute("SELECT review_due, review_interval, review_ease FROM notes"
+                       " WHERE path LIKE '%r.md'").fetchone()
+    assert row == ("2025-02-20", 3.0, 250)
+    assert conn.execute("SELECT count(*) FROM log").fetchone() == (0,)

@@ -128,10 +128,17 @@ def test_adopted_comment_alone_on_its_line_takes_the_line_with_it() -> None:
     text = f"Q\r\n?\r\nA\r\n\r\n{OLD}\r\n\r\nnext\r\n"
     q = question(1, 3, comment_at(text, 5, adopted=True))
     assert apply_schedules(text, [(q, G1)]) == f"Q\r\n?\r\nA\r\n{C1}\r\n\r\n\r\nnext\r\n"
-    # spaces and tabs before it go too; text after it stays
-    text = f"Q\n?\nA\n\nsee \t{OLD} tail\n"
+    # the one space before it goes too (the writer's own separator); any other
+    # whitespace, and the text after it, is the user's and stays
+    text = f"Q\n?\nA\n\nsee {OLD} tail\n"
     q = question(1, 3, comment_at(text, 5, adopted=True))
     assert apply_schedules(text, [(q, G1)]) == f"Q\n?\nA\n{C1}\n\nsee tail\n"
+    text = f"Q\n?\nA\n\nsee \t {OLD}\n"
+    q = question(1, 3, comment_at(text, 5, adopted=True))
+    assert apply_schedules(text, [(q, G1)]) == f"Q\n?\nA\n{C1}\n\nsee \t\n"
+    text = f"Q\n?\nA\n\n \t {OLD}\n\nnext\n"
+    q = question(1, 3, comment_at(text, 5, adopted=True))
+    assert apply_schedules(text, [(q, G1)]) == f"Q\n?\nA\n{C1}\n\n\nnext\n"
     # the last line, without a final newline: the text still ends without one
     text = f"Q\n?\nA\n\n{OLD}"
     q = question(1, 3, comment_at(text, 5, adopted=True))

@@ -193,9 +193,11 @@ class Merger:
         if old is None:
             return (is_review, ndue, nint, nease, 0, g)
         db = sched_text(old.review_due, old.review_interval, old.review_ease)
-        if g == db:
+        if note[8]:
+            pass  # sr-* keys that do not read as a schedule (the parser warned): keep ours
+        elif g == db:
             return (is_review, old.review_due, old.review_interval, old.review_ease, 0, g)
-        if g != old.review_sched_note and not old.review_dirty:
+        elif g != old.review_sched_note and not old.review_dirty:
             self._log(None, note_id, "schedule", "note",
                       {"due": old.review_due, "interval": old.review_interval,
                        "ease": old.review_ease},

@@ -324,6 +324,8 @@ class Writer:
             "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
             " AND tbl_name = 'cards' AND sql IS NOT NULL").fetchall()
         for name, sql in rows:
+            if " WHERE " in sql.upper():
+                continue  # a partial index (deleted, dirty cards): new cards are not in it
             self.conn.execute(f'DROP INDEX "{name}"')
             self.indexes.append(sql)
 

@@ -38,8 +38,11 @@ CardTuple = tuple[str, str, int, str, str, str, int, int, str | None, float | No
 (DECK, KIND, SIBLING, QHASH, FRONT, BACK, LINE, END_LINE, DUE, INTERVAL, EASE, STATE, GROUP, RAW,
  UNREADABLE) = range(15)
 
-#: (is_review, review due ISO, interval, ease, schedule text, deck, links JSON, drills JSON)
-NoteTuple = tuple[int, str | None, float | None, int | None, str | None, str, str, str | None]
+#: (is_review, review due ISO, interval, ease, schedule text, deck, links JSON, drills JSON,
+#:  1 when the note has sr-* frontmatter keys that do not read as a schedule)
+NoteTuple = tuple[int, str | None, float | None, int | None, str | None, str, str, str | None,
+                  int]
+_REVIEW_KEYS = frozenset(("sr-due", "sr-interval", "sr-ease"))
 
 HeadingKinds = Callable[[str, Mapping[str, tuple[str, ...]]], Sequence[str]]
 
@@ -185,10 +188,11 @@ def _flatten(parsed: ParsedNote, setup: WorkerSetup, folder_deck: str, tid: int,
         sched_text = f"{ns.due.isoformat()},{format_interval(ns.interval)},{int(ns.ease)}"
         return (int(parsed.is_review_note), ns.due.isoformat(), float(ns.interval),
                 int(ns.ease), sched_text, deck, json.dumps(list(parsed.links), ensure_ascii=False),
-                json.dumps(drills) if drills else None)
+                json.dumps(drills) if drills else None, 0)
+    unreadable = int(not _REVIEW_KEYS.isdisjoint(parsed.frontmatter_keys))
     return (int(parsed.is_review_note), None, None, None, None, deck,
             json.dumps(list(parsed.links), ensure_ascii=False),
-            json.dumps(drills) if drills else None)
+            json.dumps(drills) if drills else None, unreadable)
 
 
 #: Below this much changed text, parsing in this process beats starting workers.

@@ -191,10 +191,12 @@ def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
     base = config.scheduler.base_ease
     updates = []
     written: dict[int, str | None] = {}
+    placed: list[list[CardRow | None]] = []
     for question in parsed.questions:
         qh = qhash(question.text)
         siblings = [(at_line.get((qh, c.sibling, question.first_line))
                      or by_key.get((qh, c.sibling)), c) for c in question.cards]
+        placed.append([card for card, _ in siblings])
         if not any(card is not None and card.id in dirty for card, _ in siblings):
             continue
         groups = tuple(_group_for(card, pc.schedule, base) for card, pc in siblings)
@@ -214,34 +216,28 @@ def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
             review_text = _review_text(note.review)
     except ValueError as exc:
         return NoteOutcome(path, problem=f"{path}: {exc}")
-    lines: list[tuple[int, int, int]] = []
+    final = parsed.questions
     if new_text.count("\n") != text.text.count("\n"):
-        lines = _moved_lines(parsed.questions, parse_note(new_text, settings,
-                                                          folder_deck=folder_deck).questions,
-                             at_line)
+        final = parse_note(new_text, settings, folder_deck=folder_deck).questions
+    lines = _moved_lines(parsed.questions, final, placed)
     return _Plan(note.id, path, digest, text.encode(new_text), written, review_text,
                  unmatched=len(dirty - written.keys()), lines=lines)
 
 
 def _moved_lines(old: Sequence[Question], new: Sequence[Question],
-                 at_line: dict[tuple[str, int, int | None], CardRow]
-                 ) -> list[tuple[int, int, int]]:
-    """(first line, last line, card id) of each card whose question moved: an inserted
-    comment line pushes every later card down, and the cards' lines must say so."""
-    from srs_dl.services.import_worker import qhash
-
+                 placed: Sequence[Sequence[CardRow | None]]) -> list[tuple[int, int, int]]:
+    """(first line, last line, card id) of each card whose lines in the written note are
+    not those stored: an inserted comment line pushes every later card down (and a
+    write whose commit a crash lost left them stale)."""
     if len(old) != len(new):
         return []
     out: list[tuple[int, int, int]] = []
-    for before, after in zip(old, new, strict=True):
-        qh = qhash(before.text)
-        if qh != qhash(after.text):
+    for before, after, cards in zip(old, new, placed, strict=True):
+        if before.text != after.text:
             return []  # not the same questions: leave the lines to the next import
-        if (before.first_line, before.last_line) == (after.first_line, after.last_line):
-            continue
-        for c in before.cards:
-            card = at_line.get((qh, c.sibling, before.first_line))
-            if card is not None:
+        for card in cards:
+            if card is not None and (card.line, card.end_line) != (after.first_line,
+                                                                   after.last_line):
                 out.append((after.first_line, after.last_line, card.id))
     return out
 

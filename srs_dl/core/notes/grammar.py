@@ -70,6 +70,7 @@ from srs_dl.core.notes.questions import (
     in_inline_code,
 )
 from srs_dl.core.notes.settings import ParseSettings
+from srs_dl.core.notes.sr_comment import COMMENT_RE
 from srs_dl.core.notes.tags import (
     heading_in_line,
     links_in_line,
@@ -81,6 +82,7 @@ from srs_dl.core.notes.tags import (
 _ML, _MLR, _CLOZE = "multiline", "multiline_reversed", "cloze"
 _DATAVIEW_KEY_RE = re.compile(r"[ \t]*(?:>[ \t]*)*[a-z][a-z0-9_-]*")
 _FENCE_RE = re.compile(r"`+|~+")
+_BLOCK_ID_END_RE = re.compile(r" \^[a-zA-Z0-9-]+$")
 
 
 @lru_cache(maxsize=64)
@@ -245,6 +247,10 @@ def _scan(lines: list[str], start: int, c: Compiled, dataview_fields: bool) -> S
                 i = j + 1
             else:
                 warnings.append(ParseWarning(i + 1, "code fence never closed: it runs to the end"))
+                if kind is not None:
+                    tail = _fence_tail_comment(lines, i)
+                    if tail > i:  # the opening line itself is already in sr_lines
+                        sr_lines.append(tail)
                 i = n
             continue
         if kind is None and cloze_on:
@@ -260,6 +266,28 @@ def _scan(lines: list[str], start: int, c: Compiled, dataview_fields: bool) -> S
     return out
 
 
+def _fence_tail_comment(lines: list[str], fence: int) -> int:
+    """The line of the scheduling comment ending a card whose code fence (opened at
+    line `fence`) is never closed, or -1.
+
+    Such a card runs to the end of the note; as in the plugin, a comment that ends
+    its text is its schedule, fence or not: the comment srs-dl writes after the
+    card (on its own line, or at the end of its last line before a block id) is
+    read back instead of joining the answer."""
+    j = len(lines) - 1
+    while j > fence and (not lines[j] or lines[j].isspace()):
+        j -= 1
+    line = lines[j]
+    if "<!--SR:" not in line:
+        return -1
+    body = line.rstrip()
+    m = _BLOCK_ID_END_RE.search(body)
+    if m is not None:
+        body = body[: m.start()]
+    ends = [c.end() for c in COMMENT_RE.finditer(body)]
+    return j if ends and ends[-1] == len(body) else -1
+
+
 def _skip_html_comment(lines: list[str], i: int, out: Scan) -> int:
     """Skips an HTML comment starting line i; returns the next line to read.
 
@@ -273,7 +301,7 @@ def _skip_html_comment(lines: list[str], i: int, out: Scan) -> int:
             out.swallowed.append(i + 1)
     else:
         end = i + 1
-        while end < n and "-->" not in lines[end]:
+        while end < n and not _closes_html_comment(lines[end]):
             end += 1
         if end >= n:
             end = i
@@ -282,6 +310,18 @@ def _skip_html_comment(lines: list[str], i: int, out: Scan) -> int:
             out.hides_rest.append((i, end))
     out.html_lines.update(range(i, end + 1))
     return end + 1
+
+
+def _closes_html_comment(line: str) -> bool:
+    """The line holds a `-->` that is not the end of a scheduling comment.
+
+    A `<!--SR:...-->` comment is self-contained: were its `-->` to close an HTML
+    comment left open above, writing a card's schedule would hide that card."""
+    if "-->" not in line:
+        return False
+    if "<!--SR:" not in line:
+        return True
+    return "-->" in COMMENT_RE.sub("", line)
 
 
 def parse_note(text: str, settings: ParseSettings, *, folder_deck: str = "") -> ParsedNote:

@@ -181,6 +181,7 @@ class _Builder:
         self._deck_cache: dict[int, tuple[str, ...]] = {}
         #: Per question: a scheduling comment line lies inside its span.
         self.has_sr: list[bool] = []
+        self._sr_set: frozenset[int] | None = None
 
     def html_warnings(self) -> None:
         """Warnings for the cards the plugin loses to its HTML comment handling."""
@@ -229,8 +230,8 @@ class _Builder:
         try:
             groups: tuple[SRGroup, ...] = parse_groups(m.group(1))
         except ValueError as exc:
-            self.warnings.append(ParseWarning(line_no + 1, f"scheduling comment ignored, the "
-                                              f"card stays new: {exc}"))
+            self.warnings.append(ParseWarning(line_no + 1, f"malformed scheduling comment: {exc}; "
+                                              "its schedule is not read from this comment"))
             groups = ()
         start, end = m.span()
         own = (start == 0 or src[:start].isspace()) and (end == len(src) or src[end:].isspace())
@@ -325,6 +326,11 @@ class _Builder:
             while texts and not texts[-1]:
                 texts.pop()
             return None, texts
+        # Only the comments the scan read as such leave the text: `<!--SR:` in a closed
+        # code fence is the user's code, before and after a comment is written below it.
+        sr_set = self._sr_set
+        if sr_set is None:
+            sr_set = self._sr_set = frozenset(self.scan.sr_lines)
         numbers: list[int] = []
         texts = []
         in_callout = False
@@ -339,7 +345,7 @@ class _Builder:
             if src.startswith(SR_METADATA_CALLOUT):
                 in_callout = True
                 continue
-            if "<!--SR:" in src:
+            if "<!--SR:" in src and j in sr_set:
                 src = _without_comments(src)
                 if not src.strip():
                     continue

@@ -9,8 +9,9 @@ whitespace, moving a block id); srs-dl touches only the comment:
   trailing block id ` ^id` as the plugin puts it; always on the next line after a
   closing code fence (the plugin's `isCardCommentsOnSameLine`);
 - an adopted comment (cut off from its card by a blank line) is removed from its
-  line with the spaces and tabs just before it, the whole line going if nothing
-  else was on it; the new comment then goes after the card as above.
+  line with the one space just before it (the separator the writer adds; other
+  whitespace is the user's), the whole line going if nothing but spaces and tabs
+  was left on it; the new comment then goes after the card as above.
 
 Lines end at "\\n" (a "\\r" before it belongs to the line ending), as the parser
 reads them; columns are offsets into a line without its ending.
@@ -129,9 +130,9 @@ def _check_comment(lines: list[tuple[str, str]], line: int, start: int, end: int
 
 def _remove_comment(lines: list[tuple[str, str]], i: int, start: int, end: int) -> None:
     content, ending = lines[i]
-    cut = start
-    while cut > 0 and content[cut - 1] in " \t":
-        cut -= 1
+    # Only the one space the writer puts before a comment it appends goes with it:
+    # any other whitespace there is the user's.
+    cut = start - 1 if start > 0 and content[start - 1] == " " else start
     rest = content[:cut] + content[end:]
     if rest.strip(" \t"):
         lines[i] = (rest, ending)
