@@ -76,7 +76,8 @@ wait_gone "rescan"
 "${tmux[@]}" send-keys -t "$session" Enter
 wait_for "Show answer"
 status_line="$(pane | sed -n 2p)"
-where="$(grep -oE '[^ ]+\.md:[0-9]+' <<<"$status_line" | head -1)" \
+# note file names may hold spaces: take what follows the last "·"
+where="$(grep -oE '[^·]+\.md:[0-9]+' <<<"$status_line" | head -1 | sed 's/^ *//')" \
     || fail "no note:line on the review's status line: '$status_line'"
 note_name="$(basename "${where%%:*}")"
 line="${where##*:}"

@@ -96,10 +96,16 @@ def strip_comments(text: str) -> str:
     (with its ending, or the previous line's when it is the last); elsewhere the
     comment goes with one space before it."""
     out: list[tuple[str, str]] = []
-    for content, ending in split_lines(text):
+    lines = split_lines(text)
+    first_crlf = lines[0][1] == "\r\n"
+    for content, ending in lines:
         if COMMENT_RE.fullmatch(content.strip(" \t")):
             if not ending and out:
-                out[-1] = (out[-1][0], "")
+                # Only the ending the writer puts before a comment on a new last line
+                # (the note's first one) goes; a "\r" the note does not use is the user's.
+                prev, prev_ending = out[-1]
+                keep = "\r" if prev_ending == "\r\n" and not first_crlf else ""
+                out[-1] = (prev + keep, "")
             continue
         out.append((re.sub(r" ?" + COMMENT_RE.pattern, "", content), ending))
     return "".join(c + e for c, e in out)

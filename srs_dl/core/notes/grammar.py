@@ -210,7 +210,9 @@ def _scan(lines: list[str], start: int, c: Compiled, dataview_fields: bool) -> S
                 sr_next = -1
                 if i + 1 < n:
                     nxt = lines[i + 1]
-                    if nxt.startswith("<!--SR:"):
+                    # Only a whole comment: a broken `<!--SR:` line the card took
+                    # would be pushed off it by the comment srs-dl writes there.
+                    if nxt.startswith("<!--SR:") and nxt.find("-->", 7) >= 0:
                         last = sr_next = i + 1
                     elif nxt.startswith(SR_METADATA_CALLOUT):
                         j = i + 2

@@ -69,7 +69,8 @@ class Question:
     text: str
     cards: tuple[Card, ...]
     comment: Comment | None
-    #: The last line closes a code fence: a comment must go on the next line.
+    #: A comment must go on the next line: a same-line one would not be read back
+    #: (the last line closes a code fence, is an HTML comment or the separator).
     ends_in_fence: bool = False
     #: Every deck the plugin files this question under (several flashcard tags on
     #: one tag line); `deck` is the first. Empty when built by hand: use `deck`.

@@ -354,13 +354,22 @@ class _Builder:
         while texts and not texts[-1]:
             texts.pop()
             numbers.pop()
+        html = self.scan.html_lines
+        if html and numbers and numbers[0] in html:
+            # HTML comments that open a paragraph are no part of its card (the scan
+            # starts a paragraph after them); past a comment line they would be, until
+            # that comment moves away (adopted) and the card's text changed.
+            k = 1
+            while k < len(numbers) and numbers[k] in html:
+                k += 1
+            del numbers[:k], texts[:k]
         return numbers, texts
 
     def build(self) -> tuple[Question, ...]:
         comments = self._comments()
         lines = self.lines
         html = self.scan.html_lines
-        fence_closes = self.scan.fence_closes
+        next_line_only = self._next_line_only
         cloze = self.c.cloze
         seps = {"multiline": self.c.ml_sep, "multiline_reversed": self.c.mlr_sep}
         decks_of = self._decks
@@ -449,9 +458,22 @@ class _Builder:
                 decks = deck_cache.get(k) or decks_of(first, None)
             else:
                 decks = decks_of(first, topic)
+            # (an inline card's line is never a fence, an HTML comment or a separator)
+            next_line = kind != "inline" and kind != "inline_reversed" and next_line_only(kind, last)
             out.append(new_question(kind, decks[0], first + 1, last + 1, text,  # type: ignore[arg-type]
-                                    cards, comment, last in fence_closes, decks))
+                                    cards, comment, next_line, decks))
         return tuple(out)
+
+    def _next_line_only(self, kind: str, last: int) -> bool:
+        """A comment put at the end of line `last` would not be read back: it closes
+        a code fence, is an HTML comment (hidden, comment and all) or the separator
+        (`?? <!--SR:...-->` separates nothing). The writer then uses the next line."""
+        if last in self.scan.fence_closes or last in self.scan.html_lines:
+            return True
+        if kind == "multiline" or kind == "multiline_reversed":
+            s = self.lines[last].strip()
+            return s == self.c.ml_sep or s == self.c.mlr_sep
+        return False
 
     def _decks(self, first: int, topic: str | None) -> tuple[str, ...]:
         if topic is not None and not self.settings.folders_as_decks:

@@ -71,6 +71,7 @@ def apply_schedules(
     shifts another.
     """
     lines = split_lines(text)
+    default_ending = _default_ending(lines)
     ops: list[_Op] = []
     seen: set[int] = set()
     for order, (question, groups) in enumerate(updates):
@@ -101,7 +102,7 @@ def apply_schedules(
         if op.kind == "replace":
             lines[op.line] = (content[: op.start] + op.text + content[op.end :], ending)
         elif op.kind == "remove":
-            _remove_comment(lines, op.line, op.start, op.end)
+            _remove_comment(lines, op.line, op.start, op.end, default_ending)
         elif op.kind == "append":
             # A block id must stay at the end of its line; the plugin puts the comment before it.
             m = _BLOCK_ID_AT_END.search(content)
@@ -112,7 +113,7 @@ def apply_schedules(
         else:
             # The card is the last line and the text has no final newline: the
             # comment becomes the last line, still without one.
-            lines[op.line] = (content, _default_ending(lines))
+            lines[op.line] = (content, default_ending)
             lines.insert(op.line + 1, (op.text, ""))
     return "".join(content + ending for content, ending in lines)
 
@@ -128,7 +129,8 @@ def _check_comment(lines: list[tuple[str, str]], line: int, start: int, end: int
         )
 
 
-def _remove_comment(lines: list[tuple[str, str]], i: int, start: int, end: int) -> None:
+def _remove_comment(lines: list[tuple[str, str]], i: int, start: int, end: int,
+                    default_ending: str) -> None:
     content, ending = lines[i]
     # Only the one space the writer puts before a comment it appends goes with it:
     # any other whitespace there is the user's.
@@ -141,5 +143,9 @@ def _remove_comment(lines: list[tuple[str, str]], i: int, start: int, end: int) 
     del lines[i]
     if not ending and i > 0:
         # It was the last line, without a final newline: keep the text without one.
-        prev, _ = lines[i - 1]
-        lines[i - 1] = (prev, "")
+        # Only the ending the writer would add before such a comment (the note's
+        # first one) goes with it: a "\r" the note does not end its lines with is
+        # the user's and stays.
+        prev, prev_ending = lines[i - 1]
+        keep = "\r" if prev_ending == "\r\n" and default_ending == "\n" else ""
+        lines[i - 1] = (prev + keep, "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -243,7 +244,7 @@ class ReviewScreen(AreaScreen):
         self.query_one("#review-progress", Label).update(progress)
         where = escape(event.card.deck)
         if event.note_path and event.card.line:
-            where += f"  ·  {escape(_short_path(event.note_path))}:{event.card.line}"
+            where += f"  ·  {escape(Path(event.note_path).name)}:{event.card.line}"
         self.query_one("#review-where", Label).update(where)
 
     @on(SessionFinished)
@@ -456,10 +457,3 @@ _KIND_TITLE = {
     "inline": "card", "inline_reversed": "reversed card", "multiline": "multi-line card",
     "multiline_reversed": "reversed multi-line card", "cloze": "cloze",
 }
-
-
-def _short_path(path: str) -> str:
-    from pathlib import Path
-
-    p = Path(path)
-    return str(Path(*p.parts[-2:])) if len(p.parts) > 2 else path
