@@ -85,7 +85,9 @@ def deck_clause(deck: str | None) -> tuple[str, list[object]]:
     if not deck:
         return "1", []
     deck = deck.strip("/").lstrip("#")
-    return "(deck = ? OR substr(deck, 1, ?) = ?)", [deck, len(deck) + 1, deck + "/"]
+    # A range on the sub-decks ("a/" <= deck < "a0", as "0" follows "/") lets SQLite
+    # use the deck index; substr() would scan every card.
+    return "(deck = ? OR (deck >= ? AND deck < ?))", [deck, deck + "/", deck + "0"]
 
 
 def iter_cards(
