@@ -105,3 +105,39 @@ def test_not_a_drill_card(conn):
     cid = add_card(conn, front="plain")
     with pytest.raises(dc.DrillCardError, match="not a drill card"):
         dc.drill_for(get_card(conn, cid))
+
+
+def test_stats_count_drill_accuracy_by_the_kind_the_log_detail_names(conn):
+    from srs_dl.services.stats import compute
+
+    session = ReviewSession(conn, config(), TODAY, deck="drills")
+    ema, adam = _drill_card(conn, "ema"), _drill_card(conn, "adam")
+    wrong_drill = dc.drill_for(get_card(conn, ema))
+    wrong = dc.answer(conn, config(), TODAY, get_card(conn, ema),
+                      answer_text(wrong_drill.mistakes[0].answer), grade=session.grade)
+    assert wrong.graded is not None and wrong.detail["kind"] == "ema"
+    card = get_card(conn, adam)
+    right = dc.answer(conn, config(), TODAY, card, answer_text(dc.drill_for(card).answer),
+                      grade=session.grade)
+    dc.grade_right(conn, config(), TODAY, card, right, "good", grade=session.grade)
+    kinds = [e.detail["kind"] for c in (ema, adam) for e in logstore.card_history(conn, c)]
+    assert kinds == ["ema", "adam"]
+    # The log's kind is what counts, not the card's current one (a card re-pointed later
+    # keeps its past answers under the kind that was asked).
+    conn.execute("UPDATE cards SET drill_kind = 'rmsprop' WHERE id IN (?, ?)", (ema, adam))
+    drills = {d.kind: (d.answered, d.correct) for d in compute(conn, TODAY).drills}
+    assert drills == {"ema": (1, 0), "adam": (1, 1)}
+
+
+def test_a_session_of_one_drill_kind_queues_only_that_kinds_drill_cards(conn):
+    ema = _drill_card(conn, "ema")
+    in_note_deck = add_card(conn, deck="dl/optim", kind="drill", drill_kind="ema",
+                            front="Drill: ema")
+    _drill_card(conn, "adam")
+    add_card(conn, deck="dl/optim", front="What is EMA?")
+    assert {c.id for c in ReviewSession(conn, config(), TODAY, drill_kind="ema").queue()} == {
+        ema, in_note_deck}
+    assert [c.id for c in ReviewSession(conn, config(), TODAY, deck="drills",
+                                        drill_kind="ema").queue()] == [ema]
+    assert ReviewSession(conn, config(), TODAY, drill_kind="batchnorm").queue() == []
+    assert len(ReviewSession(conn, config(), TODAY).queue()) == 4

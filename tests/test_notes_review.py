@@ -11,8 +11,9 @@ from review_support import build_realworld_vaults, config
 
 from srs_dl.core.notes.frontmatter import note_schedule, read_frontmatter
 from srs_dl.core.notes.frontmatter_edit import format_number
+from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.services.importer import import_paths
-from srs_dl.services.note_review import NoteReviewError, grade_note, list_notes
+from srs_dl.services.note_review import NoteReviewError, grade_note, list_notes, preview_note
 from srs_dl.store.db import connect
 
 TODAY = dt.date(2026, 1, 15)
@@ -126,4 +127,46 @@ def test_grade_note_refuses_again_unknown_and_changed_notes(tmp_path):
     assert "sr-due: 2026-01-10" in note.read_text(encoding="utf-8")
     # Overdue days count for notes: 5 days late, Good gives (4 + 5/2) * 2.5 = 16.25 -> 16.
     assert result.after.interval == 16
+    conn.close()
+
+
+def _db_state(conn) -> tuple:
+    notes = conn.execute("SELECT id, review_due, review_interval, review_ease, review_dirty"
+                         " FROM notes ORDER BY id").fetchall()
+    return notes, conn.execute("SELECT count(*) FROM log").fetchone()[0]
+
+
+@pytest.mark.parametrize("response", ["hard", "good", "easy"])
+def test_preview_note_gives_what_grading_then_gives_and_writes_nothing(tmp_path, response):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    due = vault / "due.md"
+    due.write_text("---\nsr-due: 2026-01-10\nsr-interval: 4\nsr-ease: 250\n---\n#review\n",
+                   encoding="utf-8")
+    new = vault / "new.md"
+    new.write_text("links to [[due]] #review\n", encoding="utf-8")
+    conn = connect(tmp_path / "d.db")
+    cfg = config(writeback="sync")
+    import_paths(conn, [vault], flags={}, config=cfg, today=TODAY)
+    for path in (due, new):
+        before, data = _db_state(conn), path.read_bytes()
+        preview = preview_note(conn, cfg, path, TODAY)
+        assert set(preview) == {"hard", "good", "easy"}
+        assert _db_state(conn) == before and path.read_bytes() == data
+        assert preview["hard"].interval < preview["good"].interval < preview["easy"].interval
+        if path == due:  # 5 days overdue count: Good gives (4 + 5/2) * 2.5 = 16.25 -> 16
+            assert preview["good"] == NoteSchedule(TODAY + dt.timedelta(days=16), 16, 250)
+        result = grade_note(conn, cfg, path, response, TODAY)
+        assert result.after == preview[response], path.name
+    conn.close()
+
+
+def test_preview_note_refuses_what_grading_refuses(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "other.md").write_text("not for review\n", encoding="utf-8")
+    conn = connect(tmp_path / "d.db")
+    import_paths(conn, [vault], flags={}, config=config(), today=TODAY)
+    with pytest.raises(NoteReviewError, match="not a review note"):
+        preview_note(conn, config(), vault / "other.md", TODAY)
     conn.close()

@@ -3,9 +3,11 @@ note review, keys (quit, help, areas) and the command palette's actions."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Button, Input
 from tui_support import app_for, make_deck, run_async, wait_for
 
+from srs_dl.core.scheduling.sm2 import interval_label
+from srs_dl.services.note_review import preview_note
 from srs_dl.store.db import connect
 from srs_dl.tui.commands import ScreenActions
 from srs_dl.tui.dialogs.help import HelpDialog
@@ -104,6 +106,16 @@ async def test_note_review(tmp_path):
         screen = app.screen
         assert screen.current == str(note)
         assert screen.check_action("grade", ("good",))
+        # Each button shows what it would give, as the service previews it (no write).
+        conn = connect(deck.db)
+        try:
+            preview = preview_note(conn, app.env.config, note, app.env.today)
+        finally:
+            conn.close()
+        for response in ("hard", "good", "easy"):
+            label = str(screen.query_one(f"#grade-{response}", Button).label)
+            assert label.endswith(f"{response.title()}  {interval_label(preview[response].interval)}")
+        assert deck.rows("SELECT count(*) FROM log WHERE action = 'note_review'") == [(0,)]
         await pilot.press("3")
         await wait_for(pilot, lambda: not screen.busy and screen.current is None,
                        what="the note graded")

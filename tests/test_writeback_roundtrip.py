@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from srs_dl.core.notes.model import NEVER_REVIEWED, ParsedNote, SRGroup
 from srs_dl.core.notes.settings import ParseSettings, from_plugin_data, resolve
-from srs_dl.core.notes.sr_comment import COMMENT_RE
+from srs_dl.core.notes.sr_comment import COMMENT_RE, format_comment
 from srs_dl.core.notes.writeback import apply_schedules, split_lines
 
 grammar = pytest.importorskip("srs_dl.core.notes.grammar")
@@ -232,3 +232,95 @@ def test_realworld_notes_change_only_in_comments(shared_dir: Path) -> None:
                 )
         checked += bool(updates)
     assert checked >= 30
+
+
+# --- what the fuzzer (tests/test_fuzz_notes.py) found, as plain regression tests -----------
+
+G = SRGroup(dt.date(2026, 3, 4), 3.0, 250)
+
+
+def _write_all(text: str, opts: ParseSettings | None = None) -> tuple[ParsedNote, ParsedNote, str]:
+    opts = opts or ParseSettings()
+    before = grammar.parse_note(text, opts, folder_deck="")
+    updates = [(q, tuple(G for _ in q.cards)) for q in before.questions]
+    new_text = apply_schedules(text, updates, same_line=opts.comment_on_same_line)
+    after = grammar.parse_note(new_text, opts, folder_deck="")
+    assert [q.text for q in after.questions] == [q.text for q in before.questions], new_text
+    for q in after.questions:
+        assert [c.schedule for c in q.cards] == [G for _ in q.cards], new_text
+    assert strip_comments(new_text) == strip_comments(text)
+    assert apply_schedules(new_text, [(q, tuple(G for _ in q.cards)) for q in after.questions],
+                           same_line=opts.comment_on_same_line) == new_text
+    return before, after, new_text
+
+
+@pytest.mark.parametrize("same_line", [False, True])
+def test_a_scheduling_comment_never_closes_an_open_html_comment(same_line: bool) -> None:
+    # `<!-- draft` is never closed: it hides its own line only, before and after the write
+    opts = ParseSettings(comment_on_same_line=same_line)
+    before, _, _ = _write_all("#flashcards\n\n<!-- draft\nq::a\nr::b\n", opts)
+    assert [q.text for q in before.questions] == ["q::a", "r::b"]
+    # a real `-->` further down still closes it, next to a scheduling comment or not
+    text = "#flashcards\n\n<!-- draft\nq::a <!--SR:!2024-01-05,4,250-->\nend -->\nr::b\n"
+    assert [q.text for q in grammar.parse_note(text, opts).questions] == ["r::b"]
+    text = "#flashcards\n\n<!-- draft\nend --> <!--SR:!2024-01-05,4,250-->\nr::b\n"
+    assert [q.text for q in grammar.parse_note(text, opts).questions] == ["r::b"]
+
+
+@pytest.mark.parametrize("same_line", [False, True])
+@pytest.mark.parametrize("tail", ["", "\n", "\n\n", " ^block-1\n"])
+def test_a_comment_ending_a_card_in_an_unclosed_fence_is_its_schedule(same_line: bool,
+                                                                      tail: str) -> None:
+    opts = ParseSettings(comment_on_same_line=same_line)
+    text = f"#flashcards\n\nAdam in code\n?\n```python\nopt = Adam(){tail}"
+    before, after, new_text = _write_all(text, opts)
+    assert len(before.questions) == 1
+    assert after.questions[0].comment is not None
+    # the user's own `<!--SR:` text inside the fence, not at its end, stays code
+    text = "#flashcards\n\nq\n?\n```\nx = '<!--SR:!2024-01-05,4,250-->'\ny = 1\n"
+    (q,) = grammar.parse_note(text, opts).questions
+    assert q.comment is None and "x = '<!--SR:!2024-01-05,4,250-->'" in q.text
+
+
+def test_a_comment_in_a_closed_fence_stays_in_the_card_text() -> None:
+    text = "#flashcards\n\nq\n?\n```\n<!--SR:!2024-01-05,4,250-->\n``` <!--SR:!2024-01-05,4,250-->\n"
+    before, _, _ = _write_all(text)
+    assert before.questions[0].comment is None
+    assert before.questions[0].text.endswith("<!--SR:!2024-01-05,4,250-->\n``` <!--SR:!2024-01-05,4,250-->")
+
+
+def test_a_broken_comment_after_an_inline_card_is_not_taken_by_it() -> None:
+    # "<!--SR:" without "-->" below a card: the written comment would push it off the card
+    before, after, _ = _write_all("#flashcards\n\nq::a\n<!--SR:\nr\n?\ns\n")
+    assert [q.text for q in before.questions] == ["q::a", "<!--SR:\nr\n?\ns"]
+    assert any("without '-->'" in w.message for w in after.warnings)
+
+
+def test_same_line_comments_go_below_a_separator_or_html_last_line() -> None:
+    opts = ParseSettings(comment_on_same_line=True)
+    for text in ("#flashcards\n\nfront\n??\n\nnext\n", "#flashcards\n\nq\n?\na\n<!-- note -->\n",
+                 "#flashcards\n\nq\n?\na <!--SR:x\n"):
+        before, _, new_text = _write_all(text, opts)
+        assert before.questions[0].ends_in_fence or "<!--SR:x" in text
+        assert f"\n{format_comment((G, G))}\n" in new_text or f"\n{format_comment((G,))}\n" in new_text
+
+
+def test_html_comments_opening_a_paragraph_stay_out_of_its_card() -> None:
+    # an adopted comment opens the paragraph: once moved to its card, the paragraph
+    # starts at the HTML comment, which was never part of the card below
+    text = "#flashcards\n\nq::a\n\n<!--SR:!2024-01-05,4,250-->\n<!-- x -->\nr\n?\ns\n"
+    before, _, _ = _write_all(text)
+    assert [q.text for q in before.questions] == ["q::a", "r\n?\ns"]
+
+
+def test_an_adopted_comment_takes_one_space_with_it() -> None:
+    text = "#flashcards\n\nq::a\n\nsee \t<!--SR:!2024-01-05,4,250-->\n"
+    _, _, new_text = _write_all(text)
+    assert new_text.endswith("\n\nsee \t\n")
+
+
+def test_removing_a_last_line_comment_keeps_a_cr_the_note_does_not_use() -> None:
+    _, _, new_text = _write_all("#flashcards\n\nq::a\n\r\n<!--SR:!2024-01-05,4,250-->")
+    assert new_text == f"#flashcards\n\nq::a\n{format_comment((G,))}\n\r"
+    _, _, new_text = _write_all("#flashcards\r\n\r\nq::a\r\n\r\n<!--SR:!2024-01-05,4,250-->")
+    assert new_text == f"#flashcards\r\n\r\nq::a\r\n{format_comment((G,))}\r\n"

@@ -170,9 +170,7 @@ def grade_note(conn: sqlite3.Connection, config: Config, path: str | os.PathLike
     links = _linked_notes(conn, note, config) if note.schedule is None else []
     with write_transaction(conn):
         fresh = find_note(conn, note.path)  # as of the lock: another process may have rated it
-        own = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (note.id,)).fetchone()[0]
-        after = nr.review_note(fresh.schedule, resp, today, histogram, config.scheduler,
-                               links=links, own_ease=own if fresh.schedule is None else None)
+        after = _outcome(conn, config, fresh, resp, today, histogram, links)
         text = f"{after.due.isoformat()},{_fmt(after.interval)},{after.ease}"
         sched_note = conn.execute("SELECT review_sched_note FROM notes WHERE id = ?",
                                   (note.id,)).fetchone()[0]
@@ -193,6 +191,31 @@ def grade_note(conn: sqlite3.Connection, config: Config, path: str | os.PathLike
     return NoteGradeResult(note.path, resp, note.schedule, after, written, problem)
 
 
+def preview_note(conn: sqlite3.Connection, config: Config, path: str | os.PathLike[str],
+                 today: dt.date) -> dict[str, NoteSchedule]:
+    """What each button would give the note now ("Good 8d"); nothing is written.
+
+    The same computation as grade_note, so the labels are the schedules a rating makes.
+    """
+    note = find_note(conn, path)
+    histogram = _note_histogram(conn, today)
+    links = _linked_notes(conn, note, config) if note.schedule is None else []
+    return {resp: _outcome(conn, config, note, resp, today, histogram, links)
+            for resp in nr.NOTE_BUTTONS}
+
+
+def _outcome(conn: sqlite3.Connection, config: Config, note: NoteRow, response: str,
+             today: dt.date, histogram: dict[int, int], links: list[nr.LinkedNote]
+             ) -> NoteSchedule:
+    """The schedule `response` gives `note` (its row as read): the plugin's note formula."""
+    own = None
+    if note.schedule is None:
+        # A note never reviewed may still carry an ease of its own (sr-ease without a due).
+        own = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (note.id,)).fetchone()[0]
+    return nr.review_note(note.schedule, response, today, histogram, config.scheduler,
+                          links=links, own_ease=own)
+
+
 def _fmt(x: float) -> str:
     from srs_dl.core.notes.sr_comment import format_interval
 
@@ -206,4 +229,4 @@ def _snap(s: NoteSchedule | None) -> dict[str, Any]:
 
 
 __all__ = ["NoteGradeResult", "NoteReviewError", "NoteRow", "find_note", "grade_note",
-           "list_notes"]
+           "list_notes", "preview_note"]

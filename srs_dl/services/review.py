@@ -350,22 +350,25 @@ def history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
 
 
 def build_queue(conn: sqlite3.Connection, config: Config, today: dt.date,
-                deck: str | None = None) -> tuple[q.QueueItem, ...]:
+                deck: str | None = None, *,
+                drill_kind: str | None = None) -> tuple[q.QueueItem, ...]:
     """Today's queue in review order (card ids; the session reads each card as it comes).
 
     Only what the limits let through is read (LIMIT on the cards_due index).
     Cards failed earlier today and due again come last, outside the limits (they
-    were counted when first answered), as Anki's relearning cards.
+    were counted when first answered), as Anki's relearning cards. `drill_kind`:
+    only the drill cards of that kind (the limits still count every review today).
     """
     new_done, reviews_done = logstore.counts_today(conn, today)
     limits = q.DailyLimits(config.review.new_per_day, config.review.reviews_per_day)
     review_room = max(0, limits.reviews - reviews_done)
     new_room = max(0, limits.new - new_done)
-    again = store.failed_today(conn, today, deck=deck)
+    again = store.failed_today(conn, today, deck=deck, drill_kind=drill_kind)
     skip = {c.id for c in again}
-    rows = [c for c in store.due_reviews(conn, today, deck=deck, limit=review_room + len(skip))
+    rows = [c for c in store.due_reviews(conn, today, deck=deck, limit=review_room + len(skip),
+                                         drill_kind=drill_kind)
             if c.id not in skip][:review_room]
-    rows += store.new_cards(conn, today, deck=deck, limit=new_room)
+    rows += store.new_cards(conn, today, deck=deck, limit=new_room, drill_kind=drill_kind)
     summaries = [q.CardSummary(c.id, c.deck, c.due, c.state, c.interval, c.ease)  # type: ignore[arg-type]
                  for c in rows]
     items = q.build_queue(summaries, today, deck=deck, limits=limits,

@@ -26,11 +26,13 @@ from srs_dl.store.cards import CardRow, get_card
 
 class ReviewSession:
     def __init__(self, conn: sqlite3.Connection, config: Config, today: dt.date,
-                 deck: str | None = None) -> None:
+                 deck: str | None = None, *, drill_kind: str | None = None) -> None:
         self.conn = conn
         self.config = config
         self.today = today
         self.deck = deck
+        #: Only the drill cards of this kind (practice of one kind).
+        self.drill_kind = drill_kind
         self._histogram: dict[int, int] | None = None
         #: Log ids of this session's reviews, parallel to the pure session's undo stack.
         self._log_ids: list[int] = []
@@ -38,7 +40,8 @@ class ReviewSession:
 
     def reload(self) -> None:
         """Rebuild the queue from the database (after an import or a sync)."""
-        items = rv.build_queue(self.conn, self.config, self.today, self.deck)
+        items = rv.build_queue(self.conn, self.config, self.today, self.deck,
+                               drill_kind=self.drill_kind)
         self._session = q.start(items)
         self._log_ids.clear()
         self._histogram = None

@@ -92,6 +92,7 @@ _QUEUE_COLUMNS = "id, deck, due, state, interval, ease"
 
 def due_reviews(
     conn: sqlite3.Connection, today: dt.date, *, deck: str | None = None, limit: int = -1,
+    drill_kind: str | None = None,
 ) -> list[QueueRow]:
     """Review cards due on or before `today`, most overdue first (then by id).
 
@@ -100,9 +101,9 @@ def due_reviews(
     """
     day = today.isoformat()
     reviews = _select(conn, today, "state = 'review' AND due <= ?", [day], deck, "due, id",
-                      limit)
+                      limit, drill_kind)
     unburied = _select(conn, today, "state = 'buried' AND buried_until <= ? AND due IS NOT NULL"
-                       " AND due <= ?", [day, day], deck, "due, id", limit)
+                       " AND due <= ?", [day, day], deck, "due, id", limit, drill_kind)
     if not unburied:
         return reviews
     merged = sorted(reviews + unburied, key=lambda c: (c.due, c.id))
@@ -111,11 +112,12 @@ def due_reviews(
 
 def new_cards(
     conn: sqlite3.Connection, today: dt.date, *, deck: str | None = None, limit: int = -1,
+    drill_kind: str | None = None,
 ) -> list[QueueRow]:
     """New cards in the order they were imported (note by note, line by line)."""
-    fresh = _select(conn, today, "state = 'new'", [], deck, "id", limit)
+    fresh = _select(conn, today, "state = 'new'", [], deck, "id", limit, drill_kind)
     unburied = _select(conn, today, "state = 'buried' AND buried_until <= ? AND due IS NULL",
-                       [today.isoformat()], deck, "id", limit)
+                       [today.isoformat()], deck, "id", limit, drill_kind)
     if not unburied:
         return fresh
     merged = sorted(fresh + unburied, key=lambda c: c.id)
@@ -123,7 +125,7 @@ def new_cards(
 
 
 def failed_today(conn: sqlite3.Connection, today: dt.date, *,
-                 deck: str | None = None) -> list[QueueRow]:
+                 deck: str | None = None, drill_kind: str | None = None) -> list[QueueRow]:
     """Cards answered today (not undone) that are due again today: failed, to see again."""
     day = today.isoformat()
     return _select(
@@ -131,12 +133,16 @@ def failed_today(conn: sqlite3.Connection, today: dt.date, *,
         "state = 'review' AND due <= ? AND id IN (SELECT l.card_id FROM log AS l"
         " WHERE l.day = ? AND l.action = 'review' AND l.source = 'srs-dl' AND NOT EXISTS"
         " (SELECT 1 FROM log AS u WHERE u.card_id = l.card_id AND u.undoes = l.id))",
-        [day, day], deck, "due, id", -1)
+        [day, day], deck, "due, id", -1, drill_kind)
 
 
 def _select(conn: sqlite3.Connection, today: dt.date, cond: str, args: list[Any],
-            deck: str | None, order: str, limit: int) -> list[QueueRow]:
+            deck: str | None, order: str, limit: int,
+            drill_kind: str | None = None) -> list[QueueRow]:
+    """`drill_kind`: only the drill cards of that kind (`srs-dl practice KIND`)."""
     where, params = deck_clause(deck)
+    if drill_kind is not None:
+        where, params = f"{where} AND kind = 'drill' AND drill_kind = ?", [*params, drill_kind]
     sql = (f"SELECT {_QUEUE_COLUMNS} FROM cards WHERE {cond} AND {where}"  # noqa: S608
            f" ORDER BY {order} LIMIT ?")
     return [QueueRow.from_row(r, today) for r in conn.execute(sql, [*args, *params, limit])]

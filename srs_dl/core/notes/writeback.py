@@ -7,7 +7,9 @@ whitespace, moving a block id); srs-dl touches only the comment:
   (that line's own line ending; the plugin's default), or at the end of that line
   after one space (`same_line`, the plugin's `cardCommentOnSameLine`), before a
   trailing block id ` ^id` as the plugin puts it; always on the next line after a
-  closing code fence (the plugin's `isCardCommentsOnSameLine`);
+  closing code fence (the plugin's `isCardCommentsOnSameLine`), and wherever a
+  comment on that line would not be read back (`Question.ends_in_fence`: an HTML
+  comment line, the separator; or a line holding a `<!--SR:` never closed);
 - an adopted comment (cut off from its card by a blank line) is removed from its
   line with the one space just before it (the separator the writer adds; other
   whitespace is the user's), the whole line going if nothing but spaces and tabs
@@ -92,7 +94,7 @@ def apply_schedules(
                 continue
             ops.append(_Op(i, order, "remove", i, comment.start, comment.end))
         last = question.last_line - 1
-        if same_line and not question.ends_in_fence:
+        if same_line and not question.ends_in_fence and not _opens_comment(lines[last][0]):
             ops.append(_Op(last, order, "append", last, text=new_comment))
         else:
             ops.append(_Op(last + 0.5, order, "insert_after", last, text=new_comment))
@@ -116,6 +118,13 @@ def apply_schedules(
             lines[op.line] = (content, default_ending)
             lines.insert(op.line + 1, (op.text, ""))
     return "".join(content + ending for content, ending in lines)
+
+
+def _opens_comment(content: str) -> bool:
+    """The line holds a `<!--SR:` never closed: a comment appended to it would close
+    that one instead, and be read as part of it."""
+    k = content.rfind(_COMMENT_START)
+    return k >= 0 and content.find("-->", k + len(_COMMENT_START)) < 0
 
 
 def _check_comment(lines: list[tuple[str, str]], line: int, start: int, end: int) -> None:

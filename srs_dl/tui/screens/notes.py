@@ -201,14 +201,11 @@ def _short(path: str) -> str:
 
 
 def _labels(service: Any, conn: Any, env: Any, path: str) -> dict[str, str]:
-    """"Good 8d" labels, when the note-review service offers a preview."""
-    preview = getattr(service, "preview_note", None)
-    if preview is None:
-        return {}
+    """"Good 8d" labels: what each button would give the note (the service's preview)."""
     from srs_dl.core.scheduling.sm2 import interval_label
 
     return {r: interval_label(s.interval)
-            for r, s in preview(conn, env.config, path, env.today).items()}
+            for r, s in service.preview_note(conn, env.config, path, env.today).items()}
 
 
 def _read(path: str) -> str:

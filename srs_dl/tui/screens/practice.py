@@ -1,5 +1,5 @@
-"""Practice: numeric drills. First the drill cards due today (deck `drills`),
-graded like any review (a wrong answer is Again); then free practice: fresh
+"""Practice: numeric drills. First the drill cards due today (deck `drills`, or
+the chosen kind's drill cards in every deck), graded like any review (a wrong answer is Again); then free practice: fresh
 numbers for the kind chosen (or every kind in turn), checked and explained,
 not graded. Drills come from srs_dl.core.drills; this screen only renders."""
 
@@ -58,11 +58,13 @@ class PracticeScreen(ReviewScreen):
         while not self.srs.rescan_done.wait(0.1):
             if worker.is_cancelled:
                 return None
-        session = None
+        # Due drill cards first (graded): the deck `drills`, or for a chosen kind that
+        # kind's drill cards in every deck (a note's deck holds them too).
         if self.deck is None:
-            # Due drill cards first (graded). A chosen kind goes straight to free practice:
-            # the review session has no per-kind queue.
             session = ReviewSession(conn, self.env.config, self.env.today, deck=DRILL_DECK)
+        else:
+            session = ReviewSession(conn, self.env.config, self.env.today,
+                                    drill_kind=self.deck)
         state = PracticeState(session, self.deck, self.env.seed)
         self._post_next(state)
         return state

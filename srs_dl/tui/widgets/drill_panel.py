@@ -95,10 +95,11 @@ class DrillPanel(Vertical, can_focus=True):
             return
         mark = "[b $success]✓[/]" if ok else "[b $error]✗[/]"
         hint = "  [dim](t: plot)[/]" if self.query_one(DrillPlot).draw(self.drill) else ""
-        verdict.update(f"{mark} {escape(message)}{hint}")
         self.set_class(bool(hint), "has-plot")
         self.query_one("#drill-answer", Input).disabled = True
-        self._fill_steps()
+        legend = self._fill_steps()
+        legend = f"\n[dim]{escape(legend)}[/]" if legend else ""
+        verdict.update(f"{mark} {escape(message)}{hint}{legend}")
         self.add_class("checked")
         self.query_one("#drill-steps", DataTable).focus()
 
@@ -115,18 +116,82 @@ class DrillPanel(Vertical, can_focus=True):
         else:
             self.query_one("#drill-steps", DataTable).focus()
 
-    def _fill_steps(self) -> None:
+    def _fill_steps(self) -> str:
+        """Fill the table; return the legend of the headers it shortened ("" if none)."""
         table = self.query_one("#drill-steps", DataTable)
         table.clear(columns=True)
-        columns, rows = per_element(self.drill.steps.columns, self.drill.steps.rows)
+        columns, rows, legend = steps_table(self.drill.steps.columns, self.drill.steps.rows)
         table.add_columns(*columns)
         for row in rows:
             table.add_row(*row)
+        return legend
 
 
 def prompt_markup(prompt: str) -> str:
     """The prompt's lines kept as they are, `code` spans highlighted."""
     return re.sub(r"`([^`]+)`", r"[b $accent]\1[/]", escape(prompt))
+
+
+#: Headers too wide for 100 columns: (short header, its meaning, shown under the verdict).
+_SHORT_HEADERS = {
+    "lr * V_hat / (sqrt(S_hat) + eps)": ("Δw", "Δw = lr * V_hat / (sqrt(S_hat) + eps)"),
+    "lr * g_t / (sqrt(S_t) + eps)": ("Δw", "Δw = lr * g_t / (sqrt(S_t) + eps)"),
+    "sqrt(S_t) + eps": ("√S_t + eps", ""),
+    "weight_decay * w_{t-1}": ("wd * w_{t-1}", "wd = weight_decay"),
+    "g_t + weight_decay * w_{t-1}": ("g_t + wd * w_{t-1}", "wd = weight_decay"),
+    # batch norm at inference: the rows already say "batch k" and "test"
+    "batch mean": ("mean", ""),
+    "batch var (1/m)": ("var (1/m)", ""),
+    "batch var (1/(m-1))": ("var (1/(m-1))", ""),
+    "running mean": ("run mean", "run = running (the statistics kept for inference)"),
+    "running var": ("run var", "run = running (the statistics kept for inference)"),
+}
+
+#: Row labels (first column) too wide for 100 columns.
+_SHORT_LABELS = {"test: sqrt(running var + eps)": "test: √(run var + eps)"}
+
+#: Significant digits in the table: enough to follow a calculator, short enough for
+#: Adam's nine columns in 100 terminal columns (the answer itself is checked in full).
+STEP_DIGITS = 5
+
+
+def short_number(text: str) -> str:
+    """A number at STEP_DIGITS significant digits, exponent without a leading 0 (1.2e-5);
+    any other text as it is."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    if not text.strip() or text.strip().lower() in ("nan", "inf", "-inf", "infinity"):
+        return text
+    return re.sub(r"e([+-])0(\d)", r"e\1\2", f"{value:.{STEP_DIGITS}g}")
+
+
+def steps_table(columns: Sequence[str], rows: Sequence[Sequence[object]]
+                ) -> tuple[list[str], list[list[str]], str]:
+    """The worked steps as the table shows them: one line per weight (per_element),
+    numbers shortened, long headers replaced by a short name; and the legend of those
+    names, with the update rule when a `Δw` column stands for the step taken."""
+    cols, lines = per_element(columns, rows)
+    legend: list[str] = []
+    short_cols = []
+    for col in cols:
+        short, meaning = _SHORT_HEADERS.get(col, (col, ""))
+        short_cols.append(short)
+        if meaning and meaning not in legend:
+            legend.append(meaning)
+    if "Δw" in short_cols and "w_t" in short_cols:
+        legend.append("w_t = w_{t-1} - Δw")
+    body = [[_SHORT_LABELS.get(line[0], line[0]), *(_short_cell(cell) for cell in line[1:])]
+            for line in lines]
+    return short_cols, body, ";  ".join(legend)
+
+
+def _short_cell(cell: str) -> str:
+    vector = _vector(cell)
+    if vector is not None:
+        return "[" + ", ".join(short_number(v) for v in vector) + "]"
+    return short_number(cell)
 
 
 def _vector(cell: object) -> list[str] | None:
@@ -136,23 +201,38 @@ def _vector(cell: object) -> list[str] | None:
     return None
 
 
+def _matrix(cell: object, n: int) -> list[list[str]] | None:
+    """A cell holding a matrix of `n` rows (one per unit), as text; else None."""
+    if not (isinstance(cell, str) and cell.startswith("[[") and cell.endswith("]]")):
+        return None
+    rows = [[x.strip() for x in part.split(",")] for part in cell[2:-2].split("], [")]
+    return rows if len(rows) == n else None
+
+
 def per_element(columns: Sequence[str], rows: Sequence[Sequence[object]]
                 ) -> tuple[list[str], list[list[str]]]:
     """The worked steps with one line per weight: a row whose cells hold vectors of
     n numbers becomes n lines (column `i`), so the table fits a terminal's width.
     Tables without such vectors are shown as they are."""
     sizes = {len(v) for row in rows for cell in row if (v := _vector(cell)) is not None}
-    if len(sizes) != 1 or (n := sizes.pop()) < 2:
+    if len(sizes) != 1 or ((n := sizes.pop()) < 2 and not any(
+            _matrix(cell, n) for row in rows for cell in row)):
         return list(columns), [[str(c) for c in row] for row in rows]
     out: list[list[str]] = []
     for row in rows:
         vectors = [_vector(cell) for cell in row]
-        if not any(vectors):
+        if not any(vectors) and not any(_matrix(cell, n) for cell in row[1:]):
             out.append([str(row[0]), "", *(str(c) for c in row[1:])])
             continue
         for i in range(n):
             line = [str(row[0]) if i == 0 else "", str(i + 1)]
             for cell, vec in zip(row[1:], vectors[1:], strict=True):
-                line.append(vec[i] if vec is not None else (str(cell) if i == 0 else ""))
+                if vec is not None:
+                    line.append(vec[i])
+                elif (matrix := _matrix(cell, n)) is not None:
+                    # units x examples (the course's Z): unit i's row, one value per example
+                    line.append("[" + ", ".join(matrix[i]) + "]")
+                else:
+                    line.append(str(cell) if i == 0 else "")
             out.append(line)
     return [columns[0], "i", *columns[1:]], out
