@@ -39,9 +39,9 @@ def kinds_for(text: str, extra: Mapping[str, tuple[str, ...]]) -> tuple[str, ...
 
 
 def heading_kinds() -> object:
-    """The function workers call for each heading. The headings table is imported
-    here, before the workers start, so they inherit it instead of each importing the
-    drills package (which today pulls in NumPy: see srs_dl/core/drills/__init__.py)."""
+    """The function workers call for each heading. The headings table (plain Python,
+    no NumPy: the drills package resolves its names lazily) is imported here, before
+    the workers start, so they inherit it."""
     import srs_dl.core.drills.headings  # noqa: F401
 
     return kinds_for

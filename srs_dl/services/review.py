@@ -354,7 +354,7 @@ def build_queue(conn: sqlite3.Connection, config: Config, today: dt.date,
                 drill_kind: str | None = None) -> tuple[q.QueueItem, ...]:
     """Today's queue in review order (card ids; the session reads each card as it comes).
 
-    Only what the limits let through is read (LIMIT on the cards_due index).
+    Only what the limits let through is read (LIMIT on the cards_stats index).
     Cards failed earlier today and due again come last, outside the limits (they
     were counted when first answered), as Anki's relearning cards. `drill_kind`:
     only the drill cards of that kind (the limits still count every review today).

@@ -149,7 +149,7 @@ def _group_for(card: CardRow | None, parsed: SRGroup | None, base_ease: int) -> 
 
 
 def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
-          cache: dict[int | None, _Context]) -> _Plan | NoteOutcome:
+          cache: dict[_CacheKey, _Context]) -> _Plan | NoteOutcome:
     """What writing this note would change, from its bytes on disk; no writing here."""
     from srs_dl.core.notes.frontmatter_edit import set_review_keys
     from srs_dl.core.notes.grammar import parse_note
@@ -247,46 +247,28 @@ def _review_text(schedule: NoteSchedule) -> str:
 
 
 _Context = tuple[ParseSettings, str, str]
+_CacheKey = tuple[int | None, str]
 
 
 def note_settings(conn: sqlite3.Connection, config: Config, note: _NoteRow,
-                  cache: dict[int | None, tuple[ParseSettings, str, str]] | None = None,
-                  ) -> tuple[ParseSettings, str, str]:
-    """How a note is read, resolved as the importer does: (the ParseSettings from the
-    folder's remembered flags, the config file, then the vault's plugin settings;
-    their key, as notes.settings_hash holds it; the note's folder deck)."""
-    if cache is not None and note.folder_id in cache:
-        settings, skey, base = cache[note.folder_id]
-        return settings, skey, _folder_deck(note.path, base)
-    from srs_dl.core.notes.settings import resolve
-    from srs_dl.services import drill_deck
-    from srs_dl.services.importer import plugin_layer, settings_key
-    from srs_dl.vault.walk import find_vault_root
+                  cache: dict[_CacheKey, _Context] | None = None) -> _Context:
+    """How a note is read (settings, their key as notes.settings_hash holds it, the
+    note's folder deck): exactly as the importer reads it, nested vaults included."""
+    from srs_dl.services.importer import note_settings as importer_note_settings
 
+    key = (note.folder_id, os.path.dirname(note.path))
+    if cache is not None and key in cache:
+        return cache[key]
     try:
         data = json.loads(note.folder_settings or "{}")
     except ValueError:
         data = {}
     flags = data.get("flags", {}) if isinstance(data, dict) else {}
-    folder = note.folder_path or os.path.dirname(note.path)
-    start = folder if os.path.isdir(folder) else os.path.dirname(folder)
-    vault = find_vault_root(start)
-    settings = resolve(flags if isinstance(flags, dict) else {}, config.parse,
-                       plugin_layer(vault, []))
-    skey = settings_key(settings, drill_deck.heading_table(config.drill_headings))
-    base = vault or start
+    result = importer_note_settings(config, note.folder_path or os.path.dirname(note.path),
+                                    flags if isinstance(flags, dict) else {}, note.path)
     if cache is not None:
-        cache[note.folder_id] = (settings, skey, base)
-    return settings, skey, _folder_deck(note.path, base)
-
-
-def _folder_deck(path: str, base: str) -> str:
-    """The note's folder relative to the vault's root, "/"-separated, as the walk gives it."""
-    folder = os.path.dirname(path)
-    if folder == base:
-        return ""
-    rel = os.path.relpath(folder, base)
-    return "" if rel.startswith("..") else rel.replace(os.sep, "/")
+        cache[key] = result
+    return result
 
 
 def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
@@ -389,7 +371,7 @@ def _lock_path(conn: sqlite3.Connection) -> str:
 
 
 def _plan_batch(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int],
-                cache: dict[int | None, _Context], report: SyncReport) -> list[_Plan]:
+                cache: dict[_CacheKey, _Context], report: SyncReport) -> list[_Plan]:
     plans: list[_Plan] = []
     changed: list[int] = []
     for note_id in note_ids:
@@ -424,7 +406,7 @@ def _forget_stat(conn: sqlite3.Connection, note_ids: Sequence[int]) -> None:
 
 def _run(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int], *,
          dry_run: bool, report: SyncReport) -> None:
-    cache: dict[int | None, _Context] = {}
+    cache: dict[_CacheKey, _Context] = {}
     for start in range(0, len(note_ids), BATCH):
         batch = note_ids[start:start + BATCH]
         if dry_run:

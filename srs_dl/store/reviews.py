@@ -1,6 +1,6 @@
 """The SQL side of reviewing: what is due, the due-date histogram, card state updates.
 
-Queries go through the `cards_due (state, due)` index and take only what a
+Queries go through the `cards_stats (state, due, ...)` index and take only what a
 queue needs (LIMIT), so a review session over a million cards never loads the
 whole deck into Python.
 """
@@ -166,7 +166,7 @@ def due_histogram(conn: sqlite3.Connection, today: dt.date) -> dict[int, int]:
     Suspended and buried cards keep their due date and count as load (the plugin,
     which has neither, counts every scheduled card it knows).
     """
-    # One GROUP BY per state: each streams in due order off the cards_due index, where
+    # One GROUP BY per state: each streams in due order off the cards_stats index, where
     # `state IN (...)` would sort 800,000 index entries in a temporary B-tree (3x slower).
     ordinal = today.toordinal()
     out: dict[int, int] = {}

@@ -5,19 +5,32 @@ drills_jsonl / drills_markdown for `srs-dl drills`; kinds_for_heading to link
 note sections to drill kinds.
 """
 
-from srs_dl.core.drills.answers import AnswerError, CheckResult, check, parse_answer
-from srs_dl.core.drills.catalog import (
-    KINDS,
-    DrillError,
-    build,
-    drill_series,
-    generate,
-    rng_for,
-    topic_for,
-)
-from srs_dl.core.drills.drill import Answer, Drill, Mistake, StepsTable
-from srs_dl.core.drills.headings import DEFAULT_HEADING_KINDS, kinds_for_heading
-from srs_dl.core.drills.output import drill_json, drills_jsonl, drills_markdown
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Names resolve on first use (PEP 562): the importer needs only the heading
+# table, and importing every generator would load NumPy into each parse worker.
+_HOME = {
+    "AnswerError": "answers", "CheckResult": "answers", "check": "answers",
+    "parse_answer": "answers",
+    "KINDS": "catalog", "DrillError": "catalog", "build": "catalog", "drill_series": "catalog",
+    "generate": "catalog", "rng_for": "catalog", "topic_for": "catalog",
+    "Answer": "drill", "Drill": "drill", "Mistake": "drill", "StepsTable": "drill",
+    "DEFAULT_HEADING_KINDS": "headings", "kinds_for_heading": "headings",
+    "drill_json": "output", "drills_jsonl": "output", "drills_markdown": "output",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_HEADING_KINDS",
