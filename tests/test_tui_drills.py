@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from textual.widgets import Input
 from tui_support import app_for, make_deck, run_async, wait_for, wrong_answer
 
@@ -138,7 +137,7 @@ def test_optimizer_steps_fit_100_columns_with_every_intermediate(kind, intermedi
         assert [c for c in columns if c not in ("t", "i")] == intermediates
         assert "Δw = lr * " in legend and "w_t = w_{t-1} - Δw" in legend
         # The review body is 96 wide; a vertical scrollbar takes 2; each cell pads 2.
-        assert sum(max(map(len, col)) + 2 for col in zip(columns, *rows)) <= 94, seed
+        assert sum(max(map(len, col)) + 2 for col in zip(columns, *rows, strict=True)) <= 94, seed
         # Five significant digits, and the last weight is the answer's.
         last = float(rows[-1][-1])
         answer = drill.answer[-1] if isinstance(drill.answer, list) else drill.answer
@@ -159,11 +158,11 @@ async def test_adam_steps_table_does_not_scroll_sideways_at_100_columns(tmp_path
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _drill_shown(pilot, app, PracticeScreen)
         while screen.card is not None:  # the adam drill cards first
-            await _type(pilot, screen, full_precision(wrong_answer(screen.drill.answer)))
-            await wait_for(pilot, lambda: screen.drill_ok is False and not screen.busy,
+            await _type(pilot, screen, full_precision(screen.drill.answer))
+            await wait_for(pilot, lambda: screen.drill_ok is True and not screen.busy,
                            what="check")
             card = screen.card
-            await pilot.press("1")
+            await pilot.press("3")
             await wait_for(pilot, lambda c=card: not screen.busy and screen.card is not c,
                            what="the next drill")
         await _type(pilot, screen, full_precision(wrong_answer(screen.drill.answer)))

@@ -148,7 +148,9 @@ def test_import_dialog(snap_compare, deck):  # noqa: ANN001
 def test_kind_picker(snap_compare, deck):  # noqa: ANN001
     async def check_then_pick(pilot: Pilot) -> None:
         screen = pilot.app.screen
-        screen.query_one("#drill-answer", Input).value = "0 0"
+        # practice KIND opens on that kind's due drill card: a wrong answer (graded Again)
+        wrong = full_precision(wrong_answer(screen.drill.answer))  # type: ignore[arg-type]
+        screen.query_one("#drill-answer", Input).value = wrong
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.drill_ok is not None)
         await pilot.press("k")

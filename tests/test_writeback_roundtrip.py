@@ -324,3 +324,6 @@ def test_removing_a_last_line_comment_keeps_a_cr_the_note_does_not_use() -> None
     assert new_text == f"#flashcards\n\nq::a\n{format_comment((G,))}\n\r"
     _, _, new_text = _write_all("#flashcards\r\n\r\nq::a\r\n\r\n<!--SR:!2024-01-05,4,250-->")
     assert new_text == f"#flashcards\r\n\r\nq::a\r\n{format_comment((G,))}\r\n"
+    # a note of one line ending in a lone "\r": that "\r" stays the line's own
+    _, _, new_text = _write_all("#flashcards q::a\r")
+    assert new_text == f"#flashcards q::a\r\r\n{format_comment((G,))}"

@@ -11,12 +11,14 @@ them unless marked *srs-dl*:
 * `q::a` / `q:::a` on one line (longest separator wins; *srs-dl*: the separator
   is the first one outside inline code). The lines above it in its paragraph are
   not part of it. A comment on the same line, or on the next line if that line
-  starts with `<!--SR:`, is its schedule.
+  starts with `<!--SR:` (*srs-dl*: and holds a `-->`), is its schedule.
 * Multi-line: a line that is exactly the separator (`?`, reversed `??`) after
   some text makes the paragraph a card: front above, back below, to the blank
   line (or to the end-marker line when one is set; blank lines then stay in the
   card). A heading or tag line directly above joins the question. A comment
-  anywhere in the paragraph is its schedule (the first one; others warn).
+  anywhere in the paragraph is its schedule (the first one; others warn), but
+  not in a code fence, except that a card whose fence is never closed takes a
+  comment ending its last line (the one srs-dl writes there), as the plugin does.
 * Clozes: a paragraph whose line holds a deletion (see cloze.py) is a cloze card.
 * `Question.text` is the card's lines without comments (or the plugin's
   `> [!sr|card-metadata]` callout), each right-stripped; `first_line`/`last_line`
@@ -32,8 +34,9 @@ them unless marked *srs-dl*:
   keeps them all in `Question.decks` and uses the first as `Question.deck`.
   A note at the vault root with folders as decks uses the tag rules.
 * *srs-dl*, with a warning: a line starting with `<!--` hides only itself (or
-  the lines up to its `-->`), never the next line; an unclosed one hides only its
-  line. A `key:: value` line inside a multi-line answer stays in the answer. A
+  the lines up to its `-->`; the `-->` of a `<!--SR:...-->` comment closes no
+  HTML comment, so writing a schedule never hides a card), never the next line;
+  an unclosed one hides only its line. A `key:: value` line inside a multi-line answer stays in the answer. A
   scheduling comment that starts the paragraph after a card without one,
   separated from it only by blank lines, belongs to that card (adopted), even
   when the rest of that paragraph is a card (the plugin gives it to that one).
@@ -44,7 +47,8 @@ them unless marked *srs-dl*:
 * More groups in a comment than the question has cards: the extra groups stay in
   `Comment.groups` (not in any card) with a warning. A malformed comment: the
   question keeps its Comment (so it can be rewritten) with no groups, its cards
-  are new, and a warning names the line.
+  get no schedule from it (the importer keeps one it holds), and a warning
+  names the line.
 * A multi-line card with an empty front is no card (warning; the plugin makes
   one from `??` or a longer separator alone). An empty inline front or back is
   kept, as in the plugin.

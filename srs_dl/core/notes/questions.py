@@ -23,7 +23,13 @@ from srs_dl.core.notes.model import (
     SRGroup,
 )
 from srs_dl.core.notes.settings import ParseSettings
-from srs_dl.core.notes.sr_comment import COMMENT_RE, parse_groups
+from srs_dl.core.notes.sr_comment import (
+    COMMENT_RE,
+    card_schedule,
+    comment_only,
+    parse_groups,
+    without_comments,
+)
 from srs_dl.core.notes.tags import QUESTION_TAG_RE, deck_of_tag
 
 #: Deck of a card when neither tags nor folder give one (`all_notes` at the vault root).
@@ -34,7 +40,6 @@ SR_METADATA_CALLOUT = "> [!sr|card-metadata]"
 _INLINE = ("inline", "inline_reversed")
 _REVERSED = ("inline_reversed", "multiline_reversed")
 _BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
-_COMMENT_WS_RE = re.compile(r"[ \t]*<!--SR:.*?-->")
 _ONE_GROUP_RE = re.compile(r"<!--SR:!(\d{4})-(\d\d)-(\d\d),(\d+),(\d+)-->")
 
 
@@ -255,7 +260,7 @@ class _Builder:
                     self._orphan(sr[p], comments)
                     p += 1
                 if (p < n_sr and sr[p] == r.first and r.sr_next < 0 and idx > 0
-                        and comments[idx - 1] is None and _comment_only(lines[r.first])
+                        and comments[idx - 1] is None and comment_only(lines[r.first])
                         and self._cut_off(raws[idx - 1].last, r.first)):
                     # A comment opening the paragraph after a card without one, past a
                     # blank line: the card above lost it (the plugin gives it to this one).
@@ -326,8 +331,7 @@ class _Builder:
             while texts and not texts[-1]:
                 texts.pop()
             return None, texts
-        # Only the comments the scan read as such leave the text: `<!--SR:` in a closed
-        # code fence is the user's code, before and after a comment is written below it.
+        # Only lines the scan read as comments lose them (`<!--SR:` in a fence is code).
         sr_set = self._sr_set
         if sr_set is None:
             sr_set = self._sr_set = frozenset(self.scan.sr_lines)
@@ -346,7 +350,7 @@ class _Builder:
                 in_callout = True
                 continue
             if "<!--SR:" in src and j in sr_set:
-                src = _without_comments(src)
+                src = without_comments(src)
                 if not src.strip():
                     continue
             numbers.append(j)
@@ -356,12 +360,8 @@ class _Builder:
             numbers.pop()
         html = self.scan.html_lines
         if html and numbers and numbers[0] in html:
-            # HTML comments that open a paragraph are no part of its card (the scan
-            # starts a paragraph after them); past a comment line they would be, until
-            # that comment moves away (adopted) and the card's text changed.
-            k = 1
-            while k < len(numbers) and numbers[k] in html:
-                k += 1
+            # HTML comments opening a paragraph are no part of its card, after a comment line too.
+            k = next((k for k, j in enumerate(numbers) if j not in html), len(numbers))
             del numbers[:k], texts[:k]
         return numbers, texts
 
@@ -382,7 +382,7 @@ class _Builder:
             if kind == "inline" or kind == "inline_reversed":
                 src = lines[r.first]
                 if "<!--SR:" in src:
-                    src = _without_comments(src)
+                    src = without_comments(src)
                 text = actual = src.rstrip()
                 first = last = r.first
             else:
@@ -450,7 +450,7 @@ class _Builder:
                                       f"{len(sides)} card(s); the extra ones are kept but belong "
                                       "to no card"))
                 cards = tuple([
-                    new_card(k, f, b, _schedule(groups[k]) if k < n_groups else None)
+                    new_card(k, f, b, card_schedule(groups[k]) if k < n_groups else None)
                     for k, (f, b) in enumerate(sides)
                 ])
             if topic is None:
@@ -458,16 +458,14 @@ class _Builder:
                 decks = deck_cache.get(k) or decks_of(first, None)
             else:
                 decks = decks_of(first, topic)
-            # (an inline card's line is never a fence, an HTML comment or a separator)
             next_line = kind != "inline" and kind != "inline_reversed" and next_line_only(kind, last)
             out.append(new_question(kind, decks[0], first + 1, last + 1, text,  # type: ignore[arg-type]
                                     cards, comment, next_line, decks))
         return tuple(out)
 
     def _next_line_only(self, kind: str, last: int) -> bool:
-        """A comment put at the end of line `last` would not be read back: it closes
-        a code fence, is an HTML comment (hidden, comment and all) or the separator
-        (`?? <!--SR:...-->` separates nothing). The writer then uses the next line."""
+        """A comment at the end of line `last` (a multi-line or cloze card's) would not be
+        read back: it closes a fence, is an HTML comment or the separator."""
         if last in self.scan.fence_closes or last in self.scan.html_lines:
             return True
         if kind == "multiline" or kind == "multiline_reversed":
@@ -509,19 +507,3 @@ def _split_multiline(actual: str, sep: str | None, reversed_: bool) -> list[tupl
             return [(front, back), (back, front)] if reversed_ else [(front, back)]
     return []
 
-
-def _comment_only(src: str) -> bool:
-    m = COMMENT_RE.search(src)
-    return m is not None and not src[: m.start()].strip() and not src[m.end() :].strip()
-
-
-def _without_comments(src: str) -> str:
-    return _COMMENT_WS_RE.sub("", src)
-
-
-def _schedule(group: SRGroup) -> SRGroup | None:
-    if group.is_new:
-        return None
-    if group.raw is not None and group.due is None:
-        return None
-    return group

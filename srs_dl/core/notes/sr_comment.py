@@ -26,6 +26,7 @@ COMMENT_OPEN = "<!--SR:"
 COMMENT_CLOSE = "-->"
 #: A scheduling comment on one line; group 1 is its body (what parse_groups reads).
 COMMENT_RE = re.compile(r"<!--SR:(.*?)-->")
+_COMMENT_WS_RE = re.compile(r"[ \t]*<!--SR:.*?-->")
 
 FSRS_PREFIX = "fsrs"
 
@@ -175,3 +176,24 @@ def format_group(group: SRGroup) -> str:
 def format_comment(groups: Sequence[SRGroup]) -> str:
     """The whole comment exactly as the plugin writes it."""
     return COMMENT_OPEN + "".join("!" + format_group(g) for g in groups) + COMMENT_CLOSE
+
+
+def comment_only(line: str) -> bool:
+    """The line holds a scheduling comment and nothing else but whitespace."""
+    m = COMMENT_RE.search(line)
+    return m is not None and not line[: m.start()].strip() and not line[m.end() :].strip()
+
+
+def without_comments(line: str) -> str:
+    """The line without its scheduling comments and the spaces and tabs before them."""
+    return _COMMENT_WS_RE.sub("", line)
+
+
+def card_schedule(group: SRGroup) -> SRGroup | None:
+    """What a card's group says of its schedule: None for a sibling never reviewed
+    (2000-01-01) or an FSRS group without a due date."""
+    if group.is_new:
+        return None
+    if group.raw is not None and group.due is None:
+        return None
+    return group

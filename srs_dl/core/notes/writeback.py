@@ -56,7 +56,9 @@ def _default_ending(lines: list[tuple[str, str]]) -> str:
     for _, ending in lines:
         if ending:
             return ending
-    return "\n"
+    # A note of one line: a "\n" after a "\r" that ends it would make that "\r" its
+    # line ending; "\r\n" keeps the line as it was.
+    return "\r\n" if lines[-1][0].endswith("\r") else "\n"
 
 
 def apply_schedules(

@@ -82,7 +82,8 @@ class ReviewHeatmap(Widget):
         for style in LEVEL_STYLES:
             text.append(CELL, style=style)
         text.append(" more", style="dim")
-        text.append(f"   {total:,} reviews on {active} days, busiest {busiest}", style="dim")
+        text.append(f"   {total:,} review{'s' if total != 1 else ''} on {active} day"
+                    f"{'s' if active != 1 else ''}, busiest {busiest}", style="dim")
         return text
 
     def _month_line(self, first_monday: dt.date, skip: int, weeks: int) -> str:
