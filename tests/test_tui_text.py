@@ -7,10 +7,10 @@ import pytest
 from tui_support import TODAY, make_deck
 
 from srs_dl.core.drills import KINDS, generate, rng_for
+from srs_dl.store.decks import deck_counts
 from srs_dl.tui.card_markdown import for_display
 from srs_dl.tui.drill_series import plot_for
 from srs_dl.tui.editor import EditorError, editor_command
-from srs_dl.store.decks import deck_counts
 from srs_dl.tui.widgets.drill_panel import per_element
 
 
