@@ -206,3 +206,20 @@ def test_browse_snapshot(tmp_path: Path, snap_compare) -> None:  # noqa: ANN001
         await pilot.pause()
 
     assert snap_compare(browse_app(db), terminal_size=(100, 30), run_before=ready)
+
+
+@run_async
+async def test_escape_leaves_the_search_box_for_the_table(tmp_path):
+    db = build_db(tmp_path / "deck.db")
+    app = browse_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _loaded(pilot, app)
+        search = screen.query_one("#browse-query")
+        assert search.has_focus
+        await pilot.press("escape")
+        assert screen.query_one(BrowseTable).has_focus
+        await pilot.press("slash")
+        assert search.has_focus
+        await pilot.press("down")
+        assert screen.query_one(BrowseTable).has_focus
+        assert str(search.value) == ""

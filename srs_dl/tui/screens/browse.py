@@ -74,6 +74,17 @@ class BrowseTable(DataTable[Any]):
             screen.fit_columns(event.size.width)
 
 
+class SearchInput(Input):
+    """The search box: escape or down hands the keys to the table, so `?`, `q` and
+    the card keys work again without a mouse."""
+
+    BINDINGS = [
+        Binding("escape", "screen.focus_table", "Cards", id="browse-to-table", show=False,
+                tooltip="Leave the search box for the table of cards."),
+        Binding("down", "screen.focus_table", "Cards", show=False),
+    ]
+
+
 class BrowseScreen(AreaScreen):
     AREA = "browse"
     TITLE = "Browse"
@@ -112,7 +123,7 @@ class BrowseScreen(AreaScreen):
 
     # -- layout ---------------------------------------------------------------------------
     def compose_body(self) -> Iterable[Widget]:
-        yield Input(placeholder="Search: words, \"a phrase\", -word, deck:x, #tag, "
+        yield SearchInput(placeholder="Search: words, \"a phrase\", -word, deck:x, #tag, "
                                 "state:suspended, is:due", id="browse-query")
         yield Label("Loading cards…", id="browse-status")
         with Horizontal(id="browse-main"):
@@ -374,6 +385,9 @@ class BrowseScreen(AreaScreen):
     # -- actions --------------------------------------------------------------------------
     def action_focus_search(self) -> None:
         self.query_one("#browse-query", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(BrowseTable).focus()
 
     def action_toggle_suspend(self) -> None:
         row = self._current()
