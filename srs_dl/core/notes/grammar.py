@@ -36,12 +36,11 @@ them unless marked *srs-dl*:
 * *srs-dl*, with a warning: a line starting with `<!--` hides only itself (or
   the lines up to its `-->`; the `-->` of a `<!--SR:...-->` comment closes no
   HTML comment, so writing a schedule never hides a card), never the next line;
-  an unclosed one hides only its line. A `key:: value` line inside a multi-line answer stays in the answer. A
-  scheduling comment that starts the paragraph after a card without one,
-  separated from it only by blank lines, belongs to that card (adopted), even
-  when the rest of that paragraph is a card (the plugin gives it to that one).
-  With
-  `dataview_fields`, `key:: value` lines whose key is a lowercase word (also in
+  an unclosed one hides only its line. A `key:: value` line inside a multi-line
+  answer stays in the answer. A scheduling comment that starts the paragraph
+  after a card without one, separated from it only by blank lines, belongs to
+  that card (adopted), even when the rest of that paragraph is a card (the
+  plugin gives it to that one). With `dataview_fields`, `key:: value` lines whose key is a lowercase word (also in
   a callout, `> key:: value`) are fields, not cards; with it off they are cards
   and are counted in `ParsedNote.dataview_like_cards`.
 * More groups in a comment than the question has cards: the extra groups stay in

@@ -186,7 +186,6 @@ class _Builder:
         self._deck_cache: dict[int, tuple[str, ...]] = {}
         #: Per question: a scheduling comment line lies inside its span.
         self.has_sr: list[bool] = []
-        self._sr_set: frozenset[int] | None = None
 
     def html_warnings(self) -> None:
         """Warnings for the cards the plugin loses to its HTML comment handling."""
@@ -332,9 +331,7 @@ class _Builder:
                 texts.pop()
             return None, texts
         # Only lines the scan read as comments lose them (`<!--SR:` in a fence is code).
-        sr_set = self._sr_set
-        if sr_set is None:
-            sr_set = self._sr_set = frozenset(self.scan.sr_lines)
+        sr = self.scan.sr_lines
         numbers: list[int] = []
         texts = []
         in_callout = False
@@ -349,7 +346,7 @@ class _Builder:
             if src.startswith(SR_METADATA_CALLOUT):
                 in_callout = True
                 continue
-            if "<!--SR:" in src and j in sr_set:
+            if "<!--SR:" in src and _holds(sr, j):
                 src = without_comments(src)
                 if not src.strip():
                     continue
@@ -369,7 +366,8 @@ class _Builder:
         comments = self._comments()
         lines = self.lines
         html = self.scan.html_lines
-        next_line_only = self._next_line_only
+        fence_closes = self.scan.fence_closes
+        sep_lines = (self.c.ml_sep, self.c.mlr_sep)
         cloze = self.c.cloze
         seps = {"multiline": self.c.ml_sep, "multiline_reversed": self.c.mlr_sep}
         decks_of = self._decks
@@ -385,6 +383,7 @@ class _Builder:
                     src = without_comments(src)
                 text = actual = src.rstrip()
                 first = last = r.first
+                next_line = False
             else:
                 numbers, texts = self._text_lines(r, has_sr)
                 if not texts:
@@ -405,6 +404,10 @@ class _Builder:
                                             if j not in html])
                     else:
                         actual = text
+                # A comment at the end of the last line would not be read back when that
+                # line closes a fence, is an HTML comment or the separator: the next line then.
+                next_line = (last in fence_closes or last in html
+                             or (kind != "cloze" and texts[-1].strip() in sep_lines))
             topic: str | None = None
             if actual[:1] == "#" or actual[:1].isspace():
                 stripped = actual.lstrip()
@@ -458,20 +461,9 @@ class _Builder:
                 decks = deck_cache.get(k) or decks_of(first, None)
             else:
                 decks = decks_of(first, topic)
-            next_line = kind != "inline" and kind != "inline_reversed" and next_line_only(kind, last)
             out.append(new_question(kind, decks[0], first + 1, last + 1, text,  # type: ignore[arg-type]
                                     cards, comment, next_line, decks))
         return tuple(out)
-
-    def _next_line_only(self, kind: str, last: int) -> bool:
-        """A comment at the end of line `last` (a multi-line or cloze card's) would not be
-        read back: it closes a fence, is an HTML comment or the separator."""
-        if last in self.scan.fence_closes or last in self.scan.html_lines:
-            return True
-        if kind == "multiline" or kind == "multiline_reversed":
-            s = self.lines[last].strip()
-            return s == self.c.ml_sep or s == self.c.mlr_sep
-        return False
 
     def _decks(self, first: int, topic: str | None) -> tuple[str, ...]:
         if topic is not None and not self.settings.folders_as_decks:
@@ -494,6 +486,11 @@ class _Builder:
         if self.first_flashcard is not None:
             return (self.first_flashcard,)
         return (self.fallback,)
+
+
+def _holds(ordered: list[int], item: int) -> bool:
+    k = bisect.bisect_left(ordered, item)
+    return k < len(ordered) and ordered[k] == item
 
 
 def _split_multiline(actual: str, sep: str | None, reversed_: bool) -> list[tuple[str, str]]:
