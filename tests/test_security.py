@@ -52,6 +52,7 @@ FORBIDDEN_MODULES = {"pickle", "cPickle", "_pickle", "marshal", "shelve", "dill"
 DYNAMIC_IMPORTS = {
     "srs_dl/cli.py": "COMMANDS maps each argparse command name to a module under srs_dl.commands",
     "srs_dl/tui/app.py": "AREAS names the screen modules under srs_dl.tui.screens",
+    "srs_dl/core/drills/__init__.py": "_HOME maps each public name to a drills submodule",
 }
 
 
