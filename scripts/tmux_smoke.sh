@@ -99,10 +99,14 @@ card_ids="$("$srs" cards --json --db "$db" | "$py" -c '
 import json, sys
 name, line = sys.argv[1], int(sys.argv[2])
 for row in map(json.loads, sys.stdin):
-    if row["file"] and row["file"].endswith("/" + name) and row["line"] == line:
+    base = (row["file"] or "").rsplit("/", 1)[-1]
+    # the status line may shorten a long name inside ("Stochastic gradient….md")
+    head, _, ext = name.partition("…")
+    same = base == name or (ext and base.startswith(head) and base.endswith(ext))
+    if row["file"] and same and row["line"] == line:
         print(row["id"])
 ' "$note_name" "$line")"
-[[ -n "$card_ids" ]] || fail "no card at $note_name:$line in cards --json"
+[[ -n "$card_ids" ]] || fail "no card at $note_name:$line in cards --json (status line: $status_line)"
 
 card_id=""
 for id in $card_ids; do

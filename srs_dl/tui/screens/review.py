@@ -242,10 +242,10 @@ class ReviewScreen(AreaScreen):
     def _show_status(self, event: CardShown) -> None:
         progress = f"[b]{event.left}[/b] left, [b]{event.new}[/b] new"
         self.query_one("#review-progress", Label).update(progress)
-        where = escape(event.card.deck)
+        where = event.card.deck
         if event.note_path and event.card.line:
-            where += f"  ·  {escape(Path(event.note_path).name)}:{event.card.line}"
-        self.query_one("#review-where", Label).update(where)
+            where = _where(event.card.deck, Path(event.note_path).name, event.card.line)
+        self.query_one("#review-where", Label).update(escape(where))
 
     @on(SessionFinished)
     def _finished(self, event: SessionFinished) -> None:
@@ -457,3 +457,20 @@ _KIND_TITLE = {
     "inline": "card", "inline_reversed": "reversed card", "multiline": "multi-line card",
     "multiline_reversed": "reversed multi-line card", "cloze": "cloze",
 }
+
+
+#: Room for the status line's "deck · note.md:line" (#review-where's max-width less padding).
+WHERE_WIDTH = 70
+
+
+def _where(deck: str, name: str, line: int, width: int = WHERE_WIDTH) -> str:
+    """Deck, note and line, shortened inside the note's name so `.md:line` stays visible."""
+    tail = f":{line}"
+    text = f"{deck}  ·  {name}{tail}"
+    if len(text) <= width:
+        return text
+    stem, dot, ext = name.rpartition(".")
+    keep = width - len(f"{deck}  ·  ") - len(f"….{ext}{tail}")
+    if not dot or keep < 8:
+        return text
+    return f"{deck}  ·  {stem[:keep]}….{ext}{tail}"
