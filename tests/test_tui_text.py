@@ -93,3 +93,14 @@ def test_deck_counts_match_the_cards(tmp_path):
     assert counts["flashcards/dl"] == (1, 2)
     drills = deck.rows("SELECT count(*) FROM cards WHERE deck = 'drills' AND state = 'new'")
     assert counts["drills"] == (drills[0][0], 0)
+
+
+def test_status_line_shortens_the_note_name_not_the_line() -> None:
+    from srs_dl.tui.screens.review import _where
+
+    short = _where("dl", "x.md", 10)
+    assert short == "dl  ·  x.md:10"
+    long = _where("flashcards/dl/optim/weight-decay",
+                  "Stochastic gradient descent in PyTorch.md", 110, width=60)
+    assert len(long) == 60 and long.endswith("….md:110")
+    assert long.startswith("flashcards/dl/optim/weight-decay  ·  Stochastic")
