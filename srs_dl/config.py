@@ -28,6 +28,10 @@ class ConfigError(Exception):
     """A config problem, with a message naming the file."""
 
 
+class UsageError(ConfigError):
+    """A bad command-line value (exit status 2, as argparse's own usage errors)."""
+
+
 def checkout_root() -> Path | None:
     root = PACKAGE_DIR.parent
     if (root / "pyproject.toml").is_file() and (root / "decks").is_dir():
@@ -67,7 +71,8 @@ def resolve_today(flag: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         source = "--today" if flag else "SRS_DL_TODAY"
-        raise ConfigError(f"{source}: {value!r} is not a date (YYYY-MM-DD)") from exc
+        error = UsageError if flag else ConfigError
+        raise error(f"{source}: {value!r} is not a date (YYYY-MM-DD)") from exc
 
 
 @dataclass(frozen=True)

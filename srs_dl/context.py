@@ -8,7 +8,14 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from srs_dl.config import Config, ConfigError, load_config, resolve_db, resolve_today
+from srs_dl.config import (
+    Config,
+    ConfigError,
+    UsageError,
+    load_config,
+    resolve_db,
+    resolve_today,
+)
 
 
 class CliError(Exception):
@@ -34,7 +41,7 @@ class Context:
                 config=load_config(getattr(args, "config", None)),
             )
         except ConfigError as exc:
-            raise CliError(str(exc), status=2 if "--today" in str(exc) else 1) from exc
+            raise CliError(str(exc), status=2 if isinstance(exc, UsageError) else 1) from exc
 
     def connect(self, *, create: bool = True) -> sqlite3.Connection:
         from srs_dl.store.db import StoreError, connect
