@@ -40,11 +40,17 @@ COMMANDS: dict[str, str] = {
 RESPONSES = ("again", "hard", "good", "easy", "reset")
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _common(p: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    # A subcommand's parser must not set these when they are not given: its
+    # default would overwrite the value given before the command (`srs-dl --db X import`).
+    default = argparse.SUPPRESS if sub else None
     g = p.add_argument_group("everywhere")
-    g.add_argument("--db", metavar="PATH", help="the database file (env SRS_DL_DB)")
-    g.add_argument("--today", metavar="YYYY-MM-DD", help="act as of this date (env SRS_DL_TODAY)")
-    g.add_argument("--config", metavar="PATH", help="the TOML config file (env SRS_DL_CONFIG)")
+    g.add_argument("--db", metavar="PATH", default=default,
+                   help="the database file (env SRS_DL_DB)")
+    g.add_argument("--today", metavar="YYYY-MM-DD", default=default,
+                   help="act as of this date (env SRS_DL_TODAY)")
+    g.add_argument("--config", metavar="PATH", default=default,
+                   help="the TOML config file (env SRS_DL_CONFIG)")
 
 
 def _response(value: str) -> str:
@@ -73,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        _common(p)
+        _common(p, sub=True)
         return p
 
     p = add("review", "open the TUI at a review of DECK (all decks without one)")

@@ -138,3 +138,15 @@ def test_scripting_commands_do_not_import_textual(setup: tuple[Path, Path, dict[
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stderr.endswith("CLEAN")
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_everywhere_options_before_or_after_the_command(before: bool) -> None:
+    from srs_dl.cli import build_parser
+
+    opts = ["--db", "x.db", "--today", "2025-01-02", "--config", "c.toml"]
+    argv = [*opts, "cards", "--json"] if before else ["cards", "--json", *opts]
+    args = build_parser().parse_args(argv)
+    assert (args.db, args.today, args.config) == ("x.db", "2025-01-02", "c.toml")
+    plain = build_parser().parse_args(["cards"])
+    assert (plain.db, plain.today, plain.config) == (None, None, None)
