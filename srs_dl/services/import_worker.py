@@ -200,12 +200,8 @@ POOL_MIN_BYTES = 1_500_000
 CHUNK_BYTES = 256 * 1024
 
 
-def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup,
-                 on_start: Callable[[], object] | None = None) -> Iterator[Chunk]:
-    """Every task's result, chunk by chunk in task order; a process pool for big imports.
-
-    `on_start` runs once workers are started (slow imports the workers need not
-    inherit go there, overlapping their first chunks); not without workers."""
+def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Iterator[Chunk]:
+    """Every task's result, chunk by chunk in task order; a process pool for big imports."""
     chunks: list[list[Task]] = []
     current: list[Task] = []
     acc = 0
@@ -233,7 +229,4 @@ def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup,
                         and "fork" in multiprocessing.get_all_start_methods()) else "forkserver"
     ctx = multiprocessing.get_context(method)
     with ctx.Pool(workers, initializer=init_worker, initargs=(setup,)) as pool:
-        results = pool.imap(run_chunk, chunks)
-        if on_start is not None:
-            on_start()
-        yield from results
+        yield from pool.imap(run_chunk, chunks)

@@ -344,7 +344,7 @@ class _Run:
             "SELECT 1 FROM cards LIMIT 1").fetchone()
         with Writer(self.conn, dry_run=self.dry_run, bulk=bool(bulk)) as writer:
             done = 0
-            for metas, blob in parse_chunks(tasks, sizes, setup, on_start=drill_deck.prepare):
+            for metas, blob in parse_chunks(tasks, sizes, setup):
                 done += len(metas)
                 if self.progress is not None:
                     self.progress(done, len(tasks))  # read and parsed, not stored yet
@@ -353,6 +353,10 @@ class _Run:
                     break
                 writer.apply(batch, metas, blob)
             if not s.cancelled:
+                if writer.bulk:
+                    # The drill catalog (NumPy) loads on the core the workers left,
+                    # while SQLite builds the indexes (it lets go of the GIL).
+                    threading.Thread(target=drill_deck.prepare, daemon=True).start()
                 writer.finish(batch)
         return s
 

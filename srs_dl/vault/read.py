@@ -14,7 +14,7 @@ import errno
 import hashlib
 import os
 from dataclasses import dataclass
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 from typing import NamedTuple
 
 BOM = b"\xef\xbb\xbf"
@@ -99,27 +99,51 @@ def read_bytes(path: str, *, max_bytes: int = MAX_NOTE_BYTES) -> RawNote:
     NoteReadError (line 0) when it cannot or should not be read."""
     try:
         # O_NONBLOCK: a FIFO named *.md must not hang the import waiting for a writer.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-        with open(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not S_ISREG(st.st_mode):
-                raise NoteReadError("not a regular file; skipped")
-            if st.st_size > max_bytes:
-                raise NoteReadError(
-                    f"{st.st_size / 1_048_576:.1f} MB, over srs-dl's"
-                    f" {max_bytes // 1_048_576} MB limit for one note; skipped"
-                )
-            data = fh.read()
-            return RawNote(data, len(data), st.st_mtime_ns)
+        fd = os.open(path, _OPEN_FLAGS)
+    except IsADirectoryError:
+        raise NoteReadError("a folder, not a note") from None
+    except OSError as exc:
+        raise NoteReadError(f"cannot read the note ({_reason(exc)}); skipped") from None
+    try:
+        st = os.fstat(fd)
+        if S_ISDIR(st.st_mode):
+            raise NoteReadError("a folder, not a note")
+        if not S_ISREG(st.st_mode):
+            raise NoteReadError("not a regular file; skipped")
+        if st.st_size > max_bytes:
+            raise NoteReadError(
+                f"{st.st_size / 1_048_576:.1f} MB, over srs-dl's"
+                f" {max_bytes // 1_048_576} MB limit for one note; skipped"
+            )
+        # Plain os.read, no file object: a vault is thousands of small files.
+        # One byte more than the size tells a file that grew meanwhile.
+        data = os.read(fd, st.st_size + 1)
+        if len(data) > st.st_size:
+            parts = [data]
+            while chunk := os.read(fd, 1 << 20):
+                parts.append(chunk)
+                if sum(map(len, parts)) > max_bytes:
+                    raise NoteReadError(f"over srs-dl's {max_bytes // 1_048_576} MB limit"
+                                        " for one note; skipped")
+            data = b"".join(parts)
+        return RawNote(data, len(data), st.st_mtime_ns)
     except NoteReadError:
         raise
     except IsADirectoryError:
         raise NoteReadError("a folder, not a note") from None
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        if exc.errno == errno.ELOOP:
-            reason = "symlink loop"
-        raise NoteReadError(f"cannot read the note ({reason}); skipped") from None
+        raise NoteReadError(f"cannot read the note ({_reason(exc)}); skipped") from None
+    finally:
+        os.close(fd)
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    return exc.strerror or type(exc).__name__
 
 
 def read_note(path: str, *, max_bytes: int = MAX_NOTE_BYTES) -> NoteText:
