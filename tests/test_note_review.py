@@ -17,6 +17,7 @@ from srs_dl.core.scheduling.note_review import (
     note_queue,
     review_note,
 )
+from srs_dl.core.scheduling.pagerank import pagerank
 from srs_dl.core.scheduling.sm2 import SchedulerSettings, review
 
 TODAY = dt.date(2025, 6, 1)
@@ -52,6 +53,17 @@ def test_new_note_ease_from_links() -> None:
     # Good from ease 265: 2.65 -> 3; Easy: 2.85 * 1.3 = 3.705 -> 4 with ease 285
     assert review_note(None, "good", TODAY, {}, links=links) == NoteSchedule(days(3), 3.0, 265)
     assert review_note(None, "easy", TODAY, {}, links=links) == NoteSchedule(days(4), 4.0, 285)
+
+
+def test_new_note_ease_weighs_links_by_the_graphs_pagerank() -> None:
+    # new -> hub (ease 290), new -> leaf (ease 170), four more notes -> hub: the hub's
+    # PageRank is 4.825 / 1.425 times the leaf's, so its ease counts that much more.
+    ranks = pagerank({"new": {"hub": 1, "leaf": 1}, **{f"p{i}": {"hub": 1} for i in range(4)}})
+    assert ranks["hub"] / ranks["leaf"] == pytest.approx(4.825 / 1.425)
+    by_rank = [LinkedNote(290, 1, ranks["hub"]), LinkedNote(170, 1, ranks["leaf"])]
+    # weight ln(2.5)/ln(64) = 0.2203 of 262.64 (PageRank) or 230 (links only)
+    assert new_note_ease(by_rank) == 253
+    assert new_note_ease([LinkedNote(290, 1), LinkedNote(170, 1)]) == 246
 
 
 def test_scheduled_note_honours_overdue_days() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,76 @@ def test_preview_note_refuses_what_grading_refuses(tmp_path):
     with pytest.raises(NoteReviewError, match="not a review note"):
         preview_note(conn, config(), vault / "other.md", TODAY)
     conn.close()
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    (root / ".obsidian").mkdir(parents=True)
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+
+def _scheduled(ease: int, body: str = "") -> str:
+    return f"---\nsr-due: 2026-02-01\nsr-interval: 10\nsr-ease: {ease}\n---\n{body}#review\n"
+
+
+def test_a_new_notes_ease_weighs_its_links_by_pagerank(tmp_path):
+    # new -> hub, new -> leaf, and four plain notes -> hub. hub and leaf link nowhere.
+    # With n = 7, each linking note has r_s = 1/11.25 (teleport and the dangling notes'
+    # leak only); leaf = r_s (1 + a/2), hub = r_s (1 + a/2 + 4a): hub:leaf = 4.825:1.425.
+    vault = tmp_path / "v"
+    _write(vault, {"hub.md": _scheduled(290), "leaf.md": _scheduled(170),
+                   "new.md": "See [[hub]] and [[leaf|the leaf]].\n#review\n",
+                   **{f"p{i}.md": "About [[Hub]].\n" for i in range(4)}})
+    conn = connect(tmp_path / "d.db")
+    cfg = config(writeback="sync")
+    import_paths(conn, [vault], flags={}, config=cfg, today=TODAY)
+    # Two links: weight ln(2.5)/ln(64) = 0.2203 of the linked eases, the rest base 250.
+    # By PageRank: (290 * 4.825 + 170 * 1.425) / 6.25 = 262.64 -> 252.78 -> 253;
+    # by link counts alone it would be (290 + 170) / 2 = 230 -> 245.59 -> 246.
+    assert preview_note(conn, cfg, vault / "new.md", TODAY)["good"].ease == 253
+    result = grade_note(conn, cfg, vault / "new.md", "good", TODAY)
+    assert result.before is None and result.after.ease == 253
+    conn.close()
+
+
+def test_links_resolve_as_obsidian_resolves_them(tmp_path):
+    # One vault imported as two folders (v/a and v/b), and another vault (w).
+    vault, other = tmp_path / "v", tmp_path / "w"
+    _write(vault, {"a/hub.md": _scheduled(290), "b/hub.md": _scheduled(170),
+                   "a/same_folder.md": "[[hub]] #review\n",
+                   "a/by_path.md": "[[b/hub.md]] #review\n",
+                   "a/relative.md": "[[../b/HUB]] #review\n",
+                   "a/elsewhere.md": "[[far]] ![[hub.png]] [[nowhere]] #review\n"})
+    _write(other, {"far.md": _scheduled(300)})
+    conn = connect(tmp_path / "d.db")
+    cfg = config(writeback="sync")
+    import_paths(conn, [vault / "a", vault / "b", other], flags={}, config=cfg, today=TODAY)
+
+    def ease(name: str) -> int:
+        return preview_note(conn, cfg, vault / "a" / name, TODAY)["good"].ease
+
+    # One link: weight ln(1.5)/ln(64) = 0.0975. [[hub]] is the hub beside the note
+    # (290: 253.9 -> 254), not both hubs (their average, 230 with two links: 246).
+    assert ease("same_folder.md") == 254
+    # A path reaches the other imported folder of the same vault (170: 242.2 -> 242).
+    assert ease("by_path.md") == 242
+    assert ease("relative.md") == 242
+    # Another vault's note, an image and a missing note are no links: the base ease.
+    assert ease("elsewhere.md") == 250
+    # A links value that is not JSON (a damaged row) is no links; the others still count.
+    conn.execute("UPDATE notes SET links = ? WHERE path = ?",
+                 ('["b/hub"],["hub"', str(vault / "a" / "by_path.md")))
+    conn.commit()
+    assert ease("by_path.md") == 250
+    assert ease("same_folder.md") == 254
+    conn.close()
+
+
+def test_the_notes_commands_start_without_numpy():
+    # NumPy (about 0.1 s to import) is loaded only to rank the links of a new note.
+    code = ("import sys\nimport srs_dl.commands.notes\nimport srs_dl.services.note_review\n"
+            "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "False"

@@ -9,7 +9,10 @@ is never overwritten.
 
 A note counts as a review note when it carries a review tag or already has a
 schedule in its frontmatter (the plugin scheduled it once; its tag may since
-have been renamed). The formula is the plugin's (`core.scheduling.note_review`).
+have been renamed). The formula is the plugin's (`core.scheduling.note_review`):
+a new note's ease comes from its linked notes' eases, weighted by link count times
+their PageRank in the vault's link graph (`core.scheduling.pagerank`), which is
+built from notes.links for that one rating.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import posixpath
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from srs_dl.config import Config
@@ -28,6 +32,7 @@ from srs_dl.core.scheduling import note_review as nr
 from srs_dl.services.review import note_writable
 from srs_dl.store import log as logstore
 from srs_dl.store.reviews import write_transaction
+from srs_dl.vault.walk import find_vault_root
 
 
 class NoteReviewError(Exception):
@@ -120,35 +125,158 @@ def _note_histogram(conn: sqlite3.Connection, today: dt.date) -> dict[int, int]:
     return {(dt.date.fromisoformat(d) - today).days: int(n) for d, n in rows}
 
 
-def _link_name(target: str) -> str:
-    """A wikilink target or a note path as Obsidian matches them: the file name, no `.md`."""
-    name = PurePath(target.replace("\\", "/")).name
-    return name[:-3].casefold() if name.lower().endswith(".md") else name.casefold()
-
-
 def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config
                   ) -> list[nr.LinkedNote]:
-    """Scheduled notes linked from or to this one, one entry per direction (as the plugin)."""
-    row = conn.execute("SELECT links FROM notes WHERE id = ?", (note.id,)).fetchone()
-    mine = _links(row[0] if row else None)
-    me = _link_name(note.path)
-    out: list[nr.LinkedNote] = []
-    for nid, path, links, ease in conn.execute(
-            "SELECT id, path, links, review_ease FROM notes WHERE deleted = 0 AND id != ?"
-            " AND review_ease IS NOT NULL", (note.id,)):
-        name = _link_name(path)
-        outgoing = sum(1 for t in mine if _link_name(t) == name)
-        incoming = sum(1 for t in _links(links) if _link_name(t) == me)
-        if not outgoing and not incoming:
+    """Scheduled notes linked from or to this one, one entry per direction and each
+    weighted by its PageRank in the vault's link graph (`calcNoteLinkStat`)."""
+    graph = _link_graph(conn, note.id)
+    outgoing = graph.get(note.id, {})
+    incoming = {src: targets[note.id] for src, targets in graph.items() if note.id in targets}
+    eases: dict[int, float] = {}
+    for nid in sorted((set(outgoing) | set(incoming)) - {note.id}):
+        row = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (nid,)).fetchone()
+        if row is None or row[0] is None:
             continue
         card_eases = [r[0] for r in conn.execute(
             "SELECT ease FROM cards WHERE note_id = ? AND ease IS NOT NULL AND due IS NOT NULL"
             " AND state != 'deleted'", (nid,))]
-        value = nr.note_ease(ease, card_eases, config.scheduler)
-        for count in (outgoing, incoming):
+        value = nr.note_ease(row[0], card_eases, config.scheduler)
+        if value:
+            eases[nid] = value
+    if not eases:
+        return []
+    # NumPy only here: `srs-dl notes` and the other scripting commands start without it.
+    from srs_dl.core.scheduling.pagerank import pagerank
+
+    # A note's rank depends on the whole vault's links, not only on those touching this note.
+    ranks = pagerank(graph)
+    out: list[nr.LinkedNote] = []
+    for nid, value in eases.items():
+        for count in (outgoing.get(nid, 0), incoming.get(nid, 0)):
             if count:
-                out.append(nr.LinkedNote(value, count))
+                out.append(nr.LinkedNote(value, count, ranks[nid]))
     return out
+
+
+#: A links value that is not valid JSON reads as no links (and cannot spoil the
+#: single parse of them all in `_all_links`).
+_GRAPH_COLUMNS = "id, path, CASE WHEN json_valid(links) THEN links END, folder_id"
+
+
+def _link_graph(conn: sqlite3.Connection, note_id: int) -> dict[int, dict[int, int]]:
+    """The resolved wikilinks of the vault holding `note_id`: source note id ->
+    {target note id: link count}, as Obsidian's `resolvedLinks` hands them to the
+    plugin's graph (`OsrNoteGraph.processLinks`).
+
+    The vault is every imported folder with the same root (the nearest folder
+    holding `.obsidian/`), so two imported parts of one vault link to each other
+    and separate vaults (the bundled deck among them) never do. Only imported notes
+    are in it: links into folders the import skips are not seen."""
+    row = conn.execute("SELECT folder_id FROM notes WHERE id = ?", (note_id,)).fetchone()
+    folder_id = row[0] if row else None
+    roots = _vault_roots(conn)
+    if folder_id is None:
+        rows = conn.execute(f"SELECT {_GRAPH_COLUMNS} FROM notes"  # noqa: S608
+                            " WHERE deleted = 0 AND folder_id IS NULL").fetchall()
+    else:
+        root = roots.get(folder_id)
+        ids = [f for f, r in roots.items() if r == root] if root else [folder_id]
+        rows = conn.execute(
+            f"SELECT {_GRAPH_COLUMNS} FROM notes WHERE deleted = 0"  # noqa: S608
+            f" AND folder_id IN ({','.join('?' * len(ids))})", ids).fetchall()
+    keys = [(int(nid), _vault_key(path, roots.get(fid))) for nid, path, _, fid in rows]
+    resolver = _LinkResolver(keys)
+    graph: dict[int, dict[int, int]] = {}
+    for (nid, key), links in zip(keys, _all_links([r[2] for r in rows]), strict=True):
+        if not links:
+            continue
+        folder = key.rpartition("/")[0]
+        targets: dict[int, int] = {}
+        for target in links:
+            dest = resolver.resolve(target, folder)
+            if dest is not None:
+                targets[dest] = targets.get(dest, 0) + 1
+        if targets:
+            graph[nid] = targets
+    return graph
+
+
+def _vault_roots(conn: sqlite3.Connection) -> dict[int, str]:
+    """Folder id -> the root of the vault it lies in (itself when it is in none)."""
+    roots: dict[int, str] = {}
+    for fid, path in conn.execute("SELECT id, path FROM folders"):
+        folder = path if os.path.isdir(path) else os.path.dirname(path)
+        roots[int(fid)] = find_vault_root(folder) or folder
+    return roots
+
+
+def _vault_key(path: str, root: str | None) -> str:
+    """A note as a link names it: its path in the vault, `/`-separated, no `.md`,
+    case folded (Obsidian matches links without regard to case)."""
+    prefix = root.rstrip("/\\") + os.sep if root else None
+    rel = path[len(prefix):] if prefix and path.startswith(prefix) else path
+    rel = rel.replace("\\", "/")
+    if rel.lower().endswith(".md"):
+        rel = rel[:-3]
+    return rel.casefold()
+
+
+class _LinkResolver:
+    """Wikilink targets to notes, as Obsidian resolves them (`getFirstLinkpathDest`):
+    `[[name]]`, `[[folder/name]]` (a path in the vault, or its end), `[[./name]]`
+    and `[[../name]]` (from the linking note's folder); `.md` optional, any case.
+
+    When several notes fit, the one at exactly that path wins, then one in the
+    linking note's folder, then the one nearest the vault's root (alphabetical on a
+    tie). Links to anything but a note (`![[image.png]]`) resolve to nothing, as
+    the plugin keeps Markdown targets only."""
+
+    def __init__(self, notes: list[tuple[int, str]]) -> None:
+        self.by_path: dict[str, int] = {}
+        self.by_name: dict[str, list[tuple[str, int]]] = {}
+        for nid, key in notes:
+            self.by_path.setdefault(key, nid)
+            self.by_name.setdefault(key.rpartition("/")[2], []).append((key, nid))
+        # Most targets resolve the same from any note, and popular notes are linked
+        # often: those are resolved once.
+        self.fixed: dict[str, int | None] = {}
+
+    def resolve(self, target: str, folder: str) -> int | None:
+        """The note `target` names when linked from a note in `folder` (a vault key's)."""
+        fixed = self.fixed
+        if target in fixed:
+            return fixed[target]
+        link = target.replace("\\", "/").strip()
+        if link.lower().endswith(".md"):
+            link = link[:-3]
+        link = link.casefold()
+        if link.startswith(("./", "../")):
+            return self.by_path.get(posixpath.normpath(posixpath.join(folder, link)))
+        link = link.lstrip("/")
+        found: list[tuple[str, int]] | None = None
+        dest = self.by_path.get(link)
+        if dest is None:
+            found = self.by_name.get(link.rpartition("/")[2])
+            if found and "/" in link:
+                found = [(key, nid) for key, nid in found if key.endswith("/" + link)]
+            if found and len(found) > 1:
+                for key, nid in found:
+                    if key.rpartition("/")[0] == folder:
+                        return nid
+                return min(found, key=lambda kn: (kn[0].count("/"), kn[0]))[1]
+            dest = found[0][1] if found else None
+        fixed[target] = dest
+        return dest
+
+
+def _all_links(texts: list[str | None]) -> list[list[str]]:
+    """`_links` of each notes.links value, each valid JSON or None: one parse for
+    them all, as 10,000 small ones take three times as long."""
+    try:
+        values = json.loads("[" + ",".join(t or "[]" for t in texts) + "]")
+    except ValueError:  # only if SQLite's idea of valid JSON ever differs from Python's
+        return [_links(t) for t in texts]
+    return [[str(v) for v in value] if isinstance(value, list) else [] for value in values]
 
 
 def _links(text: str | None) -> list[str]:

@@ -43,8 +43,9 @@ class LinkedNote:
 
     Pass one entry per direction: a note that links here and is linked from here
     counts twice, as in the plugin. `ease` is that note's `note_ease` (None when it
-    has no schedule: it is then ignored). `pagerank` is the plugin's PageRank of
-    that note (scaled by 10,000 there; only ratios matter); 1.0 weighs by links alone.
+    has no schedule: it is then ignored). `pagerank` is that note's PageRank in the
+    vault's link graph (`core.scheduling.pagerank`, scaled by 10,000 as the plugin
+    does; only ratios matter here); the default 1.0 weighs by link counts alone.
     """
 
     ease: float | None

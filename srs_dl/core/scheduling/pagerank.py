@@ -1,0 +1,100 @@
+"""Weighted PageRank over the notes' link graph, as the plugin computes it.
+
+Matches `OsrNoteGraph.processLinks` and `OsrNoteGraph.generatePageRanks`
+(src/scheduling/algorithms/osr/osr-note-graph.ts, plugin v1.15.4), which feed
+the npm package pagerank.js 1.0.2 (`link(source, target, weight)` then
+`rank(0.85, 0.000001, callback)`, lib/index.js) and scale each rank by 10,000:
+
+- a node is a note that links, with at least one resolved link, or is linked to;
+  a note with no links either way is not in the graph;
+- an edge's weight is the number of links from the source to the target
+  (Obsidian's `resolvedLinks` count), each source's weights normalised to sum 1;
+- a note that links nowhere (a dangling node) hands its rank to every node
+  equally, and every node gets the teleport share (1 - alpha) / n;
+- the iteration starts from 1 / n each and runs while the L1 change of the last
+  step exceeds `epsilon`, so the ranks sum to 1 (10,000 once scaled).
+
+Pure: plain mappings in, a dict out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
+
+import numpy as np
+
+N = TypeVar("N", bound=Hashable)
+
+#: `generatePageRanks`: rank(0.85, 0.000001, ...) and rank * 10000.
+ALPHA = 0.85
+EPSILON = 1e-6
+SCALE = 10_000.0
+#: The plugin iterates until it converges; this only stops a loop that could not
+#: (it never binds for alpha < 1: each step shrinks the change by alpha at least).
+MAX_ITERATIONS = 10_000
+
+
+def pagerank(
+    links: Mapping[N, Mapping[N, float]],
+    *,
+    alpha: float = ALPHA,
+    epsilon: float = EPSILON,
+    scale: float = SCALE,
+    max_iterations: int = MAX_ITERATIONS,
+) -> dict[N, float]:
+    """Each node's PageRank times `scale`, as `generatePageRanks` leaves them.
+
+    `links` maps a source note to {target note: link count}; a self-link is an
+    edge like any other, as the plugin passes it on. Sources with an empty
+    mapping are not nodes. Raises ValueError for a negative or non-finite count
+    or parameters outside alpha in [0, 1), epsilon > 0.
+    """
+    if not 0.0 <= alpha < 1.0:
+        raise ValueError(f"alpha must be in [0, 1), not {alpha!r}")
+    if not epsilon > 0.0:
+        raise ValueError(f"epsilon must be positive, not {epsilon!r}")
+    index: dict[N, int] = {}
+    src: list[int] = []
+    dst: list[int] = []
+    counts: list[float] = []
+    for source, targets in links.items():
+        if not targets:
+            continue
+        s = index.setdefault(source, len(index))
+        src.extend([s] * len(targets))
+        dst.extend([index.setdefault(t, len(index)) for t in targets])
+        counts.extend(targets.values())
+    n = len(index)
+    if n == 0:
+        return {}
+    src_a = np.asarray(src, dtype=np.intp)
+    dst_a = np.asarray(dst, dtype=np.intp)
+    w_a = np.asarray(counts, dtype=np.float64)
+    bad = ~(np.isfinite(w_a) & (w_a >= 0.0))
+    if bad.any():
+        names = list(index)
+        i = int(np.argmax(bad))
+        raise ValueError(f"link count {names[src[i]]!r} -> {names[dst[i]]!r} must be >= 0,"
+                         f" not {counts[i]!r}")
+    outbound = np.bincount(src_a, weights=w_a, minlength=n)
+    # Each edge's share of its source's rank; a dangling source has none.
+    share = np.divide(w_a, outbound[src_a], out=np.zeros_like(w_a), where=outbound[src_a] > 0)
+    dangling = np.flatnonzero(outbound == 0)
+    inverse = 1.0 / n
+    rank = np.full(n, inverse)
+    delta = 1.0
+    steps = 0
+    while delta > epsilon and steps < max_iterations:
+        leak = alpha * float(rank[dangling].sum())
+        # (alpha * rank) * share: the package's order of operations, so its documented
+        # example comes out digit for digit.
+        new = np.bincount(dst_a, weights=(alpha * rank)[src_a] * share, minlength=n)
+        new += (1.0 - alpha) * inverse + leak * inverse
+        delta = float(np.abs(new - rank).sum())
+        rank = new
+        steps += 1
+    return {node: float(rank[i]) * scale for node, i in index.items()}
+
+
+__all__ = ["ALPHA", "EPSILON", "SCALE", "pagerank"]
