@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from srs_dl.core.notes.model import ParsedNote
+from srs_dl.core.notes.model import Comment, ParsedNote
 from srs_dl.core.notes.settings import ParseSettings
-from srs_dl.core.notes.sr_comment import format_group
+from srs_dl.core.notes.sr_comment import card_schedule, format_group
 from srs_dl.vault.read import NoteReadError, decode_note, read_bytes, sha1_hex
 
 SAME, PARSED, FAILED = 0, 1, 2
@@ -129,8 +129,9 @@ def process(task: Task, setup: WorkerSetup, rows: list[tuple[Any, ...]]) -> tupl
     try:
         from srs_dl.core.notes.grammar import parse_note
 
-        parsed = parse_note(note.text, settings, folder_deck=folder_deck)
-        note_row = _flatten(parsed, setup, folder_deck, tid, rows)
+        rower = _Rows(tid, rows)
+        parsed = parse_note(note.text, settings, folder_deck=folder_deck, sink=rower.add)
+        note_row = _note_row(parsed, setup, rower.note_deck(folder_deck), len(rows) > mark)
     except Exception as exc:  # a parser bug must cost one note, not the import
         del rows[mark:]
         return (FAILED, tid, path,
@@ -140,35 +141,53 @@ def process(task: Task, setup: WorkerSetup, rows: list[tuple[Any, ...]]) -> tupl
             warnings, parsed.dataview_like_cards)
 
 
-def _note_deck(parsed: ParsedNote, folder_deck: str) -> str:
-    counts: dict[str, int] = {}
-    for q in parsed.questions:
-        counts[q.deck] = counts.get(q.deck, 0) + len(q.cards)
-    if counts:
-        return max(counts, key=counts.__getitem__)
-    return folder_deck
+class _Rows:
+    """The parser's question sink for one note: a row per card (see CARDS_TABLE),
+    straight from the parser's values, with no Question or Card objects between."""
 
+    __slots__ = ("tid", "rows", "decks")
 
-def _flatten(parsed: ParsedNote, setup: WorkerSetup, folder_deck: str, tid: int,
-             rows: list[tuple[Any, ...]]) -> NoteTuple:
-    append = rows.append
-    mark = len(rows)
-    for q in parsed.questions:
-        qh = qhash(q.text)
-        kind, deck, first, last = q.kind, q.deck, q.first_line, q.last_line
+    def __init__(self, tid: int, rows: list[tuple[Any, ...]]) -> None:
+        self.tid = tid
+        self.rows = rows
+        #: cards per deck, for the note's deck
+        self.decks: dict[str, int] = {}
+
+    def add(self, kind: str, decks: tuple[str, ...], first: int, last: int, text: str,
+            sides: list[tuple[str, str]], comment: Comment | None) -> None:
+        append = self.rows.append
+        tid = self.tid
+        deck = decks[0]
+        qh = qhash(text)
+        self.decks[deck] = self.decks.get(deck, 0) + len(sides)
+        if comment is None:
+            for k, (front, back) in enumerate(sides):
+                append((tid, deck, kind, k, qh, front, back, first, last,
+                        None, None, None, None, None, 0))
+            return
+        groups = comment.groups
+        n = len(groups)
         # A malformed comment (the parser warned) says nothing about the schedule.
-        bad = 1 if q.comment is not None and not q.comment.groups else 0
-        for c in q.cards:
-            g = c.schedule
+        bad = 0 if n else 1
+        for k, (front, back) in enumerate(sides):
+            g = card_schedule(groups[k]) if k < n else None
             if g is None:
-                append((tid, deck, kind, c.sibling, qh, c.front, c.back, first, last,
+                append((tid, deck, kind, k, qh, front, back, first, last,
                         None, None, None, None, None, bad))
             else:
-                append((tid, deck, kind, c.sibling, qh, c.front, c.back, first, last,
-                        g.due.isoformat() if g.due else None, float(g.interval), int(g.ease),
+                due = g.due
+                append((tid, deck, kind, k, qh, front, back, first, last,
+                        due.isoformat() if due else None, float(g.interval), int(g.ease),
                         format_group(g), g.raw, 0))
-    has_cards = len(rows) > mark
-    deck = _note_deck(parsed, folder_deck)
+
+    def note_deck(self, folder_deck: str) -> str:
+        """The deck most of the note's cards are in (its folder's without cards)."""
+        if self.decks:
+            return max(self.decks, key=self.decks.__getitem__)
+        return folder_deck
+
+
+def _note_row(parsed: ParsedNote, setup: WorkerSetup, deck: str, has_cards: bool) -> NoteTuple:
     drills: list[list[str]] = []
     if setup.heading_kinds is not None and deck and (parsed.is_flashcard_note or has_cards):
         pairs: dict[str, None] = {}
@@ -181,17 +200,16 @@ def _flatten(parsed: ParsedNote, setup: WorkerSetup, folder_deck: str, tid: int,
             for kind in kinds:
                 pairs[kind] = None
         drills = [[deck, kind] for kind in sorted(pairs)]
+    links = json.dumps(list(parsed.links), ensure_ascii=False) if parsed.links else "[]"
     ns = parsed.note_schedule
     if ns is not None:
         from srs_dl.core.notes.sr_comment import format_interval
 
         sched_text = f"{ns.due.isoformat()},{format_interval(ns.interval)},{int(ns.ease)}"
         return (int(parsed.is_review_note), ns.due.isoformat(), float(ns.interval),
-                int(ns.ease), sched_text, deck, json.dumps(list(parsed.links), ensure_ascii=False),
-                json.dumps(drills) if drills else None, 0)
+                int(ns.ease), sched_text, deck, links, json.dumps(drills) if drills else None, 0)
     unreadable = int(not _REVIEW_KEYS.isdisjoint(parsed.frontmatter_keys))
-    return (int(parsed.is_review_note), None, None, None, None, deck,
-            json.dumps(list(parsed.links), ensure_ascii=False),
+    return (int(parsed.is_review_note), None, None, None, None, deck, links,
             json.dumps(drills) if drills else None, unreadable)
 
 

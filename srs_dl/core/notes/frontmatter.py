@@ -93,6 +93,8 @@ def _flow_items(value: str) -> list[str]:
     inner = value.strip()[1:]
     if inner.endswith("]"):
         inner = inner[:-1]
+    if '"' not in inner and "'" not in inner:
+        return [i for i in (part.strip() for part in inner.split(",")) if i]
     items: list[str] = []
     buf: list[str] = []
     quote = ""

@@ -67,6 +67,7 @@ from srs_dl.core.notes.questions import (
     DEFAULT_DECK,
     SR_METADATA_CALLOUT,
     Compiled,
+    QuestionSink,
     RawQuestion,
     Scan,
     assemble,
@@ -329,22 +330,31 @@ def _closes_html_comment(line: str) -> bool:
     return "-->" in COMMENT_RE.sub("", line)
 
 
-def parse_note(text: str, settings: ParseSettings, *, folder_deck: str = "") -> ParsedNote:
-    """Everything srs-dl reads from one note. `folder_deck`: the note's folder ("" at the root)."""
+def parse_note(text: str, settings: ParseSettings, *, folder_deck: str = "",
+               sink: QuestionSink | None = None) -> ParsedNote:
+    """Everything srs-dl reads from one note. `folder_deck`: the note's folder ("" at the root).
+
+    With `sink`, each question is handed to it (see questions.QuestionSink) instead
+    of becoming a Question in `ParsedNote.questions`, which is then empty: an import
+    turns a large vault's questions straight into rows. A parser bug then raises
+    (the caller drops what the sink got), where without a sink it is a warning."""
+    if sink is not None:
+        return _parse(text, settings, folder_deck, sink)
     try:
-        return _parse(text, settings, folder_deck)
+        return _parse(text, settings, folder_deck, sink)
     except Exception as exc:  # pragma: no cover - a safety net; tests check it never fires
         return ParsedNote(warnings=(ParseWarning(1, f"internal parser error: {exc!r}; note skipped"),))
 
 
-def _parse(text: str, settings: ParseSettings, folder_deck: str) -> ParsedNote:
+def _parse(text: str, settings: ParseSettings, folder_deck: str,
+           sink: QuestionSink | None) -> ParsedNote:
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     lines = text.split("\n")
     fm = fm_mod.read_frontmatter(lines)
     c = _compile(settings)
     scan = _scan(lines, fm.line_count, c, settings.dataview_fields)
-    return assemble(lines, fm, scan, c, settings, folder_deck.strip("/"))
+    return assemble(lines, fm, scan, c, settings, folder_deck.strip("/"), sink)
 
 
-__all__ = ["DEFAULT_DECK", "SR_METADATA_CALLOUT", "parse_note"]
+__all__ = ["DEFAULT_DECK", "SR_METADATA_CALLOUT", "QuestionSink", "parse_note"]

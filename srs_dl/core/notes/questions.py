@@ -40,7 +40,10 @@ SR_METADATA_CALLOUT = "> [!sr|card-metadata]"
 _INLINE = ("inline", "inline_reversed")
 _REVERSED = ("inline_reversed", "multiline_reversed")
 _BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
-_ONE_GROUP_RE = re.compile(r"<!--SR:!(\d{4})-(\d\d)-(\d\d),(\d+),(\d+)-->")
+_PLAIN_COMMENT_RE = re.compile(r"<!--SR:((?:!\d{4}-\d\d-\d\d,\d+,\d+)+)-->")
+_PLAIN_GROUP_RE = re.compile(r"!(\d{4})-(\d\d)-(\d\d),(\d+),(\d+)")
+#: Due dates by their text: a vault's comments share few dates.
+_DATES: dict[str, dt.date] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,13 @@ class Compiled:
     review_tags: tuple[str, ...]
     is_flashcard_tag: Callable[[str], bool]
     is_review_tag: Callable[[str], bool]
+
+
+#: Where the builder puts each question instead of a Question (see grammar.parse_note):
+#: (kind, decks, first_line, last_line, text, sides, comment), 1-based lines,
+#: `sides` the (front, back) of each card in sibling order.
+QuestionSink = Callable[[str, tuple[str, ...], int, int, str, list[tuple[str, str]],
+                         "Comment | None"], None]
 
 
 class RawQuestion:
@@ -110,7 +120,8 @@ def find_separator(line: str, sep: str) -> int:
 
 
 def assemble(lines: Sequence[str], fm: Frontmatter, scan: Scan, c: Compiled,
-             settings: ParseSettings, folder_deck: str) -> ParsedNote:
+             settings: ParseSettings, folder_deck: str,
+             sink: QuestionSink | None = None) -> ParsedNote:
     warnings: list[ParseWarning] = list(fm.warnings)
     schedule, schedule_warnings = note_schedule(fm)
     warnings.extend(schedule_warnings)
@@ -122,7 +133,7 @@ def assemble(lines: Sequence[str], fm: Frontmatter, scan: Scan, c: Compiled,
     field_like = 0
     if settings.all_notes or is_flashcard or (settings.folders_as_decks and folder_deck):
         builder = _Builder(lines, fm, scan, c, settings, folder_deck, tags)
-        questions = builder.build()
+        questions = builder.build(sink)
         field_like = builder.field_like
         builder.html_warnings()
         warnings.extend(scan.warnings)
@@ -212,20 +223,15 @@ class _Builder:
 
     def _read_comment(self, line_no: int, adopted: bool) -> Comment | None:
         src = self.lines[line_no]
-        m = _ONE_GROUP_RE.search(src)
+        m = _PLAIN_COMMENT_RE.search(src)
         if m is not None and m.start() == src.find("<!--SR:"):
-            # The usual comment, one plain group: read without the general path.
-            y, mo, d, ivl, ease = m.groups()
-            if ease.strip("0"):
-                try:
-                    group = new_group(dt.date(int(y), int(mo), int(d)), float(ivl), int(ease))
-                except ValueError:
-                    pass
-                else:
-                    start, end = m.span()
-                    own = ((start == 0 or src[:start].isspace())
-                           and (end == len(src) or src[end:].isspace()))
-                    return new_comment(line_no + 1, start, end, own, adopted, (group,))
+            # The usual comment, plain groups only: read without the general path.
+            groups = _plain_groups(m.group(1))
+            if groups is not None:
+                start, end = m.span()
+                own = ((start == 0 or src[:start].isspace())
+                       and (end == len(src) or src[end:].isspace()))
+                return new_comment(line_no + 1, start, end, own, adopted, groups)
         m = COMMENT_RE.search(src)
         if m is None:
             self.warnings.append(ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a "
@@ -362,7 +368,8 @@ class _Builder:
             del numbers[:k], texts[:k]
         return numbers, texts
 
-    def build(self) -> tuple[Question, ...]:
+    def build(self, sink: QuestionSink | None = None) -> tuple[Question, ...]:
+        """The questions; with `sink`, each goes there instead (the tuple is then empty)."""
         comments = self._comments()
         lines = self.lines
         html = self.scan.html_lines
@@ -439,6 +446,19 @@ class _Builder:
                 continue
             if r.field_like:
                 self.field_like += 1
+            if comment is not None and len(comment.groups) > len(sides):
+                self.warnings.append(ParseWarning(
+                    comment.line, f"scheduling comment has {len(comment.groups)} groups for "
+                                  f"{len(sides)} card(s); the extra ones are kept but belong "
+                                  "to no card"))
+            if topic is None:
+                k = bisect_left(group_lines, first) - 1 if group_lines else -1
+                decks = deck_cache.get(k) or decks_of(first, None)
+            else:
+                decks = decks_of(first, topic)
+            if sink is not None:
+                sink(kind, decks, first + 1, last + 1, text, sides, comment)
+                continue
             if comment is None:
                 if len(sides) == 1:
                     cards: tuple[Card, ...] = (new_card(0, sides[0][0], sides[0][1], None),)
@@ -447,20 +467,10 @@ class _Builder:
             else:
                 groups = comment.groups
                 n_groups = len(groups)
-                if n_groups > len(sides):
-                    self.warnings.append(ParseWarning(
-                        comment.line, f"scheduling comment has {n_groups} groups for "
-                                      f"{len(sides)} card(s); the extra ones are kept but belong "
-                                      "to no card"))
                 cards = tuple([
                     new_card(k, f, b, card_schedule(groups[k]) if k < n_groups else None)
                     for k, (f, b) in enumerate(sides)
                 ])
-            if topic is None:
-                k = bisect_left(group_lines, first) - 1 if group_lines else -1
-                decks = deck_cache.get(k) or decks_of(first, None)
-            else:
-                decks = decks_of(first, topic)
             out.append(new_question(kind, decks[0], first + 1, last + 1, text,  # type: ignore[arg-type]
                                     cards, comment, next_line, decks))
         return tuple(out)
@@ -486,6 +496,28 @@ class _Builder:
         if self.first_flashcard is not None:
             return (self.first_flashcard,)
         return (self.fallback,)
+
+
+def _plain_groups(body: str) -> tuple[SRGroup, ...] | None:
+    """The groups of a body of plain `!YYYY-MM-DD,interval,ease` groups, as
+    parse_groups reads them; None when one needs the general path (a date that
+    does not exist, ease 0), which names the problem."""
+    groups = []
+    dates = _DATES
+    for y, mo, d, ivl, ease in _PLAIN_GROUP_RE.findall(body):
+        if not ease.strip("0"):
+            return None
+        key = y + mo + d
+        due = dates.get(key)
+        if due is None:
+            try:
+                due = dt.date(int(y), int(mo), int(d))
+            except ValueError:
+                return None
+            if len(dates) < 20_000:
+                dates[key] = due
+        groups.append(new_group(due, float(ivl), int(ease)))
+    return tuple(groups)
 
 
 def _holds(ordered: list[int], item: int) -> bool:
