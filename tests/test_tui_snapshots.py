@@ -115,8 +115,9 @@ def test_practice_prompt(snap_compare, deck):  # noqa: ANN001
 
 
 @pytest.mark.parametrize("kind", ["ema", "lr_decay", "adam", "batchnorm", "log_scale",
-                                  "sgd_weight_decay"])
+                                  "sgd_weight_decay", "batchnorm_inference"])
 def test_practice_wrong_answer_with_steps_and_plot(snap_compare, deck, kind):  # noqa: ANN001
+    """A drill card answered wrong: recorded as Again, the worked steps, enter goes on."""
     async def answer(pilot: Pilot) -> None:
         screen = pilot.app.screen
         wrong = full_precision(wrong_answer(screen.drill.answer))  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """Practice: numeric drills. First the drill cards due today (deck `drills`, or
 the chosen kind's drill cards in every deck), graded like any review (a wrong answer is Again); then free practice: fresh
 numbers for the kind chosen (or every kind in turn), checked and explained,
-not graded. Drills come from srs_dl.core.drills; this screen only renders."""
+not graded: enter (or n) after the check brings the next one. Drills come from
+srs_dl.core.drills; this screen only renders."""
 
 from __future__ import annotations
 
@@ -100,13 +101,16 @@ class PracticeScreen(ReviewScreen):
         if self.card is not None:
             super()._after_check()
             return
-        self.query_one(GradeBar).show("hint", hint="n next drill   k choose the kind")
+        self.query_one(GradeBar).show("next", next_label="Next drill (enter)",
+                                      hint="k: choose the kind")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Drills only: nothing to reveal, no note to edit; and a short, stable footer
         # (bury, suspend and undo of drill cards are in the review of the deck `drills`).
         if action in ("reveal", "edit", "bury", "suspend", "undo"):
             return False
+        if action == "next_drill":  # free practice only (a drill card is graded first)
+            return self.card is None
         return super().check_action(action, parameters)
 
     def available(self, action: str, parameters: tuple[object, ...] = ()) -> bool:

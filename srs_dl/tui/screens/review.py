@@ -1,5 +1,7 @@
 """Review: one card at a time. Space shows the answer, 1-4 grade it; a drill card
-is answered by typing (the drill panel in place of the card's text).
+is answered by typing (the drill panel in place of the card's text). Once a drill
+is checked, enter goes on when there is nothing left to choose (a wrong answer is
+recorded as Again at once); a right one is graded 2-4 like a revealed card.
 
 The session (srs_dl.services.review.ReviewSession) lives in one worker thread
 (session_thread.py); this screen only sends it jobs and renders what comes back.
@@ -33,11 +35,13 @@ from srs_dl.tui.messages import (
 )
 from srs_dl.tui.screens.base import AreaScreen
 from srs_dl.tui.session_thread import SessionThread
-from srs_dl.tui.widgets.drill_panel import DrillPanel
+from srs_dl.tui.widgets.drill_panel import DrillPanel, recorded_line
 from srs_dl.tui.widgets.grade_bar import BUTTONS, GradeBar
 from srs_dl.tui.widgets.session_summary import SessionSummary
 
 GRADES = Binding.Group("Grade", compact=True)
+#: What a right drill answer may be graded (a wrong one is Again, recorded when checked).
+RIGHT_GRADES = ("hard", "good", "easy")
 
 
 def grade_bindings(prefix: str) -> list[Binding]:
@@ -61,6 +65,9 @@ class ReviewScreen(AreaScreen):
     BINDINGS = [
         Binding("space,enter", "reveal", "Answer", id="review-reveal", key_display="space",
                 tooltip="Show the back of the card."),
+        # Same keys as reveal, which a drill never offers: they fall through to this one.
+        Binding("enter,space", "next", "Next", id="review-next", key_display="enter",
+                tooltip="The next card or drill (a wrong answer is already graded Again)."),
         *grade_bindings("review"),
         Binding("u", "undo", "Undo", id="review-undo",
                 tooltip="Take back the last review of this session (one at a time)."),
@@ -217,6 +224,7 @@ class ReviewScreen(AreaScreen):
         if event.drill is not None:
             self._show_part("drill")
             await self.query_one(DrillPanel).load(event.drill)
+            self.refresh_keys()  # no grade keys until the answer is checked
             grades.show("hint", hint="Type your answer, then enter. A wrong answer counts as Again."
                         if event.card is not None
                         else "Free practice: your answer is checked and explained, not graded.")
@@ -292,11 +300,15 @@ class ReviewScreen(AreaScreen):
         # the focus (answer box, steps), which rebuilds the footer anyway: it can differ.
         if self.finished and action in ("reveal", "grade", "bury", "suspend", "edit"):
             return False  # the summary (refresh_keys is called when it shows and goes)
-        if self.drill is not None and action in ("reveal", "edit"):
-            return False
-        if self.drill is not None and self.card is None and action in ("grade", "bury",
-                                                                      "suspend"):
-            return False
+        if action == "next":
+            return self._can_go_on()
+        if self.drill is not None:
+            if action == "grade":
+                # Only what the checked answer allows: nothing before the check or after a
+                # wrong answer (Again already), Hard / Good / Easy after a right one.
+                return self.card is not None and parameters[0] in self._allowed()
+            return action not in ("reveal", "edit") and (
+                self.card is not None or action not in ("bury", "suspend"))
         return True
 
     def available(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
@@ -306,6 +318,8 @@ class ReviewScreen(AreaScreen):
         shown = self.card is not None
         if action == "reveal":
             return shown and not self.revealed and self.drill is None
+        if action == "next":
+            return self._can_go_on()
         if action == "grade":
             return shown and parameters[0] in self._allowed()
         if action in ("bury", "suspend"):
@@ -316,11 +330,15 @@ class ReviewScreen(AreaScreen):
             return self.thread is not None and self.can_undo
         return True
 
+    def _can_go_on(self) -> bool:
+        """A checked drill with no grade left to choose: answered wrong (graded Again
+        when checked), or free practice (never graded)."""
+        return self.drill is not None and self.drill_ok is not None and (
+            self.card is None or self.drill_ok is False)
+
     def _allowed(self) -> tuple[str, ...]:
         if self.drill is not None:
-            if self.drill_ok is None:
-                return ()
-            return ("again",) if not self.drill_ok else ("hard", "good", "easy")
+            return RIGHT_GRADES if self.drill_ok else ()
         return BUTTONS if self.revealed else ()
 
     def action_reveal(self) -> None:
@@ -344,10 +362,6 @@ class ReviewScreen(AreaScreen):
             return
         card = self.card
         self.answers.append(response)
-        if self.drill is not None and self.drill_ok is False:
-            # A wrong drill answer was graded Again when it was checked: just move on.
-            self._submit(self._post_next)
-            return
         checked = self.checked
 
         def grade(session: Any) -> None:
@@ -363,6 +377,12 @@ class ReviewScreen(AreaScreen):
             self._post_next(session)
 
         self._submit(grade)
+
+    def action_next(self) -> None:
+        """A checked drill with nothing to grade: show the next card (or drill)."""
+        if not self.available("next", ()):
+            return
+        self._submit(self._post_next)
 
     def action_undo(self) -> None:
         if not self.available('undo', ()):
@@ -440,17 +460,32 @@ class ReviewScreen(AreaScreen):
     def _drill_checked(self, event: DrillChecked) -> None:
         self.busy = False
         self.checked = event.checked
-        if event.checked is not None and event.checked.graded is not None:
+        graded = event.checked.graded if event.checked is not None else None
+        if graded is not None:
             self.can_undo = True
+            self.answers.append(graded.response)  # undo takes it back like any grade
         panel = self.query_one(DrillPanel)
-        panel.show_verdict(event.ok, event.message)
         if event.ok is None:
+            panel.show_verdict(None, event.message)
             return
         self.drill_ok = event.ok
+        panel.show_verdict(event.ok, event.message, self._outcome(graded))
         self._after_check()
+        self.refresh_keys()
+
+    def _outcome(self, graded: Any) -> str:
+        """The verdict's line on what became of the answer (markup)."""
+        if self.card is None:
+            return "Free practice: not graded. [b]enter[/b]: next drill."
+        if graded is not None:  # wrong: graded Again when it was checked
+            return recorded_line(graded.response, graded.after.due, self.env.today)
+        return "Not graded yet: [b]2[/b] Hard, [b]3[/b] Good or [b]4[/b] Easy."
 
     def _after_check(self) -> None:
-        self.query_one(GradeBar).show("grades", self.intervals, allowed=self._allowed())
+        if self.drill_ok:
+            self.query_one(GradeBar).show("grades", self.intervals, allowed=self._allowed())
+        else:
+            self.query_one(GradeBar).show("next", next_label="Next card (enter)")
 
 
 _KIND_TITLE = {

@@ -4,15 +4,20 @@ it checks the answer (through the core or the drill-card service) and calls
 `show_verdict`.
 
 On a wide terminal the steps and the plot sit side by side; on a narrow one
-(100 columns) one of them fills the width and `t` swaps them.
+(100 columns) one of them fills the width and `t` swaps them. Every kind's steps
+fit 100 columns (numbers at STEP_DIGITS significant digits, long names shortened
+and explained in a legend); on a narrower terminal the table scrolls sideways
+inside its panel (left / right).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +30,16 @@ from srs_dl.tui.widgets.drill_plot import DrillPlot
 
 #: From this width on, the steps and the plot are shown side by side.
 WIDE = 150
+
+
+class StepsTable(DataTable[str]):
+    """The worked steps: read, never selected. Enter is left to the screen (after a
+    check it moves on to the next card), not spent selecting a row."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor":
+            return False
+        return super().check_action(action, parameters)
 
 
 class DrillPanel(Vertical, can_focus=True):
@@ -54,6 +69,8 @@ class DrillPanel(Vertical, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.drill: Any = None
+        #: The width the steps table needs to show every column in full.
+        self._steps_width = 0
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="drill-scroll"):
@@ -62,7 +79,7 @@ class DrillPanel(Vertical, can_focus=True):
                     id="drill-answer")
         yield Static("", id="drill-verdict")
         with Horizontal(id="drill-work"):
-            yield DataTable(id="drill-steps", zebra_stripes=True, cursor_type="row")
+            yield StepsTable(id="drill-steps", zebra_stripes=True, cursor_type="row")
             yield DrillPlot(id="drill-plot")
 
     def on_resize(self) -> None:
@@ -86,8 +103,9 @@ class DrillPanel(Vertical, can_focus=True):
         event.stop()
         self.post_message(AnswerSubmitted(event.value))
 
-    def show_verdict(self, ok: bool | None, message: str) -> None:
-        """ok None: not an answer (the checker's message, try again); else the worked steps."""
+    def show_verdict(self, ok: bool | None, message: str, outcome: str = "") -> None:
+        """ok None: not an answer (the checker's message, try again); else the worked steps.
+        `outcome` (markup): what became of the answer (recorded as Again, to be graded...)."""
         verdict = self.query_one("#drill-verdict", Static)
         if ok is None:
             verdict.update(f"[$warning]{escape(message)}[/]")
@@ -98,8 +116,14 @@ class DrillPanel(Vertical, can_focus=True):
         self.set_class(bool(hint), "has-plot")
         self.query_one("#drill-answer", Input).disabled = True
         legend = self._fill_steps()
-        legend = f"\n[dim]{escape(legend)}[/]" if legend else ""
-        verdict.update(f"{mark} {escape(message)}{hint}{legend}")
+        if self._steps_width > self._room():
+            legend = ";  ".join(x for x in (legend, "←/→ scroll the table") if x)
+        lines = [f"{mark} {escape(message)}{hint}"]
+        if outcome:
+            lines.append(outcome)
+        if legend:
+            lines.append(f"[dim]{escape(legend)}[/]")
+        verdict.update("\n".join(lines))
         self.add_class("checked")
         self.query_one("#drill-steps", DataTable).focus()
 
@@ -124,7 +148,29 @@ class DrillPanel(Vertical, can_focus=True):
         table.add_columns(*columns)
         for row in rows:
             table.add_row(*row)
+        self._steps_width = table_width(columns, rows)
         return legend
+
+    def _room(self) -> int:
+        """Columns the steps table has before it must scroll sideways (less 2 for a
+        vertical scrollbar); on a wide terminal the plot takes 2/5 beside it."""
+        width = self.size.width
+        if self.has_class("wide") and self.has_class("has-plot"):
+            width = width * 3 // 5
+        return width - 2
+
+
+def recorded_line(response: str, due: dt.date | None, today: dt.date) -> str:
+    """What became of a drill graded when it was checked (a wrong answer: Again), as
+    markup: the grade, when the card is due, and the key that goes on."""
+    if due is None:
+        when = "not scheduled"
+    elif due <= today:
+        when = "due again today, back at the end of this session"
+    else:
+        days = (due - today).days
+        when = f"next due {due.isoformat()} (in {days} day{'s' if days != 1 else ''})"
+    return f"Recorded as [b]{escape(response.title())}[/b]: {when}. [b]enter[/b]: next card."
 
 
 def prompt_markup(prompt: str) -> str:
@@ -143,12 +189,16 @@ _SHORT_HEADERS = {
     "batch mean": ("mean", ""),
     "batch var (1/m)": ("var (1/m)", ""),
     "batch var (1/(m-1))": ("var (1/(m-1))", ""),
-    "running mean": ("run mean", "run = running (the statistics kept for inference)"),
-    "running var": ("run var", "run = running (the statistics kept for inference)"),
+    "running mean": ("run mean", "run = running statistics"),
+    "running var": ("run var", "run = running statistics"),
 }
 
-#: Row labels (first column) too wide for 100 columns.
-_SHORT_LABELS = {"test: sqrt(running var + eps)": "test: √(run var + eps)"}
+#: Row labels (first column) too wide for 100 columns: (short label, its meaning).
+#: Batch norm at inference: in full, the test rows' labels make the table 101 wide.
+_SHORT_LABELS = {
+    "test: sqrt(running var + eps)": ("test: σ", "σ = √(run var + eps)"),
+    "test: gamma * z_norm + beta": ("test: out", "out = gamma * z_norm + beta (the answer)"),
+}
 
 #: Significant digits in the table: enough to follow a calculator, short enough for
 #: Adam's nine columns in 100 terminal columns (the answer itself is checked in full).
@@ -182,9 +232,23 @@ def steps_table(columns: Sequence[str], rows: Sequence[Sequence[object]]
             legend.append(meaning)
     if "Δw" in short_cols and "w_t" in short_cols:
         legend.append("w_t = w_{t-1} - Δw")
-    body = [[_SHORT_LABELS.get(line[0], line[0]), *(_short_cell(cell) for cell in line[1:])]
-            for line in lines]
+    body = []
+    for line in lines:
+        label, meaning = _SHORT_LABELS.get(line[0], (line[0], ""))
+        if meaning and meaning not in legend:
+            legend.append(meaning)
+        body.append([label, *(_short_cell(cell) for cell in line[1:])])
     return short_cols, body, ";  ".join(legend)
+
+
+#: A DataTable cell's padding, left and right (cell_padding 1, its default).
+CELL_PADDING = 2
+
+
+def table_width(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """The terminal columns a DataTable needs to show `rows` under `columns` in full."""
+    return sum(max(cell_len(cell) for cell in col) + CELL_PADDING
+               for col in zip(columns, *rows, strict=True))
 
 
 def _short_cell(cell: str) -> str:

@@ -1,5 +1,7 @@
 """The answer buttons: "Show answer", then Again / Hard / Good / Easy, each with
-the interval it would give ("Good 8d", from the scheduler's preview)."""
+the interval it would give ("Good 8d", from the scheduler's preview); or, once
+there is nothing left to choose (a drill answered wrong is already recorded as
+Again), a single "Next" button that runs the screen's `next` action."""
 
 from __future__ import annotations
 
@@ -26,18 +28,26 @@ class GradeBar(Horizontal):
         for number, response in enumerate(BUTTONS, 1):
             yield Button(f"{number} {response.title()}", id=f"grade-{response}",
                          variant=_VARIANT[response], compact=True)  # type: ignore[arg-type]
+        # The same action as the screen's enter key, so the button and the key never differ.
+        yield Button("Next (enter)", id="next", variant="primary", compact=True,
+                     action="screen.next")
         yield Label("", id="hint")
 
     def show(self, state: str, intervals: dict[str, str] | None = None,
-             allowed: tuple[str, ...] = BUTTONS, hint: str = "") -> None:
+             allowed: tuple[str, ...] = BUTTONS, hint: str = "",
+             next_label: str = "Next (enter)") -> None:
         """state: "question" (Show answer), "grades" (the buttons in `allowed`),
-        "hint" (only a line of text), or "none"."""
+        "next" (one button labelled `next_label`), "hint" (only a line of text), or
+        "none"."""
         self.query_one("#reveal").display = state == "question"
         for number, response in enumerate(BUTTONS, 1):
             button = self.query_one(f"#grade-{response}", Button)
             button.display = state == "grades" and response in allowed
             label = intervals.get(response) if intervals else None
             button.label = f"{number} {response.title()}" + (f"  {label}" if label else "")
+        next_button = self.query_one("#next", Button)
+        next_button.display = state == "next"
+        next_button.label = next_label
         hint_label = self.query_one("#hint", Label)
         hint_label.update(hint)
         hint_label.display = bool(hint)
