@@ -439,7 +439,9 @@ class _Builder:
             elif kind == "cloze":
                 sides = cloze.expand(actual)
             else:
-                sides = _split_multiline(actual, seps[kind], kind == "multiline_reversed")
+                # Unchanged text: its lines are at hand, no need to split it again.
+                sides = _split_lines(texts if actual is text else actual.split("\n"),
+                                     seps[kind], kind == "multiline_reversed")
             if not sides:
                 self.warnings.append(ParseWarning(first + 1, f"{kind} card without a front; "
                                                   "skipped"))
@@ -525,8 +527,8 @@ def _holds(ordered: list[int], item: int) -> bool:
     return k < len(ordered) and ordered[k] == item
 
 
-def _split_multiline(actual: str, sep: str | None, reversed_: bool) -> list[tuple[str, str]]:
-    parts = actual.split("\n")
+def _split_lines(parts: list[str], sep: str | None, reversed_: bool) -> list[tuple[str, str]]:
+    """(front, back) around the first line that is the separator; [] without a front."""
     for k, part in enumerate(parts):
         if part.strip() == sep:
             front = "\n".join(parts[:k]).strip()
