@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from crash_harness import crash_rounds, finish_and_verify, make_vault  # noqa: E402
+from crash_harness import Outcome, crash_rounds, finish_and_verify, make_vault  # noqa: E402
 
 
 def main() -> int:
@@ -29,7 +29,16 @@ def main() -> int:
         make_vault(vault, notes=args.notes, cards_per_note=25, seed=args.seed)
         db = Path(tmp) / "deck.db"
         start = time.perf_counter()
-        outcome = crash_rounds(vault, db, kills=args.kills, seed=args.seed)
+        step = max(1, args.kills // 20)
+        shown = [0]
+
+        def progress(o: Outcome) -> None:
+            if o.kills >= shown[0] + step:
+                shown[0] = o.kills
+                print(f"  {o.kills} kills, {o.rounds} rounds, {len(o.problems)} problems,"
+                      f" {time.perf_counter() - start:.0f} s", flush=True)
+
+        outcome = crash_rounds(vault, db, kills=args.kills, seed=args.seed, progress=progress)
         problems = outcome.problems + finish_and_verify(vault, db)
         elapsed = time.perf_counter() - start
     print(f"kills: {outcome.kills} in {outcome.rounds} rounds ({outcome.by_command})")

@@ -24,6 +24,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,10 +102,16 @@ def _card_ids(db: Path) -> list[int]:
 
 
 def crash_rounds(vault: Path, db: Path, kills: int, seed: int = 1,
-                 max_delay: float = 1.5) -> Outcome:
-    """Import `vault` once, then kill `kills` commands at random moments."""
+                 max_delay: float = 1.5,
+                 progress: Callable[[Outcome], None] | None = None) -> Outcome:
+    """Import `vault` once, then kill `kills` commands at random moments.
+
+    The moment is drawn over how long that command has been taking (when it ran to
+    its end) so most rounds kill something, capped at `max_delay` seconds.
+    `progress` is called after every round."""
     rng = random.Random(seed)
     out = Outcome()
+    took: dict[str, float] = {}
     first = run(["import", str(vault)], db)
     if first.returncode != 0:
         out.problems.append(f"initial import failed: {first.stderr.strip()}")
@@ -126,14 +133,17 @@ def crash_rounds(vault: Path, db: Path, kills: int, seed: int = 1,
             args = ["import", str(vault)]
         else:
             args = ["sync"]
+        started = time.perf_counter()
         proc = srs(args, db)
-        time.sleep(rng.uniform(0.0, max_delay))
+        time.sleep(rng.uniform(0.0, min(max_delay, 1.2 * took.get(command, max_delay))))
         killed = proc.poll() is None
         if killed:
             proc.send_signal(signal.SIGKILL)
             out.kills += 1
             out.by_command[command] = out.by_command.get(command, 0) + 1
         stdout, stderr = proc.communicate(timeout=60)
+        if not killed:
+            took[command] = time.perf_counter() - started
         if not killed and proc.returncode != 0:
             out.problems.append(f"{' '.join(args[:2])} exited {proc.returncode}: {stderr.strip()}")
         check = _integrity(db)
@@ -155,6 +165,8 @@ def crash_rounds(vault: Path, db: Path, kills: int, seed: int = 1,
                     old.decode("utf-8")):
                 out.problems.append(f"{path.name}: changed outside scheduling comments "
                                     f"after killing {command}")
+        if progress is not None:
+            progress(out)
     return out
 
 
