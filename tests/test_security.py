@@ -112,6 +112,13 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
     ("srs_dl/store/reviews.py", "assignments"): "'col = ?' for the fixed snapshot columns",
     ("srs_dl/services/importer.py", "name"): "an index name read from sqlite_master, quoted",
     ("srs_dl/services/import_apply.py", "name"): "an index name read from sqlite_master, quoted",
+    ("srs_dl/services/import_apply.py", "_COPY_NEW.split(' WHERE ')[0]"): "a module constant's"
+    " fixed SQL, cut before its WHERE",
+    ("srs_dl/services/import_apply.py", "BULK_CACHE_KIB"): "an int constant (PRAGMA takes no"
+    " parameters)",
+    ("srs_dl/services/import_apply.py", "self.cache_size"): "the int PRAGMA cache_size returned,"
+    " set back",
+    ("srs_dl/services/note_review.py", "','.join('?' * len(ids))"): "a run of ? placeholders",
     ("srs_dl/services/browse.py", "marks"): "a run of ? placeholders",
     ("srs_dl/commands/tui.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
 }

@@ -10,13 +10,16 @@ pre-sorted order per column keep a search to a few milliseconds; typing on
 
 Query syntax: words must all appear (in front, back, deck or tags), in any
 case; "quoted words" match as a phrase; `-word` excludes; `deck:x`, `tag:x`
-(also `#x`), `state:x` and `kind:x` look in that field only; `is:due` keeps
+(also `#x`: the card's deck, #tags in its text and its note's tags), `state:x`
+and `kind:x` look in that field only; `is:due` keeps
 cards due as of today (`is:new`, `is:suspended`, `is:buried` as the states).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 import sqlite3
 import threading
@@ -34,7 +37,7 @@ BATCH = 10_000
 _SELECT = """
     SELECT cards.id, cards.deck, cards.due, cards.interval, cards.ease, cards.lapses,
            cards.state, cards.front, cards.back, cards.kind, cards.line, notes.path,
-           cards.buried_until
+           cards.buried_until, notes.tags
     FROM cards LEFT JOIN notes ON notes.id = cards.note_id
 """
 _TAG = re.compile(r"(?<![\w#])#[^\s#,;:!?()\[\]{}\"']+")
@@ -55,12 +58,18 @@ class BrowseRow:
     line: int | None
     path: str | None
     buried_until: dt.date | None = None
+    #: The tags of the card's note (frontmatter and body), as the import stored them.
+    note_tags: tuple[str, ...] = ()
 
 
 def card_tags(row: BrowseRow) -> tuple[str, ...]:
-    """The flashcard tag (the deck) and any #tags in the card's text, casefolded."""
+    """The flashcard tag (the deck), any #tags in the card's text and its note's
+    tags, casefolded."""
     found = {t.casefold() for t in _TAG.findall(row.front + "\n" + row.back)}
-    return ("#" + row.deck.casefold(), *sorted(found - {"#" + row.deck.casefold()}))
+    if row.note_tags:
+        found.update(_folded(row.note_tags))
+    deck = "#" + row.deck.casefold()
+    return (deck, *sorted(found - {deck, "#"}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +349,7 @@ def changed_since(conn: sqlite3.Connection, mark: int) -> tuple[int, list[int]]:
     return int(rows[-1][0]), list(dict.fromkeys(int(c) for _, c in rows if c is not None))
 
 
+@functools.lru_cache(maxsize=4096)
 def _tagline(tags: tuple[str, ...]) -> str:
     """Each tag and each of its sub-paths after a "/", space-led, so that `tag:x` (a tag,
     or a part of a nested tag, starting with x) is one substring test: " x" in it."""
@@ -356,12 +366,32 @@ def effective_state(row: BrowseRow, today: dt.date) -> str:
     return row.state
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded(tags: tuple[str, ...]) -> frozenset[str]:
+    # The cards of a note share its tags: folded once per note, not once per card.
+    return frozenset("#" + t.lstrip("#").casefold() for t in tags)
+
+
+@functools.lru_cache(maxsize=4096)
+def _note_tags(text: str) -> tuple[str, ...]:
+    # A note's cards share its tags' text: each distinct one is decoded once.
+    try:
+        tags = json.loads(text)
+    except ValueError:
+        return ()
+    if not isinstance(tags, list):
+        return ()
+    return tuple(t for t in tags if isinstance(t, str))
+
+
 def _row(raw: Sequence[Any]) -> BrowseRow:
     (cid, deck, due, interval, ease, lapses, state, front, back, kind, line, path,
-     buried_until) = raw
+     buried_until, tags) = raw
     return BrowseRow(
         id=int(cid), deck=str(deck), due=dt.date.fromisoformat(due) if due else None,
         interval=interval, ease=ease, lapses=int(lapses or 0), state=str(state),
         front=str(front), back=str(back), kind=str(kind), line=line, path=path,
         buried_until=dt.date.fromisoformat(buried_until) if buried_until else None,
+        # NULL: a note not parsed since the column came (schema v2); "[]": no tags.
+        note_tags=_note_tags(tags) if tags and tags != "[]" else (),
     )

@@ -196,7 +196,7 @@ def apply_chunk(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any,
         if (old.drill_kinds if old else None) != note[7]:
             batch.drills_dirty = True
         values = (p.folder_id, r[2], r[3], r[4], r[5], p.skey, *review, note[5], note[6], r[7],
-                  note[7])
+                  note[7], note[9])
         if p.has_row:
             note_updates.append(values + (p.note_id,))
         else:

@@ -39,9 +39,10 @@ CardTuple = tuple[str, str, int, str, str, str, int, int, str | None, float | No
  UNREADABLE) = range(15)
 
 #: (is_review, review due ISO, interval, ease, schedule text, deck, links JSON, drills JSON,
-#:  1 when the note has sr-* frontmatter keys that do not read as a schedule)
+#:  1 when the note has sr-* frontmatter keys that do not read as a schedule,
+#:  tags JSON: the note's tags as the parser gives them, for the browser's #tag search)
 NoteTuple = tuple[int, str | None, float | None, int | None, str | None, str, str, str | None,
-                  int]
+                  int, str]
 _REVIEW_KEYS = frozenset(("sr-due", "sr-interval", "sr-ease"))
 
 HeadingKinds = Callable[[str, Mapping[str, tuple[str, ...]]], Sequence[str]]
@@ -213,16 +214,18 @@ def _note_row(parsed: ParsedNote, setup: WorkerSetup, deck: str, has_cards: bool
                 pairs[kind] = None
         drills = [[deck, kind] for kind in sorted(pairs)]
     links = json.dumps(list(parsed.links), ensure_ascii=False) if parsed.links else "[]"
+    tags = json.dumps(list(parsed.tags), ensure_ascii=False) if parsed.tags else "[]"
     ns = parsed.note_schedule
     if ns is not None:
         from srs_dl.core.notes.sr_comment import format_interval
 
         sched_text = f"{ns.due.isoformat()},{format_interval(ns.interval)},{int(ns.ease)}"
         return (int(parsed.is_review_note), ns.due.isoformat(), float(ns.interval),
-                int(ns.ease), sched_text, deck, links, json.dumps(drills) if drills else None, 0)
+                int(ns.ease), sched_text, deck, links, json.dumps(drills) if drills else None, 0,
+                tags)
     unreadable = int(not _REVIEW_KEYS.isdisjoint(parsed.frontmatter_keys))
     return (int(parsed.is_review_note), None, None, None, None, deck, links,
-            json.dumps(drills) if drills else None, unreadable)
+            json.dumps(drills) if drills else None, unreadable, tags)
 
 
 #: Below this much changed text, parsing in this process beats starting workers.

@@ -33,7 +33,7 @@ from srs_dl.store.notes import KnownNote, known_notes
 from srs_dl.vault.walk import FoundNote, IgnoreRules, find_vault_root, is_note_name, walk_notes
 
 #: Bump when the parser reads the same text differently: every note is parsed again.
-PARSE_VERSION = "1"
+PARSE_VERSION = "2"
 PLUGIN_DATA = os.path.join(".obsidian", "plugins", "obsidian-spaced-repetition", "data.json")
 #: A first import of at least this many files loads the deck in bulk (see Writer).
 BULK_MIN_FILES = 2000

@@ -78,7 +78,7 @@ def note_states(conn: sqlite3.Connection, note_ids: Sequence[int]) -> dict[int, 
 #: Columns an import writes for a note it parsed (a new row gets an explicit id first).
 NOTE_COLUMNS = ("folder_id", "path", "size", "mtime_ns", "hash", "settings_hash", "is_review",
                 "review_due", "review_interval", "review_ease", "review_dirty",
-                "review_sched_note", "deck", "links", "card_count", "drill_kinds")
+                "review_sched_note", "deck", "links", "card_count", "drill_kinds", "tags")
 
 
 def insert_notes(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:

@@ -115,5 +115,12 @@ def _v1(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1]
+def _v2(conn: sqlite3.Connection) -> None:
+    # The note's own tags (frontmatter and body, as the parser reads them): the
+    # browser finds a note's cards by them. NULL until the note is parsed again
+    # (PARSE_VERSION 2 makes the next import re-read every note).
+    conn.execute("ALTER TABLE notes ADD COLUMN tags TEXT")  # JSON list, e.g. ["#math"]
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
