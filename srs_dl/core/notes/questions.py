@@ -226,12 +226,12 @@ class _Builder:
         m = _PLAIN_COMMENT_RE.search(src)
         if m is not None and m.start() == src.find("<!--SR:"):
             # The usual comment, plain groups only: read without the general path.
-            groups = _plain_groups(m.group(1))
-            if groups is not None:
+            plain = _plain_groups(m.group(1))
+            if plain is not None:
                 start, end = m.span()
                 own = ((start == 0 or src[:start].isspace())
                        and (end == len(src) or src[end:].isspace()))
-                return new_comment(line_no + 1, start, end, own, adopted, groups)
+                return new_comment(line_no + 1, start, end, own, adopted, plain)
         m = COMMENT_RE.search(src)
         if m is None:
             self.warnings.append(ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a "
@@ -258,7 +258,7 @@ class _Builder:
         has_sr = self.has_sr
         lines = self.lines
         for idx, r in enumerate(raws):
-            comment = None
+            comment: Comment | None = None
             seen = False
             if p < n_sr:
                 while p < n_sr and sr[p] < r.first:
