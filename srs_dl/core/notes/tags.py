@@ -45,7 +45,16 @@ def links_in_line(line: str) -> list[str]:
 
 def deck_of_tag(tag: str) -> str:
     """`#flashcards/a/b` -> `flashcards/a/b` (empty parts dropped, as the plugin does)."""
-    return "/".join(part for part in tag.replace("#", "", 1).split("/") if part)
+    deck = _DECKS.get(tag)
+    if deck is None:
+        deck = "/".join([part for part in tag.replace("#", "", 1).split("/") if part])
+        if len(_DECKS) < 50_000:
+            _DECKS[tag] = deck
+    return deck
+
+
+#: deck_of_tag's answers: the same few tags recur in every note.
+_DECKS: dict[str, str] = {}
 
 
 def normalize_tag(tag: str) -> str:
@@ -54,13 +63,24 @@ def normalize_tag(tag: str) -> str:
 
 
 def tag_matcher(wanted: Iterable[str]) -> Callable[[str], bool]:
-    """A fast `tag_matches(tag, wanted)` for a fixed `wanted`."""
+    """A fast `tag_matches(tag, wanted)` for a fixed `wanted`: a vault repeats a few
+    tags in every note, so answers are remembered."""
     tags = [w for w in wanted if w]
     if not tags:
         return lambda tag: False
     rx = re.compile("(?:" + "|".join(re.escape(w) for w in tags) + ")(?:/|$)")
     match = rx.match
-    return lambda tag: match(tag) is not None
+    known: dict[str, bool] = {}
+
+    def matches(tag: str) -> bool:
+        found = known.get(tag)
+        if found is None:
+            found = match(tag) is not None
+            if len(known) < 50_000:
+                known[tag] = found
+        return found
+
+    return matches
 
 
 def tag_matches(tag: str, wanted: Iterable[str]) -> bool:
