@@ -24,12 +24,14 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from stat import S_ISREG
+from typing import NamedTuple
 
 _Dir = tuple[str, str, tuple[str, ...], str]
 
 
-@dataclass(frozen=True, slots=True)
-class FoundNote:
+class FoundNote(NamedTuple):
+    """A note the walk found (a tuple: a vault has thousands)."""
+
     path: str  # absolute, as walked (through any followed symlink)
     size: int
     mtime_ns: int
