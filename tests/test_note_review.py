@@ -15,6 +15,8 @@ from srs_dl.core.scheduling.note_review import (
     new_note_ease,
     note_ease,
     note_queue,
+    notes_needing_ranks,
+    order_notes,
     review_note,
 )
 from srs_dl.core.scheduling.pagerank import pagerank
@@ -123,3 +125,50 @@ def test_note_queue() -> None:
     due, new = note_queue(notes, TODAY)
     assert due == ("c.md", "a.md", "b.md", "f.md")
     assert new == ("e.md", "z.md")
+    # With ranks (sortNotesByDateAndImportance): the day first, then the higher rank.
+    due, new = note_queue(notes, TODAY, {"b.md": 5.0, "a.md": 1.0, "f.md": 99.0, "z.md": 0.5})
+    assert due == ("c.md", "b.md", "a.md", "f.md")
+    assert new == ("z.md", "e.md")
+
+
+def _sched(day: int) -> NoteSchedule:
+    return NoteSchedule(days(day), 3, 250)
+
+
+def test_order_notes_as_the_plugin_sorts_them() -> None:
+    notes = [
+        ("new/low.md", None), ("new/high.md", None), ("new/unlinked-b.md", None),
+        ("new/twin-b.md", None), ("new/unlinked-a.md", None), ("new/twin-a.md", None),
+        ("old.md", _sched(-3)), ("today-low.md", _sched(0)), ("today-high.md", _sched(0)),
+        ("today-zero.md", _sched(0)), ("later-a.md", _sched(4)), ("later-b.md", _sched(4)),
+    ]
+    ranks = {"new/low.md": 120.0, "new/high.md": 3000.0, "new/twin-a.md": 400.0,
+             "new/twin-b.md": 400.0, "old.md": 1.0, "today-low.md": 150.0,
+             "today-high.md": 2000.0, "later-a.md": 10.0, "later-b.md": 900.0}
+    scheduled, new = order_notes(notes, ranks)
+    # New notes by rank, highest first; equal ranks (and the unranked, rank 0) by path.
+    assert new == ("new/high.md", "new/twin-a.md", "new/twin-b.md", "new/low.md",
+                   "new/unlinked-a.md", "new/unlinked-b.md")
+    # Scheduled: the earlier day wins whatever the ranks (overdue before due today),
+    # then the higher rank within a day; a note outside the graph ranks 0.
+    assert scheduled == ("old.md", "today-high.md", "today-low.md", "today-zero.md",
+                         "later-b.md", "later-a.md")
+    # The review today: due notes in that order, then the new ones.
+    assert note_queue(notes, TODAY, ranks) == (scheduled[:4], new)
+    # Without ranks every note ranks 0: the order falls back to day, then path.
+    assert order_notes(notes)[0] == ("old.md", "today-high.md", "today-low.md",
+                                     "today-zero.md", "later-a.md", "later-b.md")
+
+
+def test_notes_needing_ranks_are_the_tied_ones() -> None:
+    assert notes_needing_ranks([]) == frozenset()
+    # One new note, scheduled notes on different days: no order depends on ranks.
+    alone = [("n.md", None), ("a.md", _sched(-1)), ("b.md", _sched(0)), ("c.md", _sched(2))]
+    assert notes_needing_ranks(alone) == frozenset()
+    tied = [*alone, ("m.md", None), ("d.md", _sched(0))]
+    assert notes_needing_ranks(tied) == {"n.md", "m.md", "b.md", "d.md"}
+    # Ranks given for the tied notes alone decide the same order as ranks for all.
+    ranks = {"n.md": 1.0, "m.md": 7.0, "b.md": 2.0, "d.md": 3.0, "a.md": 9.0, "c.md": 0.5}
+    needed = notes_needing_ranks(tied)
+    assert order_notes(tied, {p: r for p, r in ranks.items() if p in needed}) == order_notes(
+        tied, ranks)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -245,3 +246,115 @@ def test_the_notes_commands_start_without_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.strip() == "False"
+
+
+def _due(day: str, body: str = "") -> str:
+    return f"---\nsr-due: {day}\nsr-interval: 3\nsr-ease: 250\n---\n{body}#review\n"
+
+
+def _ranked_vault(root: Path) -> Path:
+    """Four plain notes link to n_hub, s_b and l_b; p0 also to n_leaf, p1 also to
+    both twins (which rank the same): n_hub > n_leaf > the twins > the unlinked."""
+    vault = root / "v"
+    common = "[[n_hub]] [[s_b]] [[l_b]]"
+    _write(vault, {
+        "p0.md": f"{common} [[n_leaf]]\n", "p1.md": f"{common} [[n_twin2]] [[n_twin1]]\n",
+        "p2.md": f"{common}\n", "p3.md": f"{common}\n",
+        **{f"{name}.md": "#review\n" for name in
+           ("n_hub", "n_leaf", "n_twin1", "n_twin2", "a_alone", "b_alone")},
+        "z_old.md": _due("2026-01-12"), "s_a.md": _due("2026-01-15"),
+        "s_b.md": _due("2026-01-15"), "l_a.md": _due("2026-01-20"),
+        "l_b.md": _due("2026-01-20")})
+    return vault
+
+
+_DUE_ORDER = ["z_old", "s_b", "s_a", "n_hub", "n_leaf", "n_twin1", "n_twin2", "a_alone",
+              "b_alone"]
+
+
+def test_notes_are_listed_in_the_plugins_order(tmp_path):
+    # sortNotesByDateAndImportance: scheduled by day (overdue first), then PageRank;
+    # new by PageRank; equal ranks (the twins, the unlinked at 0) by path.
+    vault = _ranked_vault(tmp_path)
+    conn = connect(tmp_path / "d.db")
+    import_paths(conn, [vault], flags={}, config=config(), today=TODAY)
+    due = [Path(n.path).stem for n in list_notes(conn, TODAY, due_only=True)]
+    assert due == _DUE_ORDER
+    everything = [Path(n.path).stem for n in list_notes(conn, TODAY)]
+    assert everything == [*_DUE_ORDER, "l_b", "l_a"]
+    # Rating the top new note schedules it: the next new note comes first among the new.
+    grade_note(conn, config(), vault / "n_hub.md", "good", TODAY)
+    due = [Path(n.path).stem for n in list_notes(conn, TODAY, due_only=True)]
+    assert due == [s for s in _DUE_ORDER if s != "n_hub"]
+    conn.close()
+
+
+def test_notes_json_lists_the_plugins_order(tmp_path, monkeypatch, capsys):
+    from srs_dl.cli import main
+
+    vault = _ranked_vault(tmp_path)
+    conn = connect(tmp_path / "d.db")
+    import_paths(conn, [vault], flags={}, config=config(), today=TODAY)
+    conn.close()
+    monkeypatch.setenv("SRS_DL_DB", str(tmp_path / "d.db"))
+    monkeypatch.setenv("SRS_DL_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("SRS_DL_CONFIG", str(tmp_path / "config.toml"))
+    (tmp_path / "config.toml").write_text("", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["notes", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [Path(r["path"]).stem for r in rows] == [*_DUE_ORDER, "l_b", "l_a"]
+    assert [r["state"] for r in rows] == ["review"] * 3 + ["new"] * 6 + ["review"] * 2
+    assert [r["due"] for r in rows[:3]] == ["2026-01-12", "2026-01-15", "2026-01-15"]
+    assert main(["notes", "--due"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [Path(line.split("\t")[-1]).stem for line in lines] == _DUE_ORDER
+
+
+def test_a_listing_without_ties_needs_no_link_graph(tmp_path):
+    # One new note and due notes on different days: PageRank could change nothing,
+    # so `srs-dl notes` computes none (and NumPy stays unloaded).
+    vault = tmp_path / "v"
+    _write(vault, {"new.md": "[[old]] #review\n", "old.md": _due("2026-01-10", "[[new]] "),
+                   "today.md": _due("2026-01-15", "[[new]] ")})
+    conn = connect(tmp_path / "d.db")
+    import_paths(conn, [vault], flags={}, config=config(), today=TODAY)
+    conn.close()
+    (tmp_path / "config.toml").write_text("", encoding="utf-8")
+    code = ("import sys\nfrom srs_dl.cli import main\n"
+            f"code = main(['--db', {str(tmp_path / 'd.db')!r}, '--today', '2026-01-15',"
+            " '--config', 'config.toml', 'notes'])\n"
+            "print('numpy' in sys.modules, file=sys.stderr)\nsys.exit(code)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120, cwd=tmp_path)
+    assert out.stderr.strip() == "False"
+    assert [Path(line.split("\t")[-1]).stem for line in out.stdout.splitlines()] == [
+        "old", "today", "new"]
+
+
+def test_the_notes_screen_lists_the_plugins_order(tmp_path):
+    from textual.widgets import OptionList
+    from tui_support import run_async, wait_for
+
+    from srs_dl.tui.app import make_app
+    from srs_dl.tui.screens.notes import NotesScreen
+
+    vault = _ranked_vault(tmp_path)
+    conn = connect(tmp_path / "d.db")
+    import_paths(conn, [vault], flags={}, config=config(), today=TODAY)
+    conn.close()
+    app = make_app(tmp_path / "d.db", TODAY, config(), mode="notes", arg=None, seed=7)
+
+    @run_async
+    async def check() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen)
+                           and app.screen.current is not None and not app.screen.busy,
+                           what="the due notes")
+            options = app.screen.query_one("#notes-list", OptionList)
+            shown = [options.get_option_at_index(i).id for i in range(options.option_count)]
+            assert [Path(p or "").stem for p in shown] == _DUE_ORDER
+            # The note shown first is the one the plugin opens first.
+            assert app.screen.current == str(vault / "z_old.md")
+
+    check()

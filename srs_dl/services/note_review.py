@@ -12,7 +12,8 @@ schedule in its frontmatter (the plugin scheduled it once; its tag may since
 have been renamed). The formula is the plugin's (`core.scheduling.note_review`):
 a new note's ease comes from its linked notes' eases, weighted by link count times
 their PageRank in the vault's link graph (`core.scheduling.pagerank`), which is
-built from notes.links for that one rating.
+built from notes.links for that one rating. The same ranks order the notes to
+review (`list_notes`), computed once per listing and only when ties call for them.
 """
 
 from __future__ import annotations
@@ -87,21 +88,31 @@ def _row(r: tuple[Any, ...]) -> NoteRow:
 
 
 def list_notes(conn: sqlite3.Connection, today: dt.date, due_only: bool = False) -> list[NoteRow]:
-    """Review notes in review order: due (oldest first), then new, then the rest by date.
+    """Review notes in the plugin's review order: due (oldest first), then new, then
+    the rest by date; notes due the same day, and new notes, by PageRank (highest
+    first), then path (`core.scheduling.note_review.order_notes`).
 
     `due_only`: only what a review today would show (due and new notes).
     """
-    rows = [_row(r) for r in conn.execute(
-        f"SELECT {_COLUMNS} FROM notes WHERE deleted = 0"  # noqa: S608
-        " AND (is_review = 1 OR review_due IS NOT NULL)")]
-    by_path = {n.path: n for n in rows}
-    due, new = nr.note_queue(((n.path, n.schedule) for n in rows), today)
-    ordered = [by_path[p] for p in (*due, *new)]
-    if not due_only:
-        later = sorted((n for n in rows if n.schedule is not None and n.schedule.due > today),
-                       key=lambda n: (n.schedule.due, n.path))  # type: ignore[union-attr]
-        ordered.extend(later)
-    return ordered
+    found = conn.execute(
+        f"SELECT {_COLUMNS}, folder_id FROM notes WHERE deleted = 0"  # noqa: S608
+        " AND (is_review = 1 OR review_due IS NOT NULL)").fetchall()
+    rows = [_row(r) for r in found]
+    listed = [n for n in rows if not due_only or n.schedule is None or n.schedule.due <= today]
+    pairs = [(n.path, n.schedule) for n in listed]
+    # The link graph only for notes whose place their rank decides: a listing without
+    # ties (say one new note, the due ones on different days) needs neither it nor NumPy.
+    tied = nr.notes_needing_ranks(pairs)
+    ranks: dict[str, float] = {}
+    if tied:
+        folder_of = {str(r[1]): r[8] for r in found}
+        by_id = _note_ranks(conn, {folder_of[p] for p in tied})
+        ranks = {n.path: by_id[n.id] for n in listed if n.path in tied and n.id in by_id}
+    by_path = {n.path: n for n in listed}
+    scheduled, new = nr.order_notes(pairs, ranks)
+    due = [by_path[p] for p in scheduled if by_path[p].schedule.due <= today]  # type: ignore[union-attr]
+    later = [by_path[p] for p in scheduled if by_path[p].schedule.due > today]  # type: ignore[union-attr]
+    return [*due, *(by_path[p] for p in new), *later]
 
 
 def find_note(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> NoteRow:
@@ -145,7 +156,7 @@ def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config
             eases[nid] = value
     if not eases:
         return []
-    # NumPy only here: `srs-dl notes` and the other scripting commands start without it.
+    # NumPy loaded lazily: the scripting commands start without it.
     from srs_dl.core.scheduling.pagerank import pagerank
 
     # A note's rank depends on the whole vault's links, not only on those touching this note.
@@ -164,26 +175,55 @@ _GRAPH_COLUMNS = "id, path, CASE WHEN json_valid(links) THEN links END, folder_i
 
 
 def _link_graph(conn: sqlite3.Connection, note_id: int) -> dict[int, dict[int, int]]:
-    """The resolved wikilinks of the vault holding `note_id`: source note id ->
+    """The resolved wikilinks of the vault holding `note_id` (`_vault_graph`)."""
+    row = conn.execute("SELECT folder_id FROM notes WHERE id = ?", (note_id,)).fetchone()
+    roots = _vault_roots(conn)
+    return _vault_graph(conn, _vault_folders(row[0] if row else None, roots), roots)
+
+
+def _note_ranks(conn: sqlite3.Connection, folder_ids: set[int | None]) -> dict[int, float]:
+    """Note id -> PageRank (scaled as the plugin scales it) for every note in the
+    vaults holding these folders (None: notes imported outside any folder), one
+    graph per vault, as each vault is the plugin's whole graph. A note with no
+    links either way is in no graph and has no entry (the plugin's rank 0)."""
+    roots = _vault_roots(conn)
+    vaults = {_vault_folders(f, roots) for f in folder_ids}
+    ranks: dict[int, float] = {}
+    for folders in vaults:
+        graph = _vault_graph(conn, folders, roots)
+        if graph:
+            # NumPy only here: a listing without ties starts and ends without it.
+            from srs_dl.core.scheduling.pagerank import pagerank
+
+            ranks.update(pagerank(graph))
+    return ranks
+
+
+def _vault_folders(folder_id: int | None, roots: dict[int, str]) -> tuple[int, ...] | None:
+    """The imported folders of the vault holding `folder_id` (the folders with the
+    same root, the nearest folder holding `.obsidian/`); None for notes in no folder."""
+    if folder_id is None:
+        return None
+    root = roots.get(folder_id)
+    return tuple(sorted(f for f, r in roots.items() if r == root)) if root else (folder_id,)
+
+
+def _vault_graph(conn: sqlite3.Connection, folders: tuple[int, ...] | None,
+                 roots: dict[int, str]) -> dict[int, dict[int, int]]:
+    """The resolved wikilinks of one vault (`_vault_folders`): source note id ->
     {target note id: link count}, as Obsidian's `resolvedLinks` hands them to the
     plugin's graph (`OsrNoteGraph.processLinks`).
 
-    The vault is every imported folder with the same root (the nearest folder
-    holding `.obsidian/`), so two imported parts of one vault link to each other
-    and separate vaults (the bundled deck among them) never do. Only imported notes
-    are in it: links into folders the import skips are not seen."""
-    row = conn.execute("SELECT folder_id FROM notes WHERE id = ?", (note_id,)).fetchone()
-    folder_id = row[0] if row else None
-    roots = _vault_roots(conn)
-    if folder_id is None:
+    Two imported parts of one vault link to each other and separate vaults (the
+    bundled deck among them) never do. Only imported notes are in it: links into
+    folders the import skips are not seen."""
+    if folders is None:
         rows = conn.execute(f"SELECT {_GRAPH_COLUMNS} FROM notes"  # noqa: S608
                             " WHERE deleted = 0 AND folder_id IS NULL").fetchall()
     else:
-        root = roots.get(folder_id)
-        ids = [f for f, r in roots.items() if r == root] if root else [folder_id]
         rows = conn.execute(
             f"SELECT {_GRAPH_COLUMNS} FROM notes WHERE deleted = 0"  # noqa: S608
-            f" AND folder_id IN ({','.join('?' * len(ids))})", ids).fetchall()
+            f" AND folder_id IN ({','.join('?' * len(folders))})", folders).fetchall()
     keys = [(int(nid), _vault_key(path, roots.get(fid))) for nid, path, _, fid in rows]
     resolver = _LinkResolver(keys)
     graph: dict[int, dict[int, int]] = {}

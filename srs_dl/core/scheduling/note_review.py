@@ -11,8 +11,11 @@ Checked against the plugin's v1.15.4 source:
 - `SRAlgorithmOsr.noteOnLoadedNote` / `calculateFlashcardAvgEase` and `NoteEaseList`
   (src/note/note-ease-list.ts): a scheduled note's ease as the graph sees it blends
   its `sr-ease` with the average ease of its reviewed cards.
+- `NoteReviewDeck.sortNotesByDateAndImportance` and `determineNextNote`
+  (src/note/note-review-deck.ts): the order notes come up for review.
 
-Pure: the note's schedule, its links' eases, today and the note histogram are inputs.
+Pure: the note's schedule, its links' eases, today, the note histogram and the
+notes' PageRanks (for the review order) are inputs.
 """
 
 from __future__ import annotations
@@ -149,22 +152,59 @@ def review_note(
     return NoteSchedule(add_days(today, interval), interval, ease)
 
 
-def note_queue(
+def order_notes(
     notes: Iterable[tuple[str, NoteSchedule | None]],
-    today: dt.date,
+    ranks: Mapping[str, float] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(due notes, oldest first; new notes), both by path when tied.
+    """(scheduled notes, new notes) in the plugin's review order.
 
-    `notes` are (path, schedule) of the notes tagged for review. The plugin then
-    orders notes due the same day by PageRank; a path order keeps this pure and
-    deterministic without the link graph.
+    `NoteReviewDeck.sortNotesByDateAndImportance` (src/note/note-review-deck.ts):
+    scheduled notes by due date, earliest first (an overdue note before one due
+    today), then by PageRank, highest first; new notes by PageRank, highest first.
+    `ranks` maps a path to its note's PageRank (`core.scheduling.pagerank`); a
+    note missing from it ranks 0, as a note outside the link graph does in the
+    plugin (`pageranks[path] || 0`). The plugin's sort is stable, so equal ranks
+    keep the order it found the files in; here they go by path.
     """
-    due: list[tuple[dt.date, str]] = []
+    rank = ranks or {}
+    scheduled: list[tuple[dt.date, float, str]] = []
+    new: list[tuple[float, str]] = []
+    for path, sched in notes:
+        if sched is None:
+            new.append((-rank.get(path, 0.0), path))
+        else:
+            scheduled.append((sched.due, -rank.get(path, 0.0), path))
+    scheduled.sort()
+    new.sort()
+    return tuple(p for *_, p in scheduled), tuple(p for _, p in new)
+
+
+def notes_needing_ranks(notes: Iterable[tuple[str, NoteSchedule | None]]) -> frozenset[str]:
+    """The paths whose place in `order_notes` depends on PageRank: new notes when
+    there are two or more, and scheduled notes sharing their due date with another.
+    Empty: the order is the same whatever the ranks, and the link graph is not needed."""
     new: list[str] = []
+    by_day: dict[dt.date, list[str]] = {}
     for path, sched in notes:
         if sched is None:
             new.append(path)
-        elif sched.due <= today:
-            due.append((sched.due, path))
-    due.sort()
-    return tuple(p for _, p in due), tuple(sorted(new))
+        else:
+            by_day.setdefault(sched.due, []).append(path)
+    tied = [group for group in (new, *by_day.values()) if len(group) > 1]
+    return frozenset(p for group in tied for p in group)
+
+
+def note_queue(
+    notes: Iterable[tuple[str, NoteSchedule | None]],
+    today: dt.date,
+    ranks: Mapping[str, float] | None = None,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(due notes, new notes) to review today, each in `order_notes`' order.
+
+    `notes` are (path, schedule) of the notes tagged for review. A review shows
+    every due note before any new one (`NoteReviewDeck.determineNextNote`).
+    """
+    listed = list(notes)
+    due_on = {path: sched.due for path, sched in listed if sched is not None}
+    scheduled, new = order_notes(listed, ranks)
+    return tuple(p for p in scheduled if due_on[p] <= today), new
