@@ -101,7 +101,7 @@ def list_notes(conn: sqlite3.Connection, today: dt.date, due_only: bool = False)
     listed = [n for n in rows if not due_only or n.schedule is None or n.schedule.due <= today]
     pairs = [(n.path, n.schedule) for n in listed]
     # The link graph only for notes whose place their rank decides: a listing without
-    # ties (say one new note, the due ones on different days) needs neither it nor NumPy.
+    # ties (say one new note, the due ones on different days) needs neither it nor PageRank.
     tied = nr.notes_needing_ranks(pairs)
     ranks: dict[str, float] = {}
     if tied:
@@ -156,7 +156,6 @@ def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config
             eases[nid] = value
     if not eases:
         return []
-    # NumPy loaded lazily: the scripting commands start without it.
     from srs_dl.core.scheduling.pagerank import pagerank
 
     # A note's rank depends on the whole vault's links, not only on those touching this note.
@@ -192,7 +191,7 @@ def _note_ranks(conn: sqlite3.Connection, folder_ids: set[int | None]) -> dict[i
     for folders in vaults:
         graph = _vault_graph(conn, folders, roots)
         if graph:
-            # NumPy only here: a listing without ties starts and ends without it.
+            # Only here: a listing without ties never computes a rank.
             from srs_dl.core.scheduling.pagerank import pagerank
 
             ranks.update(pagerank(graph))

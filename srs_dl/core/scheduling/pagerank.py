@@ -19,10 +19,9 @@ Pure: plain mappings in, a dict out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping
 from typing import TypeVar
-
-import numpy as np
 
 N = TypeVar("N", bound=Hashable)
 
@@ -68,33 +67,36 @@ def pagerank(
     n = len(index)
     if n == 0:
         return {}
-    src_a = np.asarray(src, dtype=np.intp)
-    dst_a = np.asarray(dst, dtype=np.intp)
-    w_a = np.asarray(counts, dtype=np.float64)
-    bad = ~(np.isfinite(w_a) & (w_a >= 0.0))
-    if bad.any():
-        names = list(index)
-        i = int(np.argmax(bad))
-        raise ValueError(f"link count {names[src[i]]!r} -> {names[dst[i]]!r} must be >= 0,"
-                         f" not {counts[i]!r}")
-    outbound = np.bincount(src_a, weights=w_a, minlength=n)
+    for i, w in enumerate(counts):
+        if not (math.isfinite(w) and w >= 0.0):
+            names = list(index)
+            raise ValueError(f"link count {names[src[i]]!r} -> {names[dst[i]]!r} must be >= 0,"
+                             f" not {w!r}")
+    outbound = [0.0] * n
+    for s, w in zip(src, counts, strict=True):
+        outbound[s] += w
     # Each edge's share of its source's rank; a dangling source has none.
-    share = np.divide(w_a, outbound[src_a], out=np.zeros_like(w_a), where=outbound[src_a] > 0)
-    dangling = np.flatnonzero(outbound == 0)
+    edges = [(s, d, w / outbound[s]) for s, d, w in zip(src, dst, counts, strict=True)
+             if outbound[s] > 0.0]
+    dangling = [i for i in range(n) if outbound[i] == 0.0]
     inverse = 1.0 / n
-    rank = np.full(n, inverse)
+    rank = [inverse] * n
     delta = 1.0
     steps = 0
     while delta > epsilon and steps < max_iterations:
-        leak = alpha * float(rank[dangling].sum())
-        # (alpha * rank) * share: the package's order of operations, so its documented
-        # example comes out digit for digit.
-        new = np.bincount(dst_a, weights=(alpha * rank)[src_a] * share, minlength=n)
-        new += (1.0 - alpha) * inverse + leak * inverse
-        delta = float(np.abs(new - rank).sum())
+        leak = alpha * sum([rank[i] for i in dangling])
+        scaled = [alpha * r for r in rank]
+        new = [0.0] * n
+        for s, d, share in edges:
+            # (alpha * rank) * share: the package's order of operations, so its
+            # documented example comes out digit for digit.
+            new[d] += scaled[s] * share
+        base = (1.0 - alpha) * inverse + leak * inverse
+        new = [x + base for x in new]
+        delta = sum([abs(a - b) for a, b in zip(new, rank, strict=True)])
         rank = new
         steps += 1
-    return {node: float(rank[i]) * scale for node, i in index.items()}
+    return {node: rank[i] * scale for node, i in index.items()}
 
 
 __all__ = ["ALPHA", "EPSILON", "SCALE", "pagerank"]
