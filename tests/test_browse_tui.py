@@ -180,6 +180,28 @@ async def test_edit_opens_the_note_at_the_card_line(tmp_path):
         assert shown_ids(screen) == [13, 12]
 
 
+@run_async
+async def test_the_card_panel_lists_the_note_tags(tmp_path):
+    db = build_db(tmp_path / "deck.db")
+    conn = connect(db)
+    with conn:
+        # As the import stores them: frontmatter and body tags, "#" or not.
+        conn.execute("""UPDATE notes SET tags = '["#dl/adam", "review", "#exam"]' WHERE id = 1""")
+    conn.close()
+    app = browse_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _loaded(pilot, app)
+        await pilot.press(*"beta1", "enter")
+        await wait_for(pilot, lambda: "beta1" in _text(screen, "#browse-card"),
+                       what="the card panel")
+        assert "tags: #dl/adam #review #exam" in _text(screen, "#browse-card")
+        # A drill card has no note, so no tags line.
+        await pilot.press("escape", "ctrl+a", "ctrl+k", *"kind:drill", "enter")
+        await wait_for(pilot, lambda: "Drill:" in _text(screen, "#browse-card"),
+                       what="the drill card")
+        assert "tags:" not in _text(screen, "#browse-card")
+
+
 def _text(screen: BrowseScreen, selector: str) -> str:
     from rich.console import Console
 

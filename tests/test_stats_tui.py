@@ -1,5 +1,5 @@
 """The Stats screen: Pilot (numbers computed in the worker, a refresh after a
-review elsewhere) and a snapshot at 100 x 30 with a fixed today."""
+review elsewhere, whole-note reviews) and a snapshot at 100 x 30 with a fixed today."""
 
 from __future__ import annotations
 
@@ -31,6 +31,23 @@ def text_of(widget) -> str:  # noqa: ANN001
     with console.capture() as captured:
         console.print(widget.content)
     return captured.get()
+
+
+def add_note_reviews(db: Path) -> Path:
+    """Two #review notes (one scheduled, one new) and two note ratings: one on
+    2025-03-07, a day without card reviews, one today."""
+    conn = connect(db)
+    with transaction(conn):
+        conn.execute("INSERT INTO notes (id, folder_id, path, is_review, review_due,"
+                     " review_interval, review_ease) VALUES"
+                     " (2, 1, '/vault/adam.md', 1, '2025-03-10', 3, 250),"
+                     " (3, 1, '/vault/later.md', 1, NULL, NULL, NULL)")
+        for day, response in ((dt.date(2025, 3, 7), "good"), (TODAY, "easy")):
+            logstore.append(conn, card_id=None, note_id=2, day=day, action="note_review",
+                            response=response, before={"due": None, "interval": None},
+                            after={"due": "2025-03-10", "interval": 3})
+    conn.close()
+    return db
 
 
 def stats_app(db: Path):  # noqa: ANN201
@@ -73,6 +90,25 @@ async def test_stats_screen_shows_the_service_numbers(tmp_path):
 
 
 @run_async
+async def test_note_reviews_on_the_stats_screen(tmp_path):
+    db = add_note_reviews(build_db(tmp_path / "deck.db"))
+    app = stats_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _shown(pilot, app)
+        # 2025-03-07 had only a note review: the run of 03-08..10 grows to 4 days.
+        assert (screen.stats.streaks.current, screen.stats.streaks.longest) == (4, 4)
+        summary = text_of(screen.query_one("#stats-summary"))
+        assert "4 days (longest 4)" in summary
+        assert "1 due, 1 new, of 2" in summary and "1 today, 2 reviews" in summary
+        # Card numbers stay the cards': 4 card reviews today, the same retention.
+        assert "4 reviews" in summary and "69.2% of 13" in summary
+        heatmap = screen.query_one(ReviewHeatmap)
+        assert sum(heatmap.counts) == 18 + 2
+        assert heatmap.counts[-4] == 1   # 2025-03-07
+        assert "cards and notes" in str(screen.query_one("#stats-calendar").border_title)
+
+
+@run_async
 async def test_stats_screen_on_an_empty_database(tmp_path):
     app = stats_app(tmp_path / "empty.db")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -80,6 +116,8 @@ async def test_stats_screen_on_an_empty_database(tmp_path):
         assert screen.stats.reviews_total == 0
         assert "0 days (longest 0)" in text_of(screen.query_one("#stats-summary"))
         assert "No drill answered yet" in text_of(screen.query_one("#stats-drills"))
+        assert "0 due, 0 new, of 0" in text_of(screen.query_one("#stats-summary"))
+        assert "cards and notes" not in str(screen.query_one("#stats-calendar").border_title)
 
 
 def test_heatmap_levels() -> None:
@@ -88,7 +126,7 @@ def test_heatmap_levels() -> None:
 
 
 def test_stats_snapshot(tmp_path: Path, snap_compare) -> None:  # noqa: ANN001
-    db = build_db(tmp_path / "deck.db")
+    db = add_note_reviews(build_db(tmp_path / "deck.db"))
 
     async def ready(pilot) -> None:  # noqa: ANN001
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, StatsScreen)

@@ -1,8 +1,14 @@
 """Review statistics from plain records: forecast, heatmap, distributions,
-retention, streaks, drill accuracy.
+retention, streaks, drill accuracy, whole-note reviews.
 
 Pure: the log and the cards come in as plain tuples (`Review`, `CardState`,
-`DrillAnswer`), today is a parameter. Each record carries a `count` so a caller
+`DrillAnswer`, `NoteReview`, `NoteState`), today is a parameter.
+
+Whole-note reviews (#review notes) are study too: they count in the streaks and
+have a heatmap row, totals and a due forecast of their own. Retention, intervals
+and eases stay the cards' alone: a note is rated Hard/Good/Easy (it cannot be
+failed) and its interval grows by the note formula, so mixing them in would
+skew the card numbers. Each record carries a `count` so a caller
 may fold identical rows into one (the service lets SQLite fold a million log
 rows into a few thousand: one per day, answer and young/mature) without
 changing any result.
@@ -19,6 +25,8 @@ from typing import Any, NamedTuple
 
 #: The answers that count as reviews; "reset" is not an answer to a question.
 GRADES = frozenset({"again", "hard", "good", "easy"})
+#: A whole note is rated with these (the plugin gives a note no Again).
+NOTE_GRADES = ("hard", "good", "easy")
 #: Retention counts these as remembered.
 PASSED = frozenset({"good", "easy"})
 #: A card is mature from this interval on (days, before the review), as in Anki.
@@ -88,6 +96,21 @@ class DrillAnswer(NamedTuple):
     count: int = 1
 
 
+class NoteReview(NamedTuple):
+    """One rating of a whole note (or `count` alike), undone ones already left out."""
+
+    day: dt.date
+    response: str
+    count: int = 1
+
+
+class NoteState(NamedTuple):
+    """A review note's due date (None: never reviewed), or `count` notes with that one."""
+
+    due: dt.date | None
+    count: int = 1
+
+
 @dataclass(frozen=True, slots=True)
 class Forecast:
     start: dt.date
@@ -154,6 +177,35 @@ class DrillAccuracy:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteStats:
+    """Whole-note reviews: the review notes and their ratings."""
+
+    #: Review notes (tagged #review or scheduled), and how many were never reviewed.
+    total: int
+    new: int
+    reviews_total: int
+    reviews_today: int
+    days_reviewed: int
+    #: Ratings by answer, each of NOTE_GRADES present.
+    responses: dict[str, int]
+    #: Scheduled notes due on each of the next days (new notes are not in it).
+    forecast: Forecast
+    #: Note ratings per day, over the same days as the cards' heatmap.
+    heatmap: DailyCounts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "new": self.new,
+            "reviews": {"total": self.reviews_total, "today": self.reviews_today,
+                        "days": self.days_reviewed},
+            "responses": dict(self.responses),
+            "forecast": _forecast_json(self.forecast),
+            "reviews_per_day": _daily_json(self.heatmap),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     today: dt.date
     cards: dict[str, int]
@@ -170,7 +222,16 @@ class Stats:
     retention: tuple[MonthRetention, ...]
     young: Tally
     mature: Tally
+    notes: NoteStats
+    #: Days with a review of a card or a note (the streaks count these).
+    study_days: int
     drills: tuple[DrillAccuracy, ...] = field(default_factory=tuple)
+
+    @property
+    def study_heatmap(self) -> DailyCounts:
+        """Card and note reviews together on each day of the heatmap."""
+        return DailyCounts(self.heatmap.start, tuple(
+            c + n for c, n in zip(self.heatmap.counts, self.notes.heatmap.counts, strict=True)))
 
     def to_json(self) -> dict[str, Any]:
         """The numbers as JSON-ready values (`srs-dl stats --json`)."""
@@ -183,18 +244,8 @@ class Stats:
                 "days": self.days_reviewed,
             },
             "streak": {"current": self.streaks.current, "longest": self.streaks.longest},
-            "forecast": {
-                "overdue": self.forecast.overdue,
-                "days": [
-                    {"date": (self.forecast.start + dt.timedelta(days=i)).isoformat(), "due": n}
-                    for i, n in enumerate(self.forecast.counts)
-                ],
-            },
-            "reviews_per_day": {
-                "start": self.heatmap.start.isoformat(),
-                "end": self.heatmap.end.isoformat(),
-                "counts": list(self.heatmap.counts),
-            },
+            "forecast": _forecast_json(self.forecast),
+            "reviews_per_day": _daily_json(self.heatmap),
             "intervals": [_bucket_json(b) for b in self.intervals],
             "mean_interval": _round(self.mean_interval),
             "eases": [_bucket_json(b) for b in self.eases],
@@ -213,7 +264,22 @@ class Stats:
                  "accuracy": _round(d.accuracy)}
                 for d in self.drills
             ],
+            # Added with note reviews; the objects above keep their keys and card-only counts.
+            "study_days": self.study_days,
+            "notes": self.notes.to_json(),
         }
+
+
+def _daily_json(d: DailyCounts) -> dict[str, Any]:
+    return {"start": d.start.isoformat(), "end": d.end.isoformat(), "counts": list(d.counts)}
+
+
+def _forecast_json(f: Forecast) -> dict[str, Any]:
+    return {
+        "overdue": f.overdue,
+        "days": [{"date": (f.start + dt.timedelta(days=i)).isoformat(), "due": n}
+                 for i, n in enumerate(f.counts)],
+    }
 
 
 def _round(value: float | None) -> float | None:
@@ -388,10 +454,40 @@ def drill_accuracy(answers: Iterable[DrillAnswer]) -> tuple[DrillAccuracy, ...]:
     return tuple(DrillAccuracy(k, answered[k], correct[k]) for k in sorted(answered))
 
 
+def note_stats(ratings: Iterable[NoteReview], notes: Iterable[NoteState],
+               today: dt.date) -> NoteStats:
+    """Whole-note review numbers as of today (ratings after today are ignored)."""
+    rated = [r for r in ratings if r.response in NOTE_GRADES and r.count > 0 and r.day <= today]
+    per_day: Counter[dt.date] = Counter()
+    responses = dict.fromkeys(NOTE_GRADES, 0)
+    for r in rated:
+        per_day[r.day] += r.count
+        responses[r.response] += r.count
+    notes = list(notes)
+    # A scheduled note is due as a card in review is: the cards' forecast counts it.
+    forecast = due_forecast((CardState("review", n.due, None, None, None, n.count)
+                             for n in notes if n.due is not None), today)
+    heatmap = reviews_per_day((Review(r.day, r.response, False, r.count) for r in rated), today)
+    return NoteStats(
+        total=sum(n.count for n in notes),
+        new=sum(n.count for n in notes if n.due is None),
+        reviews_total=sum(per_day.values()),
+        reviews_today=per_day.get(today, 0),
+        days_reviewed=len(per_day),
+        responses=responses,
+        forecast=forecast,
+        heatmap=heatmap,
+    )
+
+
 def compute(reviews: Iterable[Review], cards: Iterable[CardState],
-            drills: Iterable[DrillAnswer], today: dt.date) -> Stats:
+            drills: Iterable[DrillAnswer], today: dt.date, *,
+            note_reviews: Iterable[NoteReview] = (),
+            notes: Iterable[NoteState] = ()) -> Stats:
     """Every number of the stats screen and `srs-dl stats`, as of today."""
     graded = [r for r in _graded(reviews) if r.day <= today]
+    note_reviews = [r for r in note_reviews if r.response in NOTE_GRADES and r.count > 0
+                    and r.day <= today]
     cards = list(cards)
     scheduled = list(_scheduled(cards, today))
     months = retention_by_month(graded)
@@ -400,13 +496,15 @@ def compute(reviews: Iterable[Review], cards: Iterable[CardState],
         per_day[r.day] += r.count
     intervals = _interval_pairs(scheduled, today)
     eases = _ease_pairs(scheduled, today)
+    # A day with only note reviews is still a day studied.
+    studied = set(per_day) | {r.day for r in note_reviews}
     return Stats(
         today=today,
         cards=card_counts(cards, today),
         reviews_total=sum(per_day.values()),
         reviews_today=per_day.get(today, 0),
         days_reviewed=len(per_day),
-        streaks=streaks(per_day, today),
+        streaks=streaks(studied, today),
         forecast=due_forecast(scheduled, today),
         heatmap=reviews_per_day(graded, today),
         intervals=histogram(intervals, INTERVAL_BUCKETS),
@@ -416,5 +514,7 @@ def compute(reviews: Iterable[Review], cards: Iterable[CardState],
         retention=months,
         young=sum((m.young for m in months), Tally()),
         mature=sum((m.mature for m in months), Tally()),
+        notes=note_stats(note_reviews, notes, today),
+        study_days=len(studied),
         drills=drill_accuracy(drills),
     )

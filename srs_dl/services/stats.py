@@ -1,10 +1,11 @@
-"""Statistics over the deck: three grouped queries, then the pure core.
+"""Statistics over the deck: five grouped queries, then the pure core.
 
 The log can hold millions of reviews, so SQLite folds them into one row per
 day and answer, counting how many were of mature cards (the core's
 MATURE_DAYS, passed in), walking the `log_stats` index in day order: no sort,
 no JSON parsed (the index holds the interval). Undone reviews (cancelled by an
-'undo' row through `undoes`) are left out in the query.
+'undo' row through `undoes`) are left out in the query. Whole-note ratings
+(action 'note_review', card_id NULL) come the same way, from the same index.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 from srs_dl.core import stats as core
-from srs_dl.core.stats import CardState, DrillAnswer, Review, Stats
+from srs_dl.core.stats import CardState, DrillAnswer, NoteReview, NoteState, Review, Stats
 
 Progress = Callable[[int, int], None]
 #: Progress is reported in these units: cards, then the log by day, then drills.
@@ -31,6 +32,25 @@ _REVIEWS = """
     WHERE action = 'review' AND day <= :today
       AND id NOT IN (SELECT undoes FROM log WHERE action = 'undo' AND undoes IS NOT NULL)
     GROUP BY day, response
+"""
+
+# Covered by log_stats (action, day, response; the rowid for the undo test).
+_NOTE_REVIEWS = """
+    SELECT day, response, count(*)
+    FROM log
+    WHERE action = 'note_review' AND day <= :today
+      AND id NOT IN (SELECT undoes FROM log WHERE action = 'undo' AND undoes IS NOT NULL)
+    GROUP BY day, response
+"""
+
+# The review notes as services.note_review.list_notes finds them (tagged, or scheduled
+# once); one without a full schedule is new, as there.
+_NOTES = """
+    SELECT CASE WHEN review_interval IS NOT NULL AND review_ease IS NOT NULL
+                THEN review_due END AS due, count(*)
+    FROM notes
+    WHERE deleted = 0 AND (is_review = 1 OR review_due IS NOT NULL)
+    GROUP BY due
 """
 
 _CARDS = """
@@ -122,6 +142,18 @@ def read_drills(conn: sqlite3.Connection, today: dt.date) -> list[DrillAnswer]:
             if kind is not None]
 
 
+def read_note_reviews(conn: sqlite3.Connection, today: dt.date) -> list[NoteReview]:
+    date = _Dates()
+    return [NoteReview(date(day), str(response), n)  # type: ignore[arg-type]
+            for day, response, n in conn.execute(_NOTE_REVIEWS, {"today": today.isoformat()})
+            if response is not None]
+
+
+def read_notes(conn: sqlite3.Connection) -> list[NoteState]:
+    date = _Dates()
+    return [NoteState(date(due), n) for due, n in conn.execute(_NOTES)]
+
+
 def compute(conn: sqlite3.Connection, today: dt.date, *,
             progress: Progress | None = None,
             cancel: threading.Event | None = None) -> Stats:
@@ -137,13 +169,15 @@ def compute(conn: sqlite3.Connection, today: dt.date, *,
             progress(10, PROGRESS_TOTAL)
         reviews = read_reviews(conn, today, progress=progress, cancel=cancel)
         drills = read_drills(conn, today)
+        note_reviews = read_note_reviews(conn, today)
+        notes = read_notes(conn)
     finally:
         if own:
             conn.execute("COMMIT")
     _check(cancel)
     if progress is not None:
         progress(95, PROGRESS_TOTAL)
-    result = core.compute(reviews, cards, drills, today)
+    result = core.compute(reviews, cards, drills, today, note_reviews=note_reviews, notes=notes)
     if progress is not None:
         progress(PROGRESS_TOTAL, PROGRESS_TOTAL)
     return result

@@ -441,6 +441,9 @@ def card_text(row: BrowseRow) -> Text:
     if row.back.strip():
         text.append("\n" + row.back.strip() + "\n")
     text.append(f"\n{row.deck} · {row.kind} · card {row.id}\n", style="dim")
+    if row.note_tags:
+        text.append("tags: " + " ".join("#" + t.lstrip("#") for t in row.note_tags) + "\n",
+                    style="dim")
     if row.path:
         text.append(f"{row.path}:{row.line or 1}\n", style="dim")
     return text

@@ -1,5 +1,7 @@
 """Stats: streaks, the due forecast, reviews per day over the last year,
-interval and ease distributions, retention by month, drill accuracy.
+interval and ease distributions, retention by month, drill accuracy, and the
+whole-note reviews (#review notes): a summary row, and their ratings in the
+calendar and the streaks; the plots stay the cards'.
 
 The numbers come from srs_dl.services.stats (the same as `srs-dl stats`),
 computed in a thread worker on its own connection, with a progress bar;
@@ -58,6 +60,9 @@ def summary_table(s: Stats) -> Table:
     interval = "—" if s.mean_interval is None else f"{s.mean_interval:.1f} d"
     ease = "—" if s.mean_ease is None else f"{s.mean_ease:.0f}"
     table.add_row("Mean", f"ivl {interval}, ease {ease}")
+    n = s.notes
+    table.add_row("Notes", f"{n.forecast.counts[0]:,} due, {n.new:,} new, of {n.total:,}")
+    table.add_row("", f"{n.reviews_today:,} today, {n.reviews_total:,} reviews")
     return table
 
 
@@ -178,11 +183,16 @@ class StatsScreen(AreaScreen):
         self.stats = s
         self.query_one("#stats-waiting").display = False
         self.query_one("#stats-body").display = True
+        notes = f", {s.notes.total:,} review notes" if s.notes.total else ""
         self.query_one("#stats-caption", Label).update(
             f"As of {s.today.isoformat()}: {s.reviews_total:,} reviews,"
-            f" {sum(s.cards.values()) - s.cards.get('deleted', 0):,} cards")
+            f" {sum(s.cards.values()) - s.cards.get('deleted', 0):,} cards{notes}")
         self.query_one("#stats-summary", Static).update(summary_table(s))
-        self.query_one(ReviewHeatmap).show(s.heatmap.start, s.heatmap.counts)
+        # The calendar is of study: a day with only note reviews counts, as in the streaks.
+        self.query_one(ReviewHeatmap).show(s.heatmap.start, s.study_heatmap.counts)
+        self.query_one("#stats-calendar").border_title = (
+            "Reviews per day (cards and notes), last 12 months" if s.notes.reviews_total
+            else "Reviews per day, last 12 months")
         self.query_one(ForecastPlot).draw(s.forecast)
         self.query_one("#stats-intervals", BucketPlot).draw("Intervals (cards)", s.intervals)
         self.query_one("#stats-eases", BucketPlot).draw("Ease (cards)", s.eases)
