@@ -119,6 +119,7 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
     ("srs_dl/services/import_apply.py", "self.cache_size"): "the int PRAGMA cache_size returned,"
     " set back",
     ("srs_dl/services/note_review.py", "','.join('?' * len(ids))"): "a run of ? placeholders",
+    ("srs_dl/services/note_review.py", "','.join('?' * len(folders))"): "a run of ? placeholders",
     ("srs_dl/services/browse.py", "marks"): "a run of ? placeholders",
     ("srs_dl/commands/tui.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
 }
