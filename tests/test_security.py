@@ -112,8 +112,7 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
     ("srs_dl/store/reviews.py", "assignments"): "'col = ?' for the fixed snapshot columns",
     ("srs_dl/services/importer.py", "name"): "an index name read from sqlite_master, quoted",
     ("srs_dl/services/import_apply.py", "name"): "an index name read from sqlite_master, quoted",
-    ("srs_dl/services/import_apply.py", "_COPY_NEW.split(' WHERE ')[0]"): "a module constant's"
-    " fixed SQL, cut before its WHERE",
+    ("srs_dl/services/import_apply.py", "_COPY_FROM_CHUNK"): "a module constant's fixed SQL",
     ("srs_dl/services/import_apply.py", "BULK_CACHE_KIB"): "an int constant (PRAGMA takes no"
     " parameters)",
     ("srs_dl/services/import_apply.py", "self.cache_size"): "the int PRAGMA cache_size returned,"

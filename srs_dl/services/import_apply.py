@@ -47,19 +47,20 @@ if TYPE_CHECKING:
 #: The schema name a worker's chunk of cards is deserialized into.
 CHUNK_DB = "import_w"
 #: Copies the cards of new notes from a chunk: a card with a due date is in review.
-_COPY_NEW = (
+_COPY_FROM_CHUNK = (
     "INSERT INTO cards (note_id, deck, kind, sibling, qhash, front, back, line, end_line, due,"
     " interval, ease, state, note_sched, raw_group)"
     " SELECT c.task + ?, c.deck, c.kind, c.sibling, c.qhash, c.front, c.back, c.line,"
     " c.end_line, c.due, c.interval, c.ease,"
     " CASE WHEN c.due IS NULL THEN 'new' ELSE 'review' END, c.note_sched, c.raw_group"
-    " FROM import_w.c AS c WHERE c.task IN (SELECT value FROM json_each(?))"
-    " ORDER BY c.rowid"
+    " FROM import_w.c AS c"
 )
+#: ... the cards of the chunk's notes listed (JSON), or of all its notes.
+_COPY_NEW = (_COPY_FROM_CHUNK  # noqa: S608 - constant SQL
+             + " WHERE c.task IN (SELECT value FROM json_each(?)) ORDER BY c.rowid")
+_COPY_ALL = _COPY_FROM_CHUNK + " ORDER BY c.rowid"
 #: Page cache during a bulk load, in KiB (negative: SQLite's unit for a size).
 BULK_CACHE_KIB = -65536
-#: _COPY_NEW for a chunk whose every note is new: no filter.
-_COPY_ALL = _COPY_NEW.split(" WHERE ")[0] + " ORDER BY c.rowid"
 #: A chunk's cards as CardTuples (after the task id), in file order.
 _SELECT_CHUNK = (
     "SELECT c.task, c.deck, c.kind, c.sibling, c.qhash, c.front, c.back, c.line, c.end_line,"
@@ -321,7 +322,7 @@ class Writer:
     def __exit__(self, exc_type: object, *_: object) -> None:
         if self.bulk and self.conn.in_transaction:
             self.conn.execute("ROLLBACK")  # failed or cancelled: the indexes come back too
-            self.conn.execute(f"PRAGMA cache_size = {self.cache_size}")
+            self._restore_cache()
 
     def _start_bulk(self) -> None:
         # The whole deck is written in one transaction: a page cache that holds it
@@ -332,7 +333,7 @@ class Writer:
         if self.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is not None:
             self.bulk = False  # another process imported meanwhile
             self.conn.execute("COMMIT")
-            self.conn.execute(f"PRAGMA cache_size = {self.cache_size}")
+            self._restore_cache()
             return
         rows = self.conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
@@ -356,14 +357,16 @@ class Writer:
         self._run(lambda: apply_chunk(self.conn, batch, results, blob))
 
     def finish(self, batch: Batch) -> None:
-        if self.bulk and self.conn.in_transaction:
+        if self.bulk and not self.conn.in_transaction:
+            self._start_bulk()
+        if self.bulk:
             # Indexes first: the few drill cards finish() adds go into them row by row.
             for sql in self.indexes:
                 self.conn.execute(sql)
-            self.indexes = []
         self._run(lambda: finish(self.conn, batch))
         if self.bulk:
-            for sql in self.indexes:
-                self.conn.execute(sql)
             self.conn.execute("COMMIT")
-            self.conn.execute(f"PRAGMA cache_size = {self.cache_size}")
+            self._restore_cache()
+
+    def _restore_cache(self) -> None:
+        self.conn.execute(f"PRAGMA cache_size = {self.cache_size}")

@@ -111,9 +111,6 @@ def qhash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
-_sha1 = hashlib.sha1
-
-
 def process(task: Task, setup: WorkerSetup, rows: list[tuple[Any, ...]]) -> tuple[Any, ...]:
     """One file: its result, its cards appended to `rows` (see CARDS_TABLE)."""
     tid, path, folder_deck, known_hash, skey = task
@@ -162,7 +159,7 @@ class _Rows:
         append = self.rows.append
         tid = self.tid
         deck = decks[0]
-        qh = _sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]  # = qhash
+        qh = qhash(text)
         counts = self.decks
         counts[deck] = counts.get(deck, 0) + len(sides)
         if comment is None:
@@ -179,18 +176,9 @@ class _Rows:
             if g is None:
                 append((tid, deck, kind, k, qh, front, back, first, last,
                         None, None, None, None, None, bad))
-                continue
-            due = g.due
-            interval = g.interval
-            if g.raw is None and due is not None and interval.is_integer():
-                # format_group's text for the usual group, without the call
-                iso = due.isoformat()
-                ease = int(g.ease)
-                append((tid, deck, kind, k, qh, front, back, first, last, iso, interval, ease,
-                        f"{iso},{int(interval)},{ease}", None, 0))
             else:
                 append((tid, deck, kind, k, qh, front, back, first, last,
-                        due.isoformat() if due else None, float(interval), int(g.ease),
+                        g.due.isoformat() if g.due else None, float(g.interval), int(g.ease),
                         format_group(g), g.raw, 0))
 
     def note_deck(self, folder_deck: str) -> str:

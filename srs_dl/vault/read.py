@@ -120,17 +120,17 @@ def read_bytes(path: str, *, max_bytes: int = MAX_NOTE_BYTES) -> RawNote:
         data = os.read(fd, st.st_size + 1)
         if len(data) > st.st_size:
             parts = [data]
+            total = len(data)
             while chunk := os.read(fd, 1 << 20):
                 parts.append(chunk)
-                if sum(map(len, parts)) > max_bytes:
+                total += len(chunk)
+                if total > max_bytes:
                     raise NoteReadError(f"over srs-dl's {max_bytes // 1_048_576} MB limit"
                                         " for one note; skipped")
             data = b"".join(parts)
         return RawNote(data, len(data), st.st_mtime_ns)
     except NoteReadError:
         raise
-    except IsADirectoryError:
-        raise NoteReadError("a folder, not a note") from None
     except OSError as exc:
         raise NoteReadError(f"cannot read the note ({_reason(exc)}); skipped") from None
     finally:

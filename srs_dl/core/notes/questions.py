@@ -4,13 +4,12 @@ front and back, scheduling comments (adopted ones too), decks."""
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from srs_dl.core.notes.cloze import ClozeSet
-from srs_dl.core.notes.fast_init import new_card, new_comment, new_group, new_question
+from srs_dl.core.notes.fast_init import new_card, new_comment, new_question
 from srs_dl.core.notes.frontmatter import Frontmatter, note_schedule
 from srs_dl.core.notes.model import (
     Card,
@@ -40,10 +39,6 @@ SR_METADATA_CALLOUT = "> [!sr|card-metadata]"
 _INLINE = ("inline", "inline_reversed")
 _REVERSED = ("inline_reversed", "multiline_reversed")
 _BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
-_PLAIN_COMMENT_RE = re.compile(r"<!--SR:((?:!\d{4}-\d\d-\d\d,\d+,\d+)+)-->")
-_PLAIN_GROUP_RE = re.compile(r"!(\d{4})-(\d\d)-(\d\d),(\d+),(\d+)")
-#: Due dates by their text: a vault's comments share few dates.
-_DATES: dict[str, dt.date] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,15 +218,6 @@ class _Builder:
 
     def _read_comment(self, line_no: int, adopted: bool) -> Comment | None:
         src = self.lines[line_no]
-        m = _PLAIN_COMMENT_RE.search(src)
-        if m is not None and m.start() == src.find("<!--SR:"):
-            # The usual comment, plain groups only: read without the general path.
-            plain = _plain_groups(m.group(1))
-            if plain is not None:
-                start, end = m.span()
-                own = ((start == 0 or src[:start].isspace())
-                       and (end == len(src) or src[end:].isspace()))
-                return new_comment(line_no + 1, start, end, own, adopted, plain)
         m = COMMENT_RE.search(src)
         if m is None:
             self.warnings.append(ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a "
@@ -498,28 +484,6 @@ class _Builder:
         if self.first_flashcard is not None:
             return (self.first_flashcard,)
         return (self.fallback,)
-
-
-def _plain_groups(body: str) -> tuple[SRGroup, ...] | None:
-    """The groups of a body of plain `!YYYY-MM-DD,interval,ease` groups, as
-    parse_groups reads them; None when one needs the general path (a date that
-    does not exist, ease 0), which names the problem."""
-    groups = []
-    dates = _DATES
-    for y, mo, d, ivl, ease in _PLAIN_GROUP_RE.findall(body):
-        if not ease.strip("0"):
-            return None
-        key = y + mo + d
-        due = dates.get(key)
-        if due is None:
-            try:
-                due = dt.date(int(y), int(mo), int(d))
-            except ValueError:
-                return None
-            if len(dates) < 20_000:
-                dates[key] = due
-        groups.append(new_group(due, float(ivl), int(ease)))
-    return tuple(groups)
 
 
 def _holds(ordered: list[int], item: int) -> bool:

@@ -44,6 +44,10 @@ _NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _FSRS_DUE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # The plugin's own format, read without the general path (most groups look like this).
 _PLAIN_GROUP_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d),(\d+),(\d+)")
+_PLAIN_BODY_RE = re.compile(r"(?:!\d{4}-\d\d-\d\d,\d+,\d+)+")
+_PLAIN_GROUPS_RE = re.compile(r"!(\d{4})-(\d\d)-(\d\d),(\d+),(\d+)")
+#: Due dates by their digits: a vault's comments share few dates.
+_DATES: dict[str, dt.date] = {}
 
 # The plugin maps an FSRS difficulty (1..10) onto its SM-2 ease range (130..370).
 _LEGACY_MIN_EASE = 130
@@ -113,17 +117,31 @@ def _parse_fsrs(segment: str) -> SRGroup:
     return SRGroup(due=due, interval=interval, ease=ease, raw=segment)
 
 
+def _plain_group(y: str, mo: str, d: str, ivl: str, ease: str) -> SRGroup | None:
+    """A group in the plugin's own format; None when it needs the general path to
+    name its problem (a date that does not exist, ease 0)."""
+    if not ease.strip("0"):
+        return None
+    key = y + mo + d
+    due = _DATES.get(key)
+    if due is None:
+        try:
+            due = dt.date(int(y), int(mo), int(d))
+        except ValueError:
+            return None
+        if len(_DATES) < 20_000:
+            _DATES[key] = due
+    return new_group(due, float(ivl), int(ease))
+
+
 def parse_group(segment: str) -> SRGroup:
     """One group (without its leading `!`); ValueError with a clear message if malformed."""
     seg = segment.strip()
     m = _PLAIN_GROUP_RE.fullmatch(seg)
     if m is not None:
-        y, mo, d, ivl, ease = m.groups()
-        if ease.strip("0"):
-            try:
-                return new_group(dt.date(int(y), int(mo), int(d)), float(ivl), int(ease))
-            except ValueError:
-                pass  # the general path names the problem
+        group = _plain_group(*m.groups())
+        if group is not None:
+            return group
     if seg.startswith(FSRS_PREFIX + ","):
         return _parse_fsrs(seg)
     parts = seg.split(",")
@@ -148,6 +166,15 @@ def parse_groups(body: str) -> tuple[SRGroup, ...]:
     Raises ValueError naming the bad part: bad date, negative interval, ease 0 or
     below, letters in a number, wrong field count, or no group at all.
     """
+    if _PLAIN_BODY_RE.fullmatch(body):
+        plain = []
+        for fields in _PLAIN_GROUPS_RE.findall(body):
+            group = _plain_group(*fields)
+            if group is None:
+                break
+            plain.append(group)
+        else:
+            return tuple(plain)
     if body[:1] == "!" and "!" not in body[1:] and body[1:].strip():
         return (parse_group(body[1:]),)
     segments = [s for s in (p.strip() for p in body.split("!")) if s]
