@@ -92,3 +92,18 @@ def test_cli_reports_bad_database_in_one_line(tmp_path: Path, content: bytes | N
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and str(db) in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_processes_opening_a_new_database_at_once(tmp_path: Path) -> None:
+    # SQLite answers one of two processes switching a new file to WAL "locked" at
+    # once, without waiting: connect() must try again, never fail the command.
+    code = ("import sys\nfrom srs_dl.store.db import connect\n"
+            "print(connect(sys.argv[1]).execute('PRAGMA journal_mode').fetchone()[0])")
+    for i in range(15):
+        db = tmp_path / f"deck{i}.db"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        for proc in procs:
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+            assert out.strip() == "wal"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,7 +56,7 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Con
                                check_same_thread=True)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _journal_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL")
         _migrate(conn, path)
     except sqlite3.DatabaseError as exc:
@@ -63,6 +64,23 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Con
     with contextlib.suppress(OSError):
         os.chmod(path, 0o600)
     return conn
+
+
+def _journal_wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL; the journal mode SQLite ends up in.
+
+    Two processes opening a new database at once (the app's start-up rescan and a
+    CLI import) both switch it: SQLite answers one of them "locked" at once, without
+    waiting on the busy timeout, so that one tries again (the other's WAL is then
+    in place and the switch is a no-op)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _describe(exc: sqlite3.DatabaseError) -> str:
