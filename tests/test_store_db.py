@@ -97,13 +97,20 @@ def test_cli_reports_bad_database_in_one_line(tmp_path: Path, content: bytes | N
 def test_processes_opening_a_new_database_at_once(tmp_path: Path) -> None:
     # SQLite answers one of two processes switching a new file to WAL "locked" at
     # once, without waiting: connect() must try again, never fail the command.
-    code = ("import sys\nfrom srs_dl.store.db import connect\n"
-            "print(connect(sys.argv[1]).execute('PRAGMA journal_mode').fetchone()[0])")
-    for i in range(15):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "a.md").write_text("#flashcards\n\nQ::A\n", encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    env = dict(os.environ, SRS_DL_CONFIG=str(config))
+    for i in range(20):
         db = tmp_path / f"deck{i}.db"
-        procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        procs = [subprocess.Popen([sys.executable, "-m", "srs_dl", "import", str(vault), "--db",
+                                   str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True, env=env) for _ in range(2)]
         for proc in procs:
-            out, err = proc.communicate(timeout=60)
+            _, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
-            assert out.strip() == "wal"
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        conn.close()
