@@ -36,10 +36,10 @@ def rows_from_questions(text: str, parse_settings: ParseSettings) -> list[tuple[
 
 
 def rows_from_sink(text: str, parse_settings: ParseSettings) -> tuple[list[tuple[Any, ...]], str]:
-    rows: list[tuple[Any, ...]] = []
+    rows = import_worker.ChunkRows()
     sink = import_worker._Rows(TID, rows)
     parse_note(text, parse_settings, folder_deck="dl", sink=sink.add)
-    return rows, sink.note_deck("folder")
+    return rows.card_tuples(), sink.note_deck("folder")
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)

@@ -29,7 +29,7 @@ from srs_dl.store.cards import (
     orphans_by_qhash,
     update_cards,
 )
-from srs_dl.store.db import transaction
+from srs_dl.store.db import journal_wal, leave_wal, transaction
 from srs_dl.store.notes import (
     KnownNote,
     append_log_rows,
@@ -315,6 +315,7 @@ class Writer:
         self.bulk = bulk and not dry_run
         self.indexes: list[str] = []
         self.cache_size = 0
+        self.rollback_journal = False
 
     def __enter__(self) -> Writer:
         return self
@@ -322,18 +323,20 @@ class Writer:
     def __exit__(self, exc_type: object, *_: object) -> None:
         if self.bulk and self.conn.in_transaction:
             self.conn.execute("ROLLBACK")  # failed or cancelled: the indexes come back too
-            self._restore_cache()
+            self._restore()
 
     def _start_bulk(self) -> None:
         # The whole deck is written in one transaction: a page cache that holds it
         # (26 MB for 120,000 cards) spares spilling pages to the WAL and rewriting them.
         self.cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         self.conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+        # Written once instead of twice: see leave_wal (10,000 notes: commit 0.16 -> 0.07 s).
+        self.rollback_journal = leave_wal(self.conn)
         self.conn.execute("BEGIN IMMEDIATE")
         if self.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is not None:
             self.bulk = False  # another process imported meanwhile
             self.conn.execute("COMMIT")
-            self._restore_cache()
+            self._restore()
             return
         rows = self.conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
@@ -366,7 +369,10 @@ class Writer:
         self._run(lambda: finish(self.conn, batch))
         if self.bulk:
             self.conn.execute("COMMIT")
-            self._restore_cache()
+            self._restore()
 
-    def _restore_cache(self) -> None:
+    def _restore(self) -> None:
         self.conn.execute(f"PRAGMA cache_size = {self.cache_size}")
+        if self.rollback_journal:
+            self.rollback_journal = False
+            journal_wal(self.conn)

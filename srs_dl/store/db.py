@@ -56,7 +56,7 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Con
                                check_same_thread=True)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        mode = _journal_wal(conn)
+        mode = journal_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL")
         _migrate(conn, path)
     except sqlite3.DatabaseError as exc:
@@ -66,21 +66,39 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Con
     return conn
 
 
-def _journal_wal(conn: sqlite3.Connection) -> str:
+def journal_wal(conn: sqlite3.Connection) -> str:
     """Switch to WAL; the journal mode SQLite ends up in.
 
     Two processes opening a new database at once (the app's start-up rescan and a
     CLI import) both switch it: SQLite answers one of them "locked" at once, without
     waiting on the busy timeout, so that one tries again (the other's WAL is then
-    in place and the switch is a no-op)."""
+    in place and the switch is a no-op). The same wait covers a first import that
+    runs with a rollback journal (leave_wal)."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
-            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            return str(conn.execute("PRAGMA main.journal_mode = WAL").fetchone()[0])
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def leave_wal(conn: sqlite3.Connection) -> bool:
+    """Switch to a rollback journal for one big transaction into an empty deck, when
+    no other connection has the database open (SQLite refuses otherwise); True if
+    switched. Switch back with journal_wal as soon as the transaction ends.
+
+    Pages a transaction adds past the end of the file are not journaled, so a first
+    import writes its pages once, into the file; in WAL it writes them to the WAL and
+    again into the file at the checkpoint. A crash leaves a journal that the next
+    connection rolls back, as in WAL. Meanwhile other processes wait in connect()
+    (journal_wal), and readers wait while the commit writes."""
+    try:
+        mode = conn.execute("PRAGMA main.journal_mode = DELETE").fetchone()[0]
+    except sqlite3.OperationalError:
+        return False  # open elsewhere: stay in WAL
+    return str(mode) == "delete"
 
 
 def _describe(exc: sqlite3.DatabaseError) -> str:
