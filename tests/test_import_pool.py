@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -152,3 +154,73 @@ def test_fsrs_groups_are_kept_verbatim(tmp_path: Path) -> None:
     dump = list(conn.iterdump())
     again = _import(conn, vault)
     assert again.files_skipped == 1 and list(conn.iterdump()) == dump
+
+
+def _journal_during_import(conn: sqlite3.Connection, vault: Path) -> list[str]:
+    modes: list[str] = []
+    _import(conn, vault, progress=lambda d, t: modes.append(
+        conn.execute("PRAGMA main.journal_mode").fetchone()[0]))
+    return modes
+
+
+def test_bulk_import_writes_with_a_rollback_journal_then_wal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first import into an empty deck writes each page once (rollback journal), and
+    leaves the deck in WAL; with another connection open it stays in WAL throughout."""
+    vault = tmp_path / "vault"
+    cards = _big_vault(vault, notes=150)
+    monkeypatch.setattr(import_worker, "POOL_MIN_BYTES", 10**12)
+    monkeypatch.setattr(import_worker, "CHUNK_BYTES", 20_000)
+    monkeypatch.setattr(importer, "BULK_MIN_FILES", 100)
+    alone = connect(tmp_path / "alone.db")
+    modes = _journal_during_import(alone, vault)
+    assert modes[1:] and set(modes[1:]) == {"delete"}  # the first chunk is read before
+    assert alone.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    shared = connect(tmp_path / "shared.db")
+    other = connect(tmp_path / "shared.db")
+    assert set(_journal_during_import(shared, vault)) == {"wal"}
+    for conn in (alone, shared, other):
+        assert conn.execute("SELECT count(*) FROM cards WHERE kind != 'drill'").fetchone() == (
+            cards,)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert _rows(alone) == _rows(shared)
+    assert not (tmp_path / "alone.db-journal").exists()
+
+
+_KILLED_BULK = """
+import datetime as dt, os, sys
+from srs_dl.config import Config
+from srs_dl.services import import_apply, import_worker, importer
+from srs_dl.store.db import connect
+import_worker.POOL_MIN_BYTES = 10**12
+import_worker.CHUNK_BYTES = 20_000
+importer.BULK_MIN_FILES = 100
+import_apply.BULK_CACHE_KIB = -64  # pages spill into the file before the commit
+conn = connect(sys.argv[1])
+def progress(done, total):
+    if done > total // 2:
+        os._exit(9)  # as a kill: no rollback, no cleanup
+importer.import_paths(conn, [sys.argv[2]], flags={}, config=Config(),
+                      today=dt.date(2025, 3, 1), progress=progress)
+"""
+
+
+def test_bulk_import_killed_halfway_leaves_an_empty_sound_deck(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    cards = _big_vault(vault, notes=150)
+    db = tmp_path / "deck.db"
+    done = subprocess.run([sys.executable, "-c", _KILLED_BULK, str(db), str(vault)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 9, done.stderr
+    assert (tmp_path / "deck.db-journal").exists()  # a hot journal: killed mid-transaction
+    connect(tmp_path / "empty.db").close()
+    # and pages were written into the file
+    assert db.stat().st_size > (tmp_path / "empty.db").stat().st_size
+    conn = connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert conn.execute("SELECT count(*) FROM cards").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM notes").fetchone() == (0,)
+    summary = _import(conn, vault)
+    assert summary.files_failed == 0
+    assert conn.execute("SELECT count(*) FROM cards WHERE kind != 'drill'").fetchone() == (cards,)
