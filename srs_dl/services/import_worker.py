@@ -284,10 +284,11 @@ def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Ite
     import multiprocessing
     import threading
 
+    from srs_dl.services.worker_pool import ordered_map
+
     # fork is cheap and inherits the imported parser; with other threads
     # running (the TUI) a fork could copy a held lock, so start clean workers.
     method = "fork" if (threading.active_count() == 1
                         and "fork" in multiprocessing.get_all_start_methods()) else "forkserver"
-    ctx = multiprocessing.get_context(method)
-    with ctx.Pool(workers, initializer=init_worker, initargs=(setup,)) as pool:
-        yield from pool.imap(run_chunk, chunks)
+    yield from ordered_map(run_chunk, chunks, workers=workers, initializer=init_worker,
+                           initargs=(setup,), method=method)
