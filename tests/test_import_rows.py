@@ -3,6 +3,7 @@ objects: they must say exactly what the parsed questions say."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -65,3 +66,9 @@ def test_sink_rows_of_a_known_note(parse_settings: ParseSettings) -> None:
     ]
     assert deck == "flashcards/dl"
     assert rows_from_sink("no cards here", parse_settings) == ([], "folder")
+
+
+@given(st.lists(st.text(alphabet='ab"\\\x01\x1fé \t', max_size=6), max_size=4))
+def test_json_strings_is_json_dumps(items: list[str]) -> None:
+    assert import_worker.json_strings(items) == json.dumps(items, ensure_ascii=False)
+    assert json.loads(import_worker.json_strings(items)) == items

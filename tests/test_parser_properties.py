@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from note_invariants import check_invariants, note_lines
 
 from srs_dl.core.notes import fast_init
+from srs_dl.core.notes import tags as tags_mod
 from srs_dl.core.notes.grammar import parse_note
 from srs_dl.core.notes.model import Card, Comment, Question, SRGroup
 from srs_dl.core.notes.settings import CLOZE_STYLES, ParseSettings
@@ -140,3 +141,10 @@ def test_fast_constructors_match_the_dataclasses(sibling: int, front: str, back:
     assert question == Question("inline", "d", line, line, front, (card,), comment, own, ("d",))
     assert repr(question) == repr(Question("inline", "d", line, line, front, (card,), comment,
                                            own, ("d",)))
+
+
+@given(st.text(alphabet="# \tab\r\xa0é", max_size=14))
+def test_heading_fast_path_reads_as_the_heading_regex(line: str) -> None:
+    m = tags_mod._HEADING_RE.match(line)
+    expected = None if m is None else (len(m.group(1)), (m.group(2) or "").strip())
+    assert tags_mod.heading_in_line(line) == expected

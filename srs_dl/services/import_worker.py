@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -228,6 +229,20 @@ class _Rows:
         return folder_deck
 
 
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
+
+
+def json_strings(items: Sequence[str]) -> str:
+    """A list of strings as JSON, as json.dumps(..., ensure_ascii=False) writes it,
+    without its cost (a JSONEncoder made per call) when nothing needs escaping."""
+    if not items:
+        return "[]"
+    joined = '", "'.join(items)
+    if _JSON_ESCAPED.search(joined) is None:
+        return '["' + joined + '"]'
+    return json.dumps(list(items), ensure_ascii=False)
+
+
 def _note_row(parsed: ParsedNote, setup: WorkerSetup, deck: str, has_cards: bool) -> NoteTuple:
     drills: list[list[str]] = []
     if setup.heading_kinds is not None and deck and (parsed.is_flashcard_note or has_cards):
@@ -241,8 +256,8 @@ def _note_row(parsed: ParsedNote, setup: WorkerSetup, deck: str, has_cards: bool
             for kind in kinds:
                 pairs[kind] = None
         drills = [[deck, kind] for kind in sorted(pairs)]
-    links = json.dumps(list(parsed.links), ensure_ascii=False) if parsed.links else "[]"
-    tags = json.dumps(list(parsed.tags), ensure_ascii=False) if parsed.tags else "[]"
+    links = json_strings(parsed.links)
+    tags = json_strings(parsed.tags)
     ns = parsed.note_schedule
     if ns is not None:
         from srs_dl.core.notes.sr_comment import format_interval

@@ -27,6 +27,17 @@ def tags_in_line(line: str) -> list[str]:
 
 
 def heading_in_line(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line, or None."""
+    level = len(line) - len(line.lstrip("#"))
+    if not 1 <= level <= 6:
+        return None
+    rest = line[level:]
+    if rest and rest[0] != " " and rest[0] != "\t":
+        return None  # a tag, not a heading
+    if not rest.rstrip(" \t").endswith("#"):
+        # No closing #s (the usual heading): the text is the rest, stripped, as
+        # _HEADING_RE reads it. Not matching that regex halves the scan's heading time.
+        return level, rest.strip()
     m = _HEADING_RE.match(line)
     if m is None:
         return None
