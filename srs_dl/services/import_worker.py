@@ -274,24 +274,40 @@ def _note_row(parsed: ParsedNote, setup: WorkerSetup, deck: str, has_cards: bool
 #: Below this much changed text, parsing in this process beats starting workers.
 POOL_MIN_BYTES = 1_500_000
 CHUNK_BYTES = 256 * 1024
+#: The smallest chunk the last ones shrink to.
+MIN_CHUNK_BYTES = 32 * 1024
 
 
-def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Iterator[Chunk]:
-    """Every task's result, chunk by chunk in task order; a process pool for big imports."""
+def _chunked(tasks: list[Task], sizes: list[int], workers: int) -> list[list[Task]]:
+    """Tasks cut into chunks of about CHUNK_BYTES. For several workers the last
+    ones are smaller, so that they run out of work together instead of one
+    finishing a big chunk alone (guided scheduling)."""
     chunks: list[list[Task]] = []
     current: list[Task] = []
+    remaining = sum(sizes)
+    target = CHUNK_BYTES
     acc = 0
     for task, size in zip(tasks, sizes, strict=True):
         current.append(task)
         acc += size
-        if acc >= CHUNK_BYTES:
+        if acc >= target:
             chunks.append(current)
+            remaining -= acc
             current, acc = [], 0
+            if workers > 1:
+                target = min(CHUNK_BYTES, max(MIN_CHUNK_BYTES, remaining // (4 * workers)))
     if current:
         chunks.append(current)
+    return chunks
+
+
+def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Iterator[Chunk]:
+    """Every task's result, chunk by chunk in task order; a process pool for big imports."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    pooled = sum(sizes) >= POOL_MIN_BYTES and (cpus or 1) > 1
+    chunks = _chunked(tasks, sizes, (cpus or 1) if pooled else 1)
     workers = min(cpus or 1, len(chunks))
-    if sum(sizes) < POOL_MIN_BYTES or workers < 2:
+    if not pooled or workers < 2:
         init_worker(setup)
         for chunk in chunks:
             yield run_chunk(chunk)

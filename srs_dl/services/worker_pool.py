@@ -13,6 +13,7 @@ caller gets the results in input order.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 import traceback
@@ -76,27 +77,35 @@ def ordered_map(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int,
         next_item = 0
         owner = dict(zip((c.fileno() for c in conns), procs, strict=True))
         busy = dict.fromkeys(conns, 0)
-        for conn in conns:
-            while busy[conn] < DEPTH and next_item < len(items):
-                conn.send((next_item, items[next_item]))
+
+        def died(conn: Connection) -> WorkerError:
+            proc = owner[conn.fileno()]
+            proc.join(1)
+            return WorkerError(f"an import worker process died (exit code {proc.exitcode})")
+
+        def give(conn: Connection) -> None:
+            nonlocal next_item
+            if next_item < len(items) and not stop.is_set():
+                try:
+                    conn.send((next_item, items[next_item]))
+                except OSError:
+                    raise died(conn) from None
                 busy[conn] += 1
                 next_item += 1
+
         try:
+            for conn in conns:
+                for _ in range(DEPTH):
+                    give(conn)
             while any(busy.values()) and not stop.is_set():
                 for conn in wait([c for c in conns if busy[c]], timeout=0.5):
                     assert isinstance(conn, Connection)
                     try:
                         index, ok, value = conn.recv()
                     except (EOFError, OSError):
-                        proc = owner[conn.fileno()]
-                        proc.join(1)
-                        raise WorkerError(f"an import worker process died (exit code"
-                                          f" {proc.exitcode})") from None
+                        raise died(conn) from None
                     busy[conn] -= 1
-                    if next_item < len(items) and not stop.is_set():
-                        conn.send((next_item, items[next_item]))
-                        busy[conn] += 1
-                        next_item += 1
+                    give(conn)
                     with ready:
                         done[index] = (ok, value)
                         ready.notify()
@@ -125,7 +134,8 @@ def ordered_map(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int,
         thread.join()
         for proc, conn in zip(procs, conns, strict=True):
             if finished:
-                conn.send(None)  # every result is in: each worker waits for its next chunk
+                with contextlib.suppress(OSError):  # every result is in: each waits for a chunk
+                    conn.send(None)
             else:
                 proc.terminate()  # stopped early: chunks in flight are not wanted
         for proc in procs:
