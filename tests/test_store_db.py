@@ -114,3 +114,17 @@ def test_processes_opening_a_new_database_at_once(tmp_path: Path) -> None:
         conn = sqlite3.connect(db)
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         conn.close()
+
+
+
+def test_a_new_database_has_16k_pages_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    assert connect(tmp_path / "new.db").execute("PRAGMA page_size").fetchone() == (16384,)
+    raw = sqlite3.connect(tmp_path / "old.db")  # as srs-dl made them before: 4 KiB pages
+    raw.execute("PRAGMA page_size = 4096")
+    raw.execute("PRAGMA user_version = 0")
+    raw.execute("CREATE TABLE before (x)")
+    raw.commit()
+    raw.close()
+    conn = connect(tmp_path / "old.db")
+    assert conn.execute("PRAGMA page_size").fetchone() == (4096,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
