@@ -118,8 +118,10 @@ def _import(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection,
                                dry_run=bool(args.dry_run),
                                follow_symlinks=bool(getattr(args, "follow_symlinks", False)),
                                progress=progress)
-    for line in summary.warnings:
-        print(line, file=sys.stderr)
+    if summary.warnings:
+        # One write, not one per line (stderr is line-buffered): thousands of warnings
+        # on a large vault took a measurable part of the import.
+        sys.stderr.write("".join(line + "\n" for line in summary.warnings))
     print(summary.line())
     for hint in summary.hints():
         print(hint)
