@@ -4,6 +4,7 @@ progress and cancel, the bundled deck, FSRS groups kept verbatim."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import subprocess
 import sys
@@ -228,3 +229,44 @@ def test_bulk_import_killed_halfway_leaves_an_empty_sound_deck(tmp_path: Path) -
     summary = _import(conn, vault)
     assert summary.files_failed == 0
     assert conn.execute("SELECT count(*) FROM cards WHERE kind != 'drill'").fetchone() == (cards,)
+
+
+def _edit_during_import(conn: sqlite3.Connection, vault: Path) -> ImportSummary:
+    """Import, with the first note edited after its chunk was read, before it is stored."""
+    first = sorted(vault.rglob("*.md"))[0]
+    calls: list[int] = []
+
+    def edit(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 1:  # the first chunk is read, not yet stored
+            first.write_text(first.read_text() + "\nEdited meanwhile::yes\n")
+            os.utime(first, ns=(first.stat().st_atime_ns, first.stat().st_mtime_ns + 10**9))
+
+    return _import(conn, vault, progress=edit)
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_note_edited_while_its_chunk_waits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            bulk: bool) -> None:
+    """A note edited between its read and its store: an import into a deck with cards
+    leaves it for the next import (srs-dl's own write-back may be what changed it); a
+    first (bulk) import, which no srs-dl write can overlap, stores it as it was read.
+    Either way the next import reads the edit."""
+    vault = tmp_path / "vault"
+    _big_vault(vault, notes=120)
+    monkeypatch.setattr(import_worker, "POOL_MIN_BYTES", 10**12)
+    monkeypatch.setattr(import_worker, "CHUNK_BYTES", 100_000)
+    monkeypatch.setattr(importer, "BULK_MIN_FILES", 100 if bulk else 10**9)
+    conn = connect(tmp_path / "deck.db")
+    summary = _edit_during_import(conn, vault)
+    edited = [w for w in summary.warnings if "changed while it was being imported" in w]
+    assert len(edited) == (0 if bulk else 1)
+    stored = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+    assert stored == (120 if bulk else 119)
+    assert conn.execute("SELECT count(*) FROM cards WHERE front = 'Edited meanwhile'"
+                        ).fetchone() == (0,)
+    again = _import(conn, vault)
+    assert again.files_scanned - again.files_skipped == 1 and again.cards_new == 1 + (
+        0 if bulk else 6)
+    assert conn.execute("SELECT count(*) FROM cards WHERE front = 'Edited meanwhile'"
+                        ).fetchone() == (1,)

@@ -118,11 +118,17 @@ def _stat(path: str) -> tuple[int, int] | None:
 
 
 def apply_chunk(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any, ...]],
-                blob: bytes | None) -> None:
+                blob: bytes | None, *, recheck_files: bool = True) -> None:
     """Store a chunk. The workers read the files before this transaction began, so
     each note is checked again here: a file changed since it was read, or a note
     srs-dl is writing right now, is left for the next import (nothing stale stored);
-    the note's row is taken as it is now, not as the walk saw it."""
+    the note's row is taken as it is now, not as the walk saw it.
+
+    Without `recheck_files` (a bulk load: the deck had no card and this import holds
+    the write lock throughout, so no srs-dl process can have written these notes since
+    they were read) a file is not stat()ed again: one an editor changed meanwhile
+    is stored as it was read, with the size and mtime of that read, so the next
+    import reads it again."""
     s = batch.summary
     touched: list[tuple[int, int, int | None, int]] = []
     parsed: list[_Parsed] = []
@@ -137,7 +143,8 @@ def apply_chunk(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any,
             continue
         folder_id, skey, _ = batch.context[tid]
         row = rows.get(path)
-        if _stat(path) != (r[3], r[4]) or (row is not None and row.pending_hash):
+        if (recheck_files and _stat(path) != (r[3], r[4])) or (
+                row is not None and row.pending_hash):
             s.warnings.append(f"{path}: changed while it was being imported; read again at"
                               " the next import")
             continue
@@ -357,7 +364,8 @@ class Writer:
             fn()
 
     def apply(self, batch: Batch, results: list[tuple[Any, ...]], blob: bytes | None) -> None:
-        self._run(lambda: apply_chunk(self.conn, batch, results, blob))
+        self._run(lambda: apply_chunk(self.conn, batch, results, blob,
+                                      recheck_files=not self.bulk))
 
     def finish(self, batch: Batch) -> None:
         if self.bulk and not self.conn.in_transaction:
