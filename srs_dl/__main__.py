@@ -1,3 +1,3 @@
-from srs_dl.cli import main
+from srs_dl.cli import run
 
-raise SystemExit(main())
+run()

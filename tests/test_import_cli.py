@@ -150,3 +150,27 @@ def test_everywhere_options_before_or_after_the_command(before: bool) -> None:
     assert (args.db, args.today, args.config) == ("x.db", "2025-01-02", "c.toml")
     plain = build_parser().parse_args(["cards"])
     assert (plain.db, plain.today, plain.config) == (None, None, None)
+
+
+def test_the_program_exits_fast_with_its_output_whole_and_the_deck_closed(
+        setup: tuple[Path, Path, dict[str, str]], project_dir: Path) -> None:
+    """`srs-dl` leaves through os._exit after a command (no interpreter teardown):
+    all its output must still arrive, its exit status stand, and its database be
+    closed (no WAL left beside it)."""
+    vault, db, env = setup
+    env = {k: v for k, v in env.items() if k != "PYTHONUNBUFFERED"}  # as users run it
+    for i in range(300):  # a listing bigger than a pipe holds
+        (vault / f"extra {i:03d}.md").write_text(
+            f"#flashcards/bulk\n\nQuestion number {i} " + "x" * 200 + f"::answer {i}\n",
+            encoding="utf-8")
+    done = _run(project_dir, env, "import", str(vault), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("302 files scanned") and done.stdout.endswith(" warnings\n")
+    assert not Path(f"{db}-wal").exists() and not Path(f"{db}-shm").exists()
+    listing = _run(project_dir, env, "cards", "--json", "--db", str(db))
+    assert listing.returncode == 0, listing.stderr
+    cards = [json.loads(line) for line in listing.stdout.splitlines()]
+    assert len(listing.stdout) > 100_000
+    assert sum(1 for c in cards if c["deck"] == "flashcards/bulk") == 300
+    failed = _run(project_dir, env, "import", str(vault / "missing"), "--db", str(db))
+    assert failed.returncode == 1 and failed.stderr.count("\n") == 1
