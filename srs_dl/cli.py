@@ -181,8 +181,9 @@ def run() -> None:
     the parser's caches) took 20-30 ms after the work was done, 1.5% of a large
     import. Commands close their database connections themselves; the TUI, which
     restores the terminal, exits the ordinary way."""
-    code = main()
-    if _COMMAND_RUN[0] == "tui":
+    args = _parse(None)
+    code = _execute(args)
+    if _command(args) == "tui":
         raise SystemExit(code)
     try:
         sys.stdout.flush()
@@ -192,16 +193,20 @@ def run() -> None:
     os._exit(code)
 
 
-#: The command main() ran last (run() needs it).
-_COMMAND_RUN = ["tui"]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(_dash_values(sys.argv[1:] if argv is None else list(argv)))
-    command = args.command or "tui"
-    _COMMAND_RUN[0] = command
-    module_name, func_name = COMMANDS[command].split(":")
+    return _execute(_parse(argv))
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    return build_parser().parse_args(_dash_values(sys.argv[1:] if argv is None else list(argv)))
+
+
+def _command(args: argparse.Namespace) -> str:
+    return str(args.command or "tui")
+
+
+def _execute(args: argparse.Namespace) -> int:
+    module_name, func_name = COMMANDS[_command(args)].split(":")
     try:
         ctx = Context.from_args(args)
         module = importlib.import_module(f"srs_dl.commands.{module_name}")

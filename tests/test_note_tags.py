@@ -192,4 +192,3 @@ def test_browse_of_a_migrated_database_before_reimport(tmp_path: Path) -> None:
     index = CardIndex.load(conn, TODAY)
     assert [r.front for r in index.search("#math")] == []
     assert len([r for r in index.search("#flashcards/dl") if r.kind != "drill"]) == 5
-

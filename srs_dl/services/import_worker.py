@@ -303,10 +303,11 @@ def _chunked(tasks: list[Task], sizes: list[int], workers: int) -> list[list[Tas
 
 def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Iterator[Chunk]:
     """Every task's result, chunk by chunk in task order; a process pool for big imports."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    pooled = sum(sizes) >= POOL_MIN_BYTES and (cpus or 1) > 1
-    chunks = _chunked(tasks, sizes, (cpus or 1) if pooled else 1)
-    workers = min(cpus or 1, len(chunks))
+    cpus = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+            else os.cpu_count()) or 1
+    pooled = sum(sizes) >= POOL_MIN_BYTES and cpus > 1
+    chunks = _chunked(tasks, sizes, cpus if pooled else 1)
+    workers = min(cpus, len(chunks))
     if not pooled or workers < 2:
         init_worker(setup)
         for chunk in chunks:

@@ -75,11 +75,11 @@ def ordered_map(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int,
     def receive() -> None:
         # Only this thread sends and receives once the workers run.
         next_item = 0
-        owner = dict(zip((c.fileno() for c in conns), procs, strict=True))
+        owner = dict(zip(conns, procs, strict=True))
         busy = dict.fromkeys(conns, 0)
 
         def died(conn: Connection) -> WorkerError:
-            proc = owner[conn.fileno()]
+            proc = owner[conn]
             proc.join(1)
             return WorkerError(f"an import worker process died (exit code {proc.exitcode})")
 
