@@ -35,8 +35,11 @@ def main() -> int:
         def progress(o: Outcome) -> None:
             if o.kills >= shown[0] + step:
                 shown[0] = o.kills
-                print(f"  {o.kills} kills, {o.rounds} rounds, {len(o.problems)} problems,"
-                      f" {time.perf_counter() - start:.0f} s", flush=True)
+                print(
+                    f"  {o.kills} kills, {o.rounds} rounds, {len(o.problems)} problems,"
+                    f" {time.perf_counter() - start:.0f} s",
+                    flush=True,
+                )
 
         outcome = crash_rounds(vault, db, kills=args.kills, seed=args.seed, progress=progress)
         problems = outcome.problems + finish_and_verify(vault, db)

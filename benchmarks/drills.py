@@ -87,14 +87,22 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=2_000, help="timed drills per kind")
     parser.add_argument("--pin", action="store_true", help="pin the process to one core")
     args = parser.parse_args()
-    print(f"drills benchmark: {len(KINDS)} kinds, {pin_to_one_core(args.pin)}, load {os.getloadavg()[0]:.2f}")
+    print(
+        f"drills benchmark: {len(KINDS)} kinds, {pin_to_one_core(args.pin)}, load {os.getloadavg()[0]:.2f}"
+    )
     throughput(500)  # warm-up: imports, caches
     wall, cpu = throughput(args.count)
-    print(f"generated + checked, one Generator:       {cpu:8,.0f} drills/s CPU, {wall:8,.0f} wall  (target >= 5,000)")
+    print(
+        f"generated + checked, one Generator:       {cpu:8,.0f} drills/s CPU, {wall:8,.0f} wall  (target >= 5,000)"
+    )
     wall, cpu = throughput_seeded(args.count)
-    print(f"generated + checked, Generator per drill: {cpu:8,.0f} drills/s CPU, {wall:8,.0f} wall  (the CLI's way)")
+    print(
+        f"generated + checked, Generator per drill: {cpu:8,.0f} drills/s CPU, {wall:8,.0f} wall  (the CLI's way)"
+    )
     times = per_kind(args.samples)
-    print(f"\none drill (generate + check), CPU time, {args.samples} samples per kind, microseconds:")
+    print(
+        f"\none drill (generate + check), CPU time, {args.samples} samples per kind, microseconds:"
+    )
     print(f"{'kind':22s} {'median':>8s} {'p99':>8s} {'max':>8s}")
     worst = 0.0
     for kind, ts in times.items():
@@ -106,7 +114,9 @@ def main() -> None:
     clock = Clock()
     out = drills_jsonl(1000, 1)
     wall, cpu = clock.elapsed()
-    print(f"\ndrills_jsonl(1000, 1): {cpu * 1e3:.0f} ms CPU, {wall * 1e3:.0f} ms wall, {len(out) / 1e6:.2f} MB")
+    print(
+        f"\ndrills_jsonl(1000, 1): {cpu * 1e3:.0f} ms CPU, {wall * 1e3:.0f} ms wall, {len(out) / 1e6:.2f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -65,8 +65,9 @@ print(wall)
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, int, float]:
     """(wall seconds, peak RSS in KB, CPU seconds of the whole process tree)."""
-    out = subprocess.run([PYTHON, "-c", _TIMER, *argv], env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [PYTHON, "-c", _TIMER, *argv], env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
     return float(out[0]), int(out[1]), float(out[2])
 
 
@@ -83,22 +84,37 @@ def bench(vault: Path, work: Path, runs: int, env: dict[str, str]) -> dict[str, 
         floors.append(timed([PYTHON, str(TOOLS / "floor_scan.py"), str(vault)], env))
         fresh_db(db)
         colds.append(timed([PYTHON, "-m", "srs_dl", "import", str(vault), "--db", str(db)], env))
-    re_runs = [float(subprocess.run([PYTHON, "-c", _REIMPORT, str(db), str(vault)], env=env,
-                                    check=True, capture_output=True, text=True).stdout)
-               for _ in range(runs)]
+    re_runs = [
+        float(
+            subprocess.run(
+                [PYTHON, "-c", _REIMPORT, str(db), str(vault)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
     conn = sqlite3.connect(db)
     cards = conn.execute("SELECT count(*) FROM cards WHERE kind != 'drill'").fetchone()[0]
-    questions = conn.execute("SELECT count(*) FROM (SELECT DISTINCT note_id, line, kind"
-                             " FROM cards WHERE kind != 'drill')").fetchone()[0]
+    questions = conn.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT note_id, line, kind"
+        " FROM cards WHERE kind != 'drill')"
+    ).fetchone()[0]
     conn.close()
     manifest = json.loads((vault / ".vault_manifest.json").read_text())
     counts = manifest["counts"]
     return {
-        "floor": min(f[0] for f in floors), "floor_cpu": min(f[2] for f in floors),
-        "cold": min(c[0] for c in colds), "cold_cpu": min(c[2] for c in colds),
+        "floor": min(f[0] for f in floors),
+        "floor_cpu": min(f[2] for f in floors),
+        "cold": min(c[0] for c in colds),
+        "cold_cpu": min(c[2] for c in colds),
         "pair_x": statistics.median(c[0] / f[0] for f, c in zip(floors, colds, strict=True)),
-        "reimport": min(re_runs), "peak_mb": max(c[1] for c in colds) / 1024,
-        "cards": cards, "questions": questions,
+        "reimport": min(re_runs),
+        "peak_mb": max(c[1] for c in colds) / 1024,
+        "cards": cards,
+        "questions": questions,
         "expected_cards": counts["sibling_cards"] - counts["MultiLineBasic_dash"],
         "expected_questions": manifest["expected_osr_questions"]["multiline_sep_?"],
         "mb": sum(f.stat().st_size for f in vault.rglob("*.md")) / 1e6,
@@ -121,28 +137,47 @@ def main() -> int:
     env = dict(os.environ, SRS_DL_CONFIG=str(config), PYTHONPATH=str(PROJECT))
     # As an installed package is: its bytecode compiled once (pip does it at install),
     # not on every run of the import being timed.
-    subprocess.run([PYTHON, "-m", "compileall", "-q", str(PROJECT / "srs_dl")], check=True,
-                   stdout=subprocess.DEVNULL)
-    print(f"{'vault':>14} {'MB':>5} {'floor':>6} {'cold':>6} {'x':>5} {'re-imp':>7} {'x':>5}"
-          f" {'cards/s':>8} {'peak MB':>8}  cards (expected)  questions (expected)"
-          "  CPU s: floor, cold (all processes)  median of run-by-run cold/floor")
+    subprocess.run(
+        [PYTHON, "-m", "compileall", "-q", str(PROJECT / "srs_dl")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    print(
+        f"{'vault':>14} {'MB':>5} {'floor':>6} {'cold':>6} {'x':>5} {'re-imp':>7} {'x':>5}"
+        f" {'cards/s':>8} {'peak MB':>8}  cards (expected)  questions (expected)"
+        "  CPU s: floor, cold (all processes)  median of run-by-run cold/floor"
+    )
     for notes, per in VAULTS:
         if args.only and notes != args.only:
             continue
         vault = work / f"vault-{notes}x{per}"
         if not (vault / ".vault_manifest.json").exists():
-            subprocess.run([PYTHON, str(TOOLS / "make_vault.py"), str(vault), "--notes",
-                            str(notes), "--cards-per-note", str(per), "--seed", "1"],
-                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    PYTHON,
+                    str(TOOLS / "make_vault.py"),
+                    str(vault),
+                    "--notes",
+                    str(notes),
+                    "--cards-per-note",
+                    str(per),
+                    "--seed",
+                    "1",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         t = time.perf_counter()
         r = bench(vault, work, args.runs, env)
-        print(f"{notes:>6}x{per:<2} notes {r['mb']:>5.1f} {r['floor']:>6.2f} {r['cold']:>6.2f}"
-              f" {r['cold'] / r['floor']:>5.2f} {r['reimport']:>7.3f}"
-              f" {r['reimport'] / r['floor']:>5.2f} {r['cards'] / r['cold']:>8.0f}"
-              f" {r['peak_mb']:>8.0f}  {r['cards']} ({r['expected_cards']})"
-              f"  {r['questions']} ({r['expected_questions']})"
-              f"  {r['floor_cpu']:.2f}, {r['cold_cpu']:.2f}  {r['pair_x']:.2f}"
-              f"   [{time.perf_counter() - t:.0f} s]")
+        print(
+            f"{notes:>6}x{per:<2} notes {r['mb']:>5.1f} {r['floor']:>6.2f} {r['cold']:>6.2f}"
+            f" {r['cold'] / r['floor']:>5.2f} {r['reimport']:>7.3f}"
+            f" {r['reimport'] / r['floor']:>5.2f} {r['cards'] / r['cold']:>8.0f}"
+            f" {r['peak_mb']:>8.0f}  {r['cards']} ({r['expected_cards']})"
+            f"  {r['questions']} ({r['expected_questions']})"
+            f"  {r['floor_cpu']:.2f}, {r['cold_cpu']:.2f}  {r['pair_x']:.2f}"
+            f"   [{time.perf_counter() - t:.0f} s]"
+        )
     print("targets (10000x10): cold <= 2.50 x floor, re-import <= 0.20 x floor, peak < 300 MB")
     return 0
 

@@ -66,9 +66,16 @@ def run(vault: Path, settings: ParseSettings, repeat: int) -> dict[str, float]:
             warnings += len(parsed.warnings)
         t2 = time.perf_counter()
         c2 = time.process_time()
-        result = {"files": len(notes), "bytes": size, "questions": questions, "cards": cards,
-                  "warnings": warnings, "read_s": t1 - t0, "parse_s": t2 - t1,
-                  "parse_cpu_s": c2 - c1}
+        result = {
+            "files": len(notes),
+            "bytes": size,
+            "questions": questions,
+            "cards": cards,
+            "warnings": warnings,
+            "read_s": t1 - t0,
+            "parse_s": t2 - t1,
+            "parse_cpu_s": c2 - c1,
+        }
         if not best or result["parse_s"] < best["parse_s"]:
             best = result
     return best
@@ -89,10 +96,19 @@ def main(argv: list[str] | None = None) -> int:
         if vault is None:
             vault = Path(tmp) / "vault"
             subprocess.run(
-                [sys.executable, str(SHARED / "tools" / "make_vault.py"), str(vault),
-                 "--notes", str(opts.notes), "--cards-per-note", str(opts.cards_per_note),
-                 "--seed", str(opts.seed)],
-                check=True, stdout=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    str(SHARED / "tools" / "make_vault.py"),
+                    str(vault),
+                    "--notes",
+                    str(opts.notes),
+                    "--cards-per-note",
+                    str(opts.cards_per_note),
+                    "--seed",
+                    str(opts.seed),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
             )
         r = run(vault, settings, opts.repeat)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -105,8 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cards      {r['cards']}")
         print(f"warnings   {r['warnings']}")
         print(f"read       {r['read_s']:.3f} s")
-        print(f"parse      {r['parse_s']:.3f} s  ({mb / r['parse_s']:.1f} MB/s), "
-              f"{r['parse_cpu_s']:.3f} s CPU")
+        print(
+            f"parse      {r['parse_s']:.3f} s  ({mb / r['parse_s']:.1f} MB/s), "
+            f"{r['parse_cpu_s']:.3f} s CPU"
+        )
         print(f"total      {total:.3f} s  ({mb / total:.1f} MB/s)")
         manifest_path = vault / ".vault_manifest.json"
         if not manifest_path.exists():

@@ -47,20 +47,36 @@ def build_cards(conn, n: int) -> float:
                 offset = -rng.randint(0, 60) if r < 0.3 else rng.randint(1, 730)
                 due = (TODAY + dt.timedelta(days=offset)).isoformat()
                 interval, ease, state = float(rng.randint(1, 400)), rng.randint(130, 330), "review"
-            yield (rng.choice(decks), "inline", 0, f"h{i:x}", f"question {i}", f"answer {i}", 1,
-                   1, due, interval, ease, state)
+            yield (
+                rng.choice(decks),
+                "inline",
+                0,
+                f"h{i:x}",
+                f"question {i}",
+                f"answer {i}",
+                1,
+                1,
+                due,
+                interval,
+                ease,
+                state,
+            )
 
     # Indexes are dropped for the bulk insert and rebuilt after: sorting once beats
     # a million B-tree insertions into each of them.
-    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-                           " AND tbl_name = 'cards' AND sql IS NOT NULL").fetchall()
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+        " AND tbl_name = 'cards' AND sql IS NOT NULL"
+    ).fetchall()
     conn.execute("PRAGMA cache_size = -200000")
     with transaction(conn):
         for name, _ in indexes:
             conn.execute(f"DROP INDEX {name}")
         conn.executemany(
             "INSERT INTO cards (deck, kind, sibling, qhash, front, back, line, end_line, due,"
-            " interval, ease, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+            " interval, ease, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows(),
+        )
         for _, sql in indexes:
             conn.execute(sql)
     conn.execute("ANALYZE")
@@ -110,9 +126,11 @@ def main() -> None:
         card = session.next_card()
         builds.append(time.perf_counter() - t)
     left, new = session.counts()
-    print(f"next due card from scratch (a new session: limits from the log, the queue off"
-          f" the cards_due index): median {ms(statistics.median(builds))}, first (cold)"
-          f" {ms(cold)}; {left} cards, {new} new (limits 200/20)")
+    print(
+        f"next due card from scratch (a new session: limits from the log, the queue off"
+        f" the cards_due index): median {ms(statistics.median(builds))}, first (cold)"
+        f" {ms(cold)}; {left} cards, {new} new (limits 200/20)"
+    )
     nexts = []
     for _ in range(100):
         t = time.perf_counter()
@@ -121,8 +139,10 @@ def main() -> None:
     print(f"next due card in a running session: median {ms(statistics.median(nexts))}")
     t = time.perf_counter()
     hist = due_histogram(conn, TODAY)
-    print(f"due histogram (GROUP BY, once per session): {ms(time.perf_counter() - t)}"
-          f" ({len(hist)} days)")
+    print(
+        f"due histogram (GROUP BY, once per session): {ms(time.perf_counter() - t)}"
+        f" ({len(hist)} days)"
+    )
 
     times = []
     graded = 0
@@ -135,9 +155,11 @@ def main() -> None:
         card = session.next_card()
         times_next = time.perf_counter() - t
         graded += 1
-    print(f"grade incl. commit: median {ms(statistics.median(times))}, mean"
-          f" {ms(statistics.mean(times))}, p95 {ms(sorted(times)[int(len(times) * .95)])}"
-          f" over {len(times)} grades; last next_card {ms(times_next)}")
+    print(
+        f"grade incl. commit: median {ms(statistics.median(times))}, mean"
+        f" {ms(statistics.mean(times))}, p95 {ms(sorted(times)[int(len(times) * 0.95)])}"
+        f" over {len(times)} grades; last next_card {ms(times_next)}"
+    )
 
     vault = base / "vault"
     if not vault.exists():
@@ -153,14 +175,18 @@ def main() -> None:
     t = time.perf_counter()
     report = sync(conn, cfg, TODAY, rescan=False)
     write = time.perf_counter() - t
-    print(f"sync of {dirty:,} changed cards across {len(report.written):,} notes"
-          f" (without the rescan): {write:.3f} s")
+    print(
+        f"sync of {dirty:,} changed cards across {len(report.written):,} notes"
+        f" (without the rescan): {write:.3f} s"
+    )
     for cid in ids:
         rv.review_card(conn, cfg, TODAY, cid, "hard", histogram=hist)
     t = time.perf_counter()
     report = sync(conn, cfg, TODAY)
-    print(f"sync with its incremental rescan first: {time.perf_counter() - t:.3f} s"
-          f" ({len(report.written):,} notes written; rescan: {report.rescan})")
+    print(
+        f"sync with its incremental rescan first: {time.perf_counter() - t:.3f} s"
+        f" ({len(report.written):,} notes written; rescan: {report.rescan})"
+    )
     conn.close()
 
 

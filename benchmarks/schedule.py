@@ -41,8 +41,16 @@ def make_cards(n: int, rng: random.Random) -> list[CardSummary]:
             cards.append(CardSummary(i, decks[i % len(decks)], None, "new"))
         else:
             due = TODAY + dt.timedelta(days=rng.randint(-30, 400))
-            cards.append(CardSummary(i, decks[i % len(decks)], due, state,  # type: ignore[arg-type]
-                                     float(rng.randint(1, 300)), rng.randint(130, 350)))
+            cards.append(
+                CardSummary(
+                    i,
+                    decks[i % len(decks)],
+                    due,
+                    state,  # type: ignore[arg-type]
+                    float(rng.randint(1, 300)),
+                    rng.randint(130, 350),
+                )
+            )
     return cards
 
 
@@ -64,10 +72,15 @@ def main() -> None:
     rng = random.Random(1)
 
     # a realistic histogram: a year of due days, a few hundred cards each
-    hist = histogram_of((TODAY + dt.timedelta(days=rng.randint(-5, 365)) for _ in range(100_000)), TODAY)
+    hist = histogram_of(
+        (TODAY + dt.timedelta(days=rng.randint(-5, 365)) for _ in range(100_000)), TODAY
+    )
     states = [
-        CardSchedule(TODAY - dt.timedelta(days=rng.randint(0, 20)), float(rng.randint(0, 400)),
-                     rng.randint(130, 350))
+        CardSchedule(
+            TODAY - dt.timedelta(days=rng.randint(0, 20)),
+            float(rng.randint(0, 400)),
+            rng.randint(130, 350),
+        )
         for _ in range(args.reviews)
     ]
     responses = [RESPONSES[rng.randrange(4)] for _ in range(args.reviews)]
@@ -88,14 +101,19 @@ def main() -> None:
 
     t0 = time.perf_counter()
     cards = make_cards(args.cards, rng)
-    print(f"{'making ' + format(args.cards, ',') + ' summaries (not core)':<52} "
-          f"{(time.perf_counter() - t0) * 1000:10.2f} ms")
+    print(
+        f"{'making ' + format(args.cards, ',') + ' summaries (not core)':<52} "
+        f"{(time.perf_counter() - t0) * 1000:10.2f} ms"
+    )
 
     queue = build_queue(cards, TODAY)
     print(f"queue: {len(queue)} cards ({sum(i.is_new for i in queue)} new)")
     timeit(f"build_queue over {args.cards:,} (all decks)", lambda: build_queue(cards, TODAY), 3)
-    timeit(f"build_queue over {args.cards:,} (deck dl/optim)",
-           lambda: build_queue(cards, TODAY, deck="dl/optim"), 3)
+    timeit(
+        f"build_queue over {args.cards:,} (deck dl/optim)",
+        lambda: build_queue(cards, TODAY, deck="dl/optim"),
+        3,
+    )
 
     tracemalloc.start()
     build_queue(cards, TODAY)

@@ -50,11 +50,24 @@ def build(path: Path, n_cards: int, n_reviews: int, seed: int = 7) -> None:
             back = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(3, 20)))
             deck = "flashcards/dl/" + rnd.choice(("adam", "bn", "ewa", "decay", "tuning"))
             drill = cid % 1000 == 0
-            cards.append((cid, None if drill else 1, deck, "drill" if drill else "inline",
-                          f"q{cid}", front, back, cid, KINDS[cid % len(KINDS)] if drill else None))
+            cards.append(
+                (
+                    cid,
+                    None if drill else 1,
+                    deck,
+                    "drill" if drill else "inline",
+                    f"q{cid}",
+                    front,
+                    back,
+                    cid,
+                    KINDS[cid % len(KINDS)] if drill else None,
+                )
+            )
         conn.executemany(
             "INSERT INTO cards (id, note_id, deck, kind, qhash, front, back, line, drill_kind)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", cards)
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            cards,
+        )
         log: list[tuple[object, ...]] = []
         final: dict[int, tuple[str, float, int]] = {}
         per_card = max(1, 3 * n_reviews // n_cards)
@@ -66,37 +79,71 @@ def build(path: Path, n_cards: int, n_reviews: int, seed: int = 7) -> None:
                 if len(log) >= n_reviews or day > TODAY:
                     break
                 response = rnd.choices(("again", "hard", "good", "easy"), (10, 10, 65, 15))[0]
-                before = None if interval is None else json.dumps(
-                    {"due": day.isoformat(), "interval": interval, "ease": ease,
-                     "state": "review"})
+                before = (
+                    None
+                    if interval is None
+                    else json.dumps(
+                        {
+                            "due": day.isoformat(),
+                            "interval": interval,
+                            "ease": ease,
+                            "state": "review",
+                        }
+                    )
+                )
                 ivl = interval or 1.0
-                new_ivl = {"again": 1.0, "hard": max(1.0, ivl * 0.5),
-                           "good": ivl * ease / 100, "easy": ivl * ease / 100 * 1.3}[response]
+                new_ivl = {
+                    "again": 1.0,
+                    "hard": max(1.0, ivl * 0.5),
+                    "good": ivl * ease / 100,
+                    "easy": ivl * ease / 100 * 1.3,
+                }[response]
                 new_ivl = float(round(min(new_ivl, 3650)))
                 ease = max(130, ease + {"again": -20, "hard": -15, "good": 0, "easy": 15}[response])
                 due = day + dt.timedelta(days=int(new_ivl))
-                after = json.dumps({"due": due.isoformat(), "interval": new_ivl, "ease": ease,
-                                    "state": "review"})
+                after = json.dumps(
+                    {"due": due.isoformat(), "interval": new_ivl, "ease": ease, "state": "review"}
+                )
                 detail = None
                 if cid % 1000 == 0:
-                    detail = json.dumps({"kind": KINDS[cid % len(KINDS)],
-                                         "correct": response != "again"})
-                log.append((cid, day.isoformat() + "T08:00:00", day.isoformat(), "review",
-                            response, "srs-dl", before, after, detail))
+                    detail = json.dumps(
+                        {"kind": KINDS[cid % len(KINDS)], "correct": response != "again"}
+                    )
+                log.append(
+                    (
+                        cid,
+                        day.isoformat() + "T08:00:00",
+                        day.isoformat(),
+                        "review",
+                        response,
+                        "srs-dl",
+                        before,
+                        after,
+                        detail,
+                    )
+                )
                 final[cid] = (due.isoformat(), new_ivl, ease)
                 interval = new_ivl
                 day = due + dt.timedelta(days=rnd.choice((0, 0, 0, 1, 2, 5)))
         conn.executemany(
             "INSERT INTO log (card_id, at, day, action, response, source, before, after, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", log)
-        conn.executemany("UPDATE cards SET due = ?, interval = ?, ease = ?, state = 'review'"
-                         " WHERE id = ?", [(*v, cid) for cid, v in final.items()])
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            log,
+        )
+        conn.executemany(
+            "UPDATE cards SET due = ?, interval = ?, ease = ?, state = 'review' WHERE id = ?",
+            [(*v, cid) for cid, v in final.items()],
+        )
         # A few undone reviews, as a real log has.
-        undo = [(row_id, TODAY.isoformat() + "T09:00:00", TODAY.isoformat())
-                for row_id in range(1, len(log), 5000)]
-        conn.executemany("INSERT INTO log (card_id, at, day, action, source, undoes)"
-                         " SELECT card_id, ?, ?, 'undo', 'srs-dl', id FROM log WHERE id = ?",
-                         [(at, day, rid) for rid, at, day in undo])
+        undo = [
+            (row_id, TODAY.isoformat() + "T09:00:00", TODAY.isoformat())
+            for row_id in range(1, len(log), 5000)
+        ]
+        conn.executemany(
+            "INSERT INTO log (card_id, at, day, action, source, undoes)"
+            " SELECT card_id, ?, ?, 'undo', 'srs-dl', id FROM log WHERE id = ?",
+            [(at, day, rid) for rid, at, day in undo],
+        )
     conn.execute("ANALYZE")
     conn.close()
 
@@ -114,9 +161,11 @@ def bench_stats(path: Path) -> None:
         conn.close()
         n = stats.reviews_total
     # CPU time too: on a shared machine the wall clock also counts other processes.
-    print(f"stats over {n:,} counted reviews: first {timings[0] * 1000:.0f} ms, "
-          f"best {min(timings) * 1000:.0f} ms wall, {min(cpu) * 1000:.0f} ms CPU "
-          f"(target < 1000 ms); load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"stats over {n:,} counted reviews: first {timings[0] * 1000:.0f} ms, "
+        f"best {min(timings) * 1000:.0f} ms wall, {min(cpu) * 1000:.0f} ms CPU "
+        f"(target < 1000 ms); load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def bench_browse(path: Path) -> None:
@@ -126,9 +175,13 @@ def bench_browse(path: Path) -> None:
     load = time.perf_counter() - t0
     conn.close()
     print(f"browse index over {len(index):,} cards built in {load * 1000:.0f} ms (in a worker)")
-    for phrase, sort in (("momentum beta", "due"), ("adam bias correction", "interval"),
-                         ("deck:dl/bn softmax", "front"), ("#tuning", "ease"),
-                         ("xyz", "deck")):
+    for phrase, sort in (
+        ("momentum beta", "due"),
+        ("adam bias correction", "interval"),
+        ("deck:dl/bn softmax", "front"),
+        ("#tuning", "ease"),
+        ("xyz", "deck"),
+    ):
         times = []
         sizes = []
         for k in range(1, len(phrase) + 1):
@@ -136,9 +189,11 @@ def bench_browse(path: Path) -> None:
             rows = index.search(phrase[:k], sort=sort)
             times.append(time.perf_counter() - t0)
             sizes.append(len(rows))
-        print(f"  typing {phrase!r} (sort {sort}): {len(times)} keys, mean "
-              f"{statistics.mean(times) * 1000:.1f} ms, worst {max(times) * 1000:.1f} ms, "
-              f"{sizes[0]:,} -> {sizes[-1]:,} matches")
+        print(
+            f"  typing {phrase!r} (sort {sort}): {len(times)} keys, mean "
+            f"{statistics.mean(times) * 1000:.1f} ms, worst {max(times) * 1000:.1f} ms, "
+            f"{sizes[0]:,} -> {sizes[-1]:,} matches"
+        )
     for sort in ("due", "front", "lapses"):
         t0 = time.perf_counter()
         index.search("", sort=sort, descending=True)
@@ -146,8 +201,10 @@ def bench_browse(path: Path) -> None:
     t0 = time.perf_counter()
     index.search("a", sort="deck")
     index.search("", sort="state")
-    print(f"  backspace to one letter, then to empty, re-sorted: "
-          f"{(time.perf_counter() - t0) * 1000:.1f} ms for both")
+    print(
+        f"  backspace to one letter, then to empty, re-sorted: "
+        f"{(time.perf_counter() - t0) * 1000:.1f} ms for both"
+    )
 
 
 def bench_screen(path: Path) -> None:
@@ -174,9 +231,11 @@ def bench_screen(path: Path) -> None:
                     screen.search()
                     times.append(time.perf_counter() - t0)
                     await pilot.pause()
-            print(f"  in the Browse screen (search + refilling the table's first page): "
-                  f"{len(times)} keys, mean {statistics.mean(times) * 1000:.1f} ms, "
-                  f"worst {max(times) * 1000:.1f} ms")
+            print(
+                f"  in the Browse screen (search + refilling the table's first page): "
+                f"{len(times)} keys, mean {statistics.mean(times) * 1000:.1f} ms, "
+                f"worst {max(times) * 1000:.1f} ms"
+            )
 
     asyncio.run(run())
 
@@ -185,8 +244,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--cards", type=int, default=100_000)
-    parser.add_argument("--db", type=Path,
-                        default=Path(tempfile.gettempdir()) / "srs-dl-bench-stats.db")
+    parser.add_argument(
+        "--db", type=Path, default=Path(tempfile.gettempdir()) / "srs-dl-bench-stats.db"
+    )
     args = parser.parse_args()
     marker = args.db.with_suffix(".params")
     params = f"{args.cards},{args.reviews},v1"

@@ -42,14 +42,16 @@ def build_db(path: Path, cards: int, seed: int = 1) -> None:
     from srs_dl.store.db import connect
 
     rng = random.Random(seed)
-    decks = [f"flashcards/topic{a}/part{b}/unit{c}" for a in range(4) for b in range(5)
-             for c in range(6)]
+    decks = [
+        f"flashcards/topic{a}/part{b}/unit{c}" for a in range(4) for b in range(5) for c in range(6)
+    ]
     conn = connect(path)
     conn.execute("BEGIN")
     notes = 5000
-    conn.executemany("INSERT INTO notes (id, path, hash, deck) VALUES (?, ?, ?, ?)",
-                     [(i + 1, f"/vault/note{i}.md", f"{i:040x}", decks[i % len(decks)])
-                      for i in range(notes)])
+    conn.executemany(
+        "INSERT INTO notes (id, path, hash, deck) VALUES (?, ?, ?, ?)",
+        [(i + 1, f"/vault/note{i}.md", f"{i:040x}", decks[i % len(decks)]) for i in range(notes)],
+    )
     rows = []
     for i in range(cards):
         note = i % notes + 1
@@ -58,14 +60,32 @@ def build_db(path: Path, cards: int, seed: int = 1) -> None:
             state = "new"
         else:
             due = (TODAY + dt.timedelta(days=rng.randint(-20, 120))).isoformat()
-            interval, ease, state = float(rng.randint(1, 200)), rng.choice((210, 230, 250, 270)), \
-                "review"
-        rows.append((note, decks[(note - 1) % len(decks)], "inline", 0, f"q{i}",
-                     f"Question {i}: what is **item** $x_{i}$?", f"Answer {i}", i % 200 + 1,
-                     due, interval, ease, state))
+            interval, ease, state = (
+                float(rng.randint(1, 200)),
+                rng.choice((210, 230, 250, 270)),
+                "review",
+            )
+        rows.append(
+            (
+                note,
+                decks[(note - 1) % len(decks)],
+                "inline",
+                0,
+                f"q{i}",
+                f"Question {i}: what is **item** $x_{i}$?",
+                f"Answer {i}",
+                i % 200 + 1,
+                due,
+                interval,
+                ease,
+                state,
+            )
+        )
     conn.executemany(
         "INSERT INTO cards (note_id, deck, kind, sibling, qhash, front, back, line, due,"
-        " interval, ease, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        " interval, ease, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
@@ -77,8 +97,9 @@ TMUX = ["tmux", "-L", f"srs-dl-bench-{os.getpid()}"]
 
 
 def _pane(session: str) -> str:
-    return subprocess.run([*TMUX, "capture-pane", "-p", "-t", session], capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        [*TMUX, "capture-pane", "-p", "-t", session], capture_output=True, text=True
+    ).stdout
 
 
 def first_screen(db: Path, runs: int, grades: int) -> tuple[list[float], list[float], float]:
@@ -92,9 +113,22 @@ def first_screen(db: Path, runs: int, grades: int) -> tuple[list[float], list[fl
     for run in range(runs):
         session = f"srs-dl-bench-{os.getpid()}-{run}"
         start = time.perf_counter()
-        subprocess.run([*TMUX, "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-                        f"exec env TERM=xterm-256color TEXTUAL_ANIMATIONS=none {SRS} --db {db}"
-                        f" --today {TODAY.isoformat()}"], check=True)
+        subprocess.run(
+            [
+                *TMUX,
+                "new-session",
+                "-d",
+                "-s",
+                session,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                f"exec env TERM=xterm-256color TEXTUAL_ANIMATIONS=none {SRS} --db {db}"
+                f" --today {TODAY.isoformat()}",
+            ],
+            check=True,
+        )
         try:
             while not drawn.search(_pane(session)):
                 if time.perf_counter() - start > 30:
@@ -145,8 +179,9 @@ def _grade_latencies(session: str, grades: int) -> list[float]:
 
 
 def _peak(session: str) -> float:
-    pid = subprocess.run([*TMUX, "display", "-p", "-t", session, "#{pane_pid}"],
-                         capture_output=True, text=True).stdout.strip()
+    pid = subprocess.run(
+        [*TMUX, "display", "-p", "-t", session, "#{pane_pid}"], capture_output=True, text=True
+    ).stdout.strip()
     status = Path(f"/proc/{pid}/status").read_text()
     match = re.search(r"VmHWM:\s+(\d+) kB", status)
     return int(match.group(1)) / 1024 if match else float("nan")
@@ -166,8 +201,11 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--grades", type=int, default=40)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--covering-index", action="store_true",
-                        help="add an index on cards(deck, state, due, buried_until) first")
+    parser.add_argument(
+        "--covering-index",
+        action="store_true",
+        help="add an index on cards(deck, state, due, buried_until) first",
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         sys.exit("benchmarks/tui.py needs tmux")
@@ -189,21 +227,29 @@ def main() -> None:
             starts, lat, peak = first_screen(db, args.runs, args.grades)
         finally:
             subprocess.run([*TMUX, "kill-server"], capture_output=True)
-        print(f"start to first screen: median {statistics.median(starts):.3f} s,"
-              f" best {min(starts):.3f} s, worst {max(starts):.3f} s"
-              f" ({args.runs} runs; target < 0.8 s)")
-        print(f"peak memory (VmHWM) after the first screen and {args.grades} grades:"
-              f" {peak:.0f} MB (target < 200 MB)")
+        print(
+            f"start to first screen: median {statistics.median(starts):.3f} s,"
+            f" best {min(starts):.3f} s, worst {max(starts):.3f} s"
+            f" ({args.runs} runs; target < 0.8 s)"
+        )
+        print(
+            f"peak memory (VmHWM) after the first screen and {args.grades} grades:"
+            f" {peak:.0f} MB (target < 200 MB)"
+        )
 
         lat_ms = sorted(lat)
         p95 = lat_ms[int(0.95 * (len(lat_ms) - 1))]
-        print(f"grade key to next card drawn: median {statistics.median(lat_ms):.1f} ms,"
-              f" p95 {p95:.1f} ms, worst {lat_ms[-1]:.1f} ms ({len(lat_ms)} grades;"
-              " target < 30 ms)")
+        print(
+            f"grade key to next card drawn: median {statistics.median(lat_ms):.1f} ms,"
+            f" p95 {p95:.1f} ms, worst {lat_ms[-1]:.1f} ms ({len(lat_ms)} grades;"
+            " target < 30 ms)"
+        )
 
         helps = help_time(args.runs)
-        print(f"srs-dl --help: median {statistics.median(helps):.3f} s,"
-              f" best {min(helps):.3f} s (target < 0.2 s)")
+        print(
+            f"srs-dl --help: median {statistics.median(helps):.3f} s,"
+            f" best {min(helps):.3f} s (target < 0.2 s)"
+        )
 
 
 if __name__ == "__main__":

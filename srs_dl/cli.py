@@ -45,12 +45,18 @@ def _common(p: argparse.ArgumentParser, *, sub: bool = False) -> None:
     # default would overwrite the value given before the command (`srs-dl --db X import`).
     default = argparse.SUPPRESS if sub else None
     g = p.add_argument_group("everywhere")
-    g.add_argument("--db", metavar="PATH", default=default,
-                   help="the database file (env SRS_DL_DB)")
-    g.add_argument("--today", metavar="YYYY-MM-DD", default=default,
-                   help="act as of this date (env SRS_DL_TODAY)")
-    g.add_argument("--config", metavar="PATH", default=default,
-                   help="the TOML config file (env SRS_DL_CONFIG)")
+    g.add_argument(
+        "--db", metavar="PATH", default=default, help="the database file (env SRS_DL_DB)"
+    )
+    g.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        default=default,
+        help="act as of this date (env SRS_DL_TODAY)",
+    )
+    g.add_argument(
+        "--config", metavar="PATH", default=default, help="the TOML config file (env SRS_DL_CONFIG)"
+    )
 
 
 def _response(value: str) -> str:
@@ -88,8 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", nargs="?")
 
     p = add("import", "import notes from files or folders (remembers each folder's settings)")
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or folders; none: re-import every remembered folder")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders; none: re-import every remembered folder",
+    )
     p.add_argument("--inline-sep")
     p.add_argument("--inline-reversed-sep")
     p.add_argument("--multiline-sep")
@@ -97,13 +107,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--end-marker")
     p.add_argument("--cloze", action="append", choices=("highlight", "bold", "curly"))
     p.add_argument("--tag", action="append", help="a flashcard tag (repeatable)")
-    p.add_argument("--all-notes", action="store_true", default=None,
-                   help="take every note, not only those with a flashcard tag")
+    p.add_argument(
+        "--all-notes",
+        action="store_true",
+        default=None,
+        help="take every note, not only those with a flashcard tag",
+    )
     p.add_argument("--folders-as-decks", action="store_true", default=None)
-    p.add_argument("--dataview-fields", action="store_true", default=None,
-                   help="read `key:: value` lines with a lowercase key as Dataview fields")
-    p.add_argument("--follow-symlinks", action="store_true",
-                   help="follow symlinks that lead out of the imported folder")
+    p.add_argument(
+        "--dataview-fields",
+        action="store_true",
+        default=None,
+        help="read `key:: value` lines with a lowercase key as Dataview fields",
+    )
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symlinks that lead out of the imported folder",
+    )
     p.add_argument("--dry-run", action="store_true", help="parse and report, store nothing")
 
     p = add("cards", "list cards")
@@ -117,13 +138,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = add("grade", "review cards as of --today")
-    p.add_argument("response", type=_response, metavar="RESPONSE", help="again|hard|good|easy|reset")
+    p.add_argument(
+        "response", type=_response, metavar="RESPONSE", help="again|hard|good|easy|reset"
+    )
     p.add_argument("ids", nargs="+", type=_card_id, metavar="CARD_ID")
     p.add_argument("--json", action="store_true")
 
     add("undo", "undo the last review")
-    for name, text in (("bury", "bury cards until tomorrow"), ("suspend", "suspend cards"),
-                       ("unsuspend", "unsuspend cards"), ("reset", "reset cards to new-card schedule")):
+    for name, text in (
+        ("bury", "bury cards until tomorrow"),
+        ("suspend", "suspend cards"),
+        ("unsuspend", "unsuspend cards"),
+        ("reset", "reset cards to new-card schedule"),
+    ):
         p = add(name, text)
         p.add_argument("ids", nargs="+", type=_card_id, metavar="ID")
 
@@ -157,8 +184,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Options whose value may start with "-" (the user's separator is `-?-`): argparse
 #: would take `--multiline-sep -?-` for two options, so the pair is joined with "=".
-_DASH_VALUE_OPTIONS = frozenset({"--inline-sep", "--inline-reversed-sep", "--multiline-sep",
-                                 "--multiline-reversed-sep", "--end-marker"})
+_DASH_VALUE_OPTIONS = frozenset(
+    {
+        "--inline-sep",
+        "--inline-reversed-sep",
+        "--multiline-sep",
+        "--multiline-reversed-sep",
+        "--end-marker",
+    }
+)
 
 
 def _dash_values(argv: list[str]) -> list[str]:
@@ -223,8 +257,9 @@ def _execute(args: argparse.Namespace) -> int:
     except Exception as exc:  # the contract: one line, never a traceback
         if os.environ.get("SRS_DL_DEBUG"):
             raise
-        print(f"srs-dl: {_describe_unexpected(exc)} (set SRS_DL_DEBUG=1 for details)",
-              file=sys.stderr)
+        print(
+            f"srs-dl: {_describe_unexpected(exc)} (set SRS_DL_DEBUG=1 for details)", file=sys.stderr
+        )
         return 1
 
 

@@ -141,7 +141,8 @@ def _from_toml(path: Path, data: dict[str, Any]) -> Config:
         parse=dict(_section(path, data, "import")),
         scheduler=build(SchedulerSettings, "scheduling"),
         review=build(ReviewSettings, "review"),
-        drill_headings={str(k): tuple(v) if isinstance(v, list) else (str(v),)
-                        for k, v in headings.items()},
+        drill_headings={
+            str(k): tuple(v) if isinstance(v, list) else (str(v),) for k, v in headings.items()
+        },
         editor=str(editor) if editor else None,
     )

@@ -45,8 +45,13 @@ def make_vault(root: Path, notes: int = 6, cards_per_note: int = 15, seed: int =
         lines = ["#flashcards/crash", ""]
         for c in range(cards_per_note):
             if c % 4 == 3:
-                lines += [f"Multi-line question {n}-{c}", "?", f"answer line {rng.random():.6f}",
-                          "second answer line  ", ""]
+                lines += [
+                    f"Multi-line question {n}-{c}",
+                    "?",
+                    f"answer line {rng.random():.6f}",
+                    "second answer line  ",
+                    "",
+                ]
             else:
                 lines += [f"Question {n}-{c} about\tthings::answer {rng.randint(0, 999)}", ""]
         text = newline.join(lines)
@@ -57,8 +62,12 @@ def srs(args: list[str], db: Path, **kw: object) -> subprocess.Popen[str]:
     env = dict(os.environ, SRS_DL_DB=str(db), SRS_DL_TODAY=TODAY, PYTHONUNBUFFERED="1")
     env.pop("SRS_DL_CONFIG", None)
     return subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-        [sys.executable, "-m", "srs_dl", *args], stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=env, **kw,  # type: ignore[call-overload]
+        [sys.executable, "-m", "srs_dl", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **kw,  # type: ignore[call-overload]
     )
 
 
@@ -95,15 +104,24 @@ def _integrity(db: Path) -> str:
 def _card_ids(db: Path) -> list[int]:
     conn = sqlite3.connect(db)
     try:
-        return [r[0] for r in conn.execute(
-            "SELECT id FROM cards WHERE state IN ('new', 'review') AND kind != 'drill' ORDER BY id")]
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM cards WHERE state IN ('new', 'review') AND kind != 'drill' ORDER BY id"
+            )
+        ]
     finally:
         conn.close()
 
 
-def crash_rounds(vault: Path, db: Path, kills: int, seed: int = 1,
-                 max_delay: float = 1.5,
-                 progress: Callable[[Outcome], None] | None = None) -> Outcome:
+def crash_rounds(
+    vault: Path,
+    db: Path,
+    kills: int,
+    seed: int = 1,
+    max_delay: float = 1.5,
+    progress: Callable[[Outcome], None] | None = None,
+) -> Outcome:
     """Import `vault` once, then kill `kills` commands at random moments.
 
     The moment is drawn over how long that command has been taking (when it ran to
@@ -162,9 +180,11 @@ def crash_rounds(vault: Path, db: Path, kills: int, seed: int = 1,
         for path, old in before_files.items():
             new = path.read_bytes()
             if new != old and without_comments(new.decode("utf-8")) != without_comments(
-                    old.decode("utf-8")):
-                out.problems.append(f"{path.name}: changed outside scheduling comments "
-                                    f"after killing {command}")
+                old.decode("utf-8")
+            ):
+                out.problems.append(
+                    f"{path.name}: changed outside scheduling comments after killing {command}"
+                )
         if progress is not None:
             progress(out)
     return out
@@ -211,6 +231,8 @@ def finish_and_verify(vault: Path, db: Path) -> list[str]:
                     continue
                 note_due = card.schedule.due.isoformat() if card.schedule else None
                 if note_due != row["due"]:
-                    problems.append(f"{path.name}:{q.first_line}: note says due {note_due}, "
-                                    f"database {row['due']}")
+                    problems.append(
+                        f"{path.name}:{q.first_line}: note says due {note_due}, "
+                        f"database {row['due']}"
+                    )
     return problems

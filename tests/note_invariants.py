@@ -66,13 +66,16 @@ def check_invariants(text: str, parsed: ParsedNote) -> None:
             assert before < c.line
             assert c.line >= q.first_line or all(
                 _COMMENT.fullmatch(lines[k].rstrip()) or lines[k].startswith(">")
-                for k in range(c.line - 1, q.first_line - 1))
+                for k in range(c.line - 1, q.first_line - 1)
+            )
             previous_end = max(previous_end, c.line)
         else:
             # Past blank lines (and the card's own unreadable next-line comment).
             assert c.line > q.last_line + 1
-            assert all(not lines[k].strip() or lines[k].startswith("<!--SR:")
-                       for k in range(q.last_line, c.line - 1))
+            assert all(
+                not lines[k].strip() or lines[k].startswith("<!--SR:")
+                for k in range(q.last_line, c.line - 1)
+            )
             previous_end = c.line
         for k, card in enumerate(q.cards):
             group = c.groups[k] if k < len(c.groups) else None

@@ -22,15 +22,27 @@ def open_db(tmp_path: Path) -> sqlite3.Connection:
 
 
 def config(*, new: int = 20, reviews: int = 200, writeback: str = "sync") -> Config:
-    return Config(review=ReviewSettings(new_per_day=new, reviews_per_day=reviews,
-                                        writeback=writeback))
+    return Config(
+        review=ReviewSettings(new_per_day=new, reviews_per_day=reviews, writeback=writeback)
+    )
 
 
-def add_card(conn: sqlite3.Connection, *, deck: str = "d", due: dt.date | None = None,
-             interval: float | None = None, ease: int | None = None, state: str | None = None,
-             note_id: int | None = None, kind: str = "inline", sibling: int = 0,
-             qhash: str | None = None, front: str = "front", line: int = 1,
-             drill_kind: str | None = None) -> int:
+def add_card(
+    conn: sqlite3.Connection,
+    *,
+    deck: str = "d",
+    due: dt.date | None = None,
+    interval: float | None = None,
+    ease: int | None = None,
+    state: str | None = None,
+    note_id: int | None = None,
+    kind: str = "inline",
+    sibling: int = 0,
+    qhash: str | None = None,
+    front: str = "front",
+    line: int = 1,
+    drill_kind: str | None = None,
+) -> int:
     if state is None:
         state = "new" if due is None else "review"
     if due is not None and interval is None:
@@ -40,8 +52,22 @@ def add_card(conn: sqlite3.Connection, *, deck: str = "d", due: dt.date | None =
             "INSERT INTO cards (note_id, deck, kind, sibling, qhash, front, back, line, end_line,"
             " due, interval, ease, state, drill_kind) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?,"
             " ?, ?)",
-            (note_id, deck, kind, sibling, qhash or f"q{front}{line}", front, line, line,
-             due.isoformat() if due else None, interval, ease, state, drill_kind))
+            (
+                note_id,
+                deck,
+                kind,
+                sibling,
+                qhash or f"q{front}{line}",
+                front,
+                line,
+                line,
+                due.isoformat() if due else None,
+                interval,
+                ease,
+                state,
+                drill_kind,
+            ),
+        )
     return int(cur.lastrowid or 0)
 
 
@@ -49,7 +75,8 @@ def card_state(conn: sqlite3.Connection, card_id: int) -> tuple[object, ...]:
     return conn.execute(
         "SELECT due, interval, ease, state, buried_until, reps, lapses, raw_group FROM cards"
         " WHERE id = ?",
-        (card_id,)).fetchone()
+        (card_id,),
+    ).fetchone()
 
 
 def build_realworld_vaults(shared: Path, dest: Path) -> dict[str, Path]:
@@ -80,8 +107,9 @@ def build_realworld_vaults(shared: Path, dest: Path) -> dict[str, Path]:
         plugin = vault / ".obsidian" / "plugins" / "obsidian-spaced-repetition" / "data.json"
         if data is not None and not plugin.exists():
             plugin.parent.mkdir(parents=True, exist_ok=True)
-            plugin.write_text(json.dumps({k: v for k, v in data.items() if k != "path"}),
-                              encoding="utf-8")
+            plugin.write_text(
+                json.dumps({k: v for k, v in data.items() if k != "path"}), encoding="utf-8"
+            )
     return out
 
 

@@ -76,14 +76,25 @@ class Deck:
                 code = int(exc.code or 0)
         return Result(code, out.getvalue(), err.getvalue())
 
-    def run(self, *args: str, timeout: float = 60, preexec: Callable[[], None] | None = None,
-            env: dict[str, str] | None = None) -> Result:
+    def run(
+        self,
+        *args: str,
+        timeout: float = 60,
+        preexec: Callable[[], None] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Result:
         """`srs-dl ARGS` in a subprocess."""
         full = dict(os.environ, **(env or {}))
         full.pop("SRS_DL_DEBUG", None)
-        proc = subprocess.run([sys.executable, "-m", "srs_dl", *self.args(*args)],  # noqa: S603
-                              capture_output=True, text=True, timeout=timeout, env=full,
-                              preexec_fn=preexec, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "srs_dl", *self.args(*args)],  # noqa: S603
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=full,
+            preexec_fn=preexec,
+            check=False,
+        )
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     def cards(self) -> dict[int, dict[str, object]]:
@@ -118,8 +129,9 @@ def deck(tmp_path: Path) -> Deck:
     return make_deck(tmp_path)
 
 
-def assert_nothing_lost(before: dict[int, dict[str, object]],
-                        after: dict[int, dict[str, object]]) -> None:
+def assert_nothing_lost(
+    before: dict[int, dict[str, object]], after: dict[int, dict[str, object]]
+) -> None:
     """Every card listed before is listed after, the same. `line` is left out: it says
     where the card sits in its note, which a re-import may read afresh (stored state is
     what must not change); tests/test_outside_edits.py checks it."""
@@ -147,12 +159,16 @@ BINARY = b"#flashcards\n\n" + bytes(range(256)) * 4
 
 
 @pytest.mark.parametrize("where", ["new-note", "imported-note"])
-@pytest.mark.parametrize(("name", "data", "message", "line"), [
-    ("invalid-utf8", BAD_UTF8, r"invalid UTF-8 \(byte 0xe9 at byte 7 of the line\)", 3),
-    ("binary", BINARY, r"binary file \(a NUL byte\), not a Markdown note; skipped", 3),
-])
-def test_unreadable_bytes(deck: Deck, where: str, name: str, data: bytes, message: str,
-                          line: int) -> None:
+@pytest.mark.parametrize(
+    ("name", "data", "message", "line"),
+    [
+        ("invalid-utf8", BAD_UTF8, r"invalid UTF-8 \(byte 0xe9 at byte 7 of the line\)", 3),
+        ("binary", BINARY, r"binary file \(a NUL byte\), not a Markdown note; skipped", 3),
+    ],
+)
+def test_unreadable_bytes(
+    deck: Deck, where: str, name: str, data: bytes, message: str, line: int
+) -> None:
     before = deck.cards()
     target = deck.vault / f"{name}.md" if where == "new-note" else deck.good
     target.write_bytes(data)
@@ -177,8 +193,11 @@ def test_utf8_bom_is_read_and_kept(deck: Deck) -> None:
     written = note.read_bytes()
     assert written.startswith(b"\xef\xbb\xbf#flashcards\r\n")
     assert written.count(b"\xef\xbb\xbf") == 1
-    assert re.fullmatch(rb"\xef\xbb\xbf#flashcards\r\n\r\nWith a BOM::still a card\r\n"
-                        rb"<!--SR:![0-9-]+,\d+,270-->\r\n", written), written
+    assert re.fullmatch(
+        rb"\xef\xbb\xbf#flashcards\r\n\r\nWith a BOM::still a card\r\n"
+        rb"<!--SR:![0-9-]+,\d+,270-->\r\n",
+        written,
+    ), written
 
 
 def test_empty_file(deck: Deck) -> None:
@@ -209,8 +228,12 @@ def test_fifty_mb_note(deck: Deck, fifty_mb_note: Path, where: str) -> None:
     os.link(fifty_mb_note, target)  # no copy of 50 MB per test
     result = deck.import_()
     assert result.code == 0
-    assert_one_line(result, str(target), r"^[^:]+: (49|50)\.\d MB, over srs-dl's \d+ MB limit"
-                    r" for one note; skipped$")
+    assert_one_line(
+        result,
+        str(target),
+        r"^[^:]+: (49|50)\.\d MB, over srs-dl's \d+ MB limit"
+        r" for one note; skipped$",
+    )
     assert_nothing_lost(before, deck.cards())
 
 
@@ -265,8 +288,12 @@ def test_symlink_out_of_the_folder(deck: Deck, follow: bool) -> None:
         assert result.err == "", result.err
         assert "Outside" in fronts
     else:
-        assert_one_line(result, str(link), rf"symlink to {re.escape(str(outside))}, outside the"
-                        r" imported folder; not followed \(--follow-symlinks follows it\)")
+        assert_one_line(
+            result,
+            str(link),
+            rf"symlink to {re.escape(str(outside))}, outside the"
+            r" imported folder; not followed \(--follow-symlinks follows it\)",
+        )
         assert "Outside" not in fronts
 
 
@@ -275,6 +302,7 @@ def test_symlink_out_of_the_folder(deck: Deck, follow: bool) -> None:
 # srs-dl process of these tests starts without the two capabilities that let root
 # ignore permissions (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH): still root, still the
 # owner of everything in tmp_path, but held to the file modes like any user.
+
 
 def _without_dac_override() -> None:
     import ctypes
@@ -294,15 +322,21 @@ def held_to_file_modes(workdir: Path) -> Callable[[], None] | None:
     probe.write_bytes(b"x")
     os.chmod(probe, 0)
     try:
-        done = subprocess.run([sys.executable, "-c", f"open({str(probe)!r}).read()"],  # noqa: S603
-                              preexec_fn=_without_dac_override, capture_output=True, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", f"open({str(probe)!r}).read()"],  # noqa: S603
+            preexec_fn=_without_dac_override,
+            capture_output=True,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         pytest.skip(f"running as root and cannot drop CAP_DAC_OVERRIDE here: {exc}")
     finally:
         probe.unlink()
     if done.returncode == 0:
-        pytest.skip("running as root with file permissions not enforced (no way to drop"
-                    " CAP_DAC_OVERRIDE here)")
+        pytest.skip(
+            "running as root with file permissions not enforced (no way to drop"
+            " CAP_DAC_OVERRIDE here)"
+        )
     return _without_dac_override
 
 
@@ -336,8 +370,9 @@ def test_not_a_regular_file_named_md(deck: Deck, kind: str) -> None:
         os.mkfifo(odd)
     else:
         odd.mkdir()
-        (odd / "inside.md").write_text("#flashcards\n\nInside::a folder named .md\n",
-                                       encoding="utf-8")
+        (odd / "inside.md").write_text(
+            "#flashcards\n\nInside::a folder named .md\n", encoding="utf-8"
+        )
     result = deck.run("import", str(deck.vault), timeout=20)
     assert result.code == 0, result.err
     after = deck.cards()
@@ -363,8 +398,9 @@ MALFORMED = [
 @pytest.mark.parametrize(("name", "body", "message"), MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_malformed_comment_on_a_new_note(deck: Deck, name: str, body: str, message: str) -> None:
     note = deck.vault / "comment.md"
-    note.write_text(f"#flashcards\n\nPlain::card\n\nOdd::comment\n<!--SR:{body}-->\n",
-                    encoding="utf-8")
+    note.write_text(
+        f"#flashcards\n\nPlain::card\n\nOdd::comment\n<!--SR:{body}-->\n", encoding="utf-8"
+    )
     before = deck.cards()
     result = deck.import_()
     assert result.code == 0
@@ -375,8 +411,9 @@ def test_malformed_comment_on_a_new_note(deck: Deck, name: str, body: str, messa
 
 
 @pytest.mark.parametrize(("name", "body", "message"), MALFORMED, ids=[m[0] for m in MALFORMED])
-def test_malformed_comment_keeps_the_stored_schedule(deck: Deck, name: str, body: str,
-                                                     message: str) -> None:
+def test_malformed_comment_keeps_the_stored_schedule(
+    deck: Deck, name: str, body: str, message: str
+) -> None:
     """A comment damaged by hand (or by a sync tool) under a card reviewed before: the
     warning names it, and the schedule the deck holds for that card is not thrown away."""
     text = deck.good.read_text(encoding="utf-8")
@@ -423,15 +460,23 @@ def _damaged(db: Path) -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[c[0] for c in COMMANDS])
-@pytest.mark.parametrize(("damage", "message"), [
-    (_newer, r"made by a newer srs-dl \(schema \d+, this one knows \d+\); upgrade srs-dl"),
-    (_garbage, r"not an srs-dl database"),
-    (_damaged, r"corrupt"),
-], ids=["newer-schema", "not-sqlite", "damaged-pages"])
-def test_bad_database(deck: Deck, command: tuple[str, ...], damage: Callable[[Path], None],
-                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_newer, r"made by a newer srs-dl \(schema \d+, this one knows \d+\); upgrade srs-dl"),
+        (_garbage, r"not an srs-dl database"),
+        (_damaged, r"corrupt"),
+    ],
+    ids=["newer-schema", "not-sqlite", "damaged-pages"],
+)
+def test_bad_database(
+    deck: Deck, command: tuple[str, ...], damage: Callable[[Path], None], message: str
+) -> None:
     damage(deck.db)
-    for extra in (deck.db.with_name(deck.db.name + "-wal"), deck.db.with_name(deck.db.name + "-shm")):
+    for extra in (
+        deck.db.with_name(deck.db.name + "-wal"),
+        deck.db.with_name(deck.db.name + "-shm"),
+    ):
         extra.unlink(missing_ok=True)
     stored = deck.db.read_bytes()
     notes = deck.good.read_bytes()
@@ -466,6 +511,7 @@ def test_read_only_database(deck: Deck, command: tuple[str, ...]) -> None:
 
 
 # --- a full disk during sync ----------------------------------------------------------------
+
 
 def _sync_deck(tmp_path: Path) -> tuple[Deck, int]:
     """A deck that writes back only on sync, with a note bigger than the limit below and
@@ -506,8 +552,12 @@ def test_full_disk_during_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
         monkeypatch.setattr(os, "fsync", real_fsync)
     assert result.code == 1
     assert len(result.lines()) == 1, result.err
-    assert_one_line(result, str(deck.good), r"not written \((File too large|No space left on"
-                    r" device)\); the note is unchanged")
+    assert_one_line(
+        result,
+        str(deck.good),
+        r"not written \((File too large|No space left on"
+        r" device)\); the note is unchanged",
+    )
     assert deck.good.read_bytes() == note, "the note was damaged"
     assert [p.name for p in deck.vault.iterdir()] == ["good.md"], "a temporary file was left"
     assert deck.cards() == before, "the review was lost"
@@ -516,7 +566,8 @@ def test_full_disk_during_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     assert again.code == 0, again.err
     assert f"wrote {deck.good}" in again.out
     assert f"<!--SR:!{before[cid]['due']},{before[cid]['interval']},270-->" in deck.good.read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 # --- drill answers --------------------------------------------------------------------------

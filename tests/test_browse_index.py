@@ -24,24 +24,65 @@ from srs_dl.services.browse import (
 from srs_dl.store.db import connect
 
 
-def row(cid: int, front: str, *, deck: str = "flashcards/dl", back: str = "",
-        due: dt.date | None = None, interval: float | None = None, ease: int | None = None,
-        lapses: int = 0, state: str = "review", kind: str = "inline") -> BrowseRow:
-    return BrowseRow(cid, deck, due, interval, ease, lapses, state, front, back, kind, cid,
-                     "/v/n.md")
+def row(
+    cid: int,
+    front: str,
+    *,
+    deck: str = "flashcards/dl",
+    back: str = "",
+    due: dt.date | None = None,
+    interval: float | None = None,
+    ease: int | None = None,
+    lapses: int = 0,
+    state: str = "review",
+    kind: str = "inline",
+) -> BrowseRow:
+    return BrowseRow(
+        cid, deck, due, interval, ease, lapses, state, front, back, kind, cid, "/v/n.md"
+    )
 
 
 ROWS = [
-    row(1, "Adam combines momentum and RMSprop", deck="flashcards/dl/adam",
-        due=dt.date(2025, 3, 12), interval=8, ease=250, lapses=1),
-    row(2, "What is beta2 in Adam?", back="0.999 #exam", deck="flashcards/dl/adam",
-        due=dt.date(2025, 3, 9), interval=3, ease=230),
-    row(3, "Batch norm normalises", back="per mini-batch", deck="flashcards/dl/bn",
-        state="suspended", due=dt.date(2025, 3, 1), interval=30, ease=270, lapses=4),
+    row(
+        1,
+        "Adam combines momentum and RMSprop",
+        deck="flashcards/dl/adam",
+        due=dt.date(2025, 3, 12),
+        interval=8,
+        ease=250,
+        lapses=1,
+    ),
+    row(
+        2,
+        "What is beta2 in Adam?",
+        back="0.999 #exam",
+        deck="flashcards/dl/adam",
+        due=dt.date(2025, 3, 9),
+        interval=3,
+        ease=230,
+    ),
+    row(
+        3,
+        "Batch norm normalises",
+        back="per mini-batch",
+        deck="flashcards/dl/bn",
+        state="suspended",
+        due=dt.date(2025, 3, 1),
+        interval=30,
+        ease=270,
+        lapses=4,
+    ),
     row(4, "Momentum's beta", deck="flashcards/dl/tuning", state="new"),
     row(5, "Drill: Adam (2 steps, computed)", deck="drills", kind="drill", state="new"),
-    row(6, "Learning rate decay", deck="Math/Decay", due=dt.date(2025, 3, 10), interval=1,
-        ease=250, lapses=2),
+    row(
+        6,
+        "Learning rate decay",
+        deck="Math/Decay",
+        due=dt.date(2025, 3, 10),
+        interval=1,
+        ease=250,
+        lapses=2,
+    ),
 ]
 
 
@@ -51,8 +92,13 @@ def ids(rows) -> list[int]:  # noqa: ANN001
 
 def test_parse_query() -> None:
     assert parse_query('Adam "bias corr" -rms deck:dl/bn #Exam state:SUS is:due x:y') == (
-        Term(None, "adam"), Term(None, "bias corr"), Term(None, "rms", negate=True),
-        Term("deck", "dl/bn"), Term("tag", "exam"), Term("state", "sus"), Term("is", "due"),
+        Term(None, "adam"),
+        Term(None, "bias corr"),
+        Term(None, "rms", negate=True),
+        Term("deck", "dl/bn"),
+        Term("tag", "exam"),
+        Term("state", "sus"),
+        Term("is", "due"),
         Term(None, "x:y"),
     )
     assert parse_query("   ") == ()
@@ -61,17 +107,17 @@ def test_parse_query() -> None:
 
 def test_words_fields_and_negation() -> None:
     index = CardIndex(ROWS, TODAY)
-    assert ids(index.search("adam")) == [2, 1, 5]          # by due; no due last
+    assert ids(index.search("adam")) == [2, 1, 5]  # by due; no due last
     assert ids(index.search("ADAM -drill")) == [2, 1]
     assert ids(index.search('"adam combines"')) == [1]
     assert ids(index.search("deck:dl/adam")) == [2, 1]
     assert ids(index.search("#exam")) == [2]
-    assert ids(index.search("tag:adam")) == [2, 1]         # a part of a nested tag
+    assert ids(index.search("tag:adam")) == [2, 1]  # a part of a nested tag
     assert ids(index.search("tag:flashcards/dl")) == [3, 2, 1, 4]
-    assert ids(index.search("tag:math/decay")) == [6]      # tags match in any case
+    assert ids(index.search("tag:math/decay")) == [6]  # tags match in any case
     assert ids(index.search("state:sus")) == [3]
     assert ids(index.search("kind:drill")) == [5]
-    assert ids(index.search("is:due")) == [2, 6]           # suspended card 3 is not due
+    assert ids(index.search("is:due")) == [2, 6]  # suspended card 3 is not due
     assert ids(index.search("is:new")) == [4, 5]
     assert ids(index.search("nothing-like-this")) == []
     assert card_tags(ROWS[1]) == ("#flashcards/dl/adam", "#exam")
@@ -94,16 +140,45 @@ def test_sort_every_column_both_ways() -> None:
 def test_update_replaces_rows_and_resorts() -> None:
     index = CardIndex(ROWS, TODAY)
     assert ids(index.search("", sort="ease")) == [2, 1, 6, 3, 4, 5]
-    index.update([row(2, "What is beta2 in Adam?", due=dt.date(2025, 3, 9), interval=3,
-                      ease=290, state="suspended")])
+    index.update(
+        [
+            row(
+                2,
+                "What is beta2 in Adam?",
+                due=dt.date(2025, 3, 9),
+                interval=3,
+                ease=290,
+                state="suspended",
+            )
+        ]
+    )
     assert ids(index.search("", sort="ease")) == [1, 6, 3, 2, 4, 5]
     assert ids(index.search("state:susp")) == [3, 2]
     index.update([row(7, "A new card about adam", state="new")])
     assert 7 in ids(index.search("adam")) and len(index) == 7
 
 
-words = st.sampled_from(["a", "ad", "adam", "m", "mo", "beta", "#", "#ex", "-a", "-dr",
-                         "deck:", "deck:dl", "state:s", "is:due", "tag:a", "\"adam c", "n"])
+words = st.sampled_from(
+    [
+        "a",
+        "ad",
+        "adam",
+        "m",
+        "mo",
+        "beta",
+        "#",
+        "#ex",
+        "-a",
+        "-dr",
+        "deck:",
+        "deck:dl",
+        "state:s",
+        "is:due",
+        "tag:a",
+        '"adam c',
+        "n",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -114,14 +189,14 @@ def test_typing_one_key_at_a_time_agrees_with_a_fresh_search(parts, sort, descen
     typed = CardIndex(ROWS, TODAY)
     for end in range(1, len(query) + 1):
         got = ids(typed.search(query[:end], sort=sort, descending=descending))
-        fresh = ids(CardIndex(ROWS, TODAY).search(query[:end], sort=sort,
-                                                  descending=descending))
+        fresh = ids(CardIndex(ROWS, TODAY).search(query[:end], sort=sort, descending=descending))
         assert got == fresh, query[:end]
     # And backspacing back to nothing.
     for end in range(len(query), -1, -1):
         got = ids(typed.search(query[:end], sort=sort, descending=descending))
-        assert got == ids(CardIndex(ROWS, TODAY).search(query[:end], sort=sort,
-                                                        descending=descending))
+        assert got == ids(
+            CardIndex(ROWS, TODAY).search(query[:end], sort=sort, descending=descending)
+        )
 
 
 def test_load_from_a_real_database(tmp_path: Path) -> None:
@@ -131,9 +206,9 @@ def test_load_from_a_real_database(tmp_path: Path) -> None:
     index = CardIndex.load(conn, TODAY, progress=lambda d, t: seen.append((d, t)))
     assert len(index) == 13 and seen[-1] == (13, 13)
     assert index.get(6).path == "/vault/dl.md" and index.get(6).line == 14
-    assert index.get(12).path is None                      # a drill card has no note
+    assert index.get(12).path is None  # a drill card has no note
     assert ids(index.search("#exam")) == [6]
-    assert ids(index.search("is:due")) == [8, 1, 2]        # card 8's burial ended today
+    assert ids(index.search("is:due")) == [8, 1, 2]  # card 8's burial ended today
     mark = index.log_mark
     assert mark == log_mark(conn)
     assert changed_since(conn, mark) == (mark, [])

@@ -28,8 +28,9 @@ def browse_app(db: Path):  # noqa: ANN201
 def card(db: Path, card_id: int) -> tuple[object, ...]:
     conn = connect(db)
     try:
-        return conn.execute("SELECT state, due, interval, buried_until FROM cards WHERE id = ?",
-                            (card_id,)).fetchone()
+        return conn.execute(
+            "SELECT state, due, interval, buried_until FROM cards WHERE id = ?", (card_id,)
+        ).fetchone()
     finally:
         conn.close()
 
@@ -37,16 +38,23 @@ def card(db: Path, card_id: int) -> tuple[object, ...]:
 def actions(db: Path, card_id: int) -> list[str]:
     conn = connect(db)
     try:
-        return [r[0] for r in conn.execute(
-            "SELECT action FROM log WHERE card_id = ? AND day = ? ORDER BY id",
-            (card_id, TODAY.isoformat()))]
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT action FROM log WHERE card_id = ? AND day = ? ORDER BY id",
+                (card_id, TODAY.isoformat()),
+            )
+        ]
     finally:
         conn.close()
 
 
 async def _loaded(pilot, app) -> BrowseScreen:  # noqa: ANN001
-    await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen)
-                   and app.screen.matches is not None, what="the card index")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, BrowseScreen) and app.screen.matches is not None,
+        what="the card index",
+    )
     return app.screen
 
 
@@ -114,18 +122,23 @@ async def test_suspend_unsuspend_bury_reset_and_history(tmp_path):
         screen = await _loaded(pilot, app)
         await pilot.press(*"beta1", "enter")
         await wait_for(pilot, lambda: shown_ids(screen) == [2], what="the search")
-        await wait_for(pilot, lambda: "History" in _text(screen, "#browse-history"),
-                       what="the card's history")
+        await wait_for(
+            pilot, lambda: "History" in _text(screen, "#browse-history"), what="the card's history"
+        )
         assert "again" in _text(screen, "#browse-history")  # its 2024-06-02 review
         assert "Adam's default beta1" in _text(screen, "#browse-card")
 
         await pilot.press("s")
         await wait_for(pilot, lambda: card(db, 2)[0] == "suspended", what="the suspension")
-        await wait_for(pilot, lambda: screen.matches[0].state == "suspended",
-                       what="the row to change")
+        await wait_for(
+            pilot, lambda: screen.matches[0].state == "suspended", what="the row to change"
+        )
         assert actions(db, 2)[-1] == "suspend"
-        await wait_for(pilot, lambda: "suspend" in _text(screen, "#browse-history"),
-                       what="the history to show the suspension")
+        await wait_for(
+            pilot,
+            lambda: "suspend" in _text(screen, "#browse-history"),
+            what="the history to show the suspension",
+        )
 
         await pilot.press("s")  # unsuspend
         await wait_for(pilot, lambda: card(db, 2)[0] == "review", what="the unsuspension")
@@ -159,8 +172,7 @@ async def test_cards_reviewed_elsewhere_show_on_return(tmp_path):
         suspend(conn, Config(), TODAY, 5)
         conn.close()
         app.switch_mode("browse")
-        await wait_for(pilot, lambda: screen.index.get(5).state == "suspended",
-                       what="the catch-up")
+        await wait_for(pilot, lambda: screen.index.get(5).state == "suspended", what="the catch-up")
 
 
 @run_async
@@ -192,13 +204,15 @@ async def test_the_card_panel_lists_the_note_tags(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _loaded(pilot, app)
         await pilot.press(*"beta1", "enter")
-        await wait_for(pilot, lambda: "beta1" in _text(screen, "#browse-card"),
-                       what="the card panel")
+        await wait_for(
+            pilot, lambda: "beta1" in _text(screen, "#browse-card"), what="the card panel"
+        )
         assert "tags: #dl/adam #review #exam" in _text(screen, "#browse-card")
         # A drill card has no note, so no tags line.
         await pilot.press("escape", "ctrl+a", "ctrl+k", *"kind:drill", "enter")
-        await wait_for(pilot, lambda: "Drill:" in _text(screen, "#browse-card"),
-                       what="the drill card")
+        await wait_for(
+            pilot, lambda: "Drill:" in _text(screen, "#browse-card"), what="the drill card"
+        )
         assert "tags:" not in _text(screen, "#browse-card")
 
 
@@ -216,15 +230,21 @@ def test_browse_snapshot(tmp_path: Path, snap_compare) -> None:  # noqa: ANN001
 
     async def ready(pilot) -> None:  # noqa: ANN001
         screen = pilot.app.screen
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BrowseScreen)
-                       and pilot.app.screen.matches is not None, what="the card index")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, BrowseScreen) and pilot.app.screen.matches is not None
+            ),
+            what="the card index",
+        )
         screen = pilot.app.screen
         screen.query_one("#browse-query").cursor_blink = False
         await pilot.press(*"dl/")
         await wait_for(pilot, lambda: len(screen.matches) == 11, what="the search")
         await pilot.press("down", "down")
-        await wait_for(pilot, lambda: "History" in _text(screen, "#browse-history"),
-                       what="the history")
+        await wait_for(
+            pilot, lambda: "History" in _text(screen, "#browse-history"), what="the history"
+        )
         await pilot.pause()
 
     assert snap_compare(browse_app(db), terminal_size=(100, 30), run_before=ready)

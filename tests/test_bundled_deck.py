@@ -93,17 +93,27 @@ NOT_CARD_NOTES = ("README.md",)
 
 #: The plugin's own names for the settings the deck sets (SRSettings, v1.15).
 PLUGIN_KEYS = {
-    "flashcardTags", "convertFoldersToDecks", "cardCommentOnSameLine",
-    "singleLineCardSeparator", "singleLineReversedCardSeparator", "multilineCardSeparator",
-    "multilineReversedCardSeparator", "multilineCardEndMarker", "convertHighlightsToClozes",
-    "convertBoldTextToClozes", "convertCurlyBracketsToClozes", "clozePatterns",
-    "tagsToReview", "noteFoldersToIgnore",
+    "flashcardTags",
+    "convertFoldersToDecks",
+    "cardCommentOnSameLine",
+    "singleLineCardSeparator",
+    "singleLineReversedCardSeparator",
+    "multilineCardSeparator",
+    "multilineReversedCardSeparator",
+    "multilineCardEndMarker",
+    "convertHighlightsToClozes",
+    "convertBoldTextToClozes",
+    "convertCurlyBracketsToClozes",
+    "clozePatterns",
+    "tagsToReview",
+    "noteFoldersToIgnore",
 }
 
 FIELD_LINE = re.compile(r"^[a-z][a-z0-9_-]*:: ")
 
 
 # ---------------------------------------------------------------- the notes
+
 
 def _vault_of(rel: str) -> str:
     return "sub" if rel.startswith(f"{SUB_VAULT}/") else "main"
@@ -153,6 +163,7 @@ def test_plugin_settings_files_use_the_plugins_format() -> None:
 
 
 # ------------------------------------------------------ the worked examples
+
 
 @dataclass(frozen=True)
 class Example:
@@ -229,8 +240,11 @@ def _collect_examples() -> list[Example]:
             m = EXAMPLE_RE.search(line)
             assert m, f"{where}: malformed worked example"
             args = {k: _literal(v) for k, v in _pairs(m.group("args"), where).items()}
-            found.append(Example(where, no, m.group(0), m.group("kernel"), args,
-                                 _pairs(m.group("outs"), where)))
+            found.append(
+                Example(
+                    where, no, m.group(0), m.group("kernel"), args, _pairs(m.group("outs"), where)
+                )
+            )
     return found
 
 
@@ -302,6 +316,7 @@ def test_the_tolerance_rejects_a_wrongly_rounded_number() -> None:
 
 # ---------------------------------------------- the cards, through the parser
 
+
 def _settings(vault: str, **overrides: Any) -> Any:
     """The vault's settings as an import reads them (from_plugin_data, plus srs-dl's
     own dataview_fields key), with `overrides` on top."""
@@ -358,7 +373,9 @@ def test_the_deck_size_and_every_syntax() -> None:
     assert 80 <= sum(total.values()) <= 150
     assert set(total) == {"inline", "inline_reversed", "multiline", "multiline_reversed", "cloze"}
     # `-?-` cards exist, in their own vault.
-    assert _kinds(_parse(f"{SUB_VAULT}/Stochastic gradient descent in PyTorch.md"))["multiline"] == 4
+    assert (
+        _kinds(_parse(f"{SUB_VAULT}/Stochastic gradient descent in PyTorch.md"))["multiline"] == 4
+    )
 
 
 @pytest.mark.parametrize("rel", NOT_CARD_NOTES)
@@ -388,9 +405,7 @@ def test_every_worked_example_is_on_a_card() -> None:
     for ex in EXAMPLES:
         rel = ex.where.rsplit(":", 1)[0]
         note = _parse(rel)
-        backs = [
-            c.back for q, c in _cards(note) if q.first_line <= ex.line <= q.last_line
-        ]
+        backs = [c.back for q, c in _cards(note) if q.first_line <= ex.line <= q.last_line]
         assert any(ex.text in back for back in backs), f"{ex.where}: example not on a card's back"
 
 
@@ -427,8 +442,11 @@ SCHEDULED = [
     ("Adam.md", "Adam's defaults", [("2025-10-30", 9, 250), None, ("2025-11-12", 30, 290)]),
     ("Learning-rate decay.md", "What is staircase", [("2025-12-01", 18, 250)]),
     ("Hyperparameter search.md", "How do you sample beta", [("2025-11-20", 16, 250)]),
-    (f"{SUB_VAULT}/Stochastic gradient descent in PyTorch.md",
-     "Stochastic gradient descent in PyTorch", [("2025-03-02", 8, 250)]),
+    (
+        f"{SUB_VAULT}/Stochastic gradient descent in PyTorch.md",
+        "Stochastic gradient descent in PyTorch",
+        [("2025-03-02", 8, 250)],
+    ),
 ]
 
 
@@ -437,7 +455,8 @@ def test_scheduling_comments_are_read(rel: str, front: str, schedules: list[Any]
     q = _one(rel, front)
     assert q.comment is not None and not q.comment.adopted
     got = [
-        None if c.schedule is None
+        None
+        if c.schedule is None
         else (c.schedule.due.isoformat(), c.schedule.interval, c.schedule.ease)
         for c in q.cards
     ]
@@ -445,9 +464,7 @@ def test_scheduling_comments_are_read(rel: str, front: str, schedules: list[Any]
 
 
 def test_only_the_intended_cards_carry_schedules() -> None:
-    scheduled = sum(
-        1 for rel in INTENDED for q in _parse(rel).questions if q.comment is not None
-    )
+    scheduled = sum(1 for rel in INTENDED for q in _parse(rel).questions if q.comment is not None)
     assert scheduled == len(SCHEDULED)
 
 
@@ -472,6 +489,7 @@ def test_the_never_reviewed_marker_is_a_new_card() -> None:
 
 # ------------------------------------------------------- the first-run import
 
+
 def test_first_run_imports_both_vaults_without_warnings(tmp_path: Path) -> None:
     import hashlib
 
@@ -490,13 +508,15 @@ def test_first_run_imports_both_vaults_without_warnings(tmp_path: Path) -> None:
     # The -?- note is imported too, as a vault of its own with its own settings
     # (decks/ itself ignores that folder: decks/README.md).
     (sub_cards,) = conn.execute(
-        "SELECT count(*) FROM cards JOIN notes ON notes.id = cards.note_id"
-        " WHERE notes.path LIKE ?", (f"%/{SUB_VAULT}/%",)
+        "SELECT count(*) FROM cards JOIN notes ON notes.id = cards.note_id WHERE notes.path LIKE ?",
+        (f"%/{SUB_VAULT}/%",),
     ).fetchone()
     assert sub_cards == 4, f"the first run must import decks/{SUB_VAULT}/ as a vault too"
-    by_kind = dict(conn.execute(
-        "SELECT kind, count(*) FROM cards WHERE note_id IS NOT NULL GROUP BY kind"
-    ).fetchall())
+    by_kind = dict(
+        conn.execute(
+            "SELECT kind, count(*) FROM cards WHERE note_id IS NOT NULL GROUP BY kind"
+        ).fetchall()
+    )
     want: Counter[str] = Counter()
     for _, kinds in INTENDED.values():
         want.update(kinds)

@@ -33,17 +33,27 @@ RESPONSES = ("hard", "good", "easy", "again")
 
 # --- running srs-dl -------------------------------------------------------------------------
 
+
 def _env(db: Path, config: Path) -> dict[str, str]:
-    env = dict(os.environ, SRS_DL_DB=str(db), SRS_DL_TODAY=TODAY, SRS_DL_CONFIG=str(config),
-               PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        SRS_DL_DB=str(db),
+        SRS_DL_TODAY=TODAY,
+        SRS_DL_CONFIG=str(config),
+        PYTHONUNBUFFERED="1",
+    )
     env.pop("SRS_DL_DEBUG", None)
     return env
 
 
 def start(args: list[str], db: Path, config: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-        [sys.executable, "-m", "srs_dl", *args], stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=_env(db, config))
+        [sys.executable, "-m", "srs_dl", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(db, config),
+    )
 
 
 def run(args: list[str], db: Path, config: Path) -> subprocess.CompletedProcess[str]:
@@ -59,6 +69,7 @@ def ok(args: list[str], db: Path, config: Path) -> subprocess.CompletedProcess[s
 
 
 # --- the vault ------------------------------------------------------------------------------
+
 
 def write_note(path: Path, cards: int, seed: int, crlf: bool = False) -> None:
     rng = random.Random(seed)
@@ -82,8 +93,9 @@ def make_vault(root: Path, notes: int, cards: int, prefix: str = "n", seed: int 
     return paths
 
 
-def setup_deck(tmp_path: Path, *, writeback: str = "immediate", notes: int = 4,
-               cards: int = 10) -> tuple[Path, Path, Path, list[Path]]:
+def setup_deck(
+    tmp_path: Path, *, writeback: str = "immediate", notes: int = 4, cards: int = 10
+) -> tuple[Path, Path, Path, list[Path]]:
     vault = tmp_path / "vault"
     paths = make_vault(vault, notes, cards, prefix="a")
     db = tmp_path / "deck.db"
@@ -133,8 +145,17 @@ class Graded:
             self.counts.update(set(ids))
 
 
-def grade_loop(db: Path, config: Path, ids: list[int], graded: Graded, stop: threading.Event,
-               seed: int, *, min_rounds: int = 3, max_rounds: int = 40) -> None:
+def grade_loop(
+    db: Path,
+    config: Path,
+    ids: list[int],
+    graded: Graded,
+    stop: threading.Event,
+    seed: int,
+    *,
+    min_rounds: int = 3,
+    max_rounds: int = 40,
+) -> None:
     rng = random.Random(seed)
     rounds = 0
     while rounds < max_rounds and (rounds < min_rounds or not stop.is_set()):
@@ -155,16 +176,19 @@ def assert_no_review_lost(db: Path, graded: Graded) -> None:
         rows = conn.execute("SELECT count(*) FROM log WHERE action = 'review'").fetchone()[0]
         assert rows == sum(graded.counts.values())
         from_notes = conn.execute(
-            "SELECT card_id, before, after FROM log WHERE source = 'note'").fetchall()
+            "SELECT card_id, before, after FROM log WHERE source = 'note'"
+        ).fetchall()
         assert from_notes == [], f"schedules read back from notes nobody edited: {from_notes}"
         # Each card is as its last log row left it.
         last = {}
         for cid, after in conn.execute(
-                "SELECT card_id, after FROM log WHERE card_id IS NOT NULL ORDER BY id"):
+            "SELECT card_id, after FROM log WHERE card_id IS NOT NULL ORDER BY id"
+        ):
             last[cid] = json.loads(after) if after else None
         for cid in graded.counts:
             due, interval, ease = conn.execute(
-                "SELECT due, interval, ease FROM cards WHERE id = ?", (cid,)).fetchone()
+                "SELECT due, interval, ease FROM cards WHERE id = ?", (cid,)
+            ).fetchone()
             want = last[cid]
             assert (due, interval, ease) == (want["due"], want["interval"], want["ease"]), cid
     finally:
@@ -182,8 +206,11 @@ def assert_notes_hold_the_deck(vault: Path, db: Path, config: Path) -> None:
         conn.close()
     listing = ok(["cards", "--json"], db, config)
     # (by front, not line: fronts are unique in these notes, and `line` is checked elsewhere)
-    by_place = {(c["file"], c["front"]): c
-                for c in map(json.loads, listing.stdout.splitlines()) if c["file"]}
+    by_place = {
+        (c["file"], c["front"]): c
+        for c in map(json.loads, listing.stdout.splitlines())
+        if c["file"]
+    }
     from srs_dl.core.notes.grammar import parse_note
     from srs_dl.core.notes.settings import ParseSettings
 
@@ -201,14 +228,21 @@ def assert_notes_hold_the_deck(vault: Path, db: Path, config: Path) -> None:
 
 # --- the scenarios --------------------------------------------------------------------------
 
+
 def test_two_graders_at_once(tmp_path: Path) -> None:
     """Two review processes grading cards of the same notes, each writing them back."""
     vault, db, config, _ = setup_deck(tmp_path, notes=2, cards=10)
     ids = note_card_ids(db, config)
     graded = Graded()
     stop = threading.Event()
-    threads = [threading.Thread(target=grade_loop, args=(db, config, ids, graded, stop, seed),
-                                kwargs={"min_rounds": 12, "max_rounds": 12}) for seed in (1, 2)]
+    threads = [
+        threading.Thread(
+            target=grade_loop,
+            args=(db, config, ids, graded, stop, seed),
+            kwargs={"min_rounds": 12, "max_rounds": 12},
+        )
+        for seed in (1, 2)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -234,8 +268,9 @@ def test_grading_while_an_import_runs(tmp_path: Path) -> None:
     out, err = importer.communicate(timeout=240)
     stop.set()
     grader.join()
-    assert_clean("import", subprocess.CompletedProcess(importer.args, importer.returncode,
-                                                       out, err))
+    assert_clean(
+        "import", subprocess.CompletedProcess(importer.args, importer.returncode, out, err)
+    )
     assert graded.invocations >= 3
     assert_no_review_lost(db, graded)
     assert_notes_hold_the_deck(vault, db, config)
@@ -247,8 +282,11 @@ def test_sync_while_grading(tmp_path: Path) -> None:
     ids = note_card_ids(db, config)
     graded = Graded()
     stop = threading.Event()
-    grader = threading.Thread(target=grade_loop, args=(db, config, ids, graded, stop, 4),
-                              kwargs={"min_rounds": 15, "max_rounds": 15})
+    grader = threading.Thread(
+        target=grade_loop,
+        args=(db, config, ids, graded, stop, 4),
+        kwargs={"min_rounds": 15, "max_rounds": 15},
+    )
     syncs: list[subprocess.CompletedProcess[str]] = []
     grader.start()
     while grader.is_alive():
@@ -279,8 +317,9 @@ def test_sync_while_importing_an_edited_note(tmp_path: Path) -> None:
     sync = run(["sync"], db, config)
     out, err = importer.communicate(timeout=240)
     assert_clean("sync", sync)
-    assert_clean("import", subprocess.CompletedProcess(importer.args, importer.returncode,
-                                                       out, err))
+    assert_clean(
+        "import", subprocess.CompletedProcess(importer.args, importer.returncode, out, err)
+    )
     for path in paths:
         assert marker in path.read_text(encoding="utf-8")
     assert_no_review_lost(db, graded)
@@ -301,13 +340,15 @@ def test_two_imports_at_once(tmp_path: Path, fresh: bool) -> None:
     procs = [start(["import", str(vault)], db, config) for _ in range(2)]
     for i, proc in enumerate(procs):
         out, err = proc.communicate(timeout=240)
-        assert_clean(f"import #{i}", subprocess.CompletedProcess(proc.args, proc.returncode,
-                                                                 out, err))
+        assert_clean(
+            f"import #{i}", subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+        )
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        live = conn.execute("SELECT count(*) FROM cards WHERE note_id IS NOT NULL"
-                            " AND state != 'deleted'").fetchone()[0]
+        live = conn.execute(
+            "SELECT count(*) FROM cards WHERE note_id IS NOT NULL AND state != 'deleted'"
+        ).fetchone()[0]
         notes = conn.execute("SELECT count(*) FROM notes WHERE deleted = 0").fetchone()[0]
     finally:
         conn.close()
@@ -322,6 +363,7 @@ def test_two_imports_at_once(tmp_path: Path, fresh: bool) -> None:
 # The loops above hit a race only when the scheduler lets them. These two stop one side at
 # the worst moment (in this process, through the services' own hooks) while a real srs-dl
 # process does its work, so the interleaving happens on every run.
+
 
 def _in_process(db: Path, config: Path) -> tuple[sqlite3.Connection, object, object]:
     import datetime as dt
@@ -354,8 +396,14 @@ def test_import_never_stores_a_note_read_before_a_sync_rewrote_it(tmp_path: Path
 
     conn, cfg, today = _in_process(db, config)
     try:
-        import_paths(conn, [vault], flags={}, config=cfg, today=today,  # type: ignore[arg-type]
-                     progress=between_read_and_store)
+        import_paths(
+            conn,
+            [vault],
+            flags={},
+            config=cfg,
+            today=today,  # type: ignore[arg-type]
+            progress=between_read_and_store,
+        )
     finally:
         conn.close()
     assert synced, "the import read nothing: the test proves nothing"
@@ -368,7 +416,8 @@ def test_import_never_stores_a_note_read_before_a_sync_rewrote_it(tmp_path: Path
 
 
 def test_a_grade_written_while_a_sync_writes_the_same_note_is_not_lost(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A sync has checked a note and is about to rename its new copy into place; a grader
     writes its own review into the same note just then. Whoever renames last must not
     throw away what the other wrote, nor leave the deck believing the note holds it."""

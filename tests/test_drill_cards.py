@@ -87,8 +87,9 @@ def test_drill_answers_through_a_session_keep_the_queue_right(conn):
     session = ReviewSession(conn, config(), TODAY, "drills")
     card = session.next_card()
     assert card is not None and card.id == cid
-    checked = dc.answer(conn, config(), TODAY, card, _far_off(dc.drill_for(card).answer),
-                        grade=session.grade)
+    checked = dc.answer(
+        conn, config(), TODAY, card, _far_off(dc.drill_for(card).answer), grade=session.grade
+    )
     assert checked.result.ok is False
     assert [c.id for c in session.queue()] == [cid]  # Again: back in this session
     assert session.undo() is not None and get_card(conn, cid).reps == 0
@@ -113,12 +114,19 @@ def test_stats_count_drill_accuracy_by_the_kind_the_log_detail_names(conn):
     session = ReviewSession(conn, config(), TODAY, deck="drills")
     ema, adam = _drill_card(conn, "ema"), _drill_card(conn, "adam")
     wrong_drill = dc.drill_for(get_card(conn, ema))
-    wrong = dc.answer(conn, config(), TODAY, get_card(conn, ema),
-                      answer_text(wrong_drill.mistakes[0].answer), grade=session.grade)
+    wrong = dc.answer(
+        conn,
+        config(),
+        TODAY,
+        get_card(conn, ema),
+        answer_text(wrong_drill.mistakes[0].answer),
+        grade=session.grade,
+    )
     assert wrong.graded is not None and wrong.detail["kind"] == "ema"
     card = get_card(conn, adam)
-    right = dc.answer(conn, config(), TODAY, card, answer_text(dc.drill_for(card).answer),
-                      grade=session.grade)
+    right = dc.answer(
+        conn, config(), TODAY, card, answer_text(dc.drill_for(card).answer), grade=session.grade
+    )
     dc.grade_right(conn, config(), TODAY, card, right, "good", grade=session.grade)
     kinds = [e.detail["kind"] for c in (ema, adam) for e in logstore.card_history(conn, c)]
     assert kinds == ["ema", "adam"]
@@ -131,13 +139,17 @@ def test_stats_count_drill_accuracy_by_the_kind_the_log_detail_names(conn):
 
 def test_a_session_of_one_drill_kind_queues_only_that_kinds_drill_cards(conn):
     ema = _drill_card(conn, "ema")
-    in_note_deck = add_card(conn, deck="dl/optim", kind="drill", drill_kind="ema",
-                            front="Drill: ema")
+    in_note_deck = add_card(
+        conn, deck="dl/optim", kind="drill", drill_kind="ema", front="Drill: ema"
+    )
     _drill_card(conn, "adam")
     add_card(conn, deck="dl/optim", front="What is EMA?")
     assert {c.id for c in ReviewSession(conn, config(), TODAY, drill_kind="ema").queue()} == {
-        ema, in_note_deck}
-    assert [c.id for c in ReviewSession(conn, config(), TODAY, deck="drills",
-                                        drill_kind="ema").queue()] == [ema]
+        ema,
+        in_note_deck,
+    }
+    assert [
+        c.id for c in ReviewSession(conn, config(), TODAY, deck="drills", drill_kind="ema").queue()
+    ] == [ema]
     assert ReviewSession(conn, config(), TODAY, drill_kind="batchnorm").queue() == []
     assert len(ReviewSession(conn, config(), TODAY).queue()) == 4

@@ -30,8 +30,17 @@ from srs_dl.core.drills.drill import StepsTable
 from srs_dl.core.drills.formatting import full_precision
 
 CONTRACT_KINDS = (
-    "minibatch", "ema", "momentum", "rmsprop", "adam", "sgd_weight_decay", "l2_equivalent",
-    "lr_decay", "log_scale", "batchnorm", "batchnorm_inference",
+    "minibatch",
+    "ema",
+    "momentum",
+    "rmsprop",
+    "adam",
+    "sgd_weight_decay",
+    "l2_equivalent",
+    "lr_decay",
+    "log_scale",
+    "batchnorm",
+    "batchnorm_inference",
 )
 CONTRACT_PARAMS = {
     "minibatch": {"m", "batch_size", "epochs"},
@@ -127,7 +136,9 @@ def test_json_lines_follow_the_contract() -> None:
         else:
             assert type(a) is float
         assert "tolerance" in d and "steps" in d and d["topic"]
-        assert d["steps"]["rows"] and all(len(r) == len(d["steps"]["columns"]) for r in d["steps"]["rows"])
+        assert d["steps"]["rows"] and all(
+            len(r) == len(d["steps"]["columns"]) for r in d["steps"]["rows"]
+        )
     assert schedules == set(SCHEDULE_PARAMS)
 
 
@@ -278,7 +289,9 @@ def test_integer_answers_must_be_exact() -> None:
         ([[1.0, 2.0], [3.0, 4.0]], "1 2; 3 4; 5 6", "rows separated by ';'"),
     ],
 )
-def test_checker_gives_no_grade_to_what_is_not_an_answer(answer: object, text: str, says: str) -> None:
+def test_checker_gives_no_grade_to_what_is_not_an_answer(
+    answer: object, text: str, says: str
+) -> None:
     result = check(drill_with(answer), text)
     assert result.ok is None
     assert says in result.message
@@ -367,7 +380,10 @@ def test_the_pure_core_imports_no_shell() -> None:
         ("ADAM  =  MOMENTUM + RMS_prop  =  Adaptive Moment Estimation", ("adam",)),
         ("LEARNING RATE DECAY", ("lr_decay",)),
         ("HYPER PARAMETER OPTOMIZATION", ("log_scale",)),
-        ("BATCH NORMALIZATION - for intra layer Z or A activation values", ("batchnorm", "batchnorm_inference")),
+        (
+            "BATCH NORMALIZATION - for intra layer Z or A activation values",
+            ("batchnorm", "batchnorm_inference"),
+        ),
         ("## MOMENTUM - Gradient descent with momentum", ("momentum",)),
         ("Mini-batch gradient descent", ("minibatch",)),
         ("Exponentially weighted averages", ("ema",)),

@@ -61,7 +61,11 @@ def rounded(answer: Any) -> str:
 # --- the optimizers, one weight vector at a time (numpy, written for these tests) ---
 
 
-def run_optimizer(p: P, update: Callable[[np.ndarray, np.ndarray, int, dict], np.ndarray], steps: int | None = None) -> list[float]:
+def run_optimizer(
+    p: P,
+    update: Callable[[np.ndarray, np.ndarray, int, dict], np.ndarray],
+    steps: int | None = None,
+) -> list[float]:
     w = np.array(p["w0"], dtype=float)
     state: dict = {}
     grads = np.array(p["grads"], dtype=float)
@@ -70,7 +74,9 @@ def run_optimizer(p: P, update: Callable[[np.ndarray, np.ndarray, int, dict], np
     return w.tolist()
 
 
-def momentum_update(lr: float, beta: float, first: float, damp: float, old: float, corrected: bool = False):
+def momentum_update(
+    lr: float, beta: float, first: float, damp: float, old: float, corrected: bool = False
+):
     def update(w: np.ndarray, g: np.ndarray, t: int, st: dict) -> np.ndarray:
         st["v"] = first * g if t == 1 else old * st["v"] + damp * g
         v = st["v"] / (1 - beta**t) if corrected else st["v"]
@@ -103,8 +109,15 @@ def momentum_mistakes(p: P) -> dict[str, Any]:
     return out
 
 
-def rmsprop_update(p: P, *, eps_at: str = "after", of_weights: bool = False, root: bool = True,
-                   corrected: bool = False, swapped: bool = False):
+def rmsprop_update(
+    p: P,
+    *,
+    eps_at: str = "after",
+    of_weights: bool = False,
+    root: bool = True,
+    corrected: bool = False,
+    swapped: bool = False,
+):
     lr, beta, eps = p["lr"], p["beta"], p["eps"]
 
     def update(w: np.ndarray, g: np.ndarray, t: int, st: dict) -> np.ndarray:
@@ -228,7 +241,9 @@ def minibatch_mistakes(p: P) -> dict[str, Any]:
     }
 
 
-def lr_at(p: P, epoch: float, *, rounding: Callable[[float], int] = math.floor, sqrt: bool = True) -> float:
+def lr_at(
+    p: P, epoch: float, *, rounding: Callable[[float], int] = math.floor, sqrt: bool = True
+) -> float:
     a0, s = p["alpha0"], p["schedule"]
     if s == "inverse_time":
         return a0 / (1 + p["decay_rate"] * epoch)
@@ -249,7 +264,10 @@ def lr_decay_mistakes(p: P) -> dict[str, Any]:
     if s == "inverse_sqrt":
         out["no_root"] = lr_at(p, e, sqrt=False)
     if s == "staircase":
-        out |= {"ceil_for_floor": lr_at(p, e, rounding=math.ceil), "drop_every_epoch": p["alpha0"] * p["drop"] ** e}
+        out |= {
+            "ceil_for_floor": lr_at(p, e, rounding=math.ceil),
+            "drop_every_epoch": p["alpha0"] * p["drop"] ** e,
+        }
     return out
 
 
@@ -276,10 +294,21 @@ def log_scale_mistakes(p: P) -> dict[str, Any]:
     }
 
 
-def bn(z: np.ndarray, gamma: Any, beta: Any, eps: float, *, ddof: int = 0, eps_at: str = "inside", axis: int = 1) -> np.ndarray:
+def bn(
+    z: np.ndarray,
+    gamma: Any,
+    beta: Any,
+    eps: float,
+    *,
+    ddof: int = 0,
+    eps_at: str = "inside",
+    axis: int = 1,
+) -> np.ndarray:
     mean = z.mean(axis=axis, keepdims=True)
     var = z.var(axis=axis, ddof=ddof, keepdims=True)
-    denom = {"inside": np.sqrt(var + eps), "outside": np.sqrt(var) + eps, "none": np.sqrt(var)}[eps_at]
+    denom = {"inside": np.sqrt(var + eps), "outside": np.sqrt(var) + eps, "none": np.sqrt(var)}[
+        eps_at
+    ]
     with np.errstate(divide="ignore", invalid="ignore"):
         zn = (z - mean) / denom
     return np.asarray(gamma)[:, None] * zn + np.asarray(beta)[:, None]
@@ -309,7 +338,14 @@ def bn_eval(p: P, mean: np.ndarray, var: np.ndarray) -> list[list[float]]:
     return (np.array(p["gamma"])[:, None] * zn + np.array(p["beta"])[:, None]).tolist()
 
 
-def running(p: P, *, old: float | None = None, ddof: int = 1, start: tuple | None = None, batches: list | None = None):
+def running(
+    p: P,
+    *,
+    old: float | None = None,
+    ddof: int = 1,
+    start: tuple | None = None,
+    batches: list | None = None,
+):
     n = len(p["z_test"])
     mean, var = start if start is not None else (np.zeros(n), np.ones(n))
     mom = p["momentum"]
@@ -336,10 +372,16 @@ def bn_inference_mistakes(p: P) -> dict[str, Any]:
         "no_running_update": bn_eval(p, np.zeros(n), np.ones(n)),
         "last_batch_stats": bn_eval(p, last.mean(axis=1), last.var(axis=1)),
         "test_batch_stats": bn_eval(p, test.mean(axis=1), test.var(axis=1)),
-        "plain_average": bn_eval(p, np.mean([a.mean(axis=1) for a in arrays], axis=0),
-                                 np.mean([a.var(axis=1, ddof=1) for a in arrays], axis=0)),
+        "plain_average": bn_eval(
+            p,
+            np.mean([a.mean(axis=1) for a in arrays], axis=0),
+            np.mean([a.var(axis=1, ddof=1) for a in arrays], axis=0),
+        ),
         "started_from_first_batch": bn_eval(
-            p, *running(p, start=(first.mean(axis=1), first.var(axis=1, ddof=1)), batches=p["batches"][1:])
+            p,
+            *running(
+                p, start=(first.mean(axis=1), first.var(axis=1, ddof=1)), batches=p["batches"][1:]
+            ),
         ),
     }
 
@@ -365,7 +407,10 @@ MISTAKES: dict[str, Callable[[P], dict[str, Any]]] = {
     "rmsprop": rmsprop_mistakes,
     "adam": adam_mistakes,
     "sgd_weight_decay": sgd_wd_mistakes,
-    "l2_equivalent": lambda p: {"same_as_weight_decay": p["weight_decay"], "weight_decay_doubled": 2 * p["weight_decay"]},
+    "l2_equivalent": lambda p: {
+        "same_as_weight_decay": p["weight_decay"],
+        "weight_decay_doubled": 2 * p["weight_decay"],
+    },
     "lr_decay": lr_decay_mistakes,
     "log_scale": log_scale_mistakes,
     "batchnorm": batchnorm_mistakes,
@@ -376,11 +421,19 @@ MISTAKES: dict[str, Callable[[P], dict[str, Any]]] = {
 CONTRACT_MISTAKES = {
     "no bias correction": [("ema", "no_bias_correction"), ("adam", "no_bias_correction")],
     "epsilon inside the root": [("rmsprop", "eps_inside_root"), ("adam", "eps_inside_root")],
-    "t off by one": [("ema", "t_off_by_one"), ("adam", "t_off_by_one"), ("momentum", "one_step_fewer"),
-                     ("rmsprop", "one_step_fewer"), ("sgd_weight_decay", "one_step_fewer"),
-                     ("lr_decay", "epoch_plus_one")],
+    "t off by one": [
+        ("ema", "t_off_by_one"),
+        ("adam", "t_off_by_one"),
+        ("momentum", "one_step_fewer"),
+        ("rmsprop", "one_step_fewer"),
+        ("sgd_weight_decay", "one_step_fewer"),
+        ("lr_decay", "epoch_plus_one"),
+    ],
     "momentum's first step taken as g": [("momentum", "first_step_g")],
-    "weight decay doubled": [("sgd_weight_decay", "weight_decay_doubled"), ("l2_equivalent", "weight_decay_doubled")],
+    "weight decay doubled": [
+        ("sgd_weight_decay", "weight_decay_doubled"),
+        ("l2_equivalent", "weight_decay_doubled"),
+    ],
     "floor for ceil": [("minibatch", "floor_for_ceil")],
     "the unbiased variance in batch norm": [("batchnorm", "unbiased_variance")],
     "the wrong meaning of momentum in BatchNorm1d": [("batchnorm_inference", "momentum_meaning")],
@@ -431,7 +484,9 @@ def test_the_checker_names_the_mistake(kind_drills: tuple[str, list[Drill]]) -> 
         assert {m.name for m in d.mistakes} == set(wrong), kind
         for name, answer in wrong.items():
             result = check(d, typed(answer))
-            if isinstance(answer, float | list) and not any(isinstance(x, float) and math.isnan(x) for x in np.ravel(answer)):
+            if isinstance(answer, float | list) and not any(
+                isinstance(x, float) and math.isnan(x) for x in np.ravel(answer)
+            ):
                 assert result.mistake is not None, (kind, name)
 
 

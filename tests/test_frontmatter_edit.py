@@ -25,7 +25,10 @@ def read_back(text: str) -> NoteSchedule | None:
 
 def test_existing_keys_change_in_place() -> None:
     text = "---\nsr-due: 2025-05-30\nsr-interval: 1\nsr-ease: 230\n---\nbody\n"
-    assert set_review_keys(text, S) == "---\nsr-due: 2025-07-04\nsr-interval: 38\nsr-ease: 270\n---\nbody\n"
+    assert (
+        set_review_keys(text, S)
+        == "---\nsr-due: 2025-07-04\nsr-interval: 38\nsr-ease: 270\n---\nbody\n"
+    )
 
 
 def test_quoting_order_other_keys_and_crlf_are_kept() -> None:
@@ -99,16 +102,22 @@ def test_empty_and_block_values() -> None:
 
 
 def test_json_frontmatter_is_edited_in_place() -> None:
-    text = '---\n{\n  "tags": ["review"],\n  "sr-due": "2025-01-01",\n  "sr-ease": 250\n}\n---\nbody\n'
+    text = (
+        '---\n{\n  "tags": ["review"],\n  "sr-due": "2025-01-01",\n  "sr-ease": 250\n}\n---\nbody\n'
+    )
     got = set_review_keys(text, S)
     assert got == (
         '---\n{\n  "tags": ["review"],\n  "sr-due": "2025-07-04",\n  "sr-ease": 270, '
         '"sr-interval": 38\n}\n---\nbody\n'
     )
     body = got.split("---\n")[1]
-    assert json.loads(body) == {"tags": ["review"], "sr-due": "2025-07-04", "sr-ease": 270,
-                                "sr-interval": 38}
-    assert set_review_keys('---\n{}\n---\n', S) == (
+    assert json.loads(body) == {
+        "tags": ["review"],
+        "sr-due": "2025-07-04",
+        "sr-ease": 270,
+        "sr-interval": 38,
+    }
+    assert set_review_keys("---\n{}\n---\n", S) == (
         '---\n{"sr-due": "2025-07-04", "sr-interval": 38, "sr-ease": 270}\n---\n'
     )
     with pytest.raises(ValueError, match="JSON frontmatter is not valid JSON"):
@@ -120,7 +129,9 @@ def test_json_frontmatter_is_edited_in_place() -> None:
 
 def test_realworld_notes_change_only_their_review_keys(shared_dir: Path) -> None:
     folder = shared_dir / "corpus" / "realworld"
-    files = [p for p in sorted(folder.glob("*.md")) if re.search(r"(?m)^sr-due:", p.read_text("utf-8"))]
+    files = [
+        p for p in sorted(folder.glob("*.md")) if re.search(r"(?m)^sr-due:", p.read_text("utf-8"))
+    ]
     assert len(files) >= 17
     for path in files:
         text = path.read_bytes().decode("utf-8")
@@ -140,13 +151,20 @@ def test_realworld_notes_change_only_their_review_keys(shared_dir: Path) -> None
 
 
 def test_written_schedules_read_back() -> None:
-    for text in ("", "body", "#review\r\nbody\r\n", "---\ntags: [review]\n---\nx",
-                 '---\n{"tags": ["review"]}\n---\n', "---\nsr-due: '2020-01-01'\n---\n"):
+    for text in (
+        "",
+        "body",
+        "#review\r\nbody\r\n",
+        "---\ntags: [review]\n---\nx",
+        '---\n{"tags": ["review"]}\n---\n',
+        "---\nsr-due: '2020-01-01'\n---\n",
+    ):
         assert read_back(set_review_keys(text, S)) == S, text
 
 
-KEY = st.sampled_from(["tags", "id", "aliases", "created", "title", "sr-due", "sr-ease",
-                       "sr-interval"])
+KEY = st.sampled_from(
+    ["tags", "id", "aliases", "created", "title", "sr-due", "sr-ease", "sr-interval"]
+)
 VALUE = st.sampled_from(["", "x", "2021-12-01 ", '"quoted"', "'single'", "[a, b]", "12", "1.5"])
 
 
@@ -173,4 +191,6 @@ def test_only_review_keys_change(
     new = got.splitlines(keepends=True)
     kept = [line for line in old if not line.startswith("sr-")]
     assert [line for line in new if not line.startswith("sr-")] == kept
-    assert len(new) == len(old) + len({"sr-due", "sr-interval", "sr-ease"} - {k for k, _, _ in keys})
+    assert len(new) == len(old) + len(
+        {"sr-due", "sr-interval", "sr-ease"} - {k for k, _, _ in keys}
+    )

@@ -33,39 +33,109 @@ from srs_dl.core.notes.settings import CLOZE_STYLES, ParseSettings
 from srs_dl.core.notes.writeback import apply_schedules
 from srs_dl.vault.read import NoteReadError, decode_note
 
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # Any character a UTF-8 file can hold (no lone surrogates).
 ANY_CHAR = st.characters(blacklist_categories=("Cs",))
-ODD_CHARS = st.sampled_from(["\ufeff", "\u200b", "\u200d", "\u00a0", "\u2028", "\u2029", "\x85",
-                             "\x0b", "\x0c", "\r", "\t", "\u202e", "\u0301", "𝛽", "∇", "😀",
-                             "\\", "`", "|", "<", ">", "&", "*", "=", "{", "}", "[", "]"])
-ENDINGS = st.sampled_from(["\n", "\n", "\n", "\r\n", "\r\n", "\r", "\r\r\n", "\u2028", "\x85",
-                           "\x0b", "\x0c"])
+ODD_CHARS = st.sampled_from(
+    [
+        "\ufeff",
+        "\u200b",
+        "\u200d",
+        "\u00a0",
+        "\u2028",
+        "\u2029",
+        "\x85",
+        "\x0b",
+        "\x0c",
+        "\r",
+        "\t",
+        "\u202e",
+        "\u0301",
+        "𝛽",
+        "∇",
+        "😀",
+        "\\",
+        "`",
+        "|",
+        "<",
+        ">",
+        "&",
+        "*",
+        "=",
+        "{",
+        "}",
+        "[",
+        "]",
+    ]
+)
+ENDINGS = st.sampled_from(
+    ["\n", "\n", "\n", "\r\n", "\r\n", "\r", "\r\r\n", "\u2028", "\x85", "\x0b", "\x0c"]
+)
 
-WORD = st.text(alphabet=st.one_of(st.sampled_from("abcxyz XYZ"), ODD_CHARS), min_size=1,
-               max_size=12)
+WORD = st.text(
+    alphabet=st.one_of(st.sampled_from("abcxyz XYZ"), ODD_CHARS), min_size=1, max_size=12
+)
 FREE = st.text(alphabet=ANY_CHAR, max_size=30)
 
-GOOD_COMMENTS = ["<!--SR:!2024-01-05,4,250-->", "<!--SR:!2024-01-05,4,250!2000-01-01,1,250-->",
-                 "<!--SR:!2025-06-30,36525,130-->", "<!--SR:!2024-01-05,3.3,230-->"]
-BAD_COMMENTS = ["<!--SR:!2024-02-30,4,250-->", "<!--SR:!2024-01-05,-1,250-->",
-                "<!--SR:!2024-01-05,4,0-->", "<!--SR:!x,y,z-->", "<!--SR:", "<!--SR:!-->",
-                "<!--SR:!2024-01-05,4,250!2024-01-06,5,250!2024-01-07,6,250-->",
-                "<!--SR:!fsrs,1,2,3-->"]
+GOOD_COMMENTS = [
+    "<!--SR:!2024-01-05,4,250-->",
+    "<!--SR:!2024-01-05,4,250!2000-01-01,1,250-->",
+    "<!--SR:!2025-06-30,36525,130-->",
+    "<!--SR:!2024-01-05,3.3,230-->",
+]
+BAD_COMMENTS = [
+    "<!--SR:!2024-02-30,4,250-->",
+    "<!--SR:!2024-01-05,-1,250-->",
+    "<!--SR:!2024-01-05,4,0-->",
+    "<!--SR:!x,y,z-->",
+    "<!--SR:",
+    "<!--SR:!-->",
+    "<!--SR:!2024-01-05,4,250!2024-01-06,5,250!2024-01-07,6,250-->",
+    "<!--SR:!fsrs,1,2,3-->",
+]
 
 
 @st.composite
 def fragment(draw: st.DrawFn) -> list[str]:
     """A few lines of Markdown, HTML or cards, with odd words in them."""
     w = [draw(WORD) for _ in range(4)]
-    kind = draw(st.sampled_from([
-        "inline", "reversed", "multiline", "multiline-reversed", "custom-sep", "cloze",
-        "fence", "tilde-fence", "open-fence", "html-comment", "open-html-comment",
-        "nested-html-comment", "html-tag", "heading", "list", "table", "callout",
-        "frontmatter", "tag-line", "comment", "bad-comment", "long-line", "free", "blank",
-        "end-marker", "dataview"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "inline",
+                "reversed",
+                "multiline",
+                "multiline-reversed",
+                "custom-sep",
+                "cloze",
+                "fence",
+                "tilde-fence",
+                "open-fence",
+                "html-comment",
+                "open-html-comment",
+                "nested-html-comment",
+                "html-tag",
+                "heading",
+                "list",
+                "table",
+                "callout",
+                "frontmatter",
+                "tag-line",
+                "comment",
+                "bad-comment",
+                "long-line",
+                "free",
+                "blank",
+                "end-marker",
+                "dataview",
+            ]
+        )
+    )
     if kind == "inline":
         return [f"{w[0]}::{w[1]}"]
     if kind == "reversed":
@@ -92,7 +162,7 @@ def fragment(draw: st.DrawFn) -> list[str]:
     if kind == "nested-html-comment":
         return [f"<!-- <!-- {w[0]} --> {w[1]} -->"]
     if kind == "html-tag":
-        return [f"<div class=\"{w[0]}\">{w[1]}::{w[2]}</div>", "<br>"]
+        return [f'<div class="{w[0]}">{w[1]}::{w[2]}</div>', "<br>"]
     if kind == "heading":
         return [f"{'#' * draw(st.integers(1, 6))} {w[0]}"]
     if kind == "list":
@@ -104,8 +174,13 @@ def fragment(draw: st.DrawFn) -> list[str]:
     if kind == "frontmatter":
         return ["---", f"tags: [flashcards, {w[0]}]", f"sr-due: {w[1]}", "---"]
     if kind == "tag-line":
-        return [draw(st.sampled_from(["#flashcards", "#flashcards/deck/sub", "#review",
-                                      "#flashcards #other"]))]
+        return [
+            draw(
+                st.sampled_from(
+                    ["#flashcards", "#flashcards/deck/sub", "#review", "#flashcards #other"]
+                )
+            )
+        ]
     if kind == "comment":
         return [draw(st.sampled_from(GOOD_COMMENTS))]
     if kind == "bad-comment":
@@ -147,15 +222,17 @@ def note_text(draw: st.DrawFn) -> str:
     return text
 
 
-SETTINGS = st.sampled_from([
-    ParseSettings(),
-    ParseSettings(comment_on_same_line=True),
-    ParseSettings(multiline_sep="-?-", multiline_reversed_sep="-??-"),
-    ParseSettings(end_marker="+++"),
-    ParseSettings(inline_sep=";;", inline_reversed_sep=";;;"),
-    ParseSettings(cloze_patterns=tuple(CLOZE_STYLES.values()), dataview_fields=True),
-    ParseSettings(all_notes=True, folders_as_decks=True),
-])
+SETTINGS = st.sampled_from(
+    [
+        ParseSettings(),
+        ParseSettings(comment_on_same_line=True),
+        ParseSettings(multiline_sep="-?-", multiline_reversed_sep="-??-"),
+        ParseSettings(end_marker="+++"),
+        ParseSettings(inline_sep=";;", inline_reversed_sep=";;;"),
+        ParseSettings(cloze_patterns=tuple(CLOZE_STYLES.values()), dataview_fields=True),
+        ParseSettings(all_notes=True, folders_as_decks=True),
+    ]
+)
 
 GROUP = st.builds(
     SRGroup,
@@ -189,8 +266,9 @@ def test_parser_survives_markdown_html_and_odd_line_endings(text: str, ps: Parse
 
 
 @FUZZ
-@given(st.binary(max_size=300), st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe",
-                                                 b"#flashcards\n"]))
+@given(
+    st.binary(max_size=300), st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"#flashcards\n"])
+)
 def test_any_bytes_read_as_a_note_or_fail_in_one_line(data: bytes, head: bytes) -> None:
     raw = head + data
     try:
@@ -250,7 +328,8 @@ def _writable(text: str) -> bool:
 @FUZZ
 @given(note_text(), SETTINGS, st.data())
 def test_write_then_parse_is_stable_and_keeps_every_other_byte(
-        text: str, ps: ParseSettings, data: st.DataObject) -> None:
+    text: str, ps: ParseSettings, data: st.DataObject
+) -> None:
     assume(_writable(text))
     before = parse_note(text, ps)
     updates = []
@@ -260,28 +339,31 @@ def test_write_then_parse_is_stable_and_keeps_every_other_byte(
     new = apply_schedules(text, updates, same_line=ps.comment_on_same_line)
     after = parse_note(new, ps)
     assert [(q.kind, q.text, len(q.cards), q.deck) for q in after.questions] == [
-        (q.kind, q.text, len(q.cards), q.deck) for q in before.questions]
+        (q.kind, q.text, len(q.cards), q.deck) for q in before.questions
+    ]
     written = {q.first_line: groups for q, groups in updates}
     for old_q, new_q in zip(before.questions, after.questions, strict=True):
         if old_q.first_line in written:
             groups = written[old_q.first_line]
             assert new_q.comment is not None and new_q.comment.groups == groups
-            assert [c.schedule for c in new_q.cards] == [
-                None if g.is_new else g for g in groups]
+            assert [c.schedule for c in new_q.cards] == [None if g.is_new else g for g in groups]
         else:
             assert [c.schedule for c in new_q.cards] == [c.schedule for c in old_q.cards]
     assert outside_comments(new) == outside_comments(text)
     # Writing what the note now says changes nothing.
-    again = [(q2, written[q1.first_line]) for q1, q2 in zip(before.questions, after.questions,
-                                                            strict=True)
-             if q1.first_line in written]
+    again = [
+        (q2, written[q1.first_line])
+        for q1, q2 in zip(before.questions, after.questions, strict=True)
+        if q1.first_line in written
+    ]
     assert apply_schedules(new, again, same_line=ps.comment_on_same_line) == new
 
 
 @FUZZ
 @given(note_text(), st.data())
-def test_bom_and_line_endings_survive_a_write_through_the_reader(text: str,
-                                                                 data: st.DataObject) -> None:
+def test_bom_and_line_endings_survive_a_write_through_the_reader(
+    text: str, data: st.DataObject
+) -> None:
     assume(_writable(text))
     assume("\x00" not in text)  # the reader refuses a NUL byte (binary), by design
     raw = b"\xef\xbb\xbf" + text.encode("utf-8")
@@ -300,6 +382,7 @@ def test_bom_and_line_endings_survive_a_write_through_the_reader(text: str,
 
 # --- what the fuzzer found, kept as plain regression tests ----------------------------------
 
+
 def _round_trip(text: str) -> tuple[ParsedNote, ParsedNote, str]:
     before = parse_note(text, ParseSettings())
     group = SRGroup(dt.date(2026, 3, 4), 3.0, 250)
@@ -311,7 +394,9 @@ def _round_trip(text: str) -> tuple[ParsedNote, ParsedNote, str]:
 def test_a_written_comment_never_closes_an_open_html_comment() -> None:
     """`<!--` left open hides only its own line (grammar.py); the `-->` of a scheduling
     comment written below must not turn the lines between into one HTML comment."""
-    before, after, new = _round_trip("#flashcards\n\n<!-- draft\nWhat is Adam?::momentum + RMSprop\n")
+    before, after, new = _round_trip(
+        "#flashcards\n\n<!-- draft\nWhat is Adam?::momentum + RMSprop\n"
+    )
     assert [q.text for q in before.questions] == ["What is Adam?::momentum + RMSprop"]
     assert [q.text for q in after.questions] == [q.text for q in before.questions], new
     assert after.questions[0].cards[0].schedule is not None

@@ -24,14 +24,17 @@ def _cards(parsed: ParsedNote) -> list[dict[str, Any]]:
     for q in parsed.questions:
         for card in q.cards:
             s = card.schedule
-            out.append({
-                "front": card.front,
-                "back": card.back,
-                "deck": q.deck,
-                "line": q.first_line,
-                "schedule": None if s is None or s.due is None
-                else {"due": s.due.isoformat(), "interval": s.interval, "ease": s.ease},
-            })
+            out.append(
+                {
+                    "front": card.front,
+                    "back": card.back,
+                    "deck": q.deck,
+                    "line": q.first_line,
+                    "schedule": None
+                    if s is None or s.due is None
+                    else {"due": s.due.isoformat(), "interval": s.interval, "ease": s.ease},
+                }
+            )
     return out
 
 
@@ -75,8 +78,9 @@ def test_crlf_note_columns_ignore_the_carriage_return(shared_dir: Path) -> None:
 
 
 def test_orphaned_comment_is_adopted_with_its_position(shared_dir: Path) -> None:
-    parsed = parse_note(_read(shared_dir / "corpus" / "grammar" / "16_orphaned_comment.md"),
-                        ParseSettings())
+    parsed = parse_note(
+        _read(shared_dir / "corpus" / "grammar" / "16_orphaned_comment.md"), ParseSettings()
+    )
     (q,) = parsed.questions
     assert (q.first_line, q.last_line) == (3, 5)
     assert q.comment is not None and q.comment.adopted and q.comment.own_line
@@ -85,18 +89,24 @@ def test_orphaned_comment_is_adopted_with_its_position(shared_dir: Path) -> None
 
 
 def test_same_line_comment_position(shared_dir: Path) -> None:
-    parsed = parse_note(_read(shared_dir / "corpus" / "grammar" / "11_comment_same_line.md"),
-                        ParseSettings())
+    parsed = parse_note(
+        _read(shared_dir / "corpus" / "grammar" / "11_comment_same_line.md"), ParseSettings()
+    )
     (q,) = parsed.questions
     line = "What is momentum::An average of gradients <!--SR:!2025-03-01,12,270-->"
     assert q.comment is not None and not q.comment.own_line and not q.comment.adopted
     assert line[q.comment.start : q.comment.end] == "<!--SR:!2025-03-01,12,270-->"
-    assert (q.first_line, q.last_line, q.text) == (3, 3, "What is momentum::An average of gradients")
+    assert (q.first_line, q.last_line, q.text) == (
+        3,
+        3,
+        "What is momentum::An average of gradients",
+    )
 
 
 def test_cloze_comment_keeps_every_group(shared_dir: Path) -> None:
-    parsed = parse_note(_read(shared_dir / "corpus" / "grammar" / "12_cloze_two_schedules.md"),
-                        ParseSettings())
+    parsed = parse_note(
+        _read(shared_dir / "corpus" / "grammar" / "12_cloze_two_schedules.md"), ParseSettings()
+    )
     (q,) = parsed.questions
     assert q.kind == "cloze"
     assert q.comment is not None and len(q.comment.groups) == 2
@@ -105,8 +115,10 @@ def test_cloze_comment_keeps_every_group(shared_dir: Path) -> None:
 
 
 def test_code_block_card_ends_in_fence(shared_dir: Path) -> None:
-    parsed = parse_note(_read(shared_dir / "corpus" / "grammar" / "06_code_block_keeps_blank_lines.md"),
-                        ParseSettings())
+    parsed = parse_note(
+        _read(shared_dir / "corpus" / "grammar" / "06_code_block_keeps_blank_lines.md"),
+        ParseSettings(),
+    )
     (q,) = parsed.questions
     assert q.ends_in_fence
     assert (q.first_line, q.last_line) == (3, 9)

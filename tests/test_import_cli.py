@@ -26,13 +26,18 @@ The ==chain rule== multiplies derivatives
 """
 OTHER = "#flashcards/math\n\nWhat is 2+2::4\n"
 
-FIELDS = ["id", "deck", "kind", "front", "back", "file", "line", "due", "interval", "ease",
-          "state"]
+FIELDS = ["id", "deck", "kind", "front", "back", "file", "line", "due", "interval", "ease", "state"]
 
 
 def _run(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "srs_dl", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "srs_dl", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -43,14 +48,19 @@ def setup(tmp_path: Path, project_dir: Path) -> tuple[Path, Path, dict[str, str]
     (vault / "math.md").write_text(OTHER, encoding="utf-8")
     config = tmp_path / "config.toml"
     config.write_text("")
-    env = dict(os.environ, SRS_DL_CONFIG=str(config), SRS_DL_TODAY="2025-03-01",
-               SRS_DL_DB=str(tmp_path / "deck.db"))
+    env = dict(
+        os.environ,
+        SRS_DL_CONFIG=str(config),
+        SRS_DL_TODAY="2025-03-01",
+        SRS_DL_DB=str(tmp_path / "deck.db"),
+    )
     env.pop("SRS_DL_DEBUG", None)
     return vault, tmp_path / "deck.db", env
 
 
-def test_import_then_cards_json(setup: tuple[Path, Path, dict[str, str]],
-                                project_dir: Path) -> None:
+def test_import_then_cards_json(
+    setup: tuple[Path, Path, dict[str, str]], project_dir: Path
+) -> None:
     vault, db, env = setup
     done = _run(project_dir, env, "import", str(vault), "--db", str(db))
     assert done.returncode == 0, done.stderr
@@ -65,15 +75,28 @@ def test_import_then_cards_json(setup: tuple[Path, Path, dict[str, str]],
     by_front = {c["front"]: c for c in cards}
     momentum = by_front["What is momentum"]
     assert momentum == {
-        "id": momentum["id"], "deck": "flashcards/dl/optim", "kind": "inline",
-        "front": "What is momentum", "back": "a moving average of gradients",
-        "file": str((vault / "dl" / "optim.md").resolve()), "line": 3, "due": "2025-02-20",
-        "interval": 4.5, "ease": 250, "state": "review"}
+        "id": momentum["id"],
+        "deck": "flashcards/dl/optim",
+        "kind": "inline",
+        "front": "What is momentum",
+        "back": "a moving average of gradients",
+        "file": str((vault / "dl" / "optim.md").resolve()),
+        "line": 3,
+        "due": "2025-02-20",
+        "interval": 4.5,
+        "ease": 250,
+        "state": "review",
+    }
     assert isinstance(momentum["id"], int)
     cloze = by_front["The [...] multiplies derivatives"]
-    assert (cloze["kind"], cloze["back"], cloze["due"], cloze["interval"], cloze["ease"],
-            cloze["state"]) == ("cloze", "The chain rule multiplies derivatives", None, None,
-                                None, "new")
+    assert (
+        cloze["kind"],
+        cloze["back"],
+        cloze["due"],
+        cloze["interval"],
+        cloze["ease"],
+        cloze["state"],
+    ) == ("cloze", "The chain rule multiplies derivatives", None, None, None, "new")
     assert by_front["Adam's defaults"]["kind"] == "multiline"
     drills = [c for c in cards if c["kind"] == "drill"]
     assert drills and all(c["file"] is None and c["line"] is None for c in drills)
@@ -95,13 +118,22 @@ def test_import_then_cards_json(setup: tuple[Path, Path, dict[str, str]],
 
     table = _run(project_dir, env, "cards")
     assert table.returncode == 0
-    assert table.stdout.splitlines()[0].split() == ["id", "deck", "kind", "due", "ivl", "ease",
-                                                    "state", "front"]
+    assert table.stdout.splitlines()[0].split() == [
+        "id",
+        "deck",
+        "kind",
+        "due",
+        "ivl",
+        "ease",
+        "state",
+        "front",
+    ]
     assert table.stdout.rstrip().endswith("cards")
 
 
 def test_import_reports_problems_on_stderr_and_exit_status(
-        setup: tuple[Path, Path, dict[str, str]], project_dir: Path, tmp_path: Path) -> None:
+    setup: tuple[Path, Path, dict[str, str]], project_dir: Path, tmp_path: Path
+) -> None:
     vault, db, env = setup
     (vault / "bad.md").write_bytes(b"#flashcards\n\nQ::\xff\n")
     done = _run(project_dir, env, "import", str(vault), str(tmp_path / "missing"))
@@ -109,7 +141,8 @@ def test_import_reports_problems_on_stderr_and_exit_status(
     assert done.stderr.splitlines() == [
         f"{tmp_path / 'missing'}: no such file or folder",
         f"{(vault / 'bad.md').resolve()}:3: invalid UTF-8 (byte 0xff at byte 4 of the line);"
-        " the note is not imported until it is saved as UTF-8"]
+        " the note is not imported until it is saved as UTF-8",
+    ]
     assert "2 warnings" in done.stdout and "1 failed" in done.stdout
     dry = _run(project_dir, env, "import", str(vault), "--dry-run", "--multiline-sep", "-?-")
     assert dry.stdout.startswith("dry run, nothing stored: ")
@@ -124,8 +157,9 @@ def test_usage_errors(setup: tuple[Path, Path, dict[str, str]], project_dir: Pat
     assert not (db.parent / "none.db").exists()
 
 
-def test_scripting_commands_do_not_import_textual(setup: tuple[Path, Path, dict[str, str]],
-                                                  project_dir: Path) -> None:
+def test_scripting_commands_do_not_import_textual(
+    setup: tuple[Path, Path, dict[str, str]], project_dir: Path
+) -> None:
     vault, db, env = setup
     code = (
         "import sys\n"
@@ -134,8 +168,14 @@ def test_scripting_commands_do_not_import_textual(setup: tuple[Path, Path, dict[
         f"assert main(['cards', '--db', {str(db)!r}, '--json']) == 0\n"
         "sys.stderr.write('textual' in sys.modules and 'TEXTUAL' or 'CLEAN')\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=project_dir, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=project_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr.endswith("CLEAN")
 
@@ -153,7 +193,8 @@ def test_everywhere_options_before_or_after_the_command(before: bool) -> None:
 
 
 def test_the_program_exits_fast_with_its_output_whole_and_the_deck_closed(
-        setup: tuple[Path, Path, dict[str, str]], project_dir: Path) -> None:
+    setup: tuple[Path, Path, dict[str, str]], project_dir: Path
+) -> None:
     """`srs-dl` leaves through os._exit after a command (no interpreter teardown):
     all its output must still arrive, its exit status stand, and its database be
     closed (no WAL left beside it)."""
@@ -162,7 +203,8 @@ def test_the_program_exits_fast_with_its_output_whole_and_the_deck_closed(
     for i in range(300):  # a listing bigger than a pipe holds
         (vault / f"extra {i:03d}.md").write_text(
             f"#flashcards/bulk\n\nQuestion number {i} " + "x" * 200 + f"::answer {i}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     done = _run(project_dir, env, "import", str(vault), "--db", str(db))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("302 files scanned") and done.stdout.endswith(" warnings\n")

@@ -47,14 +47,21 @@ def _vault(tmp_path: Path) -> Path:
 
 def _import(conn: sqlite3.Connection, *paths: Path, **kw: object) -> ImportSummary:
     flags = kw.pop("flags", {})
-    return import_paths(conn, [str(p) for p in paths], flags=flags,  # type: ignore[arg-type]
-                        config=Config(), today=TODAY, **kw)  # type: ignore[arg-type]
+    return import_paths(
+        conn,
+        [str(p) for p in paths],
+        flags=flags,  # type: ignore[arg-type]
+        config=Config(),
+        today=TODAY,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def _cards(conn: sqlite3.Connection) -> dict[str, tuple]:
     rows = conn.execute(
         "SELECT front, id, state, due, interval, ease, note_sched, dirty, note_id FROM cards"
-        " WHERE kind != 'drill'").fetchall()
+        " WHERE kind != 'drill'"
+    ).fetchall()
     return {r[0]: r[1:] for r in rows}
 
 
@@ -80,14 +87,22 @@ def test_first_import_and_idempotent_reimport(tmp_path: Path, conn: sqlite3.Conn
     assert cards["What is momentum"][1:5] == ("review", "2025-02-20", 4.0, 250)
     assert cards["What is momentum"][5] == "2025-02-20,4,250"
     assert cards["Batch norm normalises"][1:3] == ("new", None)
-    assert "The [...] multiplies derivatives" in cards and "The chain rule multiplies [...]" in cards
-    assert first.cards_new == 5 + conn.execute(
-        "SELECT count(*) FROM cards WHERE kind = 'drill'").fetchone()[0]
+    assert (
+        "The [...] multiplies derivatives" in cards and "The chain rule multiplies [...]" in cards
+    )
+    assert (
+        first.cards_new
+        == 5 + conn.execute("SELECT count(*) FROM cards WHERE kind = 'drill'").fetchone()[0]
+    )
     before = _dump(conn)
 
     again = _import(conn, vault)
     assert (again.files_skipped, again.cards_new, again.cards_changed, again.cards_deleted) == (
-        2, 0, 0, 0)
+        2,
+        0,
+        0,
+        0,
+    )
     assert again.cards_unchanged == 5
     assert _dump(conn) == before
 
@@ -97,8 +112,9 @@ def test_first_import_and_idempotent_reimport(tmp_path: Path, conn: sqlite3.Conn
     assert third.files_skipped == 2 and third.notes_changed == 0
     assert conn.execute("SELECT count(*) FROM log").fetchone()[0] == 0
     after = _dump(conn)
-    assert [x for x in after if "INSERT INTO \"notes\"" not in x] == [
-        x for x in before if "INSERT INTO \"notes\"" not in x]
+    assert [x for x in after if 'INSERT INTO "notes"' not in x] == [
+        x for x in before if 'INSERT INTO "notes"' not in x
+    ]
     assert _dump(conn) == after == _dump(conn)
     assert rescan(conn, Config(), TODAY).changed is False
     assert _dump(conn) == after
@@ -128,8 +144,11 @@ def test_moved_and_renamed_notes_keep_their_cards(tmp_path: Path, conn: sqlite3.
     vault = _vault(tmp_path)
     _import(conn, vault)
     ids = {k: v[0] for k, v in _cards(conn).items()}
-    conn.execute("INSERT INTO log (card_id, at, day, action, source) VALUES (?, 'x', '2025-02-01',"
-                 " 'review', 'srs-dl')", (ids["What is momentum"],))
+    conn.execute(
+        "INSERT INTO log (card_id, at, day, action, source) VALUES (?, 'x', '2025-02-01',"
+        " 'review', 'srs-dl')",
+        (ids["What is momentum"],),
+    )
     (vault / "archive").mkdir()
     shutil.move(vault / "dl" / "optim.md", vault / "archive" / "optimisers.md")
     # Moved and edited in one go: matched by the question's hash.
@@ -150,36 +169,46 @@ def test_moved_and_renamed_notes_keep_their_cards(tmp_path: Path, conn: sqlite3.
     assert log == [(ids["What is momentum"], "review")]
 
 
-def test_deleted_cards_keep_their_log_and_come_back(tmp_path: Path,
-                                                    conn: sqlite3.Connection) -> None:
+def test_deleted_cards_keep_their_log_and_come_back(
+    tmp_path: Path, conn: sqlite3.Connection
+) -> None:
     vault = _vault(tmp_path)
     _import(conn, vault)
     cid = _cards(conn)["What does Adam combine"][0]
-    conn.execute("INSERT INTO log (card_id, at, day, action, source) VALUES (?, 'x', '2025-02-01',"
-                 " 'review', 'srs-dl')", (cid,))
+    conn.execute(
+        "INSERT INTO log (card_id, at, day, action, source) VALUES (?, 'x', '2025-02-01',"
+        " 'review', 'srs-dl')",
+        (cid,),
+    )
     note = vault / "dl" / "optim.md"
     original = note.read_text()
-    note.write_text(original.replace(
-        "What does Adam combine::momentum and RMSprop\n<!--SR:!2025-02-25,6,270-->\n", ""))
+    note.write_text(
+        original.replace(
+            "What does Adam combine::momentum and RMSprop\n<!--SR:!2025-02-25,6,270-->\n", ""
+        )
+    )
     summary = _import(conn, vault)
     assert summary.cards_deleted == 1
     row = conn.execute("SELECT state, due, interval FROM cards WHERE id = ?", (cid,)).fetchone()
     assert row == ("deleted", "2025-02-25", 6.0)
-    actions = [r[0] for r in conn.execute("SELECT action FROM log WHERE card_id = ? ORDER BY id",
-                                          (cid,))]
+    actions = [
+        r[0] for r in conn.execute("SELECT action FROM log WHERE card_id = ? ORDER BY id", (cid,))
+    ]
     assert actions == ["review", "delete"]
     # `cards --all` still lists it; putting it back restores it with its history.
     note.write_text(original)
     back = _import(conn, vault)
     assert back.cards_new == 0 and back.cards_changed == 1
     assert conn.execute("SELECT state FROM cards WHERE id = ?", (cid,)).fetchone()[0] == "review"
-    actions = [r[0] for r in conn.execute("SELECT action FROM log WHERE card_id = ? ORDER BY id",
-                                          (cid,))]
+    actions = [
+        r[0] for r in conn.execute("SELECT action FROM log WHERE card_id = ? ORDER BY id", (cid,))
+    ]
     assert actions == ["review", "delete", "restore"]
 
 
-def test_deleted_note_file_deletes_its_cards_keeping_rows(tmp_path: Path,
-                                                          conn: sqlite3.Connection) -> None:
+def test_deleted_note_file_deletes_its_cards_keeping_rows(
+    tmp_path: Path, conn: sqlite3.Connection
+) -> None:
     vault = _vault(tmp_path)
     _import(conn, vault)
     (vault / "math.md").unlink()
@@ -189,8 +218,7 @@ def test_deleted_note_file_deletes_its_cards_keeping_rows(tmp_path: Path,
     assert states == [("deleted",), ("deleted",)]
 
 
-def test_a_changed_comment_wins_only_for_its_card(tmp_path: Path,
-                                                  conn: sqlite3.Connection) -> None:
+def test_a_changed_comment_wins_only_for_its_card(tmp_path: Path, conn: sqlite3.Connection) -> None:
     vault = _vault(tmp_path)
     _import(conn, vault)
     note = vault / "dl" / "optim.md"
@@ -198,10 +226,20 @@ def test_a_changed_comment_wins_only_for_its_card(tmp_path: Path,
     summary = _import(conn, vault)
     assert summary.schedules_from_notes == 1 and summary.cards_changed == 1
     cards = _cards(conn)
-    assert cards["What is momentum"][1:6] == ("review", "2025-03-10", 12.0, 270,
-                                              "2025-03-10,12,270")
-    assert cards["What does Adam combine"][1:6] == ("review", "2025-02-25", 6.0, 270,
-                                                    "2025-02-25,6,270")
+    assert cards["What is momentum"][1:6] == (
+        "review",
+        "2025-03-10",
+        12.0,
+        270,
+        "2025-03-10,12,270",
+    )
+    assert cards["What does Adam combine"][1:6] == (
+        "review",
+        "2025-02-25",
+        6.0,
+        270,
+        "2025-02-25,6,270",
+    )
     log = conn.execute("SELECT card_id, action, source, before, after FROM log").fetchall()
     assert len(log) == 1
     card_id, action, source, before, after = log[0]
@@ -209,28 +247,32 @@ def test_a_changed_comment_wins_only_for_its_card(tmp_path: Path,
     assert '"due": "2025-02-20"' in before and '"due": "2025-03-10"' in after
 
 
-def test_a_card_reviewed_here_keeps_its_schedule(tmp_path: Path,
-                                                 conn: sqlite3.Connection) -> None:
+def test_a_card_reviewed_here_keeps_its_schedule(tmp_path: Path, conn: sqlite3.Connection) -> None:
     vault = _vault(tmp_path)
     _import(conn, vault)
     cards = _cards(conn)
     mid, aid = cards["What is momentum"][0], cards["What does Adam combine"][0]
     # Reviewed in srs-dl, comment not written yet (dirty) ...
-    conn.execute("UPDATE cards SET due = '2025-03-09', interval = 9, ease = 250, dirty = 1"
-                 " WHERE id = ?", (mid,))
+    conn.execute(
+        "UPDATE cards SET due = '2025-03-09', interval = 9, ease = 250, dirty = 1 WHERE id = ?",
+        (mid,),
+    )
     # ... and written into the note, then the process died before its commit (dirty still 1).
-    conn.execute("UPDATE cards SET due = '2025-03-12', interval = 15, ease = 270, dirty = 1"
-                 " WHERE id = ?", (aid,))
+    conn.execute(
+        "UPDATE cards SET due = '2025-03-12', interval = 15, ease = 270, dirty = 1 WHERE id = ?",
+        (aid,),
+    )
     note = vault / "dl" / "optim.md"
-    note.write_text(note.read_text()
-                    .replace("!2025-02-20,4,250", "!2025-03-02,5,250")  # reviewed in Obsidian too
-                    .replace("!2025-02-25,6,270", "!2025-03-12,15,270"))  # srs-dl's own write
+    note.write_text(
+        note.read_text()
+        .replace("!2025-02-20,4,250", "!2025-03-02,5,250")  # reviewed in Obsidian too
+        .replace("!2025-02-25,6,270", "!2025-03-12,15,270")
+    )  # srs-dl's own write
     summary = _import(conn, vault)
     assert summary.schedules_from_notes == 0
     cards = _cards(conn)
     assert cards["What is momentum"][2:7] == ("2025-03-09", 9.0, 250, "2025-02-20,4,250", 1)
-    assert cards["What does Adam combine"][2:7] == ("2025-03-12", 15.0, 270,
-                                                    "2025-03-12,15,270", 0)
+    assert cards["What does Adam combine"][2:7] == ("2025-03-12", 15.0, 270, "2025-03-12,15,270", 0)
     assert conn.execute("SELECT count(*) FROM log").fetchone()[0] == 0
 
 
@@ -244,8 +286,9 @@ def test_dry_run_stores_nothing(tmp_path: Path, conn: sqlite3.Connection) -> Non
     assert not conn.in_transaction
 
 
-def test_concurrent_reader_sees_the_old_deck_until_commit(tmp_path: Path,
-                                                          conn: sqlite3.Connection) -> None:
+def test_concurrent_reader_sees_the_old_deck_until_commit(
+    tmp_path: Path, conn: sqlite3.Connection
+) -> None:
     vault = _vault(tmp_path)
     _import(conn, vault)
     other = connect(tmp_path / "deck.db")

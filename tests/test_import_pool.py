@@ -30,33 +30,43 @@ def _big_vault(root: Path, notes: int = 240) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         body = [f"#flashcards/d{i % 5}", ""]
         for j in range(6):
-            body += [FILLER, "", f"Question {i}-{j}::answer {j}",
-                     f"<!--SR:!2025-02-{1 + j:02d},{j + 1},250-->" if j % 2 else "", ""]
+            body += [
+                FILLER,
+                "",
+                f"Question {i}-{j}::answer {j}",
+                f"<!--SR:!2025-02-{1 + j:02d},{j + 1},250-->" if j % 2 else "",
+                "",
+            ]
         (folder / f"note {i:04d}.md").write_text("\n".join(body), encoding="utf-8")
     assert sum(p.stat().st_size for p in root.rglob("*.md")) > import_worker.POOL_MIN_BYTES
     return notes * 6
 
 
 def _import(conn: sqlite3.Connection, path: Path, **kw: object) -> ImportSummary:
-    return import_paths(conn, [str(path)], flags={}, config=Config(), today=TODAY,
-                        **kw)  # type: ignore[arg-type]
+    return import_paths(conn, [str(path)], flags={}, config=Config(), today=TODAY, **kw)  # type: ignore[arg-type]
 
 
 def _rows(conn: sqlite3.Connection) -> list[tuple]:
-    return conn.execute("SELECT c.id, n.path, c.deck, c.kind, c.front, c.back, c.line, c.due,"
-                        " c.interval, c.ease, c.state FROM cards AS c LEFT JOIN notes AS n"
-                        " ON n.id = c.note_id ORDER BY c.id").fetchall()
+    return conn.execute(
+        "SELECT c.id, n.path, c.deck, c.kind, c.front, c.back, c.line, c.due,"
+        " c.interval, c.ease, c.state FROM cards AS c LEFT JOIN notes AS n"
+        " ON n.id = c.note_id ORDER BY c.id"
+    ).fetchall()
 
 
-def test_pool_import_equals_in_process_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                              ) -> None:
+def test_pool_import_equals_in_process_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     vault = tmp_path / "vault"
     cards = _big_vault(vault)
     seen: list[tuple[int, int]] = []
     pooled = connect(tmp_path / "pool.db")
     summary = _import(pooled, vault, progress=lambda d, t: seen.append((d, t)))
-    assert summary.cards_new - pooled.execute(
-        "SELECT count(*) FROM cards WHERE kind = 'drill'").fetchone()[0] == cards
+    assert (
+        summary.cards_new
+        - pooled.execute("SELECT count(*) FROM cards WHERE kind = 'drill'").fetchone()[0]
+        == cards
+    )
     assert seen[-1] == (240, 240) and all(t == 240 for _, t in seen) and len(seen) > 2
     monkeypatch.setattr(import_worker, "POOL_MIN_BYTES", 10**12)
     inline = connect(tmp_path / "inline.db")
@@ -64,8 +74,9 @@ def test_pool_import_equals_in_process_import(tmp_path: Path, monkeypatch: pytes
     assert _rows(pooled) == _rows(inline)
     # Indexes dropped for the bulk load are all back.
     names = {r[0] for r in pooled.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert names == {r[0] for r in inline.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert names == {
+        r[0] for r in inline.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
     assert pooled.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
@@ -148,8 +159,9 @@ def test_fsrs_groups_are_kept_verbatim(tmp_path: Path) -> None:
     (vault / "n.md").write_text(f"#flashcards\n\nFSRS card::answer\n<!--SR:!{group}-->\n")
     conn = connect(tmp_path / "deck.db")
     _import(conn, vault)
-    row = conn.execute("SELECT raw_group, note_sched, due, state FROM cards"
-                       " WHERE front = 'FSRS card'").fetchone()
+    row = conn.execute(
+        "SELECT raw_group, note_sched, due, state FROM cards WHERE front = 'FSRS card'"
+    ).fetchone()
     assert row[0] == group and row[1] == group and row[2] == "2025-03-04"
     assert row[3] == "review"
     dump = list(conn.iterdump())
@@ -159,13 +171,17 @@ def test_fsrs_groups_are_kept_verbatim(tmp_path: Path) -> None:
 
 def _journal_during_import(conn: sqlite3.Connection, vault: Path) -> list[str]:
     modes: list[str] = []
-    _import(conn, vault, progress=lambda d, t: modes.append(
-        conn.execute("PRAGMA main.journal_mode").fetchone()[0]))
+    _import(
+        conn,
+        vault,
+        progress=lambda d, t: modes.append(conn.execute("PRAGMA main.journal_mode").fetchone()[0]),
+    )
     return modes
 
 
 def test_bulk_import_writes_with_a_rollback_journal_then_wal(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A first import into an empty deck writes each page once (rollback journal), and
     leaves the deck in WAL; with another connection open it stays in WAL throughout."""
     vault = tmp_path / "vault"
@@ -182,7 +198,8 @@ def test_bulk_import_writes_with_a_rollback_journal_then_wal(
     assert set(_journal_during_import(shared, vault)) == {"wal"}
     for conn in (alone, shared, other):
         assert conn.execute("SELECT count(*) FROM cards WHERE kind != 'drill'").fetchone() == (
-            cards,)
+            cards,
+        )
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert _rows(alone) == _rows(shared)
     assert not (tmp_path / "alone.db-journal").exists()
@@ -214,8 +231,12 @@ def test_bulk_import_killed_halfway_leaves_an_empty_sound_deck(tmp_path: Path) -
         (vault / f"note {i:04d}.md").write_text("\n".join(body), encoding="utf-8")
     cards = 150 * 6
     db = tmp_path / "deck.db"
-    done = subprocess.run([sys.executable, "-c", _KILLED_BULK, str(db), str(vault)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_BULK, str(db), str(vault)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 9, done.stderr
     assert (tmp_path / "deck.db-journal").exists()  # a hot journal: killed mid-transaction
     connect(tmp_path / "empty.db").close()
@@ -246,8 +267,9 @@ def _edit_during_import(conn: sqlite3.Connection, vault: Path) -> ImportSummary:
 
 
 @pytest.mark.parametrize("bulk", [False, True])
-def test_a_note_edited_while_its_chunk_waits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            bulk: bool) -> None:
+def test_a_note_edited_while_its_chunk_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
     """A note edited between its read and its store: an import into a deck with cards
     leaves it for the next import (srs-dl's own write-back may be what changed it); a
     first (bulk) import, which no srs-dl write can overlap, stores it as it was read.
@@ -263,10 +285,13 @@ def test_a_note_edited_while_its_chunk_waits(tmp_path: Path, monkeypatch: pytest
     assert len(edited) == (0 if bulk else 1)
     stored = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
     assert stored == (120 if bulk else 119)
-    assert conn.execute("SELECT count(*) FROM cards WHERE front = 'Edited meanwhile'"
-                        ).fetchone() == (0,)
+    assert conn.execute(
+        "SELECT count(*) FROM cards WHERE front = 'Edited meanwhile'"
+    ).fetchone() == (0,)
     again = _import(conn, vault)
     assert again.files_scanned - again.files_skipped == 1 and again.cards_new == 1 + (
-        0 if bulk else 6)
-    assert conn.execute("SELECT count(*) FROM cards WHERE front = 'Edited meanwhile'"
-                        ).fetchone() == (1,)
+        0 if bulk else 6
+    )
+    assert conn.execute(
+        "SELECT count(*) FROM cards WHERE front = 'Edited meanwhile'"
+    ).fetchone() == (1,)

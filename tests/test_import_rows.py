@@ -26,13 +26,21 @@ def rows_from_questions(text: str, parse_settings: ParseSettings) -> list[tuple[
         qh = import_worker.qhash(q.text)
         for c in q.cards:
             g = c.schedule
-            head = (TID, q.deck, q.kind, c.sibling, qh, c.front, c.back, q.first_line,
-                    q.last_line)
+            head = (TID, q.deck, q.kind, c.sibling, qh, c.front, c.back, q.first_line, q.last_line)
             if g is None:
                 rows.append((*head, None, None, None, None, None, bad))
             else:
-                rows.append((*head, g.due.isoformat() if g.due else None, float(g.interval),
-                             int(g.ease), format_group(g), g.raw, 0))
+                rows.append(
+                    (
+                        *head,
+                        g.due.isoformat() if g.due else None,
+                        float(g.interval),
+                        int(g.ease),
+                        format_group(g),
+                        g.raw,
+                        0,
+                    )
+                )
     return rows
 
 
@@ -52,9 +60,11 @@ def test_sink_rows_are_the_questions_rows(text: str, parse_settings: ParseSettin
 
 @given(st.sampled_from([ParseSettings()]))
 def test_sink_rows_of_a_known_note(parse_settings: ParseSettings) -> None:
-    text = ("#flashcards/dl\n\nQ1::A1\n<!--SR:!2025-03-01,3,250-->\n\n"
-            "Front:::Back\n<!--SR:!2025-03-02,4,260!2000-01-01,1,250-->\n\n"
-            "A ==cloze== and ==two==\n<!--SR:bad-->\n")
+    text = (
+        "#flashcards/dl\n\nQ1::A1\n<!--SR:!2025-03-01,3,250-->\n\n"
+        "Front:::Back\n<!--SR:!2025-03-02,4,260!2000-01-01,1,250-->\n\n"
+        "A ==cloze== and ==two==\n<!--SR:bad-->\n"
+    )
     rows, deck = rows_from_sink(text, parse_settings)
     assert rows == rows_from_questions(text, parse_settings)
     assert [(r[2], r[3], r[5], r[9], r[14]) for r in rows] == [

@@ -324,7 +324,9 @@ def test_batchnorm_train_two_rows_with_gamma_beta_eps() -> None:
 
 
 def test_batchnorm_inference_by_hand() -> None:
-    tr = batchnorm_inference([[[1.0, 2.0, 3.0]], [[2.0, 4.0, 6.0]]], 0.1, 1e-5, [1.0], [0.0], [[1.0, 2.0]])
+    tr = batchnorm_inference(
+        [[[1.0, 2.0, 3.0]], [[2.0, 4.0, 6.0]]], 0.1, 1e-5, [1.0], [0.0], [[1.0, 2.0]]
+    )
     # batch 1: mean 2, unbiased var 1; batch 2: mean 4, unbiased var 4
     close(tr.batch_var_unbiased[:, 0], [1.0, 4.0])
     close(tr.batch_var[:, 0], [2.0 / 3.0, 8.0 / 3.0])

@@ -24,17 +24,23 @@ rates = st.floats(min_value=1e-5, max_value=1.0)
 
 
 @st.composite
-def weights_and_grads(draw: st.DrawFn, elements: st.SearchStrategy[float] = finite) -> tuple[list[float], list[list[float]]]:
+def weights_and_grads(
+    draw: st.DrawFn, elements: st.SearchStrategy[float] = finite
+) -> tuple[list[float], list[list[float]]]:
     n = draw(st.integers(1, 4))
     steps = draw(st.integers(1, 6))
     w0 = draw(st.lists(finite, min_size=n, max_size=n))
-    grads = draw(st.lists(st.lists(elements, min_size=n, max_size=n), min_size=steps, max_size=steps))
+    grads = draw(
+        st.lists(st.lists(elements, min_size=n, max_size=n), min_size=steps, max_size=steps)
+    )
     return w0, grads
 
 
 @relaxed
 @given(c=finite, beta=betas, steps=st.integers(1, 60))
-def test_bias_corrected_average_of_a_constant_is_the_constant(c: float, beta: float, steps: int) -> None:
+def test_bias_corrected_average_of_a_constant_is_the_constant(
+    c: float, beta: float, steps: int
+) -> None:
     tr = ema([c] * steps, beta)
     np.testing.assert_allclose(tr.v_corrected, c, rtol=1e-9, atol=1e-9)
 

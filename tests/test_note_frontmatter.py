@@ -16,16 +16,19 @@ def _fm(text: str):  # noqa: ANN202 - a test shortcut
     return read_frontmatter(text.split("\n"))
 
 
-@pytest.mark.parametrize("block, tags", [
-    ("tags: [flashcards/dl/optim, notes]", ("#flashcards/dl/optim", "#notes")),
-    ("tags:\n  - flashcards/a\n  - \"#card\"\n  - 'b'", ("#flashcards/a", "#card", "#b")),
-    ("tags: flashcards, dl", ("#flashcards", "#dl")),
-    ("tags: created/2021/10/19, node/topic/term", ("#created/2021/10/19", "#node/topic/term")),
-    ("tags: flashcards dl  # a comment", ("#flashcards", "#dl")),
-    ("tag: single", ("#single",)),
-    ("tags:", ()),
-    ("tags: []", ()),
-])
+@pytest.mark.parametrize(
+    "block, tags",
+    [
+        ("tags: [flashcards/dl/optim, notes]", ("#flashcards/dl/optim", "#notes")),
+        ("tags:\n  - flashcards/a\n  - \"#card\"\n  - 'b'", ("#flashcards/a", "#card", "#b")),
+        ("tags: flashcards, dl", ("#flashcards", "#dl")),
+        ("tags: created/2021/10/19, node/topic/term", ("#created/2021/10/19", "#node/topic/term")),
+        ("tags: flashcards dl  # a comment", ("#flashcards", "#dl")),
+        ("tag: single", ("#single",)),
+        ("tags:", ()),
+        ("tags: []", ()),
+    ],
+)
 def test_yaml_tags(block: str, tags: tuple[str, ...]) -> None:
     fm = _fm(f"---\n{block}\n---\nbody")
     assert fm.tags == tags
@@ -39,24 +42,37 @@ def test_hash_tag_unquoted_is_read_with_a_warning() -> None:
 
 
 def test_json_frontmatter() -> None:
-    fm = _fm('---\n{"aliases":null,"tags":["Uni/LFS103","flashcards/LFS112"],"dg-publish":true}\n---')
+    fm = _fm(
+        '---\n{"aliases":null,"tags":["Uni/LFS103","flashcards/LFS112"],"dg-publish":true}\n---'
+    )
     assert fm.is_json and fm.tags == ("#Uni/LFS103", "#flashcards/LFS112")
     assert fm.keys == ("aliases", "tags", "dg-publish")
     assert fm.values["dg-publish"] == "true"
-    broken = _fm("---\n{\"tags\": [\n---")
+    broken = _fm('---\n{"tags": [\n---')
     assert broken.tags == () and broken.warnings
 
 
 def test_keys_and_values() -> None:
-    fm = _fm("---\ndate created: 2022-07-22\n\"quoted key\": 'v'\nsr-due: \"2025-06-13\"\n"
-             "aliases:\n  - null\n---")
+    fm = _fm(
+        '---\ndate created: 2022-07-22\n"quoted key": \'v\'\nsr-due: "2025-06-13"\n'
+        "aliases:\n  - null\n---"
+    )
     assert fm.keys == ("date created", "quoted key", "sr-due", "aliases")
     assert fm.values["sr-due"] == "2025-06-13" and fm.values["quoted key"] == "v"
     assert fm.key_lines["sr-due"] == 4
 
 
-@pytest.mark.parametrize("text", ["---\nunclosed: yes\n", "--- \nx: 1\n---", "text\n---\nx: 1\n---",
-                                  "---\n: odd\n@@@\n  - stray\n---", "---\n---", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\nunclosed: yes\n",
+        "--- \nx: 1\n---",
+        "text\n---\nx: 1\n---",
+        "---\n: odd\n@@@\n  - stray\n---",
+        "---\n---",
+        "",
+    ],
+)
 def test_never_raises(text: str) -> None:
     fm = _fm(text)
     assert fm.line_count in (0, 2, 3, 5)

@@ -137,27 +137,61 @@ def _sched(day: int) -> NoteSchedule:
 
 def test_order_notes_as_the_plugin_sorts_them() -> None:
     notes = [
-        ("new/low.md", None), ("new/high.md", None), ("new/unlinked-b.md", None),
-        ("new/twin-b.md", None), ("new/unlinked-a.md", None), ("new/twin-a.md", None),
-        ("old.md", _sched(-3)), ("today-low.md", _sched(0)), ("today-high.md", _sched(0)),
-        ("today-zero.md", _sched(0)), ("later-a.md", _sched(4)), ("later-b.md", _sched(4)),
+        ("new/low.md", None),
+        ("new/high.md", None),
+        ("new/unlinked-b.md", None),
+        ("new/twin-b.md", None),
+        ("new/unlinked-a.md", None),
+        ("new/twin-a.md", None),
+        ("old.md", _sched(-3)),
+        ("today-low.md", _sched(0)),
+        ("today-high.md", _sched(0)),
+        ("today-zero.md", _sched(0)),
+        ("later-a.md", _sched(4)),
+        ("later-b.md", _sched(4)),
     ]
-    ranks = {"new/low.md": 120.0, "new/high.md": 3000.0, "new/twin-a.md": 400.0,
-             "new/twin-b.md": 400.0, "old.md": 1.0, "today-low.md": 150.0,
-             "today-high.md": 2000.0, "later-a.md": 10.0, "later-b.md": 900.0}
+    ranks = {
+        "new/low.md": 120.0,
+        "new/high.md": 3000.0,
+        "new/twin-a.md": 400.0,
+        "new/twin-b.md": 400.0,
+        "old.md": 1.0,
+        "today-low.md": 150.0,
+        "today-high.md": 2000.0,
+        "later-a.md": 10.0,
+        "later-b.md": 900.0,
+    }
     scheduled, new = order_notes(notes, ranks)
     # New notes by rank, highest first; equal ranks (and the unranked, rank 0) by path.
-    assert new == ("new/high.md", "new/twin-a.md", "new/twin-b.md", "new/low.md",
-                   "new/unlinked-a.md", "new/unlinked-b.md")
+    assert new == (
+        "new/high.md",
+        "new/twin-a.md",
+        "new/twin-b.md",
+        "new/low.md",
+        "new/unlinked-a.md",
+        "new/unlinked-b.md",
+    )
     # Scheduled: the earlier day wins whatever the ranks (overdue before due today),
     # then the higher rank within a day; a note outside the graph ranks 0.
-    assert scheduled == ("old.md", "today-high.md", "today-low.md", "today-zero.md",
-                         "later-b.md", "later-a.md")
+    assert scheduled == (
+        "old.md",
+        "today-high.md",
+        "today-low.md",
+        "today-zero.md",
+        "later-b.md",
+        "later-a.md",
+    )
     # The review today: due notes in that order, then the new ones.
     assert note_queue(notes, TODAY, ranks) == (scheduled[:4], new)
     # Without ranks every note ranks 0: the order falls back to day, then path.
-    assert order_notes(notes)[0] == ("old.md", "today-high.md", "today-low.md",
-                                     "today-zero.md", "later-a.md", "later-b.md")
+    assert order_notes(notes)[0] == (
+        "old.md",
+        "today-high.md",
+        "today-low.md",
+        "today-zero.md",
+        "later-a.md",
+        "later-b.md",
+    )
 
 
 def test_notes_needing_ranks_are_the_tied_ones() -> None:
@@ -171,4 +205,5 @@ def test_notes_needing_ranks_are_the_tied_ones() -> None:
     ranks = {"n.md": 1.0, "m.md": 7.0, "b.md": 2.0, "d.md": 3.0, "a.md": 9.0, "c.md": 0.5}
     needed = notes_needing_ranks(tied)
     assert order_notes(tied, {p: r for p, r in ranks.items() if p in needed}) == order_notes(
-        tied, ranks)
+        tied, ranks
+    )

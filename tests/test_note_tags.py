@@ -58,8 +58,12 @@ What is momentum::a moving average of gradients
 def _vault(tmp_path: Path) -> Path:
     vault = tmp_path / "vault"
     vault.mkdir()
-    for name, text in (("grad.md", FRONTMATTER_LIST), ("rank.md", FRONTMATTER_BLOCK),
-                       ("adam.md", BODY_TAG_LINE), ("plain.md", UNTAGGED)):
+    for name, text in (
+        ("grad.md", FRONTMATTER_LIST),
+        ("rank.md", FRONTMATTER_BLOCK),
+        ("adam.md", BODY_TAG_LINE),
+        ("plain.md", UNTAGGED),
+    ):
         (vault / name).write_text(text, encoding="utf-8")
     return vault
 
@@ -69,14 +73,17 @@ def _import(conn: sqlite3.Connection, vault: Path) -> ImportSummary:
 
 
 def _tags(conn: sqlite3.Connection) -> dict[str, list[str] | None]:
-    return {Path(p).name: (None if t is None else json.loads(t))
-            for p, t in conn.execute("SELECT path, tags FROM notes")}
+    return {
+        Path(p).name: (None if t is None else json.loads(t))
+        for p, t in conn.execute("SELECT path, tags FROM notes")
+    }
 
 
 def _cards(conn: sqlite3.Connection) -> list[tuple]:
     return conn.execute(
         "SELECT id, note_id, deck, kind, qhash, front, back, state, due, interval, ease,"
-        " note_sched, dirty FROM cards ORDER BY id").fetchall()
+        " note_sched, dirty FROM cards ORDER BY id"
+    ).fetchall()
 
 
 def test_v1_database_migrates_to_v2_keeping_its_data(tmp_path: Path) -> None:
@@ -86,11 +93,15 @@ def test_v1_database_migrates_to_v2_keeping_its_data(tmp_path: Path) -> None:
         migration(raw)
     raw.execute("PRAGMA user_version = 1")
     raw.execute("INSERT INTO folders (id, path, settings) VALUES (1, '/v', '{}')")
-    raw.execute("INSERT INTO notes (id, folder_id, path, hash, deck, links)"
-                " VALUES (1, 1, '/v/n.md', 'abc', 'flashcards', '[]')")
-    raw.execute("INSERT INTO cards (id, note_id, deck, kind, qhash, front, back, due, interval,"
-                " ease, state) VALUES (7, 1, 'flashcards', 'inline', 'q', 'f', 'b',"
-                " '2025-03-01', 3, 250, 'review')")
+    raw.execute(
+        "INSERT INTO notes (id, folder_id, path, hash, deck, links)"
+        " VALUES (1, 1, '/v/n.md', 'abc', 'flashcards', '[]')"
+    )
+    raw.execute(
+        "INSERT INTO cards (id, note_id, deck, kind, qhash, front, back, due, interval,"
+        " ease, state) VALUES (7, 1, 'flashcards', 'inline', 'q', 'f', 'b',"
+        " '2025-03-01', 3, 250, 'review')"
+    )
     raw.close()
 
     conn = connect(db)
@@ -99,9 +110,11 @@ def test_v1_database_migrates_to_v2_keeping_its_data(tmp_path: Path) -> None:
     columns = [r[1] for r in conn.execute("PRAGMA table_info(notes)")]
     assert columns[-1] == "tags"
     assert conn.execute("SELECT id, path, hash, deck, tags FROM notes").fetchall() == [
-        (1, "/v/n.md", "abc", "flashcards", None)]
+        (1, "/v/n.md", "abc", "flashcards", None)
+    ]
     assert conn.execute("SELECT id, note_id, front, due, interval, ease FROM cards").fetchall() == [
-        (7, 1, "f", "2025-03-01", 3.0, 250)]
+        (7, 1, "f", "2025-03-01", 3.0, 250)
+    ]
     # Opening again does not migrate again.
     conn.close()
     assert connect(db).execute("PRAGMA user_version").fetchone()[0] == 2
@@ -118,15 +131,17 @@ def test_import_stores_frontmatter_block_and_tag_line_tags(tmp_path: Path) -> No
     }
     # An edit that changes the tags is stored at the next import.
     note = tmp_path / "vault" / "plain.md"
-    note.write_text(UNTAGGED.replace("#flashcards/dl", "#flashcards/dl #review-later"),
-                    encoding="utf-8")
+    note.write_text(
+        UNTAGGED.replace("#flashcards/dl", "#flashcards/dl #review-later"), encoding="utf-8"
+    )
     summary = _import(conn, tmp_path / "vault")
     assert summary.notes_changed == 1 and summary.cards_changed == 0
     assert _tags(conn)["plain.md"] == ["#flashcards/dl", "#review-later"]
 
 
 def test_a_pre_change_database_fills_tags_at_reimport_with_no_card_changed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "deck.db"
     vault = _vault(tmp_path)
     # The database as the previous srs-dl left it: parsed with PARSE_VERSION 1, schema v1.
@@ -146,8 +161,12 @@ def test_a_pre_change_database_fills_tags_at_reimport_with_no_card_changed(
 
     again = _import(conn, vault)
     assert again.notes_changed == 4 and again.files_failed == 0
-    assert (again.cards_new, again.cards_changed, again.cards_deleted,
-            again.schedules_from_notes) == (0, 0, 0, 0)
+    assert (
+        again.cards_new,
+        again.cards_changed,
+        again.cards_deleted,
+        again.schedules_from_notes,
+    ) == (0, 0, 0, 0)
     assert again.cards_unchanged == 5  # every note card (drill cards are not counted)
     assert _cards(conn) == cards  # ids, schedules, note_sched and dirty all kept
     assert conn.execute("SELECT count(*) FROM log").fetchone()[0] == logged
@@ -167,19 +186,25 @@ def test_browse_finds_cards_by_their_notes_tags(tmp_path: Path) -> None:
     def fronts(query: str) -> list[str]:
         return sorted(r.front for r in index.search(query) if r.kind != "drill")
 
-    assert fronts("#math") == ["What is a gradient"]              # frontmatter list
+    assert fronts("#math") == ["What is a gradient"]  # frontmatter list
     assert fronts("tag:math") == ["What is a gradient"]
-    assert fronts("#linear-algebra") == ["What is a rank"]        # block list, casefolded
+    assert fronts("#linear-algebra") == ["What is a rank"]  # block list, casefolded
     assert fronts("#LINEAR") == ["What is a rank"]
     assert fronts("#exam rank") == ["What is a rank"]
     assert fronts("#optim/adam") == ["Batch norm normalises", "What does Adam combine"]
     assert fronts("tag:adam") == ["Batch norm normalises", "What does Adam combine"]  # nested
     assert fronts("gradient") == ["What is a gradient", "What is momentum"]
     assert fronts("-#math gradient") == ["What is momentum"]
-    assert fronts("algebra") == ["What is a rank"]                # plain words see tags too
+    assert fronts("algebra") == ["What is a rank"]  # plain words see tags too
     assert fronts("#flashcards/dl") == sorted(
-        ["What is a gradient", "What is a rank", "What does Adam combine",
-         "Batch norm normalises", "What is momentum"])
+        [
+            "What is a gradient",
+            "What is a rank",
+            "What does Adam combine",
+            "Batch norm normalises",
+            "What is momentum",
+        ]
+    )
     rank = next(r for r in index.search("#exam"))
     assert rank.note_tags == ("#Linear-Algebra", "#exam", "#flashcards/dl")
 

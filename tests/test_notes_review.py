@@ -37,8 +37,9 @@ def corpus(shared_dir, tmp_path):
     files = build_realworld_vaults(shared_dir, tmp_path / "vaults")
     conn = connect(tmp_path / "deck.db")
     vaults = sorted({p.relative_to(tmp_path / "vaults").parts[0] for p in files.values()})
-    import_paths(conn, [tmp_path / "vaults" / v for v in vaults], flags={},
-                 config=config(), today=TODAY)
+    import_paths(
+        conn, [tmp_path / "vaults" / v for v in vaults], flags={}, config=config(), today=TODAY
+    )
     yield conn, files
     conn.close()
 
@@ -56,14 +57,19 @@ def test_the_17_realworld_review_notes_read_back_their_schedules(corpus):
     due = list_notes(conn, TODAY, due_only=True)
     assert all(n.schedule is None or n.schedule.due <= TODAY for n in due)
     assert [n.schedule.due for n in due if n.schedule] == sorted(
-        n.schedule.due for n in due if n.schedule)
+        n.schedule.due for n in due if n.schedule
+    )
 
 
 def test_grading_rewrites_only_the_three_keys(corpus):
     conn, files = corpus
     cfg = config(writeback="immediate")
-    for name in ("62_downeyflyfan_flow-models.md", "69_downeyflyfan_flow-based-model.md",
-                 "31_jonathanec2_http-in-detail.md", "57_oldwinter_note-zh.md"):
+    for name in (
+        "62_downeyflyfan_flow-models.md",
+        "69_downeyflyfan_flow-based-model.md",
+        "31_jonathanec2_http-in-detail.md",
+        "57_oldwinter_note-zh.md",
+    ):
         path = files[name]
         before = path.read_bytes()
         old = _schedule_in(path)
@@ -77,8 +83,9 @@ def test_grading_rewrites_only_the_three_keys(corpus):
         if b'sr-due: "' in before:
             assert b'sr-due: "' + result.after.due.isoformat().encode() + b'"' in after
         # The database agrees and has nothing left to write.
-        row = conn.execute("SELECT review_due, review_dirty FROM notes WHERE path = ?",
-                           (str(path),)).fetchone()
+        row = conn.execute(
+            "SELECT review_due, review_dirty FROM notes WHERE path = ?", (str(path),)
+        ).fetchone()
         assert row == (result.after.due.isoformat(), 0)
 
 
@@ -95,9 +102,11 @@ def test_a_note_without_frontmatter_gets_one(tmp_path):
     result = grade_note(conn, cfg, note, "easy", TODAY)
     assert result.after.ease == 270  # a new note starts from the base ease (no links)
     data = note.read_bytes()
-    head = (f"---\r\nsr-due: {result.after.due.isoformat()}\r\n"
-            f"sr-interval: {format_number(result.after.interval)}\r\n"
-            "sr-ease: 270\r\n---\r\n").encode()
+    head = (
+        f"---\r\nsr-due: {result.after.due.isoformat()}\r\n"
+        f"sr-interval: {format_number(result.after.interval)}\r\n"
+        "sr-ease: 270\r\n---\r\n"
+    ).encode()
     assert data == head + b"# Title\r\nSome text #review\r\nno final newline"
     # Read back by a re-import: the schedule in the DB stands, nothing dirty.
     import_paths(conn, [vault], flags={}, config=cfg, today=TODAY)
@@ -110,8 +119,9 @@ def test_grade_note_refuses_again_unknown_and_changed_notes(tmp_path):
     vault = tmp_path / "v"
     vault.mkdir()
     note = vault / "n.md"
-    note.write_text("---\nsr-due: 2026-01-10\nsr-interval: 4\nsr-ease: 250\n---\n#review\n",
-                    encoding="utf-8")
+    note.write_text(
+        "---\nsr-due: 2026-01-10\nsr-interval: 4\nsr-ease: 250\n---\n#review\n", encoding="utf-8"
+    )
     (vault / "other.md").write_text("not for review\n", encoding="utf-8")
     conn = connect(tmp_path / "d.db")
     cfg = config(writeback="immediate")
@@ -134,8 +144,9 @@ def test_grade_note_refuses_again_unknown_and_changed_notes(tmp_path):
 
 
 def _db_state(conn) -> tuple:
-    notes = conn.execute("SELECT id, review_due, review_interval, review_ease, review_dirty"
-                         " FROM notes ORDER BY id").fetchall()
+    notes = conn.execute(
+        "SELECT id, review_due, review_interval, review_ease, review_dirty FROM notes ORDER BY id"
+    ).fetchall()
     return notes, conn.execute("SELECT count(*) FROM log").fetchone()[0]
 
 
@@ -144,8 +155,9 @@ def test_preview_note_gives_what_grading_then_gives_and_writes_nothing(tmp_path,
     vault = tmp_path / "v"
     vault.mkdir()
     due = vault / "due.md"
-    due.write_text("---\nsr-due: 2026-01-10\nsr-interval: 4\nsr-ease: 250\n---\n#review\n",
-                   encoding="utf-8")
+    due.write_text(
+        "---\nsr-due: 2026-01-10\nsr-interval: 4\nsr-ease: 250\n---\n#review\n", encoding="utf-8"
+    )
     new = vault / "new.md"
     new.write_text("links to [[due]] #review\n", encoding="utf-8")
     conn = connect(tmp_path / "d.db")
@@ -191,9 +203,15 @@ def test_a_new_notes_ease_weighs_its_links_by_pagerank(tmp_path):
     # With n = 7, each linking note has r_s = 1/11.25 (teleport and the dangling notes'
     # leak only); leaf = r_s (1 + a/2), hub = r_s (1 + a/2 + 4a): hub:leaf = 4.825:1.425.
     vault = tmp_path / "v"
-    _write(vault, {"hub.md": _scheduled(290), "leaf.md": _scheduled(170),
-                   "new.md": "See [[hub]] and [[leaf|the leaf]].\n#review\n",
-                   **{f"p{i}.md": "About [[Hub]].\n" for i in range(4)}})
+    _write(
+        vault,
+        {
+            "hub.md": _scheduled(290),
+            "leaf.md": _scheduled(170),
+            "new.md": "See [[hub]] and [[leaf|the leaf]].\n#review\n",
+            **{f"p{i}.md": "About [[Hub]].\n" for i in range(4)},
+        },
+    )
     conn = connect(tmp_path / "d.db")
     cfg = config(writeback="sync")
     import_paths(conn, [vault], flags={}, config=cfg, today=TODAY)
@@ -209,11 +227,17 @@ def test_a_new_notes_ease_weighs_its_links_by_pagerank(tmp_path):
 def test_links_resolve_as_obsidian_resolves_them(tmp_path):
     # One vault imported as two folders (v/a and v/b), and another vault (w).
     vault, other = tmp_path / "v", tmp_path / "w"
-    _write(vault, {"a/hub.md": _scheduled(290), "b/hub.md": _scheduled(170),
-                   "a/same_folder.md": "[[hub]] #review\n",
-                   "a/by_path.md": "[[b/hub.md]] #review\n",
-                   "a/relative.md": "[[../b/HUB]] #review\n",
-                   "a/elsewhere.md": "[[far]] ![[hub.png]] [[nowhere]] #review\n"})
+    _write(
+        vault,
+        {
+            "a/hub.md": _scheduled(290),
+            "b/hub.md": _scheduled(170),
+            "a/same_folder.md": "[[hub]] #review\n",
+            "a/by_path.md": "[[b/hub.md]] #review\n",
+            "a/relative.md": "[[../b/HUB]] #review\n",
+            "a/elsewhere.md": "[[far]] ![[hub.png]] [[nowhere]] #review\n",
+        },
+    )
     _write(other, {"far.md": _scheduled(300)})
     conn = connect(tmp_path / "d.db")
     cfg = config(writeback="sync")
@@ -231,8 +255,10 @@ def test_links_resolve_as_obsidian_resolves_them(tmp_path):
     # Another vault's note, an image and a missing note are no links: the base ease.
     assert ease("elsewhere.md") == 250
     # A links value that is not JSON (a damaged row) is no links; the others still count.
-    conn.execute("UPDATE notes SET links = ? WHERE path = ?",
-                 ('["b/hub"],["hub"', str(vault / "a" / "by_path.md")))
+    conn.execute(
+        "UPDATE notes SET links = ? WHERE path = ?",
+        ('["b/hub"],["hub"', str(vault / "a" / "by_path.md")),
+    )
     conn.commit()
     assert ease("by_path.md") == 250
     assert ease("same_folder.md") == 254
@@ -241,10 +267,13 @@ def test_links_resolve_as_obsidian_resolves_them(tmp_path):
 
 def test_the_notes_commands_start_without_numpy():
     # NumPy takes about 0.1 s to import: nothing a notes command runs needs it.
-    code = ("import sys\nimport srs_dl.commands.notes\nimport srs_dl.services.note_review\n"
-            "print('numpy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=120)
+    code = (
+        "import sys\nimport srs_dl.commands.notes\nimport srs_dl.services.note_review\n"
+        "print('numpy' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -257,19 +286,28 @@ def _ranked_vault(root: Path) -> Path:
     both twins (which rank the same): n_hub > n_leaf > the twins > the unlinked."""
     vault = root / "v"
     common = "[[n_hub]] [[s_b]] [[l_b]]"
-    _write(vault, {
-        "p0.md": f"{common} [[n_leaf]]\n", "p1.md": f"{common} [[n_twin2]] [[n_twin1]]\n",
-        "p2.md": f"{common}\n", "p3.md": f"{common}\n",
-        **{f"{name}.md": "#review\n" for name in
-           ("n_hub", "n_leaf", "n_twin1", "n_twin2", "a_alone", "b_alone")},
-        "z_old.md": _due("2026-01-12"), "s_a.md": _due("2026-01-15"),
-        "s_b.md": _due("2026-01-15"), "l_a.md": _due("2026-01-20"),
-        "l_b.md": _due("2026-01-20")})
+    _write(
+        vault,
+        {
+            "p0.md": f"{common} [[n_leaf]]\n",
+            "p1.md": f"{common} [[n_twin2]] [[n_twin1]]\n",
+            "p2.md": f"{common}\n",
+            "p3.md": f"{common}\n",
+            **{
+                f"{name}.md": "#review\n"
+                for name in ("n_hub", "n_leaf", "n_twin1", "n_twin2", "a_alone", "b_alone")
+            },
+            "z_old.md": _due("2026-01-12"),
+            "s_a.md": _due("2026-01-15"),
+            "s_b.md": _due("2026-01-15"),
+            "l_a.md": _due("2026-01-20"),
+            "l_b.md": _due("2026-01-20"),
+        },
+    )
     return vault
 
 
-_DUE_ORDER = ["z_old", "s_b", "s_a", "n_hub", "n_leaf", "n_twin1", "n_twin2", "a_alone",
-              "b_alone"]
+_DUE_ORDER = ["z_old", "s_b", "s_a", "n_hub", "n_leaf", "n_twin1", "n_twin2", "a_alone", "b_alone"]
 
 
 def test_notes_are_listed_in_the_plugins_order(tmp_path):
@@ -315,22 +353,39 @@ def test_a_listing_without_ties_needs_no_link_graph(tmp_path):
     # One new note and due notes on different days: PageRank could change nothing,
     # so `srs-dl notes` computes none (its module is never even imported).
     vault = tmp_path / "v"
-    _write(vault, {"new.md": "[[old]] #review\n", "old.md": _due("2026-01-10", "[[new]] "),
-                   "today.md": _due("2026-01-15", "[[new]] ")})
+    _write(
+        vault,
+        {
+            "new.md": "[[old]] #review\n",
+            "old.md": _due("2026-01-10", "[[new]] "),
+            "today.md": _due("2026-01-15", "[[new]] "),
+        },
+    )
     conn = connect(tmp_path / "d.db")
     import_paths(conn, [vault], flags={}, config=config(), today=TODAY)
     conn.close()
     (tmp_path / "config.toml").write_text("", encoding="utf-8")
-    code = ("import sys\nfrom srs_dl.cli import main\n"
-            f"code = main(['--db', {str(tmp_path / 'd.db')!r}, '--today', '2026-01-15',"
-            " '--config', 'config.toml', 'notes'])\n"
-            "print('srs_dl.core.scheduling.pagerank' in sys.modules, file=sys.stderr)\n"
-            "sys.exit(code)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=120, cwd=tmp_path)
+    code = (
+        "import sys\nfrom srs_dl.cli import main\n"
+        f"code = main(['--db', {str(tmp_path / 'd.db')!r}, '--today', '2026-01-15',"
+        " '--config', 'config.toml', 'notes'])\n"
+        "print('srs_dl.core.scheduling.pagerank' in sys.modules, file=sys.stderr)\n"
+        "sys.exit(code)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert out.stderr.strip() == "False"
     assert [Path(line.split("\t")[-1]).stem for line in out.stdout.splitlines()] == [
-        "old", "today", "new"]
+        "old",
+        "today",
+        "new",
+    ]
 
 
 def test_the_notes_screen_lists_the_plugins_order(tmp_path):
@@ -349,9 +404,15 @@ def test_the_notes_screen_lists_the_plugins_order(tmp_path):
     @run_async
     async def check() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen)
-                           and app.screen.current is not None and not app.screen.busy,
-                           what="the due notes")
+            await wait_for(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, NotesScreen)
+                    and app.screen.current is not None
+                    and not app.screen.busy
+                ),
+                what="the due notes",
+            )
             options = app.screen.query_one("#notes-list", OptionList)
             shown = [options.get_option_at_index(i).id for i in range(options.option_count)]
             assert [Path(p or "").stem for p in shown] == _DUE_ORDER

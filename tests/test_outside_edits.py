@@ -41,8 +41,14 @@ NOTE = (
 def srs(args: list[str], db: Path, config: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, SRS_DL_DB=str(db), SRS_DL_TODAY=TODAY, SRS_DL_CONFIG=str(config))
     env.pop("SRS_DL_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "srs_dl", *args], capture_output=True,  # noqa: S603
-                          text=True, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "srs_dl", *args],
+        capture_output=True,  # noqa: S603
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def ok(args: list[str], db: Path, config: Path) -> subprocess.CompletedProcess[str]:
@@ -99,9 +105,16 @@ class Deck:
         for cid, want in self.graded.items():
             card = cards[cid]
             assert (card["due"], card["interval"], card["ease"]) == (
-                want["due"], want["interval"], want["ease"]), card
-            assert self.db_value("SELECT count(*) FROM log WHERE card_id = ?"
-                                 " AND action = 'review'", cid) == self.reviews[cid]
+                want["due"],
+                want["interval"],
+                want["ease"],
+            ), card
+            assert (
+                self.db_value(
+                    "SELECT count(*) FROM log WHERE card_id = ? AND action = 'review'", cid
+                )
+                == self.reviews[cid]
+            )
         assert self.db_value("SELECT count(*) FROM log WHERE source = 'note'") == 0
 
     def assert_note_holds_reviews(self, path: Path) -> None:
@@ -134,6 +147,7 @@ def _edit_same_size_and_mtime(path: Path, old: bytes, new: bytes) -> None:
 
 # --- through the CLI ------------------------------------------------------------------------
 
+
 def test_edited_note_keeps_the_edit_and_gets_the_comments(tmp_path: Path) -> None:
     deck = Deck(tmp_path)
     edited = NOTE.replace("Adam combines", "Adam (Kingma & Ba) combines") + "\nA new paragraph.\n"
@@ -147,8 +161,7 @@ def test_edited_note_keeps_the_edit_and_gets_the_comments(tmp_path: Path) -> Non
     deck.assert_note_holds_reviews(deck.note)
 
 
-def test_edit_the_scan_cannot_see_is_named_kept_and_written_after_a_rescan(
-        tmp_path: Path) -> None:
+def test_edit_the_scan_cannot_see_is_named_kept_and_written_after_a_rescan(tmp_path: Path) -> None:
     deck = Deck(tmp_path)
     _edit_same_size_and_mtime(deck.note, b"momentum and RMSprop", b"Momentum and RMSprop")
     users = deck.note.read_bytes()
@@ -228,12 +241,14 @@ def test_grade_with_immediate_writeback_after_an_edit(tmp_path: Path) -> None:
         deck.reviews[graded["id"]] = deck.reviews.get(graded["id"], 0) + 1
     ok(["sync"], deck.db, deck.config)
     assert without_comments(deck.note.read_text(encoding="utf-8")) == without_comments(
-        edited.decode())
+        edited.decode()
+    )
     deck.assert_reviews_kept()
     deck.assert_note_holds_reviews(deck.note)
 
 
 # --- through the service, the edit made after the rescan ----------------------------------
+
 
 def _sync_without_rescan(deck: Deck) -> object:
     from srs_dl.config import load_config
@@ -242,15 +257,13 @@ def _sync_without_rescan(deck: Deck) -> object:
 
     conn = connect(deck.db)
     try:
-        return sync(conn, load_config(str(deck.config)), dt.date.fromisoformat(TODAY),
-                    rescan=False)
+        return sync(conn, load_config(str(deck.config)), dt.date.fromisoformat(TODAY), rescan=False)
     finally:
         conn.close()
 
 
 @pytest.mark.parametrize("change", ["edited", "deleted", "renamed"])
-def test_change_after_the_rescan_is_reported_not_overwritten(tmp_path: Path,
-                                                              change: str) -> None:
+def test_change_after_the_rescan_is_reported_not_overwritten(tmp_path: Path, change: str) -> None:
     deck = Deck(tmp_path)
     moved = deck.vault / "renamed.md"
     if change == "edited":

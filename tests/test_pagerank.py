@@ -21,8 +21,15 @@ def unit(ranks: dict[str, float]) -> dict[str, float]:
 def test_the_packages_documented_example() -> None:
     # pagerank.js 1.0.2's README: link(1, 2, 1.0) ... rank(0.85, 0.000001) prints these.
     ranks = unit(pagerank({1: {2: 1.0, 3: 2.0}, 2: {3: 3.0, 4: 4.0}, 3: {1: 5.0}}))
-    assert ranks == pytest.approx({1: 0.34983779905464363, 2: 0.1688733284604475,
-                                   3: 0.3295121849483849, 4: 0.15177668753652385}, rel=1e-14)
+    assert ranks == pytest.approx(
+        {
+            1: 0.34983779905464363,
+            2: 0.1688733284604475,
+            3: 0.3295121849483849,
+            4: 0.15177668753652385,
+        },
+        rel=1e-14,
+    )
 
 
 def test_scaled_by_10000_as_the_plugin_stores_them() -> None:
@@ -74,8 +81,9 @@ def test_link_counts_weigh_the_edges() -> None:
     # r_a = (1 - a)/3 + a (1 - r_a)  =>  r_a = 0.9 / 1.85;  r_b = 0.05 + a (2/3) r_a, ...
     r_a = 0.9 / 1.85
     ranks = unit(pagerank({"a": {"b": 2, "c": 1}, "b": {"a": 1}, "c": {"a": 1}}, epsilon=TIGHT))
-    assert ranks == pytest.approx({"a": r_a, "b": 0.05 + A * 2 / 3 * r_a,
-                                   "c": 0.05 + A / 3 * r_a}, abs=1e-12)
+    assert ranks == pytest.approx(
+        {"a": r_a, "b": 0.05 + A * 2 / 3 * r_a, "c": 0.05 + A / 3 * r_a}, abs=1e-12
+    )
     assert ranks["b"] > ranks["c"]
 
 

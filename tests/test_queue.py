@@ -42,14 +42,24 @@ def ids(queue: tuple[QueueItem, ...]) -> list[object]:
 
 
 def test_due_cards_oldest_first_then_given_order() -> None:
-    cards = [due_card("t1", 0), due_card("late", -5), due_card("future", 1),
-             due_card("t2", 0), due_card("y", -1)]
+    cards = [
+        due_card("t1", 0),
+        due_card("late", -5),
+        due_card("future", 1),
+        due_card("t2", 0),
+        due_card("y", -1),
+    ]
     assert ids(build_queue(cards, TODAY)) == ["late", "y", "t1", "t2"]
 
 
 def test_deck_and_sub_decks() -> None:
-    cards = [due_card("a", 0, "a"), due_card("ab", 0, "ab"), due_card("a/b", 0, "a/b"),
-             due_card("a/b/c", 0, "a/b/c"), due_card("b/a", 0, "b/a")]
+    cards = [
+        due_card("a", 0, "a"),
+        due_card("ab", 0, "ab"),
+        due_card("a/b", 0, "a/b"),
+        due_card("a/b/c", 0, "a/b/c"),
+        due_card("b/a", 0, "b/a"),
+    ]
     assert ids(build_queue(cards, TODAY, deck="a")) == ["a", "a/b", "a/b/c"]
     assert ids(build_queue(cards, TODAY, deck="a/b")) == ["a/b", "a/b/c"]
     assert ids(build_queue(cards, TODAY, deck="a/")) == ["a", "a/b", "a/b/c"]
@@ -78,11 +88,13 @@ def test_daily_limits_minus_done_today() -> None:
     q = build_queue(cards, TODAY, limits=DailyLimits(new=2, reviews=3))
     assert [it.id for it in q if not it.is_new] == ["r9", "r8", "r7"]
     assert [it.id for it in q if it.is_new] == ["n0", "n1"]
-    q = build_queue(cards, TODAY, limits=DailyLimits(new=2, reviews=3),
-                    new_done_today=1, reviews_done_today=2)
+    q = build_queue(
+        cards, TODAY, limits=DailyLimits(new=2, reviews=3), new_done_today=1, reviews_done_today=2
+    )
     assert ids(q) == ["r9", "n0"]
-    q = build_queue(cards, TODAY, limits=DailyLimits(new=2, reviews=3),
-                    new_done_today=5, reviews_done_today=5)
+    q = build_queue(
+        cards, TODAY, limits=DailyLimits(new=2, reviews=3), new_done_today=5, reviews_done_today=5
+    )
     assert q == ()
     assert len(build_queue(cards, TODAY)) == 15  # 20 new and 200 reviews by default
     with pytest.raises(ValueError, match="cannot be negative"):

@@ -20,7 +20,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SRS_DL_DB", str(path))
     monkeypatch.setenv("SRS_DL_TODAY", TODAY.isoformat())
     monkeypatch.setenv("SRS_DL_CONFIG", str(tmp_path / "config.toml"))
-    (tmp_path / "config.toml").write_text("[review]\nwriteback = \"sync\"\n", encoding="utf-8")
+    (tmp_path / "config.toml").write_text('[review]\nwriteback = "sync"\n', encoding="utf-8")
     return path
 
 
@@ -36,14 +36,26 @@ def _json_lines(text: str) -> list[dict]:
 
 
 def test_due_json_lists_the_queue_in_review_order(db, capsys):
-    late, old, new = _cards(db, {"due": day(0), "front": "late"}, {"due": day(-5), "front": "old"},
-                            {"front": "new"})
+    late, old, new = _cards(
+        db, {"due": day(0), "front": "late"}, {"due": day(-5), "front": "old"}, {"front": "new"}
+    )
     _cards(db, {"due": day(3), "front": "later"})
     assert main(["due", "--json"]) == 0
     rows = _json_lines(capsys.readouterr().out)
     assert [r["id"] for r in rows] == [old, new, late]
-    assert set(rows[0]) == {"id", "deck", "kind", "front", "back", "file", "line", "due",
-                            "interval", "ease", "state"}
+    assert set(rows[0]) == {
+        "id",
+        "deck",
+        "kind",
+        "front",
+        "back",
+        "file",
+        "line",
+        "due",
+        "interval",
+        "ease",
+        "state",
+    }
     assert rows[1]["due"] is None and rows[1]["interval"] is None and rows[1]["state"] == "new"
 
 
@@ -98,8 +110,10 @@ def test_sync_and_notes_commands_on_a_vault(db, tmp_path, capsys):
     vault = tmp_path / "vault"
     vault.mkdir()
     note = vault / "n.md"
-    note.write_text("---\nsr-due: 2025-03-01\nsr-interval: 4\nsr-ease: 250\n---\n"
-                    "#flashcards #review\nQ::A\n", encoding="utf-8")
+    note.write_text(
+        "---\nsr-due: 2025-03-01\nsr-interval: 4\nsr-ease: 250\n---\n#flashcards #review\nQ::A\n",
+        encoding="utf-8",
+    )
     conn = connect(db)
     import_paths(conn, [vault], flags={}, config=config(), today=TODAY)
     card = conn.execute("SELECT id FROM cards WHERE note_id IS NOT NULL").fetchone()[0]

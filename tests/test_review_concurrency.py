@@ -20,8 +20,7 @@ from srs_dl.store.db import StoreError
 def test_a_grade_waits_for_another_writer(tmp_path):
     conn = open_db(tmp_path)
     cid = add_card(conn, due=day(0))
-    other = sqlite3.connect(tmp_path / "deck.db", isolation_level=None,
-                            check_same_thread=False)
+    other = sqlite3.connect(tmp_path / "deck.db", isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
     release = threading.Timer(0.4, lambda: other.execute("COMMIT"))
     release.start()
@@ -54,13 +53,21 @@ def test_processes_grading_at_once_lose_nothing(tmp_path):
     conn = open_db(tmp_path)
     ids = [add_card(conn, due=day(-1), front=str(i)) for i in range(60)]
     conn.close()
-    env = {**os.environ, "SRS_DL_DB": str(tmp_path / "deck.db"),
-           "SRS_DL_TODAY": TODAY.isoformat(), "SRS_DL_CONFIG": str(tmp_path / "none.toml")}
+    env = {
+        **os.environ,
+        "SRS_DL_DB": str(tmp_path / "deck.db"),
+        "SRS_DL_TODAY": TODAY.isoformat(),
+        "SRS_DL_CONFIG": str(tmp_path / "none.toml"),
+    }
     (tmp_path / "none.toml").write_text("", encoding="utf-8")
     procs = [
-        subprocess.Popen([sys.executable, "-m", "srs_dl", "grade", "good", "--json",
-                          *map(str, ids[k::4])], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "srs_dl", "grade", "good", "--json", *map(str, ids[k::4])],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for k in range(4)
     ]
     outs = [p.communicate(timeout=120) for p in procs]

@@ -30,7 +30,10 @@ def test_grade_good_on_a_review_card_follows_sm2_and_logs(conn):
     result = rv.grade(conn, config(), TODAY, cid, "good")
     assert expected is not None
     assert (result.after.due, result.after.interval, result.after.ease) == (
-        expected.due, expected.interval, expected.ease)
+        expected.due,
+        expected.interval,
+        expected.ease,
+    )
     assert result.after.reps == 1 and result.after.state == "review"
     [entry] = logstore.card_history(conn, cid)
     assert entry.action == "review" and entry.response == "good" and entry.day == TODAY
@@ -82,8 +85,9 @@ def test_undo_refuses_when_the_card_changed_since(conn):
     rv.grade(conn, config(), TODAY, cid, "good")
     # A schedule read from the note by a re-import, logged as the importer does.
     with conn:
-        conn.execute("UPDATE cards SET due = ?, interval = 40 WHERE id = ?",
-                     (day(30).isoformat(), cid))
+        conn.execute(
+            "UPDATE cards SET due = ?, interval = 40 WHERE id = ?", (day(30).isoformat(), cid)
+        )
     with pytest.raises(rv.ReviewError, match="changed since"):
         rv.undo_last(conn, config(), TODAY)
 
@@ -117,7 +121,10 @@ def test_suspend_and_unsuspend(conn):
     rv.suspend(conn, config(), TODAY, cid)
     rv.suspend(conn, config(), TODAY, cid)
     assert [e.action for e in logstore.card_history(conn, cid)] == [
-        "suspend", "unsuspend", "suspend"]
+        "suspend",
+        "unsuspend",
+        "suspend",
+    ]
 
 
 def test_reset_gives_interval_1_base_ease_due_today(conn):
@@ -145,8 +152,10 @@ def test_grade_cards_calls_back_after_each_commit(conn):
     def on_graded(result: rv.GradeResult) -> None:
         # Committed: another connection already sees it.
         other = open_db_same(conn)
-        assert other.execute("SELECT reps FROM cards WHERE id = ?", (result.card_id,)
-                             ).fetchone()[0] == 1
+        assert (
+            other.execute("SELECT reps FROM cards WHERE id = ?", (result.card_id,)).fetchone()[0]
+            == 1
+        )
         other.close()
         seen.append(result.card_id)
 
@@ -182,14 +191,28 @@ def test_replay_of_the_log_rebuilds_the_card_table(conn):
     """The log invariant: random actions over many days, then the log alone gives
     every card's scheduling state."""
     rng = random.Random(7)
-    ids = [add_card(conn, due=day(rng.randint(-5, 3)) if rng.random() < 0.6 else None,
-                    front=str(i)) for i in range(25)]
+    ids = [
+        add_card(conn, due=day(rng.randint(-5, 3)) if rng.random() < 0.6 else None, front=str(i))
+        for i in range(25)
+    ]
     cfg = config()
     for step in range(400):
         today = TODAY + dt.timedelta(days=step // 40)
         cid = rng.choice(ids)
-        action = rng.choice(["again", "hard", "good", "easy", "reset", "bury", "suspend",
-                             "unsuspend", "undo", "undo"])
+        action = rng.choice(
+            [
+                "again",
+                "hard",
+                "good",
+                "easy",
+                "reset",
+                "bury",
+                "suspend",
+                "unsuspend",
+                "undo",
+                "undo",
+            ]
+        )
         try:
             if action == "bury":
                 rv.bury(conn, cfg, today, cid)

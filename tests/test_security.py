@@ -41,13 +41,38 @@ def _dotted(node: ast.AST) -> str:
     return ""
 
 
-FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "breakpoint", "os.system",
-                   "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
-                   "pty.spawn", "yaml.load", "yaml.unsafe_load", "yaml.full_load",
-                   "pickle.load", "pickle.loads", "marshal.loads", "shelve.open"}
+FORBIDDEN_CALLS = {
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+    "breakpoint",
+    "os.system",
+    "os.popen",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+    "pty.spawn",
+    "yaml.load",
+    "yaml.unsafe_load",
+    "yaml.full_load",
+    "pickle.load",
+    "pickle.loads",
+    "marshal.loads",
+    "shelve.open",
+}
 FORBIDDEN_PREFIXES = ("os.exec", "os.spawn", "os.posix_spawn")
-FORBIDDEN_MODULES = {"pickle", "cPickle", "_pickle", "marshal", "shelve", "dill", "yaml",
-                     "jinja2", "code", "codeop"}
+FORBIDDEN_MODULES = {
+    "pickle",
+    "cPickle",
+    "_pickle",
+    "marshal",
+    "shelve",
+    "dill",
+    "yaml",
+    "jinja2",
+    "code",
+    "codeop",
+}
 #: Modules imported by a name computed at run time: each maps a fixed table to a module.
 DYNAMIC_IMPORTS = {
     "srs_dl/cli.py": "COMMANDS maps each argparse command name to a module under srs_dl.commands",
@@ -66,11 +91,13 @@ def test_nothing_is_evaluated_or_run_through_a_shell() -> None:
                 if name in FORBIDDEN_CALLS or name.startswith(FORBIDDEN_PREFIXES):
                     problems.append(f"{where}: calls {name}()")
                 for kw in node.keywords:
-                    if kw.arg == "shell" and not (isinstance(kw.value, ast.Constant)
-                                                  and kw.value.value is False):
+                    if kw.arg == "shell" and not (
+                        isinstance(kw.value, ast.Constant) and kw.value.value is False
+                    ):
                         problems.append(f"{where}: shell={ast.unparse(kw.value)}")
                 if name in ("importlib.import_module", "import_module") and not (
-                        node.args and isinstance(node.args[0], ast.Constant)):
+                    node.args and isinstance(node.args[0], ast.Constant)
+                ):
                     if rel not in DYNAMIC_IMPORTS:
                         problems.append(f"{where}: imports a module named at run time")
             elif isinstance(node, ast.Import | ast.ImportFrom):
@@ -84,8 +111,21 @@ def test_nothing_is_evaluated_or_run_through_a_shell() -> None:
 
 # --- SQL ------------------------------------------------------------------------------------
 
-SQL_WORDS = ("SELECT ", "INSERT ", "UPDATE ", "DELETE ", "PRAGMA ", " WHERE ", " FROM ",
-             " VALUES", "CREATE ", "DROP ", "ALTER ", " SET ", "ORDER BY")
+SQL_WORDS = (
+    "SELECT ",
+    "INSERT ",
+    "UPDATE ",
+    "DELETE ",
+    "PRAGMA ",
+    " WHERE ",
+    " FROM ",
+    " VALUES",
+    "CREATE ",
+    "DROP ",
+    "ALTER ",
+    " SET ",
+    "ORDER BY",
+)
 
 #: (file, interpolated expression) -> why it is a fixed identifier or placeholders only.
 #: Module constants holding fixed SQL text, and ", ".join() of such a tuple or of "?"s,
@@ -143,8 +183,7 @@ def _constant_text(node: ast.AST) -> bool:
         return isinstance(node.value, str)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _constant_text(node.left) and _constant_text(node.right)
-    return isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant)
-                                                   for v in node.values)
+    return isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values)
 
 
 def module_constants() -> dict[str, set[str]]:
@@ -168,8 +207,10 @@ def module_constants() -> dict[str, set[str]]:
                 continue
             if not isinstance(target, ast.Name) or bound.get(target.id, 0) > 1:
                 continue
-            if _constant_text(value) or (isinstance(value, ast.Tuple | ast.List)
-                                         and all(_constant_text(e) for e in value.elts)):
+            if _constant_text(value) or (
+                isinstance(value, ast.Tuple | ast.List)
+                and all(_constant_text(e) for e in value.elts)
+            ):
                 fixed.add(target.id)
         own[rel] = fixed
     result = {rel: set(names) for rel, names in own.items()}
@@ -186,9 +227,13 @@ def module_constants() -> dict[str, set[str]]:
 def _fixed(expr: ast.AST, constants: set[str]) -> bool:
     if _constant_text(expr) or (isinstance(expr, ast.Name) and expr.id in constants):
         return True
-    if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
-            and expr.func.attr == "join" and _constant_text(expr.func.value)
-            and len(expr.args) == 1):
+    if (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "join"
+        and _constant_text(expr.func.value)
+        and len(expr.args) == 1
+    ):
         arg = expr.args[0]
         if isinstance(arg, ast.Name):
             return arg.id in constants
@@ -201,11 +246,18 @@ def _interpolated(node: ast.AST) -> list[ast.AST]:
     """The values a node puts into SQL text: f-string fields, `%`, `.format`, `+`."""
     if isinstance(node, ast.JoinedStr) and _looks_like_sql(_sql_text(node)):
         return [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
-    if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
-            and _looks_like_sql(_sql_text(node.left))):
+    if (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Mod)
+        and _looks_like_sql(_sql_text(node.left))
+    ):
         return [node.right]
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "format" and _looks_like_sql(_sql_text(node.func.value))):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and _looks_like_sql(_sql_text(node.func.value))
+    ):
         return [*node.args, *(k.value for k in node.keywords)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         sides = (node.left, node.right)
@@ -230,26 +282,32 @@ def sql_interpolations() -> list[tuple[str, int, str]]:
 def test_sql_interpolates_only_audited_identifiers_and_placeholders() -> None:
     found = sql_interpolations()
     assert found, "the scan finds nothing: it would pass whatever the code did"
-    new = [f"{rel}:{line}: {expr}" for rel, line, expr in found
-           if (rel, expr) not in SQL_AUDITED]
-    assert new == [], ("SQL built from values nobody audited: read each, and either pass the"
-                       " value as a ? parameter or add it to SQL_AUDITED with the reason it is"
-                       f" safe: {new}")
+    new = [f"{rel}:{line}: {expr}" for rel, line, expr in found if (rel, expr) not in SQL_AUDITED]
+    assert new == [], (
+        "SQL built from values nobody audited: read each, and either pass the"
+        " value as a ? parameter or add it to SQL_AUDITED with the reason it is"
+        f" safe: {new}"
+    )
 
 
 def test_the_sql_scan_flags_user_values() -> None:
     """The scanner itself: what it must flag, and what it lets through."""
     code = ast.parse(
         'COLUMNS = "id, front"\n'
-        'def f(conn, front, path, deck, n):\n'
-        '    conn.execute(f"SELECT * FROM cards WHERE front = \'{front}\'")\n'
-        '    conn.execute("DELETE FROM notes WHERE path = \'%s\'" % path)\n'
-        '    conn.execute("UPDATE cards SET deck = \'{}\'".format(deck))\n'
+        "def f(conn, front, path, deck, n):\n"
+        "    conn.execute(f\"SELECT * FROM cards WHERE front = '{front}'\")\n"
+        "    conn.execute(\"DELETE FROM notes WHERE path = '%s'\" % path)\n"
+        "    conn.execute(\"UPDATE cards SET deck = '{}'\".format(deck))\n"
         '    conn.execute("SELECT * FROM cards WHERE deck = " + deck)\n'
         '    conn.execute(f"SELECT {COLUMNS} FROM cards WHERE id IN'
-        ' ({\', \'.join(\'?\' for _ in n)})", n)\n')
-    flagged = [ast.unparse(e) for node in ast.walk(code) for e in _interpolated(node)
-               if not _fixed(e, {"COLUMNS"})]
+        " ({', '.join('?' for _ in n)})\", n)\n"
+    )
+    flagged = [
+        ast.unparse(e)
+        for node in ast.walk(code)
+        for e in _interpolated(node)
+        if not _fixed(e, {"COLUMNS"})
+    ]
     assert sorted(flagged) == ["deck", "deck", "front", "path"]
 
 
@@ -264,15 +322,22 @@ PAYLOADS = [
     "__import__('os').system('touch PWNED-python')",
     "{{7*7}} ${7*7} {0.__class__} %(x)s",
     "'); DROP TABLE cards; --",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     "<script>alert(1)</script>",
 ]
 
 
 def _srs(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "srs_dl", *args], capture_output=True,  # noqa: S603
-                          text=True, env=env, cwd=cwd, timeout=120, check=False,
-                          preexec_fn=lambda: os.umask(0))
+    return subprocess.run(
+        [sys.executable, "-m", "srs_dl", *args],
+        capture_output=True,  # noqa: S603
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+        preexec_fn=lambda: os.umask(0),
+    )
 
 
 @pytest.fixture
@@ -282,35 +347,53 @@ def hostile(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     vault = tmp_path / "vault"
     plugin = vault / ".obsidian" / "plugins" / "obsidian-spaced-repetition"
     plugin.mkdir(parents=True)
-    lines = ["---", f"tags: [flashcards, {json.dumps(PAYLOADS[0])}]",
-             f"sr-due: {PAYLOADS[3]}",
-             'x: !!python/object/apply:os.system ["touch PWNED-yaml"]', "---",
-             "#flashcards", ""]
+    lines = [
+        "---",
+        f"tags: [flashcards, {json.dumps(PAYLOADS[0])}]",
+        f"sr-due: {PAYLOADS[3]}",
+        'x: !!python/object/apply:os.system ["touch PWNED-yaml"]',
+        "---",
+        "#flashcards",
+        "",
+    ]
     for i, p in enumerate(PAYLOADS):
         lines += [f"Payload {i} {p}::{p}", ""]
-    lines += [f"A cloze =={PAYLOADS[3]}== here", "", f"Front {PAYLOADS[1]}", "?",
-              PAYLOADS[0], ""]
-    (vault / "it's a \"note\" $(touch PWNED-name).md").write_text("\n".join(lines),
-                                                                  encoding="utf-8")
-    (plugin / "data.json").write_text(json.dumps({"settings": {
-        "flashcardTags": ["#flashcards", PAYLOADS[0]],
-        "noteFoldersToIgnore": [PAYLOADS[3]],
-        "singleLineCardSeparator": "::"}}), encoding="utf-8")
+    lines += [f"A cloze =={PAYLOADS[3]}== here", "", f"Front {PAYLOADS[1]}", "?", PAYLOADS[0], ""]
+    (vault / 'it\'s a "note" $(touch PWNED-name).md').write_text("\n".join(lines), encoding="utf-8")
+    (plugin / "data.json").write_text(
+        json.dumps(
+            {
+                "settings": {
+                    "flashcardTags": ["#flashcards", PAYLOADS[0]],
+                    "noteFoldersToIgnore": [PAYLOADS[3]],
+                    "singleLineCardSeparator": "::",
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
     config = tmp_path / "config.toml"
     config.write_text(
         f"editor = {json.dumps(PAYLOADS[0])}\n"
         "[import]\n"
-        f"flashcard_tags = [\"#flashcards\", {json.dumps(PAYLOADS[2])}]\n"
+        f'flashcard_tags = ["#flashcards", {json.dumps(PAYLOADS[2])}]\n'
         "[drills.headings]\n"
-        f"{json.dumps(PAYLOADS[3])} = [\"adam\"]\n", encoding="utf-8")
-    env = dict(os.environ, SRS_DL_DB=str(tmp_path / "deck.db"), SRS_DL_TODAY=TODAY,
-               SRS_DL_CONFIG=str(config))
+        f'{json.dumps(PAYLOADS[3])} = ["adam"]\n',
+        encoding="utf-8",
+    )
+    env = dict(
+        os.environ,
+        SRS_DL_DB=str(tmp_path / "deck.db"),
+        SRS_DL_TODAY=TODAY,
+        SRS_DL_CONFIG=str(config),
+    )
     env.pop("SRS_DL_DEBUG", None)
     return vault, env
 
 
-def test_notes_and_config_are_data_never_code(hostile: tuple[Path, dict[str, str]],
-                                              tmp_path: Path) -> None:
+def test_notes_and_config_are_data_never_code(
+    hostile: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     vault, env = hostile
     imported = _srs(["import", str(vault)], env, tmp_path)
     assert imported.returncode == 0, imported.stderr
@@ -318,9 +401,16 @@ def test_notes_and_config_are_data_never_code(hostile: tuple[Path, dict[str, str
     cards = [json.loads(line) for line in listing.stdout.splitlines()]
     note_cards = [c for c in cards if c["file"]]
     ids = [str(c["id"]) for c in note_cards]
-    for args in (["grade", "good", *ids], ["sync"], ["due", "--json"], ["history", ids[0]],
-                 ["stats", "--json"], ["drills", "--count", "3", "--seed", "1", "--json"],
-                 ["cards", "--deck", PAYLOADS[5]], ["notes", "--json"]):
+    for args in (
+        ["grade", "good", *ids],
+        ["sync"],
+        ["due", "--json"],
+        ["history", ids[0]],
+        ["stats", "--json"],
+        ["drills", "--count", "3", "--seed", "1", "--json"],
+        ["cards", "--deck", PAYLOADS[5]],
+        ["notes", "--json"],
+    ):
         done = _srs(args, env, tmp_path)
         assert done.returncode == 0, f"{args}: {done.stderr}"
         assert "Traceback" not in done.stderr
@@ -340,14 +430,16 @@ def test_notes_and_config_are_data_never_code(hostile: tuple[Path, dict[str, str
 
 
 def test_the_editor_command_is_split_not_run_through_a_shell(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from srs_dl.tui.editor import editor_command, run_editor
 
     out = tmp_path / "argv.json"
     recorder = tmp_path / "record.py"
-    recorder.write_text("import json, sys\n"
-                        f"open({str(out)!r}, 'w').write(json.dumps(sys.argv[1:]))\n",
-                        encoding="utf-8")
+    recorder.write_text(
+        f"import json, sys\nopen({str(out)!r}, 'w').write(json.dumps(sys.argv[1:]))\n",
+        encoding="utf-8",
+    )
     note = str(tmp_path / "a $(touch pwned) `touch pwned2`; touch pwned3.md")
     argv = editor_command(f"{sys.executable} {recorder} --flag", note, 12)
     monkeypatch.chdir(tmp_path)
@@ -356,8 +448,9 @@ def test_the_editor_command_is_split_not_run_through_a_shell(
     assert not any(p.name.startswith("pwned") for p in tmp_path.iterdir())
 
 
-def test_database_is_readable_by_its_owner_only(hostile: tuple[Path, dict[str, str]],
-                                                tmp_path: Path) -> None:
+def test_database_is_readable_by_its_owner_only(
+    hostile: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     vault, env = hostile
     db = Path(env["SRS_DL_DB"])
     assert _srs(["import", str(vault)], env, tmp_path).returncode == 0

@@ -37,7 +37,10 @@ def test_sgd_card_deck_schedule_and_answer(seed: ParsedNote, seed_text: str) -> 
     assert q.deck == "dl"
     assert card.schedule is not None
     assert (card.schedule.due, card.schedule.interval, card.schedule.ease) == (
-        dt.date(2025, 2, 22), 3, 250)
+        dt.date(2025, 2, 22),
+        3,
+        250,
+    )
     lines = seed_text.split("\n")
     nine = [line.rstrip() for line in lines[111:120]]
     assert card.back.split("\n") == nine
@@ -59,15 +62,19 @@ def test_sgd_card_span_and_adopted_comment(seed: ParsedNote, seed_text: str) -> 
     assert any(w.line == 122 and "adopted" in w.message for w in seed.warnings)
 
 
-def test_first_line_field_is_a_card_unless_dataview_fields(seed: ParsedNote, seed_text: str) -> None:
+def test_first_line_field_is_a_card_unless_dataview_fields(
+    seed: ParsedNote, seed_text: str
+) -> None:
     assert seed_text.split("\n")[0] == "n:: How to optimize a deep net"
     first = [q for q in seed.questions if q.first_line == 1]
     assert [(q.kind, q.cards[0].front, q.cards[0].back) for q in first] == [
-        ("inline", "n", "How to optimize a deep net")]
+        ("inline", "n", "How to optimize a deep net")
+    ]
     assert seed.dataview_like_cards == 1
 
-    with_fields = parse_note(seed_text, ParseSettings(all_notes=True, multiline_sep="-?-",
-                                                      dataview_fields=True))
+    with_fields = parse_note(
+        seed_text, ParseSettings(all_notes=True, multiline_sep="-?-", dataview_fields=True)
+    )
     assert [q for q in with_fields.questions if q.first_line == 1] == []
     assert with_fields.dataview_like_cards == 0
     assert _sgd(with_fields).cards == _sgd(seed).cards

@@ -290,8 +290,15 @@ def test_settings_validation_and_plugin_data() -> None:
         SchedulerSettings(lapse_multiplier=1.5)
     with pytest.raises(ValueError, match="maximum interval"):
         SchedulerSettings(max_interval=0)
-    data = {"baseEase": 230, "easyBonus": 1.5, "lapsesIntervalChange": 0.4,
-            "maximumInterval": 365, "loadBalance": False, "maxLinkFactor": 0.5, "other": 1}
+    data = {
+        "baseEase": 230,
+        "easyBonus": 1.5,
+        "lapsesIntervalChange": 0.4,
+        "maximumInterval": 365,
+        "loadBalance": False,
+        "maxLinkFactor": 0.5,
+        "other": 1,
+    }
     s = SchedulerSettings.from_plugin_data(data, honour_overdue=True)
     assert s == SchedulerSettings(230, 1.5, 0.4, 365, False, True, 130, 0.5)
 

@@ -16,32 +16,32 @@ TODAY = D(2025, 3, 10)
 
 # (day, response, interval before the review); the comments give young/mature.
 LOG = [
-    (D(2024, 3, 10), "good", None),   # before the heatmap's year; young, passed
-    (D(2024, 6, 1), "good", 3),       # young, passed  } a 4-day streak
-    (D(2024, 6, 2), "again", 5),      # young          }
-    (D(2024, 6, 3), "hard", 21),      # mature (21 is mature), not passed
-    (D(2024, 6, 4), "easy", 30),      # mature, passed
+    (D(2024, 3, 10), "good", None),  # before the heatmap's year; young, passed
+    (D(2024, 6, 1), "good", 3),  # young, passed  } a 4-day streak
+    (D(2024, 6, 2), "again", 5),  # young          }
+    (D(2024, 6, 3), "hard", 21),  # mature (21 is mature), not passed
+    (D(2024, 6, 4), "easy", 30),  # mature, passed
     (D(2025, 1, 5), "good", None),
     (D(2025, 1, 5), "again", 3),
     (D(2025, 1, 20), "easy", 30),
     (D(2025, 1, 20), "hard", 25),
-    (D(2025, 2, 1), "good", 20.9),    # young: under 21
-    (D(2025, 2, 1), "good", 21),      # mature
+    (D(2025, 2, 1), "good", 20.9),  # young: under 21
+    (D(2025, 2, 1), "good", 21),  # mature
     (D(2025, 3, 8), "good", 5),
     (D(2025, 3, 8), "good", 5),
     (D(2025, 3, 9), "again", 40),
     (D(2025, 3, 10), "easy", 10),
-    (D(2025, 3, 10), "reset", 10),    # not an answer: ignored
-    (D(2025, 3, 11), "good", 3),      # after today: ignored
+    (D(2025, 3, 10), "reset", 10),  # not an answer: ignored
+    (D(2025, 3, 11), "good", 3),  # after today: ignored
 ]
 
 CARDS = [
-    CardState("review", D(2025, 3, 8), 1, 250),      # overdue
+    CardState("review", D(2025, 3, 8), 1, 250),  # overdue
     CardState("review", D(2025, 3, 10), 3, 230),
     CardState("review", D(2025, 3, 12), 8, 250),
     CardState("review", D(2025, 3, 12), 25, 270),
-    CardState("review", D(2025, 4, 8), 60, 290),     # day 29: the last of the forecast
-    CardState("review", D(2025, 4, 9), 400, 130),    # day 30: beyond it
+    CardState("review", D(2025, 4, 8), 60, 290),  # day 29: the last of the forecast
+    CardState("review", D(2025, 4, 9), 400, 130),  # day 30: beyond it
     CardState("buried", D(2025, 3, 10), 2, 250, D(2025, 3, 11)),  # back tomorrow
     CardState("buried", D(2025, 3, 5), 14, 210, D(2025, 3, 10)),  # burial over: overdue
     CardState("suspended", D(2025, 3, 10), 5, 250),
@@ -68,8 +68,8 @@ def test_forecast() -> None:
     assert f.start == TODAY
     assert len(f.counts) == 30
     expected = [0] * 30
-    expected[0] = 3   # due today + the overdue one + the one whose burial ended
-    expected[1] = 1   # buried until tomorrow
+    expected[0] = 3  # due today + the overdue one + the one whose burial ended
+    expected[1] = 1  # buried until tomorrow
     expected[2] = 2
     expected[10] = 1
     expected[29] = 1
@@ -79,18 +79,44 @@ def test_forecast() -> None:
 
 def test_card_counts_and_distributions() -> None:
     assert core.card_counts(CARDS, TODAY) == {
-        "new": 2, "review": 8, "suspended": 1, "buried": 1, "deleted": 1}
+        "new": 2,
+        "review": 8,
+        "suspended": 1,
+        "buried": 1,
+        "deleted": 1,
+    }
     intervals = {b.label: b.count for b in core.interval_distribution(CARDS, TODAY)}
-    assert intervals == {"1d": 1, "2d": 1, "3-6d": 1, "1-2w": 2, "2-3w": 1, "3w-1m": 1,
-                         "1-3m": 1, "3-6m": 0, "6m-1y": 0, "1y+": 1}
+    assert intervals == {
+        "1d": 1,
+        "2d": 1,
+        "3-6d": 1,
+        "1-2w": 2,
+        "2-3w": 1,
+        "3w-1m": 1,
+        "1-3m": 1,
+        "3-6m": 0,
+        "6m-1y": 0,
+        "1y+": 1,
+    }
     eases = {b.label: b.count for b in core.ease_distribution(CARDS, TODAY)}
-    assert eases == {"<150": 1, "150": 0, "170": 0, "190": 0, "210": 1, "230": 1, "250": 4,
-                     "270": 1, "290": 1, "310+": 0}
+    assert eases == {
+        "<150": 1,
+        "150": 0,
+        "170": 0,
+        "190": 0,
+        "210": 1,
+        "230": 1,
+        "250": 4,
+        "270": 1,
+        "290": 1,
+        "310+": 0,
+    }
 
 
 def test_histogram_edges_and_weights() -> None:
-    buckets = core.histogram([(0.5, 1), (2, 3), (2.99, 1), (3, 1), (366, 2), (365.9, 1)],
-                             core.INTERVAL_BUCKETS)
+    buckets = core.histogram(
+        [(0.5, 1), (2, 3), (2.99, 1), (3, 1), (366, 2), (365.9, 1)], core.INTERVAL_BUCKETS
+    )
     got = {b.label: b.count for b in buckets}
     assert got["1d"] == 1 and got["2d"] == 4 and got["3-6d"] == 1
     assert got["6m-1y"] == 1 and got["1y+"] == 2
@@ -102,9 +128,16 @@ def test_reviews_per_day() -> None:
     assert len(heat.counts) == 365
     by_day = {heat.start + dt.timedelta(days=i): n for i, n in enumerate(heat.counts) if n}
     assert by_day == {
-        D(2024, 6, 1): 1, D(2024, 6, 2): 1, D(2024, 6, 3): 1, D(2024, 6, 4): 1,
-        D(2025, 1, 5): 2, D(2025, 1, 20): 2, D(2025, 2, 1): 2, D(2025, 3, 8): 2,
-        D(2025, 3, 9): 1, D(2025, 3, 10): 1,
+        D(2024, 6, 1): 1,
+        D(2024, 6, 2): 1,
+        D(2024, 6, 3): 1,
+        D(2024, 6, 4): 1,
+        D(2025, 1, 5): 2,
+        D(2025, 1, 20): 2,
+        D(2025, 2, 1): 2,
+        D(2025, 3, 8): 2,
+        D(2025, 3, 9): 1,
+        D(2025, 3, 10): 1,
     }
 
 
@@ -135,8 +168,14 @@ def test_streaks() -> None:
 
 
 def test_drill_accuracy() -> None:
-    acc = core.drill_accuracy([DrillAnswer("ema", True), DrillAnswer("ema", False),
-                               DrillAnswer("adam", True, 3), DrillAnswer("adam", False, 1)])
+    acc = core.drill_accuracy(
+        [
+            DrillAnswer("ema", True),
+            DrillAnswer("ema", False),
+            DrillAnswer("adam", True, 3),
+            DrillAnswer("adam", False, 1),
+        ]
+    )
     assert [(d.kind, d.answered, d.correct) for d in acc] == [("adam", 4, 3), ("ema", 2, 1)]
     assert acc[0].accuracy == 0.75 and acc[1].accuracy == 0.5
 
@@ -163,13 +202,17 @@ def test_compute_everything_together() -> None:
 def test_folded_records_give_the_same_numbers() -> None:
     """A record with count n is n identical records (the service folds rows)."""
     folded = [Review(D(2025, 3, 8), "good", False, 2), Review(D(2025, 3, 9), "again", True, 3)]
-    unfolded = [Review(D(2025, 3, 8), "good", False)] * 2 + [Review(D(2025, 3, 9), "again", True)] * 3
+    unfolded = [Review(D(2025, 3, 8), "good", False)] * 2 + [
+        Review(D(2025, 3, 9), "again", True)
+    ] * 3
     assert core.compute(folded, CARDS, [], TODAY) == core.compute(unfolded, CARDS, [], TODAY)
 
 
 def test_core_imports_neither_textual_nor_sqlite() -> None:
-    code = ("import sys, srs_dl.core.stats; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('textual', 'sqlite3', 'rich')))")
+    code = (
+        "import sys, srs_dl.core.stats; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('textual', 'sqlite3', 'rich')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -24,20 +24,20 @@ D = dt.date
 # Card review days (test_stats_core.LOG): 2024-06-01..04 (the longest run, 4) and
 # 2025-03-08..10 (the current one, 3).
 NOTE_LOG = [
-    NoteReview(D(2024, 6, 5), "good"),       # the June run becomes 5 days long
-    NoteReview(D(2025, 2, 15), "good", 2),   # a day of note reviews only (folded: 2)
-    NoteReview(D(2025, 3, 7), "hard"),       # the current run becomes 4 days long
-    NoteReview(D(2025, 3, 10), "easy"),      # today, a card day too
-    NoteReview(D(2025, 3, 10), "again"),     # not a note rating: ignored
-    NoteReview(D(2025, 3, 11), "good"),      # after today: ignored
+    NoteReview(D(2024, 6, 5), "good"),  # the June run becomes 5 days long
+    NoteReview(D(2025, 2, 15), "good", 2),  # a day of note reviews only (folded: 2)
+    NoteReview(D(2025, 3, 7), "hard"),  # the current run becomes 4 days long
+    NoteReview(D(2025, 3, 10), "easy"),  # today, a card day too
+    NoteReview(D(2025, 3, 10), "again"),  # not a note rating: ignored
+    NoteReview(D(2025, 3, 11), "good"),  # after today: ignored
 ]
 
 NOTES = [
-    NoteState(None, 2),              # never reviewed
-    NoteState(D(2025, 3, 1)),        # overdue
-    NoteState(D(2025, 3, 10)),       # due today
-    NoteState(D(2025, 3, 15)),       # day 5
-    NoteState(D(2025, 5, 1)),        # beyond the 30 days
+    NoteState(None, 2),  # never reviewed
+    NoteState(D(2025, 3, 1)),  # overdue
+    NoteState(D(2025, 3, 10)),  # due today
+    NoteState(D(2025, 3, 15)),  # day 5
+    NoteState(D(2025, 5, 1)),  # beyond the 30 days
 ]
 
 
@@ -59,13 +59,17 @@ def test_note_numbers() -> None:
 def test_note_reviews_count_as_study_days() -> None:
     s = _with_notes()
     assert s.streaks == core.Streaks(current=4, longest=5)
-    assert s.study_days == 14          # 11 card days + 3 with note reviews only
+    assert s.study_days == 14  # 11 card days + 3 with note reviews only
     study = s.study_heatmap
     assert study.start == s.heatmap.start and sum(study.counts) == 14 + 5
     # Only a note reviewed yesterday and today: still a streak.
-    only_notes = core.compute([], [], [], TODAY,
-                              note_reviews=[NoteReview(D(2025, 3, 9), "good"),
-                                            NoteReview(TODAY, "hard")])
+    only_notes = core.compute(
+        [],
+        [],
+        [],
+        TODAY,
+        note_reviews=[NoteReview(D(2025, 3, 9), "good"), NoteReview(TODAY, "hard")],
+    )
     assert only_notes.streaks == core.Streaks(2, 2) and only_notes.study_days == 2
     assert only_notes.reviews_total == 0 and only_notes.young == Tally()
 
@@ -73,9 +77,21 @@ def test_note_reviews_count_as_study_days() -> None:
 def test_card_statistics_stay_the_cards() -> None:
     with_notes = _with_notes()
     without = core.compute(reviews(), CARDS, [], TODAY)
-    for name in ("cards", "reviews_total", "reviews_today", "days_reviewed", "forecast",
-                 "heatmap", "intervals", "eases", "mean_interval", "mean_ease", "retention",
-                 "young", "mature"):
+    for name in (
+        "cards",
+        "reviews_total",
+        "reviews_today",
+        "days_reviewed",
+        "forecast",
+        "heatmap",
+        "intervals",
+        "eases",
+        "mean_interval",
+        "mean_ease",
+        "retention",
+        "young",
+        "mature",
+    ):
         assert getattr(with_notes, name) == getattr(without, name), name
     assert without.notes.total == 0 and without.study_days == without.days_reviewed
 
@@ -90,8 +106,11 @@ def test_json_only_adds() -> None:
     assert data["study_days"] == 14
     notes = data["notes"]
     assert {k: notes[k] for k in ("total", "new", "reviews", "responses")} == {
-        "total": 6, "new": 2, "reviews": {"total": 5, "today": 1, "days": 4},
-        "responses": {"hard": 1, "good": 3, "easy": 1}}
+        "total": 6,
+        "new": 2,
+        "reviews": {"total": 5, "today": 1, "days": 4},
+        "responses": {"hard": 1, "good": 3, "easy": 1},
+    }
     assert notes["forecast"]["overdue"] == 1 and len(notes["forecast"]["days"]) == 30
     assert notes["forecast"]["days"][5] == {"date": "2025-03-15", "due": 1}
     per_day = notes["reviews_per_day"]
@@ -102,8 +121,9 @@ def test_json_only_adds() -> None:
 def test_folded_note_ratings_give_the_same_numbers() -> None:
     unfolded = [r._replace(count=1) for r in NOTE_LOG for _ in range(r.count)]
     notes = [n._replace(count=1) for n in NOTES for _ in range(n.count)]
-    assert core.compute([], [], [], TODAY, note_reviews=unfolded, notes=notes) == \
-        core.compute([], [], [], TODAY, note_reviews=NOTE_LOG, notes=NOTES)
+    assert core.compute([], [], [], TODAY, note_reviews=unfolded, notes=notes) == core.compute(
+        [], [], [], TODAY, note_reviews=NOTE_LOG, notes=NOTES
+    )
 
 
 # --- through the database ----------------------------------------------------
@@ -139,8 +159,15 @@ def test_a_rated_note_in_stats_json(tmp_path: Path) -> None:
     after = result.after
     conn.close()
 
-    out = _run("stats", "--json", "--db", str(db), "--today", day2.isoformat(),
-               env_extra={"XDG_CONFIG_HOME": str(tmp_path)})
+    out = _run(
+        "stats",
+        "--json",
+        "--db",
+        str(db),
+        "--today",
+        day2.isoformat(),
+        env_extra={"XDG_CONFIG_HOME": str(tmp_path)},
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     notes = data["notes"]
@@ -153,7 +180,7 @@ def test_a_rated_note_in_stats_json(tmp_path: Path) -> None:
     # No card was reviewed: a note rated yesterday alone keeps the streak.
     assert data["reviews"]["total"] == 0 and data["retention"]["young"]["reviews"] == 0
     assert data["streak"] == {"current": 1, "longest": 1} and data["study_days"] == 1
-    assert data["cards"]["review"] == 0   # the note's card was not reviewed
+    assert data["cards"]["review"] == 0  # the note's card was not reviewed
 
     # Rated once more today (from the service's read too, same numbers as the CLI).
     conn = connect(db)
@@ -166,6 +193,10 @@ def test_a_rated_note_in_stats_json(tmp_path: Path) -> None:
 
 def test_note_queries_use_the_log_index(tmp_path: Path) -> None:
     conn = connect(tmp_path / "deck.db")
-    plan = " ".join(r[3] for r in conn.execute(
-        "EXPLAIN QUERY PLAN " + service._NOTE_REVIEWS, {"today": "2025-03-10"}))
+    plan = " ".join(
+        r[3]
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN " + service._NOTE_REVIEWS, {"today": "2025-03-10"}
+        )
+    )
     assert "COVERING INDEX log_stats" in plan and "TEMP B-TREE" not in plan

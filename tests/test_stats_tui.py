@@ -38,14 +38,23 @@ def add_note_reviews(db: Path) -> Path:
     2025-03-07, a day without card reviews, one today."""
     conn = connect(db)
     with transaction(conn):
-        conn.execute("INSERT INTO notes (id, folder_id, path, is_review, review_due,"
-                     " review_interval, review_ease) VALUES"
-                     " (2, 1, '/vault/adam.md', 1, '2025-03-10', 3, 250),"
-                     " (3, 1, '/vault/later.md', 1, NULL, NULL, NULL)")
+        conn.execute(
+            "INSERT INTO notes (id, folder_id, path, is_review, review_due,"
+            " review_interval, review_ease) VALUES"
+            " (2, 1, '/vault/adam.md', 1, '2025-03-10', 3, 250),"
+            " (3, 1, '/vault/later.md', 1, NULL, NULL, NULL)"
+        )
         for day, response in ((dt.date(2025, 3, 7), "good"), (TODAY, "easy")):
-            logstore.append(conn, card_id=None, note_id=2, day=day, action="note_review",
-                            response=response, before={"due": None, "interval": None},
-                            after={"due": "2025-03-10", "interval": 3})
+            logstore.append(
+                conn,
+                card_id=None,
+                note_id=2,
+                day=day,
+                action="note_review",
+                response=response,
+                before={"due": None, "interval": None},
+                after={"due": "2025-03-10", "interval": 3},
+            )
     conn.close()
     return db
 
@@ -55,8 +64,11 @@ def stats_app(db: Path):  # noqa: ANN201
 
 
 async def _shown(pilot, app) -> StatsScreen:  # noqa: ANN001
-    await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen)
-                   and app.screen.stats is not None, what="the statistics")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None,
+        what="the statistics",
+    )
     return app.screen
 
 
@@ -80,12 +92,22 @@ async def test_stats_screen_shows_the_service_numbers(tmp_path):
         # A review logged elsewhere (another process): `r` recomputes.
         conn = connect(db)
         with transaction(conn):
-            logstore.append(conn, card_id=2, day=TODAY, action="review", response="good",
-                            before={"interval": 30}, after={"interval": 70})
+            logstore.append(
+                conn,
+                card_id=2,
+                day=TODAY,
+                action="review",
+                response="good",
+                before={"interval": 30},
+                after={"interval": 70},
+            )
         conn.close()
         await pilot.press("r")
-        await wait_for(pilot, lambda: screen.stats is not None
-                       and screen.stats.reviews_today == 5, what="the refresh")
+        await wait_for(
+            pilot,
+            lambda: screen.stats is not None and screen.stats.reviews_today == 5,
+            what="the refresh",
+        )
         assert screen.stats.mature.reviews == 7
 
 
@@ -104,7 +126,7 @@ async def test_note_reviews_on_the_stats_screen(tmp_path):
         assert "4 reviews" in summary and "69.2% of 13" in summary
         heatmap = screen.query_one(ReviewHeatmap)
         assert sum(heatmap.counts) == 18 + 2
-        assert heatmap.counts[-4] == 1   # 2025-03-07
+        assert heatmap.counts[-4] == 1  # 2025-03-07
         assert "cards and notes" in str(screen.query_one("#stats-calendar").border_title)
 
 
@@ -129,8 +151,13 @@ def test_stats_snapshot(tmp_path: Path, snap_compare) -> None:  # noqa: ANN001
     db = add_note_reviews(build_db(tmp_path / "deck.db"))
 
     async def ready(pilot) -> None:  # noqa: ANN001
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, StatsScreen)
-                       and pilot.app.screen.stats is not None, what="the statistics")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, StatsScreen) and pilot.app.screen.stats is not None
+            ),
+            what="the statistics",
+        )
         await pilot.pause()
 
     assert snap_compare(stats_app(db), terminal_size=(100, 30), run_before=ready)

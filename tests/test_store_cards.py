@@ -19,7 +19,11 @@ def test_deck_filter_takes_sub_decks_only(tmp_path: Path) -> None:
     assert sorted(c.deck for c in iter_cards(conn, deck="#a/b/")) == ["a/b", "a/b/c"]
     assert [c.deck for c in iter_cards(conn, deck="a/b/c")] == ["a/b/c"]
     assert len(list(iter_cards(conn))) == len(decks)
-    plan = " ".join(str(r) for r in conn.execute(
-        "EXPLAIN QUERY PLAN SELECT id FROM cards WHERE (deck = ? OR (deck >= ? AND deck < ?))",
-        ["a", "a/", "a0"]))
+    plan = " ".join(
+        str(r)
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM cards WHERE (deck = ? OR (deck >= ? AND deck < ?))",
+            ["a", "a/", "a0"],
+        )
+    )
     assert "cards_deck_counts" in plan

@@ -87,8 +87,12 @@ def test_cli_reports_bad_database_in_one_line(tmp_path: Path, content: bytes | N
         connect(db).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     else:
         db.write_bytes(content)
-    proc = subprocess.run([sys.executable, "-m", "srs_dl", "cards", "--db", str(db)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "srs_dl", "cards", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and str(db) in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -105,16 +109,22 @@ def test_processes_opening_a_new_database_at_once(tmp_path: Path) -> None:
     env = dict(os.environ, SRS_DL_CONFIG=str(config))
     for i in range(20):
         db = tmp_path / f"deck{i}.db"
-        procs = [subprocess.Popen([sys.executable, "-m", "srs_dl", "import", str(vault), "--db",
-                                   str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  text=True, env=env) for _ in range(2)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "srs_dl", "import", str(vault), "--db", str(db)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for _ in range(2)
+        ]
         for proc in procs:
             _, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
         conn = sqlite3.connect(db)
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         conn.close()
-
 
 
 def test_a_new_database_has_16k_pages_an_old_one_keeps_its_own(tmp_path: Path) -> None:

@@ -20,8 +20,11 @@ def conn(tmp_path: Path) -> sqlite3.Connection:
 
 def _note(conn: sqlite3.Connection, path: str, **cols: object) -> int:
     names = ["path", *cols]
-    conn.execute(f"INSERT INTO notes ({', '.join(names)}) VALUES"  # noqa: S608 - test columns
-                 f" ({', '.join('?' for _ in names)})", [path, *cols.values()])
+    conn.execute(
+        f"INSERT INTO notes ({', '.join(names)}) VALUES"  # noqa: S608 - test columns
+        f" ({', '.join('?' for _ in names)})",
+        [path, *cols.values()],
+    )
     return int(conn.execute("SELECT id FROM notes WHERE path = ?", (path,)).fetchone()[0])
 
 
@@ -59,8 +62,11 @@ def test_sched_text_matches_the_comment_format() -> None:
     from srs_dl.core.notes.model import SRGroup
     from srs_dl.core.notes.sr_comment import format_group
 
-    for due, ivl, ease in (("2025-02-22", 3.0, 250), ("2025-01-01", 7.5, 130),
-                           ("2026-12-31", 36525.0, 310)):
+    for due, ivl, ease in (
+        ("2025-02-22", 3.0, 250),
+        ("2025-01-01", 7.5, 130),
+        ("2026-12-31", 36525.0, 310),
+    ):
         group = SRGroup(dt.date.fromisoformat(due), ivl, ease)
         assert sched_text(due, ivl, ease) == format_group(group)
     assert sched_text(None, None, None) is None
@@ -76,8 +82,11 @@ def test_cards_and_orphans_queries(conn: sqlite3.Connection) -> None:
         (3, b, "d", "inline", 0, "q1", "f3", "b3", "new"),
         (4, None, "drills", "drill", 0, "drill:adam", "Drill", "", "new"),
     ]
-    conn.executemany("INSERT INTO cards (id, note_id, deck, kind, sibling, qhash, front, back,"
-                     " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany(
+        "INSERT INTO cards (id, note_id, deck, kind, sibling, qhash, front, back,"
+        " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     got = cards_of_notes(conn, [a, b])
     assert [c.id for c in got[a]] == [1, 2] and [c.id for c in got[b]] == [3]
     # Orphans: deleted cards anywhere, and cards of the notes gone in this import.

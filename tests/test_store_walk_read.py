@@ -18,8 +18,9 @@ def _touch(path: Path, text: str = "x") -> Path:
 
 
 def _walk(root: Path, ignore: tuple[str, ...] = (), follow: bool = False):
-    return walk_notes(str(root), base=str(root), ignore=IgnoreRules.compile(ignore),
-                      follow_symlinks=follow)
+    return walk_notes(
+        str(root), base=str(root), ignore=IgnoreRules.compile(ignore), follow_symlinks=follow
+    )
 
 
 def _rels(result, root: Path) -> list[str]:
@@ -27,8 +28,18 @@ def _rels(result, root: Path) -> list[str]:
 
 
 def test_walk_skips_hidden_obsidian_trash_and_non_markdown(tmp_path: Path) -> None:
-    for rel in ("a.md", "sub/b.MD", "sub/deep/c.md", ".obsidian/x.md", ".trash/y.md",
-                "sub/.hidden/z.md", ".dot.md", "notes.txt", "img.png", "sub/deep/d.md.bak"):
+    for rel in (
+        "a.md",
+        "sub/b.MD",
+        "sub/deep/c.md",
+        ".obsidian/x.md",
+        ".trash/y.md",
+        "sub/.hidden/z.md",
+        ".dot.md",
+        "notes.txt",
+        "img.png",
+        "sub/deep/d.md.bak",
+    ):
         _touch(tmp_path / rel)
     result = _walk(tmp_path)
     assert _rels(result, tmp_path) == ["a.md", "sub/b.MD", "sub/deep/c.md"]
@@ -40,8 +51,15 @@ def test_walk_skips_hidden_obsidian_trash_and_non_markdown(tmp_path: Path) -> No
 
 
 def test_walk_honours_the_plugins_ignore_list(tmp_path: Path) -> None:
-    for rel in ("keep.md", "Templates/t.md", "TemplatesOld/u.md", "x/drawing.excalidraw.md",
-                "top.excalidraw.md", "a/b/Archive/old.md", "a/b/keep2.md"):
+    for rel in (
+        "keep.md",
+        "Templates/t.md",
+        "TemplatesOld/u.md",
+        "x/drawing.excalidraw.md",
+        "top.excalidraw.md",
+        "a/b/Archive/old.md",
+        "a/b/keep2.md",
+    ):
         _touch(tmp_path / rel)
     # The plugin: a path that starts with an entry, or matches it as a glob.
     result = _walk(tmp_path, ignore=("Templates", "**/*.excalidraw.md", "**/Archive/**"))
@@ -80,11 +98,12 @@ def test_symlink_out_of_the_folder_needs_follow(tmp_path: Path) -> None:
     result = _walk(tmp_path / "vault")
     assert _rels(result, tmp_path / "vault") == ["a.md"]
     assert len(result.problems) == 2
-    assert all("outside the imported folder; not followed (--follow-symlinks follows it)" in p
-               for p in result.problems)
+    assert all(
+        "outside the imported folder; not followed (--follow-symlinks follows it)" in p
+        for p in result.problems
+    )
     followed = _walk(tmp_path / "vault", follow=True)
-    assert _rels(followed, tmp_path / "vault") == ["a.md", "ext/o.md", "ext/sub/p.md",
-                                                   "linked.md"]
+    assert _rels(followed, tmp_path / "vault") == ["a.md", "ext/o.md", "ext/sub/p.md", "linked.md"]
     assert followed.problems == []
 
 
@@ -119,6 +138,7 @@ def test_find_vault_root(tmp_path: Path) -> None:
 
 
 # --- reading ---------------------------------------------------------------------------------
+
 
 def test_decode_plain_crlf_and_bom() -> None:
     note = decode_note(b"a::b\r\nc::d\r\n")
@@ -171,7 +191,8 @@ def test_too_large_a_note_is_refused_before_reading(tmp_path: Path) -> None:
         read_bytes(str(path), max_bytes=2 * 1024 * 1024)
     assert info.value.line == 0
     assert info.value.where(str(path)) == (
-        f"{path}: 3.0 MB, over srs-dl's 2 MB limit for one note; skipped")
+        f"{path}: 3.0 MB, over srs-dl's 2 MB limit for one note; skipped"
+    )
 
 
 def test_unreadable_paths(tmp_path: Path) -> None:

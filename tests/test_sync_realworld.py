@@ -22,7 +22,8 @@ TODAY = dt.date(2026, 1, 15)
 def _schedules(conn: sqlite3.Connection) -> dict[tuple[str, str, int], tuple[object, ...]]:
     rows = conn.execute(
         "SELECT n.path, c.qhash, c.sibling, c.kind, c.due, c.interval, c.ease, c.raw_group"
-        " FROM cards AS c JOIN notes AS n ON n.id = c.note_id WHERE c.state != 'deleted'")
+        " FROM cards AS c JOIN notes AS n ON n.id = c.note_id WHERE c.state != 'deleted'"
+    )
     return {(r[0], r[1], r[2]): r[3:] for r in rows}
 
 
@@ -33,12 +34,17 @@ def test_round_trip_on_the_realworld_corpus(shared_dir, tmp_path):
     cfg = config(writeback="sync")
     conn = connect(tmp_path / "deck.db")
     vaults = sorted({p.relative_to(tmp_path / "vaults").parts[0] for p in files.values()})
-    summary = import_paths(conn, [tmp_path / "vaults" / v for v in vaults], flags={},
-                           config=cfg, today=TODAY)
+    summary = import_paths(
+        conn, [tmp_path / "vaults" / v for v in vaults], flags={}, config=cfg, today=TODAY
+    )
     assert summary.files_failed == 0, summary.warnings
 
-    ids = [r[0] for r in conn.execute(
-        "SELECT id FROM cards WHERE note_id IS NOT NULL AND state != 'deleted' ORDER BY id")]
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM cards WHERE note_id IS NOT NULL AND state != 'deleted' ORDER BY id"
+        )
+    ]
     assert len(ids) > 500
     for i, cid in enumerate(ids):
         rv.grade(conn, cfg, TODAY, cid, BUTTONS[i % 4])
@@ -47,8 +53,9 @@ def test_round_trip_on_the_realworld_corpus(shared_dir, tmp_path):
     report = sync(conn, cfg, TODAY)
     assert report.errors == [] and report.changed_on_disk == []
     assert conn.execute("SELECT count(*) FROM cards WHERE dirty = 1").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM notes WHERE pending_hash IS NOT NULL"
-                        ).fetchone()[0] == 0
+    assert (
+        conn.execute("SELECT count(*) FROM notes WHERE pending_hash IS NOT NULL").fetchone()[0] == 0
+    )
     written = {str(p) for p in report.written}
     changed = 0
     for name, path in files.items():
@@ -68,8 +75,9 @@ def test_round_trip_on_the_realworld_corpus(shared_dir, tmp_path):
     # A fresh database importing the written notes reads back exactly our schedules.
     expected = _schedules(conn)
     fresh = connect(tmp_path / "fresh.db")
-    import_paths(fresh, [tmp_path / "vaults" / v for v in vaults], flags={}, config=cfg,
-                 today=TODAY)
+    import_paths(
+        fresh, [tmp_path / "vaults" / v for v in vaults], flags={}, config=cfg, today=TODAY
+    )
     got = _schedules(fresh)
     assert got.keys() == expected.keys()
     mismatched = [k for k in expected if got[k] != expected[k]]
@@ -82,9 +90,11 @@ def test_crlf_bom_trailing_spaces_and_no_final_newline_survive(tmp_path):
     vault = tmp_path / "v"
     vault.mkdir()
     note = vault / "n.md"
-    original = (b"\xef\xbb\xbf#flashcards  \r\n\r\nQ one::A one \t\r\n"
-                b"Q two::A two\r\n<!--SR:!2025-01-01,3,250-->\r\n\tindented text  \r\n"
-                b"last?\r\n?\r\nanswer without newline")
+    original = (
+        b"\xef\xbb\xbf#flashcards  \r\n\r\nQ one::A one \t\r\n"
+        b"Q two::A two\r\n<!--SR:!2025-01-01,3,250-->\r\n\tindented text  \r\n"
+        b"last?\r\n?\r\nanswer without newline"
+    )
     note.write_bytes(original)
     cfg = config(writeback="sync")
     conn = connect(tmp_path / "d.db")

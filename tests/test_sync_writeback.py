@@ -33,8 +33,9 @@ def _setup(tmp_path: Path, vault: Path, mode: str = "sync", **kw: object):
     cfg = config(writeback=mode)
     conn = connect(tmp_path / "deck.db")
     import_paths(conn, [vault], flags={}, config=cfg, today=TODAY, **kw)  # type: ignore[arg-type]
-    ids = [r[0] for r in conn.execute(
-        "SELECT id FROM cards WHERE note_id IS NOT NULL ORDER BY line")]
+    ids = [
+        r[0] for r in conn.execute("SELECT id FROM cards WHERE note_id IS NOT NULL ORDER BY line")
+    ]
     return conn, cfg, ids
 
 
@@ -89,13 +90,16 @@ def test_obsidian_review_wins_for_cards_not_reviewed_here(tmp_path, vault):
     conn, cfg, (first, second) = _setup(tmp_path, vault, "sync")
     rv.grade(conn, cfg, TODAY, first, "good")
     # Meanwhile the user reviews the second card in Obsidian.
-    (vault / "note.md").write_text(NOTE.replace("2025-05-20,10,250", "2025-07-01,30,270"),
-                                   encoding="utf-8")
+    (vault / "note.md").write_text(
+        NOTE.replace("2025-05-20,10,250", "2025-07-01,30,270"), encoding="utf-8"
+    )
     sync(conn, cfg, TODAY)
     text = (vault / "note.md").read_text(encoding="utf-8")
     assert "Second::two\n<!--SR:!2025-07-01,30,270-->" in text
     assert conn.execute("SELECT due, ease FROM cards WHERE id = ?", (second,)).fetchone() == (
-        "2025-07-01", 270)
+        "2025-07-01",
+        270,
+    )
     assert "First::one\n<!--SR:!" in text
 
 
@@ -177,7 +181,9 @@ def test_an_fsrs_group_stays_verbatim_until_reviewed_here_and_after_an_undo(tmp_
     rv.undo_last(conn, cfg, TODAY)
     assert f"A::a\n<!--SR:!{fsrs}-->\n" in note.read_text(encoding="utf-8")
     assert conn.execute("SELECT raw_group, dirty FROM cards WHERE id = ?", (a,)).fetchone() == (
-        fsrs, 0)
+        fsrs,
+        0,
+    )
 
 
 def test_cards_moved_down_by_new_comment_lines_get_their_new_lines(tmp_path):
@@ -188,8 +194,9 @@ def test_cards_moved_down_by_new_comment_lines_get_their_new_lines(tmp_path):
     for cid in ids:
         rv.grade(conn, cfg, TODAY, cid, "good")
     sync(conn, cfg, TODAY)
-    rows = conn.execute("SELECT front, line, end_line FROM cards WHERE note_id IS NOT NULL"
-                        " ORDER BY id").fetchall()
+    rows = conn.execute(
+        "SELECT front, line, end_line FROM cards WHERE note_id IS NOT NULL ORDER BY id"
+    ).fetchall()
     assert rows == [("A", 2, 2), ("B", 4, 4), ("C", 6, 6)]
 
 

@@ -19,8 +19,11 @@ from srs_dl.tui.screens.review import ReviewScreen
 
 
 async def _decks_loaded(pilot, app) -> DecksScreen:  # noqa: ANN001
-    await wait_for(pilot, lambda: isinstance(app.screen, DecksScreen) and app.screen.counts
-                   and not app.job.running, what="the deck counts")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, DecksScreen) and app.screen.counts and not app.job.running,
+        what="the deck counts",
+    )
     return app.screen
 
 
@@ -41,8 +44,11 @@ async def test_deck_tree_counts_and_enter_reviews(tmp_path):
         node = next(n for n in _walk(tree.root) if n.data == "flashcards/dl")
         tree.move_cursor(node)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen)
-                       and app.screen.card is not None, what="the review")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ReviewScreen) and app.screen.card is not None,
+            what="the review",
+        )
         assert app.screen.deck == "flashcards/dl"
         assert app.screen.card.front == "What does Adam combine?"
 
@@ -72,8 +78,11 @@ async def test_import_through_the_dialog(tmp_path):
         stored = deck.rows("SELECT count(*) FROM cards")[0][0]
         assert "2 files scanned" in summary and f"cards: {stored} new" in summary
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, DecksScreen)
-                       and "flashcards/dl" in app.screen.counts, what="the new counts")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, DecksScreen) and "flashcards/dl" in app.screen.counts,
+            what="the new counts",
+        )
         assert "2 files scanned" in str(app.screen.query_one("#job-result").content)
     # Remembered folder: later rescans read it with the same settings.
     assert deck.rows("SELECT count(*) FROM folders") == [(1,)]
@@ -100,9 +109,15 @@ async def test_note_review(tmp_path):
     note = deck.vault / "reading.md"
     app = app_for(deck, mode="notes")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen)
-                       and app.screen.current is not None and not app.screen.busy,
-                       what="the due note")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, NotesScreen)
+                and app.screen.current is not None
+                and not app.screen.busy
+            ),
+            what="the due note",
+        )
         screen = app.screen
         assert screen.current == str(note)
         assert screen.check_action("grade", ("good",))
@@ -114,11 +129,14 @@ async def test_note_review(tmp_path):
             conn.close()
         for response in ("hard", "good", "easy"):
             label = str(screen.query_one(f"#grade-{response}", Button).label)
-            assert label.endswith(f"{response.title()}  {interval_label(preview[response].interval)}")
+            assert label.endswith(
+                f"{response.title()}  {interval_label(preview[response].interval)}"
+            )
         assert deck.rows("SELECT count(*) FROM log WHERE action = 'note_review'") == [(0,)]
         await pilot.press("3")
-        await wait_for(pilot, lambda: not screen.busy and screen.current is None,
-                       what="the note graded")
+        await wait_for(
+            pilot, lambda: not screen.busy and screen.current is None, what="the note graded"
+        )
         assert "No note is due" in str(screen.query_one("#notes-empty").content)
     rows = deck.rows("SELECT action, response FROM log WHERE action = 'note_review'")
     assert rows == [("note_review", "good")]
@@ -132,16 +150,26 @@ async def test_sync_lists_nothing_when_all_is_written(tmp_path):
     deck = make_deck(tmp_path, writeback="sync")
     app = app_for(deck, mode="review", arg="flashcards/dl")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen)
-                       and app.screen.card is not None and not app.screen.busy, what="a card")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReviewScreen)
+                and app.screen.card is not None
+                and not app.screen.busy
+            ),
+            what="a card",
+        )
         await pilot.press("space", "3")
         await wait_for(pilot, lambda: not app.screen.busy and app.screen.can_undo, what="grade")
         assert "<!--SR:!2025-02-27,3,250-->" in (deck.vault / "dl.md").read_text()
         await pilot.press("D")
         await wait_for(pilot, lambda: isinstance(app.screen, DecksScreen), what="decks")
         await pilot.press("y")
-        await wait_for(pilot, lambda: "Sync:" in str(app.screen.query_one("#job-result").content),
-                       what="the sync")
+        await wait_for(
+            pilot,
+            lambda: "Sync:" in str(app.screen.query_one("#job-result").content),
+            what="the sync",
+        )
         assert "1 note(s) written" in str(app.screen.query_one("#job-result").content)
         assert app.screen.query_one("#changed").display is False
     assert "<!--SR:!2025-02-27,3,250-->" not in (deck.vault / "dl.md").read_text()
@@ -152,8 +180,15 @@ async def test_sync_after_an_outside_edit_keeps_it(tmp_path):
     deck = make_deck(tmp_path, writeback="sync")
     app = app_for(deck, mode="review", arg="flashcards/dl")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen)
-                       and app.screen.card is not None and not app.screen.busy, what="a card")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReviewScreen)
+                and app.screen.card is not None
+                and not app.screen.busy
+            ),
+            what="a card",
+        )
         card_id = app.screen.card.id
         await pilot.press("space", "3")
         await wait_for(pilot, lambda: not app.screen.busy and app.screen.can_undo, what="grade")
@@ -161,11 +196,15 @@ async def test_sync_after_an_outside_edit_keeps_it(tmp_path):
         note = deck.vault / "dl.md"
         note.write_text(note.read_text() + "\nA line written in Obsidian.\n")
         await pilot.press("D", "y")
-        await wait_for(pilot, lambda: "Sync:" in str(app.screen.query_one("#job-result").content),
-                       what="the sync")
+        await wait_for(
+            pilot,
+            lambda: "Sync:" in str(app.screen.query_one("#job-result").content),
+            what="the sync",
+        )
         assert "1 note(s) written" in str(app.screen.query_one("#job-result").content)
-    due, interval, ease = deck.rows("SELECT due, interval, ease FROM cards WHERE id = ?",
-                                    (card_id,))[0]
+    due, interval, ease = deck.rows(
+        "SELECT due, interval, ease FROM cards WHERE id = ?", (card_id,)
+    )[0]
     text = note.read_text()
     assert text.endswith("\nA line written in Obsidian.\n")
     assert f"<!--SR:!{due},{interval:g},{ease}-->" in text
@@ -192,8 +231,11 @@ async def test_keys_areas_help_and_quit(tmp_path):
         assert isinstance(app.screen, DecksScreen)
         # In practice the answer box has the focus: q is typed, ctrl+q still quits.
         await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen)
-                       and app.screen.drill is not None, what="a drill")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, PracticeScreen) and app.screen.drill is not None,
+            what="a drill",
+        )
         await pilot.press("q")
         assert app.is_running and app.screen.query_one("#drill-answer", Input).value == "Dq"
         await pilot.press("ctrl+q")
@@ -215,8 +257,15 @@ async def test_palette_offers_the_screens_actions(tmp_path):
     deck = make_deck(tmp_path)
     app = app_for(deck, mode="review", arg="flashcards/dl")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen)
-                       and app.screen.card is not None and not app.screen.busy, what="a card")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReviewScreen)
+                and app.screen.card is not None
+                and not app.screen.busy
+            ),
+            what="a card",
+        )
         names = [hit.text for hit in [h async for h in ScreenActions(app.screen).discover()]]
         assert "Review: Answer" in names and "Review: Bury" in names
         assert not any(n.endswith("Good") for n in names)  # not before the answer is shown
@@ -228,8 +277,9 @@ async def test_palette_offers_the_screens_actions(tmp_path):
         assert hits
         first = app.screen.card.id
         await hits[0].command()
-        await wait_for(pilot, lambda: not app.screen.busy and app.screen.card.id != first,
-                       what="the bury")
+        await wait_for(
+            pilot, lambda: not app.screen.busy and app.screen.card.id != first, what="the bury"
+        )
     assert deck.rows("SELECT state FROM cards WHERE id = ?", (first,)) == [("buried",)]
 
 
@@ -275,6 +325,9 @@ async def test_rescan_key_reads_a_note_edited_outside(tmp_path):
         note = deck.vault / "dl.md"
         note.write_text(note.read_text() + "\nA card added in Obsidian::its answer\n")
         await pilot.press("r")
-        await wait_for(pilot, lambda: screen.counts["flashcards/dl"].new == 2,
-                       what="the rescan and the new counts")
+        await wait_for(
+            pilot,
+            lambda: screen.counts["flashcards/dl"].new == 2,
+            what="the rescan and the new counts",
+        )
         assert not app.job.running

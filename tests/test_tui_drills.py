@@ -26,8 +26,13 @@ from srs_dl.tui.widgets.drill_panel import (
 
 
 async def _drill_shown(pilot, app, cls=ReviewScreen):  # noqa: ANN001, ANN202
-    await wait_for(pilot, lambda: isinstance(app.screen, cls) and app.screen.drill is not None
-                   and not app.screen.busy, what="a drill")
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(app.screen, cls) and app.screen.drill is not None and not app.screen.busy
+        ),
+        what="a drill",
+    )
     return app.screen
 
 
@@ -69,10 +74,14 @@ async def test_drill_card_answered_right_then_graded(tmp_path):
         assert screen.card.id == card.id and screen.drill_ok is True
         assert deck.rows("SELECT count(*) FROM log WHERE card_id = ?", (card.id,)) == [(0,)]
         await pilot.press("3")
-        await wait_for(pilot, lambda: not screen.busy and screen.card is not None
-                       and screen.card.id != card.id, what="the next card")
-    rows = deck.rows("SELECT response, detail FROM log WHERE card_id = ? AND action = 'review'",
-                     (card.id,))
+        await wait_for(
+            pilot,
+            lambda: not screen.busy and screen.card is not None and screen.card.id != card.id,
+            what="the next card",
+        )
+    rows = deck.rows(
+        "SELECT response, detail FROM log WHERE card_id = ? AND action = 'review'", (card.id,)
+    )
     assert len(rows) == 1 and rows[0][0] == "good"
     detail = json.loads(rows[0][1])
     assert detail["correct"] is True and detail["params"] == drill.params
@@ -84,8 +93,9 @@ def _verdict(screen) -> str:  # noqa: ANN001
 
 def _keys(screen) -> dict[str, str]:  # noqa: ANN001
     """The keys the footer shows now: key -> action name."""
-    return {key: active.binding.action.split("(")[0]
-            for key, active in screen.active_bindings.items()}
+    return {
+        key: active.binding.action.split("(")[0] for key, active in screen.active_bindings.items()
+    }
 
 
 def _buttons(screen) -> list[str]:  # noqa: ANN001
@@ -100,15 +110,23 @@ async def test_drill_card_answered_wrong_is_again(tmp_path):
         screen = await _drill_shown(pilot, app)
         card, drill = screen.card, screen.drill
         await _type(pilot, screen, "twelve")  # not a number: a message, no grade
-        await wait_for(pilot, lambda: not screen.busy and str(
-            screen.query_one("#drill-verdict").content) != "", what="the message")
+        await wait_for(
+            pilot,
+            lambda: not screen.busy and str(screen.query_one("#drill-verdict").content) != "",
+            what="the message",
+        )
         assert screen.drill_ok is None
         assert deck.rows("SELECT count(*) FROM log WHERE card_id = ?", (card.id,)) == [(0,)]
         await _type(pilot, screen, full_precision(wrong_answer(drill.answer)))
         await wait_for(pilot, lambda: screen.drill_ok is False and not screen.busy, what="check")
         # Wrong is Again, stored at once, and the screen says so: no grade is left to pick.
-        assert deck.rows("SELECT response, after FROM log WHERE card_id = ? AND action = 'review'",
-                         (card.id,))[0][0] == "again"
+        assert (
+            deck.rows(
+                "SELECT response, after FROM log WHERE card_id = ? AND action = 'review'",
+                (card.id,),
+            )[0][0]
+            == "again"
+        )
         verdict = _verdict(screen)
         assert "✗" in verdict
         assert "Recorded as Again: due again today, back at the end of this session." in verdict
@@ -125,14 +143,16 @@ async def test_drill_card_answered_wrong_is_again(tmp_path):
         await pilot.pause()
         assert screen.card.id == card.id and screen.drill_ok is False
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not screen.busy and screen.drill_ok is None,
-                       what="the next card")
+        await wait_for(
+            pilot, lambda: not screen.busy and screen.drill_ok is None, what="the next card"
+        )
         # The card failed comes back at the end of the session; another one is in front.
         assert screen.card.id != card.id and screen.drill is not None
         assert screen.query_one("#drill-answer", Input).has_focus
         assert screen.answers == ["again"]
-    rows = deck.rows("SELECT response, detail FROM log WHERE card_id = ? AND action = 'review'",
-                     (card.id,))
+    rows = deck.rows(
+        "SELECT response, detail FROM log WHERE card_id = ? AND action = 'review'", (card.id,)
+    )
     assert [r[0] for r in rows] == ["again"]
     assert json.loads(rows[0][1])["correct"] is False
     assert deck.rows("SELECT due FROM cards WHERE id = ?", (card.id,)) == [(TODAY.isoformat(),)]
@@ -149,18 +169,19 @@ async def test_wrong_drill_next_button_and_undo(tmp_path):
         await wait_for(pilot, lambda: screen.drill_ok is False and not screen.busy, what="check")
         # Undo right after a wrong answer takes back its Again: the same card, unanswered.
         await pilot.press("u")
-        await wait_for(pilot, lambda: not screen.busy and screen.drill_ok is None,
-                       what="the undo")
+        await wait_for(pilot, lambda: not screen.busy and screen.drill_ok is None, what="the undo")
         assert screen.card.id == first.id and screen.answers == []
         await _type(pilot, screen, full_precision(wrong_answer(screen.drill.answer)))
         await wait_for(pilot, lambda: screen.drill_ok is False and not screen.busy, what="check")
         await pilot.click("#next")  # the button does what enter does
-        await wait_for(pilot, lambda: not screen.busy and screen.drill_ok is None,
-                       what="the next card")
+        await wait_for(
+            pilot, lambda: not screen.busy and screen.drill_ok is None, what="the next card"
+        )
         assert screen.card.id != first.id and screen.answers == ["again"]
         assert not screen.query_one("#next", Button).display
-    log = deck.rows("SELECT id, action, response, undoes FROM log WHERE card_id = ? ORDER BY id",
-                    (first.id,))
+    log = deck.rows(
+        "SELECT id, action, response, undoes FROM log WHERE card_id = ? ORDER BY id", (first.id,)
+    )
     assert [r[1:3] for r in log] == [("review", "again"), ("undo", "again"), ("review", "again")]
     assert log[1][3] == log[0][0]
 
@@ -168,10 +189,16 @@ async def test_wrong_drill_next_button_and_undo(tmp_path):
 @run_async
 async def test_practice_of_one_kind_reviews_its_drill_cards_then_free_practice(tmp_path):
     deck = make_deck(tmp_path)
-    ema_cards = {r[0] for r in deck.rows(
-        "SELECT id FROM cards WHERE kind = 'drill' AND drill_kind = 'ema'")}
-    assert ema_cards and deck.rows(
-        "SELECT count(*) FROM cards WHERE kind = 'drill' AND drill_kind != 'ema'")[0][0] > 0
+    ema_cards = {
+        r[0] for r in deck.rows("SELECT id FROM cards WHERE kind = 'drill' AND drill_kind = 'ema'")
+    }
+    assert (
+        ema_cards
+        and deck.rows("SELECT count(*) FROM cards WHERE kind = 'drill' AND drill_kind != 'ema'")[0][
+            0
+        ]
+        > 0
+    )
     app = app_for(deck, mode="practice", arg="ema")
     async with app.run_test(size=(100, 30)) as pilot:
         graded: list[int] = []
@@ -180,13 +207,18 @@ async def test_practice_of_one_kind_reviews_its_drill_cards_then_free_practice(t
             card = screen.card
             assert card.drill_kind == "ema" and screen.drill.kind == "ema"
             await _type(pilot, screen, full_precision(screen.drill.answer))
-            await wait_for(pilot, lambda: screen.drill_ok is True and not screen.busy,
-                           what="check")
+            await wait_for(pilot, lambda: screen.drill_ok is True and not screen.busy, what="check")
             assert screen.available("grade", ("good",)) is True
             await pilot.press("3")
-            await wait_for(pilot, lambda c=card: not screen.busy and screen.drill is not None
-                           and (screen.card is None or screen.card.id != c.id),
-                           what="the next drill")
+            await wait_for(
+                pilot,
+                lambda c=card: (
+                    not screen.busy
+                    and screen.drill is not None
+                    and (screen.card is None or screen.card.id != c.id)
+                ),
+                what="the next drill",
+            )
             graded.append(card.id)
         assert set(graded) == ema_cards
         # Then free practice of that kind: checked, not graded.
@@ -198,23 +230,28 @@ async def test_practice_of_one_kind_reviews_its_drill_cards_then_free_practice(t
         assert "Free practice: not graded" in _verdict(screen)
         assert _buttons(screen) == ["Next drill (enter)"]
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.drill is not first and not screen.busy,
-                       what="the next drill")
+        await wait_for(
+            pilot, lambda: screen.drill is not first and not screen.busy, what="the next drill"
+        )
         second = screen.drill
         assert second.kind == "ema" and second.params != first.params
         await _type(pilot, screen, full_precision(wrong_answer(second.answer)))
         await wait_for(pilot, lambda: screen.drill_ok is False, what="check")
         await pilot.press("n")  # n does it too
-        await wait_for(pilot, lambda: screen.drill is not second and not screen.busy,
-                       what="the drill after")
+        await wait_for(
+            pilot, lambda: screen.drill is not second and not screen.busy, what="the drill after"
+        )
     rows = deck.rows("SELECT card_id, response FROM log WHERE action = 'review'")
     assert sorted(rows) == sorted((cid, "good") for cid in ema_cards)
 
 
-@pytest.mark.parametrize(("kind", "intermediates"), [
-    ("adam", ["g_t", "V_t", "S_t", "V_hat_t", "S_hat_t", "Δw", "w_t"]),
-    ("rmsprop", ["g_t", "S_t", "√S_t + eps", "Δw", "w_t"]),
-])
+@pytest.mark.parametrize(
+    ("kind", "intermediates"),
+    [
+        ("adam", ["g_t", "V_t", "S_t", "V_hat_t", "S_hat_t", "Δw", "w_t"]),
+        ("rmsprop", ["g_t", "S_t", "√S_t + eps", "Δw", "w_t"]),
+    ],
+)
 def test_optimizer_steps_fit_100_columns_with_every_intermediate(kind, intermediates):
     for seed in range(300):
         drill = generate(kind, rng_for(5, seed))
@@ -244,15 +281,16 @@ async def test_adam_steps_table_does_not_scroll_sideways_at_100_columns(tmp_path
         screen = await _drill_shown(pilot, app, PracticeScreen)
         while screen.card is not None:  # the adam drill cards first
             await _type(pilot, screen, full_precision(screen.drill.answer))
-            await wait_for(pilot, lambda: screen.drill_ok is True and not screen.busy,
-                           what="check")
+            await wait_for(pilot, lambda: screen.drill_ok is True and not screen.busy, what="check")
             card = screen.card
             await pilot.press("3")
-            await wait_for(pilot, lambda c=card: not screen.busy and screen.card is not c,
-                           what="the next drill")
+            await wait_for(
+                pilot,
+                lambda c=card: not screen.busy and screen.card is not c,
+                what="the next drill",
+            )
         await _type(pilot, screen, full_precision(wrong_answer(screen.drill.answer)))
-        await wait_for(pilot, lambda: screen.drill_ok is False and not screen.busy,
-                       what="check")
+        await wait_for(pilot, lambda: screen.drill_ok is False and not screen.busy, what="check")
         await pilot.pause()
         table = screen.query_one("#drill-steps")
         assert table.virtual_size.width <= table.scrollable_content_region.width
@@ -309,14 +347,18 @@ def test_batchnorm_inference_steps_once_too_wide_now_fit():
     drill = generate("batchnorm_inference", rng_for(5, 192))  # 101 columns before
     columns, rows, legend = steps_table(drill.steps.columns, drill.steps.rows)
     assert table_width(columns, rows) <= ROOM_AT_100
-    assert [r[0] for r in rows if r[0].startswith("test")] == ["test: σ", "test: z_norm",
-                                                                "test: out"]
+    assert [r[0] for r in rows if r[0].startswith("test")] == [
+        "test: σ",
+        "test: z_norm",
+        "test: out",
+    ]
     assert "σ = √(run var + eps)" in legend and "out = gamma * z_norm + beta" in legend
     # The answer is on the last lines, one per unit.
-    units = rows[-len(drill.answer):]
+    units = rows[-len(drill.answer) :]
     assert units[0][0] == "test: out"
     assert [float(x) for r in units for x in r[2].strip("[]").split(",")] == pytest.approx(
-        [x for unit in drill.answer for x in unit], rel=1e-4)
+        [x for unit in drill.answer for x in unit], rel=1e-4
+    )
 
 
 @run_async
@@ -332,8 +374,11 @@ async def test_widest_steps_of_every_kind_render_without_scrolling_at_100_column
             await panel.load(drill)
             panel.show_verdict(False, "checked")
             # The table lays itself out as table_width measures (else: timed out).
-            await wait_for(pilot, lambda w=width: table.virtual_size.width == w,
-                           what=f"{kind}'s steps laid out {width} wide")
+            await wait_for(
+                pilot,
+                lambda w=width: table.virtual_size.width == w,
+                what=f"{kind}'s steps laid out {width} wide",
+            )
             assert width <= table.scrollable_content_region.width, kind
             assert "scroll the table" not in _verdict(screen)
 
@@ -349,8 +394,11 @@ async def test_steps_scroll_sideways_inside_the_panel_at_80_columns(tmp_path):
         drill, width = _widest("adam", range(50))
         await panel.load(drill)
         panel.show_verdict(False, "checked")
-        await wait_for(pilot, lambda: table.virtual_size.width == width and table.has_focus,
-                       what="the steps laid out")
+        await wait_for(
+            pilot,
+            lambda: table.virtual_size.width == width and table.has_focus,
+            what="the steps laid out",
+        )
         assert width > table.scrollable_content_region.width
         assert table.region.right <= 80 and "←/→ scroll the table" in _verdict(screen)
         assert table.scroll_x == 0

@@ -9,17 +9,31 @@ import sys
 import pytest
 
 CORE_AND_SERVICES = [
-    "srs_dl.core.notes.grammar", "srs_dl.core.scheduling.sm2", "srs_dl.core.scheduling.queue",
-    "srs_dl.core.drills", "srs_dl.core.compute.paths", "srs_dl.services.review",
-    "srs_dl.services.importer", "srs_dl.services.sync", "srs_dl.cli", "srs_dl.store.decks",
+    "srs_dl.core.notes.grammar",
+    "srs_dl.core.scheduling.sm2",
+    "srs_dl.core.scheduling.queue",
+    "srs_dl.core.drills",
+    "srs_dl.core.compute.paths",
+    "srs_dl.services.review",
+    "srs_dl.services.importer",
+    "srs_dl.services.sync",
+    "srs_dl.cli",
+    "srs_dl.store.decks",
 ]
 
 
 def _textual_loaded(code: str) -> str:
     out = subprocess.run(
-        [sys.executable, "-c", code + "\nimport sys\nprint(sorted(m for m in sys.modules"
-         " if m == 'textual' or m.startswith('textual.')))"],
-        capture_output=True, text=True, check=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            code + "\nimport sys\nprint(sorted(m for m in sys.modules"
+            " if m == 'textual' or m.startswith('textual.')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     return out.stdout.strip().splitlines()[-1]
 
@@ -29,10 +43,17 @@ def test_core_and_services_do_not_import_textual():
     assert _textual_loaded(code) == "[]"
 
 
-@pytest.mark.parametrize("argv", [
-    ["cards", "--json"], ["due"], ["drills", "--count", "2", "--seed", "1", "--json"],
-    ["history", "1"], ["notes"], ["--help"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["cards", "--json"],
+        ["due"],
+        ["drills", "--count", "2", "--seed", "1", "--json"],
+        ["history", "1"],
+        ["notes"],
+        ["--help"],
+    ],
+)
 def test_scripting_commands_do_not_import_textual(tmp_path, argv):
     db = tmp_path / "x.db"
     code = (

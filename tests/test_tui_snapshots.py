@@ -30,8 +30,11 @@ def _steady(pilot: Pilot) -> None:
         box.cursor_blink = False
 
 
-def settled(ready: Callable[[Pilot], object], *keys: str,
-            then: Callable[[Pilot], Awaitable[None]] | None = None):  # noqa: ANN201
+def settled(
+    ready: Callable[[Pilot], object],
+    *keys: str,
+    then: Callable[[Pilot], Awaitable[None]] | None = None,
+):  # noqa: ANN201
     async def run_before(pilot: Pilot) -> None:
         await wait_for(pilot, lambda: not pilot.app.job.running, what="the startup rescan")
         await wait_for(pilot, lambda: ready(pilot), what="the screen")
@@ -57,8 +60,11 @@ def _drill(pilot: Pilot) -> bool:
 
 def test_decks(snap_compare, deck):  # noqa: ANN001
     app = app_for(deck)
-    assert snap_compare(app, terminal_size=SIZE,
-                        run_before=settled(lambda p: bool(getattr(p.app.screen, "counts", None))))
+    assert snap_compare(
+        app,
+        terminal_size=SIZE,
+        run_before=settled(lambda p: bool(getattr(p.app.screen, "counts", None))),
+    )
 
 
 def test_review_question(snap_compare, deck):  # noqa: ANN001
@@ -90,8 +96,10 @@ def test_review_summary(snap_compare, deck):  # noqa: ANN001
         for key in ("3", "4", "2"):
             current = screen.card.id
             await pilot.press("space", key)
-            await wait_for(pilot, lambda c=current: not screen.busy and (
-                screen.finished or screen.card.id != c))
+            await wait_for(
+                pilot,
+                lambda c=current: not screen.busy and (screen.finished or screen.card.id != c),
+            )
         assert screen.finished
 
     app = app_for(deck, mode="review", arg="flashcards/dl")
@@ -114,10 +122,21 @@ def test_practice_prompt(snap_compare, deck):  # noqa: ANN001
     assert snap_compare(app, terminal_size=SIZE, run_before=settled(_drill))
 
 
-@pytest.mark.parametrize("kind", ["ema", "lr_decay", "adam", "batchnorm", "log_scale",
-                                  "sgd_weight_decay", "batchnorm_inference"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "ema",
+        "lr_decay",
+        "adam",
+        "batchnorm",
+        "log_scale",
+        "sgd_weight_decay",
+        "batchnorm_inference",
+    ],
+)
 def test_practice_wrong_answer_with_steps_and_plot(snap_compare, deck, kind):  # noqa: ANN001
     """A drill card answered wrong: recorded as Again, the worked steps, enter goes on."""
+
     async def answer(pilot: Pilot) -> None:
         screen = pilot.app.screen
         wrong = full_precision(wrong_answer(screen.drill.answer))  # type: ignore[arg-type]
@@ -131,8 +150,13 @@ def test_practice_wrong_answer_with_steps_and_plot(snap_compare, deck, kind):  #
 
 def test_notes(snap_compare, deck):  # noqa: ANN001
     app = app_for(deck, mode="notes")
-    assert snap_compare(app, terminal_size=SIZE, run_before=settled(
-        lambda p: getattr(p.app.screen, "current", None) is not None and not p.app.screen.busy))
+    assert snap_compare(
+        app,
+        terminal_size=SIZE,
+        run_before=settled(
+            lambda p: getattr(p.app.screen, "current", None) is not None and not p.app.screen.busy
+        ),
+    )
 
 
 def test_help(snap_compare, deck):  # noqa: ANN001
@@ -142,8 +166,11 @@ def test_help(snap_compare, deck):  # noqa: ANN001
 
 def test_import_dialog(snap_compare, deck):  # noqa: ANN001
     app = app_for(deck)
-    assert snap_compare(app, terminal_size=SIZE, run_before=settled(
-        lambda p: bool(getattr(p.app.screen, "counts", None)), "i"))
+    assert snap_compare(
+        app,
+        terminal_size=SIZE,
+        run_before=settled(lambda p: bool(getattr(p.app.screen, "counts", None)), "i"),
+    )
 
 
 def test_kind_picker(snap_compare, deck):  # noqa: ANN001

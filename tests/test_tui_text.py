@@ -29,16 +29,21 @@ def test_a_code_span_wins_over_a_dollar():
 
 
 def test_lines_of_a_paragraph_keep_their_breaks():
-    assert for_display("V = b V + (1 - b) g\nw = w - lr V\n\nnext") \
+    assert (
+        for_display("V = b V + (1 - b) g\nw = w - lr V\n\nnext")
         == "V = b V + (1 - b) g  \nw = w - lr V\n\nnext"
+    )
 
 
-@pytest.mark.parametrize(("editor", "expected"), [
-    ("vim", ["vim", "+12", "/n.md"]),
-    ("nvim -p", ["nvim", "-p", "+12", "/n.md"]),
-    ("code --wait", ["code", "--wait", "-g", "/n.md:12"]),
-    ("/usr/bin/subl", ["/usr/bin/subl", "/n.md:12"]),
-])
+@pytest.mark.parametrize(
+    ("editor", "expected"),
+    [
+        ("vim", ["vim", "+12", "/n.md"]),
+        ("nvim -p", ["nvim", "-p", "+12", "/n.md"]),
+        ("code --wait", ["code", "--wait", "-g", "/n.md:12"]),
+        ("/usr/bin/subl", ["/usr/bin/subl", "/n.md:12"]),
+    ],
+)
 def test_editor_command_opens_the_line(editor, expected):
     assert editor_command(editor, "/n.md", 12) == expected
 
@@ -53,11 +58,16 @@ def test_editor_command_without_an_editor(monkeypatch):
 
 
 def test_steps_one_line_per_weight():
-    columns, rows = per_element(("t", "g_t", "w_t"),
-                                ((0, "", "[1, 2]"), (1, "[0.5, -0.5]", "[0.9, 2.1]")))
+    columns, rows = per_element(
+        ("t", "g_t", "w_t"), ((0, "", "[1, 2]"), (1, "[0.5, -0.5]", "[0.9, 2.1]"))
+    )
     assert columns == ["t", "i", "g_t", "w_t"]
-    assert rows == [["0", "1", "", "1"], ["", "2", "", "2"],
-                    ["1", "1", "0.5", "0.9"], ["", "2", "-0.5", "2.1"]]
+    assert rows == [
+        ["0", "1", "", "1"],
+        ["", "2", "", "2"],
+        ["1", "1", "0.5", "0.9"],
+        ["", "2", "-0.5", "2.1"],
+    ]
 
 
 def test_steps_without_vectors_are_kept():
@@ -100,7 +110,11 @@ def test_status_line_shortens_the_note_name_not_the_line() -> None:
 
     short = _where("dl", "x.md", 10)
     assert short == "dl  ·  x.md:10"
-    long = _where("flashcards/dl/optim/weight-decay",
-                  "Stochastic gradient descent in PyTorch.md", 110, width=60)
+    long = _where(
+        "flashcards/dl/optim/weight-decay",
+        "Stochastic gradient descent in PyTorch.md",
+        110,
+        width=60,
+    )
     assert len(long) == 60 and long.endswith("….md:110")
     assert long.startswith("flashcards/dl/optim/weight-decay  ·  Stochastic")

@@ -37,8 +37,9 @@ def _die_on_seven(item: int) -> int:
 
 
 def _map(fn, items, method="fork", workers=2):  # type: ignore[no-untyped-def]
-    return ordered_map(fn, items, workers=workers, initializer=_init, initargs=(100,),
-                       method=method)
+    return ordered_map(
+        fn, items, workers=workers, initializer=_init, initargs=(100,), method=method
+    )
 
 
 def _no_children_left() -> bool:

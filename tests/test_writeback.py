@@ -46,7 +46,13 @@ def comment_at(text: str, line: int, *, adopted: bool = False) -> Comment:
 
 def test_split_lines_keeps_every_ending() -> None:
     text = "a\r\nb\n\tc \r\n\nd"
-    assert split_lines(text) == [("a", "\r\n"), ("b", "\n"), ("\tc ", "\r\n"), ("", "\n"), ("d", "")]
+    assert split_lines(text) == [
+        ("a", "\r\n"),
+        ("b", "\n"),
+        ("\tc ", "\r\n"),
+        ("", "\n"),
+        ("d", ""),
+    ]
     assert split_lines("a\n") == [("a", "\n"), ("", "")]
     assert split_lines("") == [("", "")]
     # a lone \r is text, not a line ending
@@ -73,7 +79,9 @@ def test_replace_on_its_own_line_keeps_position_whatever_the_setting() -> None:
 
 
 def test_insert_on_the_next_line_with_that_lines_ending() -> None:
-    assert apply_schedules("q::a\r\nmore\r\n", [(question(1, 1), G1)]) == f"q::a\r\n{C1}\r\nmore\r\n"
+    assert (
+        apply_schedules("q::a\r\nmore\r\n", [(question(1, 1), G1)]) == f"q::a\r\n{C1}\r\nmore\r\n"
+    )
     # mixed endings: the card's own line decides
     text = "#flashcards\r\nq::a \nmore\r\n"
     assert apply_schedules(text, [(question(2, 2), G1)]) == f"#flashcards\r\nq::a \n{C1}\nmore\r\n"
@@ -110,10 +118,7 @@ def test_after_a_closing_fence_always_the_next_line() -> None:
 
 def test_adopted_comment_moves_next_to_its_card() -> None:
     # the user's note: the comment sits after "blank line", cut off by a blank line
-    text = (
-        "Stocastic Gradient Descent\n-?-\nanswer one\nanswer two\n\n"
-        f"blank line {OLD}\n\n#dl \n"
-    )
+    text = f"Stocastic Gradient Descent\n-?-\nanswer one\nanswer two\n\nblank line {OLD}\n\n#dl \n"
     q = question(1, 4, comment_at(text, 6, adopted=True))
     assert apply_schedules(text, [(q, G1)]) == (
         f"Stocastic Gradient Descent\n-?-\nanswer one\nanswer two\n{C1}\n\nblank line\n\n#dl \n"

@@ -76,7 +76,9 @@ def note(draw: st.DrawFn) -> str:
         lines.append("")
     if not draw(st.booleans()):
         lines.pop()  # sometimes no blank line at the end
-    endings = draw(st.lists(st.sampled_from(["\n", "\r\n"]), min_size=len(lines), max_size=len(lines)))
+    endings = draw(
+        st.lists(st.sampled_from(["\n", "\r\n"]), min_size=len(lines), max_size=len(lines))
+    )
     text = "".join(line + end for line, end in zip(lines, endings, strict=True))
     if draw(st.booleans()):
         text = text.rstrip("\r\n")
@@ -143,13 +145,17 @@ def test_write_then_parse_finds_the_written_schedules(
     # nothing but comments changed
     assert strip_comments(new_text) == strip_comments(text)
     # and writing the same schedules again changes nothing
-    after_by_line = dict(zip((q.first_line for q in before.questions), after.questions, strict=True))
+    after_by_line = dict(
+        zip((q.first_line for q in before.questions), after.questions, strict=True)
+    )
     again = [(after_by_line[q.first_line], groups) for q, groups in updates]
     assert apply_schedules(new_text, again, same_line=same_line) == new_text
 
 
 @settings(max_examples=200)
-@given(st.text(alphabet=st.sampled_from(list("ab:?=#<!->\r\n\t `{}*SR")), max_size=200), st.booleans())
+@given(
+    st.text(alphabet=st.sampled_from(list("ab:?=#<!->\r\n\t `{}*SR")), max_size=200), st.booleans()
+)
 def test_any_text_writes_and_parses_back(text: str, same_line: bool) -> None:
     before = parse(text)
     group = SRGroup(dt.date(2025, 3, 1), 4.0, 250)
@@ -249,8 +255,14 @@ def _write_all(text: str, opts: ParseSettings | None = None) -> tuple[ParsedNote
     for q in after.questions:
         assert [c.schedule for c in q.cards] == [G for _ in q.cards], new_text
     assert strip_comments(new_text) == strip_comments(text)
-    assert apply_schedules(new_text, [(q, tuple(G for _ in q.cards)) for q in after.questions],
-                           same_line=opts.comment_on_same_line) == new_text
+    assert (
+        apply_schedules(
+            new_text,
+            [(q, tuple(G for _ in q.cards)) for q in after.questions],
+            same_line=opts.comment_on_same_line,
+        )
+        == new_text
+    )
     return before, after, new_text
 
 
@@ -269,8 +281,9 @@ def test_a_scheduling_comment_never_closes_an_open_html_comment(same_line: bool)
 
 @pytest.mark.parametrize("same_line", [False, True])
 @pytest.mark.parametrize("tail", ["", "\n", "\n\n", " ^block-1\n"])
-def test_a_comment_ending_a_card_in_an_unclosed_fence_is_its_schedule(same_line: bool,
-                                                                      tail: str) -> None:
+def test_a_comment_ending_a_card_in_an_unclosed_fence_is_its_schedule(
+    same_line: bool, tail: str
+) -> None:
     opts = ParseSettings(comment_on_same_line=same_line)
     text = f"#flashcards\n\nAdam in code\n?\n```python\nopt = Adam(){tail}"
     before, after, new_text = _write_all(text, opts)
@@ -283,10 +296,14 @@ def test_a_comment_ending_a_card_in_an_unclosed_fence_is_its_schedule(same_line:
 
 
 def test_a_comment_in_a_closed_fence_stays_in_the_card_text() -> None:
-    text = "#flashcards\n\nq\n?\n```\n<!--SR:!2024-01-05,4,250-->\n``` <!--SR:!2024-01-05,4,250-->\n"
+    text = (
+        "#flashcards\n\nq\n?\n```\n<!--SR:!2024-01-05,4,250-->\n``` <!--SR:!2024-01-05,4,250-->\n"
+    )
     before, _, _ = _write_all(text)
     assert before.questions[0].comment is None
-    assert before.questions[0].text.endswith("<!--SR:!2024-01-05,4,250-->\n``` <!--SR:!2024-01-05,4,250-->")
+    assert before.questions[0].text.endswith(
+        "<!--SR:!2024-01-05,4,250-->\n``` <!--SR:!2024-01-05,4,250-->"
+    )
 
 
 def test_a_broken_comment_after_an_inline_card_is_not_taken_by_it() -> None:
@@ -298,11 +315,16 @@ def test_a_broken_comment_after_an_inline_card_is_not_taken_by_it() -> None:
 
 def test_same_line_comments_go_below_a_separator_or_html_last_line() -> None:
     opts = ParseSettings(comment_on_same_line=True)
-    for text in ("#flashcards\n\nfront\n??\n\nnext\n", "#flashcards\n\nq\n?\na\n<!-- note -->\n",
-                 "#flashcards\n\nq\n?\na <!--SR:x\n"):
+    for text in (
+        "#flashcards\n\nfront\n??\n\nnext\n",
+        "#flashcards\n\nq\n?\na\n<!-- note -->\n",
+        "#flashcards\n\nq\n?\na <!--SR:x\n",
+    ):
         before, _, new_text = _write_all(text, opts)
         assert before.questions[0].ends_in_fence or "<!--SR:x" in text
-        assert f"\n{format_comment((G, G))}\n" in new_text or f"\n{format_comment((G,))}\n" in new_text
+        assert (
+            f"\n{format_comment((G, G))}\n" in new_text or f"\n{format_comment((G,))}\n" in new_text
+        )
 
 
 def test_html_comments_opening_a_paragraph_stay_out_of_its_card() -> None:

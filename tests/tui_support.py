@@ -114,8 +114,9 @@ def app_for(deck: Deck, *, mode: str = "decks", arg: str | None = None):  # noqa
     return make_app(deck.db, TODAY, deck.config, mode=mode, arg=arg, seed=SEED)
 
 
-async def wait_for(pilot: object, predicate: Callable[[], object], timeout: float = 10.0,
-                   what: str = "condition") -> None:
+async def wait_for(
+    pilot: object, predicate: Callable[[], object], timeout: float = 10.0, what: str = "condition"
+) -> None:
     """Let the app run until `predicate()` holds (workers report through messages)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -22,8 +22,13 @@ def flags_from_args(args: argparse.Namespace) -> dict[str, Any]:
     from srs_dl.core.notes.settings import CLOZE_STYLES
 
     flags: dict[str, Any] = {}
-    for name in ("inline_sep", "inline_reversed_sep", "multiline_sep", "multiline_reversed_sep",
-                 "end_marker"):
+    for name in (
+        "inline_sep",
+        "inline_reversed_sep",
+        "multiline_sep",
+        "multiline_reversed_sep",
+        "end_marker",
+    ):
         value = getattr(args, name, None)
         if value is not None:
             flags[name] = value
@@ -55,9 +60,14 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-            bar = Progress("[progress.description]{task.description}", BarColumn(),
-                           MofNCompleteColumn(), TimeElapsedColumn(),
-                           console=Console(stderr=True), transient=True)
+            bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             bar.start()
             state["bar"] = bar
             state["task"] = bar.add_task("importing", total=total)
@@ -92,8 +102,9 @@ def _db_problem(exc: sqlite3.DatabaseError) -> str:
     return text
 
 
-def _import(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection,
-            flags: dict[str, Any]) -> int:
+def _import(
+    args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection, flags: dict[str, Any]
+) -> int:
     from srs_dl.services.importer import import_paths
     from srs_dl.store.db import transaction
     from srs_dl.store.folders import list_folders
@@ -101,23 +112,33 @@ def _import(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection,
     paths = list(args.paths)
     if not paths:
         if flags:
-            raise CliError("import flags need the PATH they are for (srs-dl import PATH"
-                           " --multiline-sep ...); without a PATH every remembered folder"
-                           " is imported with its own flags", status=2)
+            raise CliError(
+                "import flags need the PATH they are for (srs-dl import PATH"
+                " --multiline-sep ...); without a PATH every remembered folder"
+                " is imported with its own flags",
+                status=2,
+            )
         paths = [f.path for f in list_folders(conn)]
         if not paths:
-            raise CliError("nothing imported yet: give the notes to import (srs-dl import"
-                           " PATH...)", status=2)
+            raise CliError(
+                "nothing imported yet: give the notes to import (srs-dl import PATH...)", status=2
+            )
     if not args.dry_run:
         # Say so now if nothing could be stored (a read-only file), even when nothing
         # has changed since the last import.
         with transaction(conn):
             pass
     with _progress_bar() as progress:
-        summary = import_paths(conn, paths, flags=flags, config=ctx.config, today=ctx.today,
-                               dry_run=bool(args.dry_run),
-                               follow_symlinks=bool(getattr(args, "follow_symlinks", False)),
-                               progress=progress)
+        summary = import_paths(
+            conn,
+            paths,
+            flags=flags,
+            config=ctx.config,
+            today=ctx.today,
+            dry_run=bool(args.dry_run),
+            follow_symlinks=bool(getattr(args, "follow_symlinks", False)),
+            progress=progress,
+        )
     if summary.warnings:
         # One write, not one per line (stderr is line-buffered): thousands of warnings
         # on a large vault took a measurable part of the import.
@@ -158,8 +179,10 @@ def _cell(text: str, width: int) -> str:
 
 def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
     if not ctx.db_path.exists():
-        raise CliError(f"{ctx.db_path}: no database yet; import notes with `srs-dl import"
-                       " PATH`, or run `srs-dl` to start with the bundled deck")
+        raise CliError(
+            f"{ctx.db_path}: no database yet; import notes with `srs-dl import"
+            " PATH`, or run `srs-dl` to start with the bundled deck"
+        )
     conn = ctx.connect(create=False)
     try:
         _list_cards(args, ctx, conn)
@@ -172,19 +195,34 @@ def _list_cards(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection
     from srs_dl.store.cards import iter_cards
 
     paths = dict(conn.execute("SELECT id, path FROM notes"))
-    cards = iter_cards(conn, deck=args.deck, include_deleted=bool(args.all),
-                       due_on_or_before=ctx.today if args.due else None)
+    cards = iter_cards(
+        conn,
+        deck=args.deck,
+        include_deleted=bool(args.all),
+        due_on_or_before=ctx.today if args.due else None,
+    )
     out = sys.stdout
     if args.json:
         for card in cards:
-            out.write(json.dumps(card_json(card, paths.get(card.note_id), ctx.today),
-                                 ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(card_json(card, paths.get(card.note_id), ctx.today), ensure_ascii=False)
+                + "\n"
+            )
         return
     width = shutil.get_terminal_size((100, 24)).columns
-    rows = [(str(c.id), c.deck, c.kind, c.due.isoformat() if c.due else "-",
-             "-" if c.interval is None else f"{_number(c.interval)}",
-             "-" if c.ease is None else str(c.ease), c.effective_state(ctx.today), c.front)
-            for c in cards]
+    rows = [
+        (
+            str(c.id),
+            c.deck,
+            c.kind,
+            c.due.isoformat() if c.due else "-",
+            "-" if c.interval is None else f"{_number(c.interval)}",
+            "-" if c.ease is None else str(c.ease),
+            c.effective_state(ctx.today),
+            c.front,
+        )
+        for c in cards
+    ]
     if not rows:
         print("no cards" + (f" in deck {args.deck}" if args.deck else ""))
         return
@@ -195,8 +233,10 @@ def _list_cards(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection
     front_width = max(20, width - used)
 
     def fmt(row: tuple[str, ...]) -> str:
-        cells = [_cell(v, w).ljust(w) if i != 0 else v.rjust(w)
-                 for i, (v, w) in enumerate(zip(row[:-1], widths, strict=True))]
+        cells = [
+            _cell(v, w).ljust(w) if i != 0 else v.rjust(w)
+            for i, (v, w) in enumerate(zip(row[:-1], widths, strict=True))
+        ]
         return "  ".join(cells) + "  " + _cell(row[-1], front_width)
 
     out.write(fmt(head) + "\n")

@@ -44,8 +44,11 @@ def cmd_grade_note(args: argparse.Namespace, ctx: Context) -> int:
 
     response = args.response.lower()
     if response not in ("hard", "good", "easy"):
-        raise CliError(f"grade-note: {args.response!r}: a note is rated hard, good or easy"
-                       " (again and reset are for cards)", status=2)
+        raise CliError(
+            f"grade-note: {args.response!r}: a note is rated hard, good or easy"
+            " (again and reset are for cards)",
+            status=2,
+        )
     if not ctx.db_path.exists():
         raise CliError(f"{ctx.db_path}: no database yet; import notes with `srs-dl import PATH`")
     conn = ctx.connect(create=False)
@@ -56,12 +59,18 @@ def cmd_grade_note(args: argparse.Namespace, ctx: Context) -> int:
             for path in dict.fromkeys(args.paths):
                 result = grade_note(conn, ctx.config, path, response, ctx.today)
                 a = result.after
-                sys.stdout.write(f"{result.path}: {response} -> due {a.due.isoformat()},"
-                                 f" interval {_num(a.interval)}, ease {a.ease}\n")
+                sys.stdout.write(
+                    f"{result.path}: {response} -> due {a.due.isoformat()},"
+                    f" interval {_num(a.interval)}, ease {a.ease}\n"
+                )
                 sys.stdout.flush()
                 if result.problem:
-                    print(f"srs-dl: {result.problem} (the rating is kept; `srs-dl sync` writes it"
-                          " after a rescan)", file=sys.stderr, flush=True)
+                    print(
+                        f"srs-dl: {result.problem} (the rating is kept; `srs-dl sync` writes it"
+                        " after a rescan)",
+                        file=sys.stderr,
+                        flush=True,
+                    )
         except NoteReviewError as exc:
             raise CliError(str(exc), status=exc.status) from exc
     finally:

@@ -46,8 +46,10 @@ def _session(ctx: Context) -> Iterator[sqlite3.Connection]:
     from srs_dl.services.review import ReviewError
 
     if not ctx.db_path.exists():
-        raise CliError(f"{ctx.db_path}: no database yet; import notes with `srs-dl import"
-                       " PATH`, or run `srs-dl` to start with the bundled deck")
+        raise CliError(
+            f"{ctx.db_path}: no database yet; import notes with `srs-dl import"
+            " PATH`, or run `srs-dl` to start with the bundled deck"
+        )
     conn = ctx.connect(create=False)
     try:
         yield conn
@@ -93,8 +95,14 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
     def done(result: GradeResult) -> None:
         card = result.after
         if args.json:
-            _json_line({"id": card.id, "due": card.due.isoformat() if card.due else None,
-                        "interval": _num(card.interval), "ease": card.ease})
+            _json_line(
+                {
+                    "id": card.id,
+                    "due": card.due.isoformat() if card.due else None,
+                    "interval": _num(card.interval),
+                    "ease": card.ease,
+                }
+            )
         else:
             _print(f"{card.id}: {result.response} -> {_schedule_text(card)}")
 
@@ -105,8 +113,11 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
         problem = result.writeback_problem
         if problem and problem not in shown:  # one line per note, not one per card
             shown.add(problem)
-            _warn(problem if "review is kept" in problem else
-                  f"{problem} (the review is kept; `srs-dl sync` writes it after a rescan)")
+            _warn(
+                problem
+                if "review is kept" in problem
+                else f"{problem} (the review is kept; `srs-dl sync` writes it after a rescan)"
+            )
     return 0
 
 
@@ -116,14 +127,20 @@ def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
     with _session(ctx) as conn:
         entry, card = undo_last(conn, ctx.config, ctx.today)
     what = entry.action + (f" ({entry.response})" if entry.response else "")
-    _print(f"{card.id}: undid {what} of {entry.day.isoformat()} -> {card.state}, "
-           f"{_schedule_text(card)}")
+    _print(
+        f"{card.id}: undid {what} of {entry.day.isoformat()} -> {card.state}, "
+        f"{_schedule_text(card)}"
+    )
     return 0
 
 
-def _each(ctx: Context, ids: list[int], allow_suspended: bool,
-          act: Callable[[sqlite3.Connection, int], CardRow], describe: Callable[[CardRow], str]
-          ) -> int:
+def _each(
+    ctx: Context,
+    ids: list[int],
+    allow_suspended: bool,
+    act: Callable[[sqlite3.Connection, int], CardRow],
+    describe: Callable[[CardRow], str],
+) -> int:
     from srs_dl.services.review import check_cards
 
     with _session(ctx) as conn:
@@ -137,23 +154,37 @@ def _each(ctx: Context, ids: list[int], allow_suspended: bool,
 def cmd_bury(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.services.review import bury
 
-    return _each(ctx, args.ids, False, lambda conn, cid: bury(conn, ctx.config, ctx.today, cid),
-                 lambda c: f"buried until {c.buried_until.isoformat() if c.buried_until else '?'}")
+    return _each(
+        ctx,
+        args.ids,
+        False,
+        lambda conn, cid: bury(conn, ctx.config, ctx.today, cid),
+        lambda c: f"buried until {c.buried_until.isoformat() if c.buried_until else '?'}",
+    )
 
 
 def cmd_suspend(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.services.review import suspend
 
-    return _each(ctx, args.ids, True, lambda conn, cid: suspend(conn, ctx.config, ctx.today, cid),
-                 lambda c: "suspended")
+    return _each(
+        ctx,
+        args.ids,
+        True,
+        lambda conn, cid: suspend(conn, ctx.config, ctx.today, cid),
+        lambda c: "suspended",
+    )
 
 
 def cmd_unsuspend(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.services.review import unsuspend
 
-    return _each(ctx, args.ids, True,
-                 lambda conn, cid: unsuspend(conn, ctx.config, ctx.today, cid),
-                 lambda c: f"{c.state}, {_schedule_text(c)}")
+    return _each(
+        ctx,
+        args.ids,
+        True,
+        lambda conn, cid: unsuspend(conn, ctx.config, ctx.today, cid),
+        lambda c: f"{c.state}, {_schedule_text(c)}",
+    )
 
 
 def cmd_reset(args: argparse.Namespace, ctx: Context) -> int:
@@ -191,8 +222,10 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
             _print(f"changed on disk, not written (rescan it, then sync): {path}")
         done = len(report.would_write) if args.dry_run else len(report.written)
         verb = "would be written" if args.dry_run else "written"
-        _print(f"{done} note(s) {verb}, {len(report.changed_on_disk)} changed on disk,"
-               f" {len(report.errors)} error(s)")
+        _print(
+            f"{done} note(s) {verb}, {len(report.changed_on_disk)} changed on disk,"
+            f" {len(report.errors)} error(s)"
+        )
     for error in report.errors:
         _warn(error)
     return 1 if report.errors else 0
@@ -208,12 +241,18 @@ def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
             _json_line(entry.to_json())
             continue
         after = entry.after or {}
-        sched = (f"due {after.get('due')}, interval {_num(after.get('interval'))},"
-                 f" ease {after.get('ease')}" if after.get("due") else "new")
+        sched = (
+            f"due {after.get('due')}, interval {_num(after.get('interval'))},"
+            f" ease {after.get('ease')}"
+            if after.get("due")
+            else "new"
+        )
         extra = f" (undoes #{entry.undoes})" if entry.undoes else ""
         resp = f" {entry.response}" if entry.response else ""
-        _print(f"#{entry.id}\t{entry.day.isoformat()}\t{entry.action}{resp}{extra}\t"
-               f"{after.get('state', '?')}, {sched}\t[{entry.source}]")
+        _print(
+            f"#{entry.id}\t{entry.day.isoformat()}\t{entry.action}{resp}{extra}\t"
+            f"{after.get('state', '?')}, {sched}\t[{entry.source}]"
+        )
     if not entries and not args.json:
         print(f"card {args.id}: no history yet", file=sys.stderr)
     return 0

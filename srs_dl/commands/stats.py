@@ -38,10 +38,12 @@ def _buckets(buckets: tuple[Bucket, ...]) -> str:
 def _notes_line(s: Stats) -> str:
     n = s.notes
     ratings = ", ".join(f"{count} {grade}" for grade, count in n.responses.items())
-    return (f"notes: {n.total} review notes ({n.new} new), {n.reviews_total} reviews"
-            f" on {n.days_reviewed} days ({ratings}), {n.reviews_today} today;"
-            f" due {n.forecast.counts[0]} today ({n.forecast.overdue} overdue),"
-            f" {sum(n.forecast.counts[:7])} in the next 7 days")
+    return (
+        f"notes: {n.total} review notes ({n.new} new), {n.reviews_total} reviews"
+        f" on {n.days_reviewed} days ({ratings}), {n.reviews_today} today;"
+        f" due {n.forecast.counts[0]} today ({n.forecast.overdue} overdue),"
+        f" {sum(n.forecast.counts[:7])} in the next 7 days"
+    )
 
 
 def format_text(s: Stats) -> str:

@@ -58,6 +58,5 @@ def cmd_practice(args: argparse.Namespace, ctx: Context) -> int:
         from srs_dl.core.drills import KINDS
 
         if kind not in KINDS:
-            raise CliError(f"practice: unknown kind {kind!r} (kinds: {', '.join(KINDS)})",
-                           status=2)
+            raise CliError(f"practice: unknown kind {kind!r} (kinds: {', '.join(KINDS)})", status=2)
     return _open(ctx, "practice", kind or None)

@@ -197,8 +197,11 @@ class NoteStats:
         return {
             "total": self.total,
             "new": self.new,
-            "reviews": {"total": self.reviews_total, "today": self.reviews_today,
-                        "days": self.days_reviewed},
+            "reviews": {
+                "total": self.reviews_total,
+                "today": self.reviews_today,
+                "days": self.days_reviewed,
+            },
             "responses": dict(self.responses),
             "forecast": _forecast_json(self.forecast),
             "reviews_per_day": _daily_json(self.heatmap),
@@ -230,8 +233,12 @@ class Stats:
     @property
     def study_heatmap(self) -> DailyCounts:
         """Card and note reviews together on each day of the heatmap."""
-        return DailyCounts(self.heatmap.start, tuple(
-            c + n for c, n in zip(self.heatmap.counts, self.notes.heatmap.counts, strict=True)))
+        return DailyCounts(
+            self.heatmap.start,
+            tuple(
+                c + n for c, n in zip(self.heatmap.counts, self.notes.heatmap.counts, strict=True)
+            ),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The numbers as JSON-ready values (`srs-dl stats --json`)."""
@@ -254,14 +261,21 @@ class Stats:
                 "young": _tally_json(self.young),
                 "mature": _tally_json(self.mature),
                 "months": [
-                    {"month": m.month, "young": _tally_json(m.young),
-                     "mature": _tally_json(m.mature)}
+                    {
+                        "month": m.month,
+                        "young": _tally_json(m.young),
+                        "mature": _tally_json(m.mature),
+                    }
                     for m in self.retention
                 ],
             },
             "drills": [
-                {"kind": d.kind, "answered": d.answered, "correct": d.correct,
-                 "accuracy": _round(d.accuracy)}
+                {
+                    "kind": d.kind,
+                    "answered": d.answered,
+                    "correct": d.correct,
+                    "accuracy": _round(d.accuracy),
+                }
                 for d in self.drills
             ],
             # Added with note reviews; the objects above keep their keys and card-only counts.
@@ -277,8 +291,10 @@ def _daily_json(d: DailyCounts) -> dict[str, Any]:
 def _forecast_json(f: Forecast) -> dict[str, Any]:
     return {
         "overdue": f.overdue,
-        "days": [{"date": (f.start + dt.timedelta(days=i)).isoformat(), "due": n}
-                 for i, n in enumerate(f.counts)],
+        "days": [
+            {"date": (f.start + dt.timedelta(days=i)).isoformat(), "due": n}
+            for i, n in enumerate(f.counts)
+        ],
     }
 
 
@@ -324,8 +340,7 @@ def card_counts(cards: Iterable[CardState], today: dt.date) -> dict[str, int]:
     return counts
 
 
-def due_forecast(cards: Iterable[CardState], today: dt.date,
-                 days: int = FORECAST_DAYS) -> Forecast:
+def due_forecast(cards: Iterable[CardState], today: dt.date, days: int = FORECAST_DAYS) -> Forecast:
     """Cards due on each of the next `days` days, today first (overdue cards count today).
 
     A buried card comes back on the day its burial ends, if that is after its due date.
@@ -346,8 +361,9 @@ def due_forecast(cards: Iterable[CardState], today: dt.date,
     return Forecast(start=today, counts=tuple(counts), overdue=overdue)
 
 
-def histogram(values: Iterable[tuple[float, int]],
-              buckets: Sequence[tuple[str, float, float | None]]) -> tuple[Bucket, ...]:
+def histogram(
+    values: Iterable[tuple[float, int]], buckets: Sequence[tuple[str, float, float | None]]
+) -> tuple[Bucket, ...]:
     """Count (value, weight) pairs into buckets; a value below the first bucket goes in it.
     Only the last bucket is open-ended."""
     folded: Counter[float] = Counter()
@@ -357,8 +373,9 @@ def histogram(values: Iterable[tuple[float, int]],
     counts = [0] * len(buckets)
     for value, weight in folded.items():
         counts[bisect.bisect_right(edges, value)] += weight  # type: ignore[arg-type]
-    return tuple(Bucket(label, low, high, n) for (label, low, high), n in zip(buckets, counts,
-                                                                            strict=True))
+    return tuple(
+        Bucket(label, low, high, n) for (label, low, high), n in zip(buckets, counts, strict=True)
+    )
 
 
 def _weighted_mean(pairs: Iterable[tuple[float, int]]) -> float | None:
@@ -378,8 +395,9 @@ def ease_distribution(cards: Iterable[CardState], today: dt.date) -> tuple[Bucke
 
 
 def _interval_pairs(cards: Iterable[CardState], today: dt.date) -> list[tuple[float, int]]:
-    return [(float(c.interval), c.count) for c in _scheduled(cards, today)
-            if c.interval is not None]
+    return [
+        (float(c.interval), c.count) for c in _scheduled(cards, today) if c.interval is not None
+    ]
 
 
 def _ease_pairs(cards: Iterable[CardState], today: dt.date) -> list[tuple[float, int]]:
@@ -393,8 +411,9 @@ def _graded(reviews: Iterable[Review]) -> Iterable[Review]:
     return (r for r in reviews if r.response in GRADES and r.count > 0)
 
 
-def reviews_per_day(reviews: Iterable[Review], today: dt.date,
-                    days: int = HEATMAP_DAYS) -> DailyCounts:
+def reviews_per_day(
+    reviews: Iterable[Review], today: dt.date, days: int = HEATMAP_DAYS
+) -> DailyCounts:
     """Answered reviews on each of the `days` days ending today (the heatmap)."""
     start = today - dt.timedelta(days=days - 1)
     counts = [0] * days
@@ -454,8 +473,9 @@ def drill_accuracy(answers: Iterable[DrillAnswer]) -> tuple[DrillAccuracy, ...]:
     return tuple(DrillAccuracy(k, answered[k], correct[k]) for k in sorted(answered))
 
 
-def note_stats(ratings: Iterable[NoteReview], notes: Iterable[NoteState],
-               today: dt.date) -> NoteStats:
+def note_stats(
+    ratings: Iterable[NoteReview], notes: Iterable[NoteState], today: dt.date
+) -> NoteStats:
     """Whole-note review numbers as of today (ratings after today are ignored)."""
     rated = [r for r in ratings if r.response in NOTE_GRADES and r.count > 0 and r.day <= today]
     per_day: Counter[dt.date] = Counter()
@@ -465,8 +485,10 @@ def note_stats(ratings: Iterable[NoteReview], notes: Iterable[NoteState],
         responses[r.response] += r.count
     notes = list(notes)
     # A scheduled note is due as a card in review is: the cards' forecast counts it.
-    forecast = due_forecast((CardState("review", n.due, None, None, None, n.count)
-                             for n in notes if n.due is not None), today)
+    forecast = due_forecast(
+        (CardState("review", n.due, None, None, None, n.count) for n in notes if n.due is not None),
+        today,
+    )
     heatmap = reviews_per_day((Review(r.day, r.response, False, r.count) for r in rated), today)
     return NoteStats(
         total=sum(n.count for n in notes),
@@ -480,14 +502,20 @@ def note_stats(ratings: Iterable[NoteReview], notes: Iterable[NoteState],
     )
 
 
-def compute(reviews: Iterable[Review], cards: Iterable[CardState],
-            drills: Iterable[DrillAnswer], today: dt.date, *,
-            note_reviews: Iterable[NoteReview] = (),
-            notes: Iterable[NoteState] = ()) -> Stats:
+def compute(
+    reviews: Iterable[Review],
+    cards: Iterable[CardState],
+    drills: Iterable[DrillAnswer],
+    today: dt.date,
+    *,
+    note_reviews: Iterable[NoteReview] = (),
+    notes: Iterable[NoteState] = (),
+) -> Stats:
     """Every number of the stats screen and `srs-dl stats`, as of today."""
     graded = [r for r in _graded(reviews) if r.day <= today]
-    note_reviews = [r for r in note_reviews if r.response in NOTE_GRADES and r.count > 0
-                    and r.day <= today]
+    note_reviews = [
+        r for r in note_reviews if r.response in NOTE_GRADES and r.count > 0 and r.day <= today
+    ]
     cards = list(cards)
     scheduled = list(_scheduled(cards, today))
     months = retention_by_month(graded)

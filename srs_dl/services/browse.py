@@ -103,8 +103,9 @@ def _narrows(new: Sequence[Term], old: Sequence[Term]) -> bool:
         if term.negate or term.field == "is":
             if term not in new:
                 return False
-        elif not any(t.field == term.field and not t.negate and _contains(t.text, term)
-                     for t in new):
+        elif not any(
+            t.field == term.field and not t.negate and _contains(t.text, term) for t in new
+        ):
             return False
     return True
 
@@ -160,8 +161,9 @@ class CardIndex:
         self.rows: list[BrowseRow] = list(rows)
         self._pos = {row.id: i for i, row in enumerate(self.rows)}
         self._tags = [card_tags(row) for row in self.rows]
-        self._hay = [self._haystack(row, tags) for row, tags in zip(self.rows, self._tags,
-                                                                     strict=True)]
+        self._hay = [
+            self._haystack(row, tags) for row, tags in zip(self.rows, self._tags, strict=True)
+        ]
         self._decks = [row.deck.casefold() for row in self.rows]
         self._taglines = [_tagline(tags) for tags in self._tags]
         self._orders: dict[str, np.ndarray] = {}
@@ -177,9 +179,14 @@ class CardIndex:
         return "\x00".join((row.front, row.back, row.deck, " ".join(tags))).casefold()
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection, today: dt.date, *,
-             progress: Callable[[int, int], None] | None = None,
-             cancel: threading.Event | None = None) -> CardIndex:
+    def load(
+        cls,
+        conn: sqlite3.Connection,
+        today: dt.date,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> CardIndex:
         mark = log_mark(conn)
         total = conn.execute("SELECT count(*) FROM cards").fetchone()[0]
         cursor = conn.execute(_SELECT + " ORDER BY cards.id")
@@ -279,14 +286,18 @@ class CardIndex:
                 return [i for i in positions if needle not in lines[i]]
             return [i for i in positions if needle in lines[i]]
         if term.field == "state":  # as the table shows it: a burial that ended is over
+
             def test(i: int) -> bool:
                 return effective_state(rows[i], self.today).startswith(text)
         elif term.field == "kind":
+
             def test(i: int) -> bool:
                 return rows[i].kind.startswith(text)
         else:  # is:
+
             def test(i: int) -> bool:
                 return self._is(rows[i], text)
+
         return [i for i in positions if test(i) != term.negate]
 
     def _is(self, row: BrowseRow, what: str) -> bool:
@@ -328,10 +339,9 @@ def load_rows(conn: sqlite3.Connection, card_ids: Iterable[int]) -> list[BrowseR
     ids = list(dict.fromkeys(card_ids))
     out: list[BrowseRow] = []
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        out.extend(_row(r) for r in conn.execute(_SELECT + f" WHERE cards.id IN ({marks})",
-                                                 chunk))
+        out.extend(_row(r) for r in conn.execute(_SELECT + f" WHERE cards.id IN ({marks})", chunk))
     return out
 
 
@@ -342,8 +352,7 @@ def log_mark(conn: sqlite3.Connection) -> int:
 
 def changed_since(conn: sqlite3.Connection, mark: int) -> tuple[int, list[int]]:
     """(new mark, cards with a log row after `mark`): every change to a card is logged."""
-    rows = conn.execute("SELECT id, card_id FROM log WHERE id > ? ORDER BY id",
-                        (mark,)).fetchall()
+    rows = conn.execute("SELECT id, card_id FROM log WHERE id > ? ORDER BY id", (mark,)).fetchall()
     if not rows:
         return mark, []
     return int(rows[-1][0]), list(dict.fromkeys(int(c) for _, c in rows if c is not None))
@@ -385,12 +394,35 @@ def _note_tags(text: str) -> tuple[str, ...]:
 
 
 def _row(raw: Sequence[Any]) -> BrowseRow:
-    (cid, deck, due, interval, ease, lapses, state, front, back, kind, line, path,
-     buried_until, tags) = raw
+    (
+        cid,
+        deck,
+        due,
+        interval,
+        ease,
+        lapses,
+        state,
+        front,
+        back,
+        kind,
+        line,
+        path,
+        buried_until,
+        tags,
+    ) = raw
     return BrowseRow(
-        id=int(cid), deck=str(deck), due=dt.date.fromisoformat(due) if due else None,
-        interval=interval, ease=ease, lapses=int(lapses or 0), state=str(state),
-        front=str(front), back=str(back), kind=str(kind), line=line, path=path,
+        id=int(cid),
+        deck=str(deck),
+        due=dt.date.fromisoformat(due) if due else None,
+        interval=interval,
+        ease=ease,
+        lapses=int(lapses or 0),
+        state=str(state),
+        front=str(front),
+        back=str(back),
+        kind=str(kind),
+        line=line,
+        path=path,
         buried_until=dt.date.fromisoformat(buried_until) if buried_until else None,
         # NULL: a note not parsed since the column came (schema v2); "[]": no tags.
         note_tags=_note_tags(tags) if tags and tags != "[]" else (),

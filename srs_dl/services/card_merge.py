@@ -41,8 +41,15 @@ def _dumps(value: dict[str, Any]) -> str:
 
 
 def snapshot(e: StoredCard, **changes: Any) -> dict[str, Any]:
-    snap = {"due": e.due, "interval": e.interval, "ease": e.ease, "state": e.state,
-            "buried_until": e.buried_until, "reps": e.reps, "lapses": e.lapses}
+    snap = {
+        "due": e.due,
+        "interval": e.interval,
+        "ease": e.ease,
+        "state": e.state,
+        "buried_until": e.buried_until,
+        "reps": e.reps,
+        "lapses": e.lapses,
+    }
     snap.update(changes)
     return snap
 
@@ -51,16 +58,19 @@ def _sort_key(e: StoredCard) -> tuple[bool, int, int]:
     return (e.state == "deleted", e.line or 0, e.id)
 
 
-def match_own(parsed: Sequence[CardTuple], existing: Sequence[StoredCard],
-              taken: set[int]) -> list[StoredCard | None]:
+def match_own(
+    parsed: Sequence[CardTuple], existing: Sequence[StoredCard], taken: set[int]
+) -> list[StoredCard | None]:
     """For each parsed card, the stored card of the same note it is (or None)."""
     pairs: list[StoredCard | None] = [None] * len(parsed)
     if not existing:
         return pairs
     pool = sorted(existing, key=_sort_key)
 
-    def run(key_p: Callable[[CardTuple], Hashable | None],
-            key_e: Callable[[StoredCard], Hashable | None]) -> None:
+    def run(
+        key_p: Callable[[CardTuple], Hashable | None],
+        key_e: Callable[[StoredCard], Hashable | None],
+    ) -> None:
         index: dict[Hashable, list[StoredCard]] = {}
         for e in pool:
             if e.id not in taken:
@@ -82,10 +92,14 @@ def match_own(parsed: Sequence[CardTuple], existing: Sequence[StoredCard],
 
     run(lambda p: (p[KIND], p[SIBLING], p[QHASH]), lambda e: (e.kind, e.sibling, e.qhash))
     if None in pairs and any(e.id not in taken for e in pool):
-        run(lambda p: (p[SIBLING], p[FRONT]) if p[FRONT] else None,
-            lambda e: (e.sibling, e.front) if e.front else None)
-        run(lambda p: (p[SIBLING], p[BACK]) if p[BACK] else None,
-            lambda e: (e.sibling, e.back) if e.back else None)
+        run(
+            lambda p: (p[SIBLING], p[FRONT]) if p[FRONT] else None,
+            lambda e: (e.sibling, e.front) if e.front else None,
+        )
+        run(
+            lambda p: (p[SIBLING], p[BACK]) if p[BACK] else None,
+            lambda e: (e.sibling, e.back) if e.back else None,
+        )
     return pairs
 
 
@@ -123,10 +137,30 @@ class Merger:
         self.logs: list[LogRow] = []
         self.new = self.changed = self.unchanged = self.deleted = self.from_notes = 0
 
-    def _log(self, card_id: int | None, note_id: int | None, action: str, source: str,
-             before: dict[str, Any], after: dict[str, Any]) -> None:
-        self.logs.append((card_id, note_id, self.at, self.day, action, None, source,
-                          _dumps(before), _dumps(after), None, None))
+    def _log(
+        self,
+        card_id: int | None,
+        note_id: int | None,
+        action: str,
+        source: str,
+        before: dict[str, Any],
+        after: dict[str, Any],
+    ) -> None:
+        self.logs.append(
+            (
+                card_id,
+                note_id,
+                self.at,
+                self.day,
+                action,
+                None,
+                source,
+                _dumps(before),
+                _dumps(after),
+                None,
+                None,
+            )
+        )
 
     def card(self, note_id: int, p: CardTuple, e: StoredCard | None) -> None:
         if e is None:
@@ -134,8 +168,23 @@ class Merger:
             self.next_card_id += 1
             self.new += 1
             return
-        (deck, kind, sibling, qh, front, back, line, end_line, gdue, gint, gease, _, g,
-         graw, unreadable) = p
+        (
+            deck,
+            kind,
+            sibling,
+            qh,
+            front,
+            back,
+            line,
+            end_line,
+            gdue,
+            gint,
+            gease,
+            _,
+            g,
+            graw,
+            unreadable,
+        ) = p
         due, interval, ease, state = e.due, e.interval, e.ease, e.state
         note_sched, dirty, raw = e.note_sched, e.dirty, e.raw_group
         revived = state == "deleted"
@@ -153,12 +202,50 @@ class Merger:
             if state in ("new", "review"):
                 state = "review" if due else "new"
             from_note = True
-            self._log(e.id, note_id, "schedule", "note", before,
-                      snapshot(e, due=due, interval=interval, ease=ease, state=state))
-        new = (note_id, deck, kind, sibling, qh, front, back, line, end_line, due, interval, ease,
-               state, note_sched, dirty, raw)
-        old = (e.note_id, e.deck, e.kind, e.sibling, e.qhash, e.front, e.back, e.line,
-               e.end_line, e.due, e.interval, e.ease, e.state, e.note_sched, e.dirty, e.raw_group)
+            self._log(
+                e.id,
+                note_id,
+                "schedule",
+                "note",
+                before,
+                snapshot(e, due=due, interval=interval, ease=ease, state=state),
+            )
+        new = (
+            note_id,
+            deck,
+            kind,
+            sibling,
+            qh,
+            front,
+            back,
+            line,
+            end_line,
+            due,
+            interval,
+            ease,
+            state,
+            note_sched,
+            dirty,
+            raw,
+        )
+        old = (
+            e.note_id,
+            e.deck,
+            e.kind,
+            e.sibling,
+            e.qhash,
+            e.front,
+            e.back,
+            e.line,
+            e.end_line,
+            e.due,
+            e.interval,
+            e.ease,
+            e.state,
+            e.note_sched,
+            e.dirty,
+            e.raw_group,
+        )
         if new != old:
             self.updates.append(new + (e.id,))
         if from_note:
@@ -171,23 +258,60 @@ class Merger:
     def restore(self, e: StoredCard) -> None:
         """A deleted card asked for again (a drill heading back in a note)."""
         state = "review" if e.due else "new"
-        self.updates.append((e.note_id, e.deck, e.kind, e.sibling, e.qhash, e.front, e.back,
-                             e.line, e.end_line, e.due, e.interval, e.ease, state,
-                             e.note_sched, e.dirty, e.raw_group, e.id))
+        self.updates.append(
+            (
+                e.note_id,
+                e.deck,
+                e.kind,
+                e.sibling,
+                e.qhash,
+                e.front,
+                e.back,
+                e.line,
+                e.end_line,
+                e.due,
+                e.interval,
+                e.ease,
+                state,
+                e.note_sched,
+                e.dirty,
+                e.raw_group,
+                e.id,
+            )
+        )
         self._log(e.id, e.note_id, "restore", "import", snapshot(e), snapshot(e, state=state))
         self.changed += 1
 
     def delete(self, e: StoredCard) -> None:
         if e.state == "deleted":
             return
-        self.updates.append((e.note_id, e.deck, e.kind, e.sibling, e.qhash, e.front, e.back,
-                             e.line, e.end_line, e.due, e.interval, e.ease, "deleted",
-                             e.note_sched, e.dirty, e.raw_group, e.id))
+        self.updates.append(
+            (
+                e.note_id,
+                e.deck,
+                e.kind,
+                e.sibling,
+                e.qhash,
+                e.front,
+                e.back,
+                e.line,
+                e.end_line,
+                e.due,
+                e.interval,
+                e.ease,
+                "deleted",
+                e.note_sched,
+                e.dirty,
+                e.raw_group,
+                e.id,
+            )
+        )
         self._log(e.id, e.note_id, "delete", "import", snapshot(e), snapshot(e, state="deleted"))
         self.deleted += 1
 
-    def review(self, note_id: int, old: NoteState | None,
-               note: NoteTuple) -> tuple[int, str | None, float | None, int | None, int, str | None]:
+    def review(
+        self, note_id: int, old: NoteState | None, note: NoteTuple
+    ) -> tuple[int, str | None, float | None, int | None, int, str | None]:
         """The whole-note review fields (is_review, due, interval, ease, dirty, sched_note)."""
         is_review, ndue, nint, nease, g = note[0], note[1], note[2], note[3], note[4]
         if old is None:
@@ -198,11 +322,21 @@ class Merger:
         elif g == db:
             return (is_review, old.review_due, old.review_interval, old.review_ease, 0, g)
         elif g != old.review_sched_note and not old.review_dirty:
-            self._log(None, note_id, "schedule", "note",
-                      {"due": old.review_due, "interval": old.review_interval,
-                       "ease": old.review_ease},
-                      {"due": ndue, "interval": nint, "ease": nease})
+            self._log(
+                None,
+                note_id,
+                "schedule",
+                "note",
+                {"due": old.review_due, "interval": old.review_interval, "ease": old.review_ease},
+                {"due": ndue, "interval": nint, "ease": nease},
+            )
             self.from_notes += 1
             return (is_review, ndue, nint, nease, 0, g)
-        return (is_review, old.review_due, old.review_interval, old.review_ease,
-                old.review_dirty, old.review_sched_note)
+        return (
+            is_review,
+            old.review_due,
+            old.review_interval,
+            old.review_ease,
+            old.review_dirty,
+            old.review_sched_note,
+        )

@@ -81,7 +81,12 @@ def detail_of(drill: Drill, typed: str, result: CheckResult) -> dict[str, Any]:
 
 
 def answer(
-    conn: sqlite3.Connection, config: Config, today: dt.date, card: CardRow, text: str, *,
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    card: CardRow,
+    text: str,
+    *,
     grade: Grader | None = None,
 ) -> DrillAnswer:
     """Check `text` against the card's drill.
@@ -101,8 +106,14 @@ def answer(
 
 
 def grade_right(
-    conn: sqlite3.Connection, config: Config, today: dt.date, card: CardRow,
-    checked: DrillAnswer, response: str, *, grade: Grader | None = None,
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    card: CardRow,
+    checked: DrillAnswer,
+    response: str,
+    *,
+    grade: Grader | None = None,
 ) -> rv.GradeResult:
     """Grade a rightly answered drill Hard, Good or Easy, its detail logged."""
     if checked.result.ok is not True:
@@ -113,8 +124,15 @@ def grade_right(
     return _grade(conn, config, today, card.id, resp, checked.detail, grade)
 
 
-def _grade(conn: sqlite3.Connection, config: Config, today: dt.date, card_id: int,
-           response: str, detail: Mapping[str, Any], grade: Grader | None) -> rv.GradeResult:
+def _grade(
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    card_id: int,
+    response: str,
+    detail: Mapping[str, Any],
+    grade: Grader | None,
+) -> rv.GradeResult:
     if grade is not None:
         return grade(card_id, response, drill_detail=detail)
     return rv.grade(conn, config, today, card_id, response, detail=detail)

@@ -59,8 +59,13 @@ def _front(kind: str) -> str:
 
 
 def has_drill_deck(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM cards WHERE note_id IS NULL AND kind = 'drill'"
-                        " AND deck = ? LIMIT 1", (DRILL_DECK,)).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM cards WHERE note_id IS NULL AND kind = 'drill' AND deck = ? LIMIT 1",
+            (DRILL_DECK,),
+        ).fetchone()
+        is not None
+    )
 
 
 def sync(conn: sqlite3.Connection, merger: Merger) -> None:
@@ -72,7 +77,8 @@ def sync(conn: sqlite3.Connection, merger: Merger) -> None:
     wanted |= {(deck, kind) for deck, kind in live_drill_pairs(conn) if kind in known}
     rows = conn.execute(
         f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
-        " WHERE note_id IS NULL AND kind = 'drill'")
+        " WHERE note_id IS NULL AND kind = 'drill'"
+    )
     existing: dict[tuple[str, str], StoredCard] = {}
     for row in rows:
         card = StoredCard._make(row)

@@ -56,8 +56,10 @@ _COPY_FROM_CHUNK = (
     " FROM import_w.c AS c"
 )
 #: ... the cards of the chunk's notes listed (JSON), or of all its notes.
-_COPY_NEW = (_COPY_FROM_CHUNK  # noqa: S608 - constant SQL
-             + " WHERE c.task IN (SELECT value FROM json_each(?)) ORDER BY c.rowid")
+_COPY_NEW = (
+    _COPY_FROM_CHUNK  # noqa: S608 - constant SQL
+    + " WHERE c.task IN (SELECT value FROM json_each(?)) ORDER BY c.rowid"
+)
 _COPY_ALL = _COPY_FROM_CHUNK + " ORDER BY c.rowid"
 #: Card indexes a bulk load keeps up to date instead of building at the end: cards
 #: arrive in note order, so their entries only ever append (10,000 notes: 0.03 s
@@ -96,8 +98,10 @@ class Batch:
         if self.vanished:
             return True
         if self._deleted_cards is None:
-            self._deleted_cards = conn.execute(
-                "SELECT 1 FROM cards WHERE state = 'deleted' LIMIT 1").fetchone() is not None
+            self._deleted_cards = (
+                conn.execute("SELECT 1 FROM cards WHERE state = 'deleted' LIMIT 1").fetchone()
+                is not None
+            )
         return self._deleted_cards
 
 
@@ -121,8 +125,14 @@ def _stat(path: str) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def apply_chunk(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any, ...]],
-                blob: bytes | None, *, recheck_files: bool = True) -> None:
+def apply_chunk(
+    conn: sqlite3.Connection,
+    batch: Batch,
+    results: list[tuple[Any, ...]],
+    blob: bytes | None,
+    *,
+    recheck_files: bool = True,
+) -> None:
     """Store a chunk. The workers read the files before this transaction began, so
     each note is checked again here: a file changed since it was read, or a note
     srs-dl is writing right now, is left for the next import (nothing stale stored);
@@ -148,12 +158,18 @@ def apply_chunk(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any,
         folder_id, skey, _ = batch.context[tid]
         row = rows.get(path)
         if (recheck_files and _stat(path) != (r[3], r[4])) or (
-                row is not None and row.pending_hash):
-            s.warnings.append(f"{path}: changed while it was being imported; read again at"
-                              " the next import")
+            row is not None and row.pending_hash
+        ):
+            s.warnings.append(
+                f"{path}: changed while it was being imported; read again at the next import"
+            )
             continue
-        if row is not None and not row.deleted and row.hash == r[5] and (
-                status == SAME or row.settings_hash == skey):
+        if (
+            row is not None
+            and not row.deleted
+            and row.hash == r[5]
+            and (status == SAME or row.settings_hash == skey)
+        ):
             # Unchanged bytes (or stored meanwhile by another import): nothing to parse.
             s.files_skipped += 1
             s.cards_unchanged += row.card_count
@@ -164,8 +180,9 @@ def apply_chunk(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any,
             continue
         if status == SAME:
             # The row changed since the walk (another process wrote it): read it again.
-            s.warnings.append(f"{path}: changed while it was being imported; read again at"
-                              " the next import")
+            s.warnings.append(
+                f"{path}: changed while it was being imported; read again at the next import"
+            )
             continue
         s.warnings.extend(r[8])
         if skey in batch.dataview_counted:
@@ -207,8 +224,20 @@ def apply_chunk(conn: sqlite3.Connection, batch: Batch, results: list[tuple[Any,
         review = merger.review(p.note_id, old, note)
         if (old.drill_kinds if old else None) != note[7]:
             batch.drills_dirty = True
-        values = (p.folder_id, r[2], r[3], r[4], r[5], p.skey, *review, note[5], note[6], r[7],
-                  note[7], note[9])
+        values = (
+            p.folder_id,
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            p.skey,
+            *review,
+            note[5],
+            note[6],
+            r[7],
+            note[7],
+            note[9],
+        )
         if p.has_row:
             note_updates.append(values + (p.note_id,))
         else:
@@ -236,8 +265,13 @@ def _load_cards(conn: sqlite3.Connection, notes: list[_Parsed]) -> None:
         by_tid[row[0]].cards.append(row[1:])
 
 
-def _merge(conn: sqlite3.Connection, batch: Batch, merger: Merger, parsed: list[_Parsed],
-           merged: list[_Parsed]) -> None:
+def _merge(
+    conn: sqlite3.Connection,
+    batch: Batch,
+    merger: Merger,
+    parsed: list[_Parsed],
+    merged: list[_Parsed],
+) -> None:
     stored = cards_of_notes(conn, [p.note_id for p in parsed])
     taken: set[int] = set()
     unmatched: list[tuple[_Parsed, int]] = []
@@ -249,8 +283,11 @@ def _merge(conn: sqlite3.Connection, batch: Batch, merger: Merger, parsed: list[
         pool = OrphanPool()
         pool.add([e for e in leftovers if e.state != "deleted"])
         if batch.may_have_orphans(conn):
-            pool.add(orphans_by_qhash(conn, [p.cards[i][QHASH] for p, i in unmatched],
-                                      list(batch.vanished)))
+            pool.add(
+                orphans_by_qhash(
+                    conn, [p.cards[i][QHASH] for p, i in unmatched], list(batch.vanished)
+                )
+            )
         for p, i in unmatched:
             p.pairs[i] = pool.take(p.cards[i], taken)
     for p in merged:
@@ -288,8 +325,13 @@ def finish(conn: sqlite3.Connection, batch: Batch) -> None:
         now = notes_by_path(conn, [k.path for k in batch.vanished.values()])
         for k in list(batch.vanished.values()):
             row = now.get(k.path)
-            if (os.path.lexists(k.path) or row is None or row.id != k.id or row.deleted
-                    or row.hash != k.hash):
+            if (
+                os.path.lexists(k.path)
+                or row is None
+                or row.id != k.id
+                or row.deleted
+                or row.hash != k.hash
+            ):
                 del batch.vanished[k.id]
     if batch.vanished:
         ids = list(batch.vanished)
@@ -299,16 +341,20 @@ def finish(conn: sqlite3.Connection, batch: Batch) -> None:
         mark_deleted(conn, ids)
         s.notes_deleted += len(ids)
         batch.drills_dirty = batch.drills_dirty or any(
-            k.card_count for k in batch.vanished.values())
-        batch.folder_ids.update(k.folder_id for k in batch.vanished.values()
-                                if k.folder_id is not None)
+            k.card_count for k in batch.vanished.values()
+        )
+        batch.folder_ids.update(
+            k.folder_id for k in batch.vanished.values() if k.folder_id is not None
+        )
     if batch.drills_dirty or not drill_deck.has_drill_deck(conn):
         drill_deck.sync(conn, merger)
     _write(conn, merger)
     _count(batch, merger)
     if s.changed or batch.folder_ids:
-        conn.executemany("UPDATE folders SET imported_at = ? WHERE id = ?",
-                         [(batch.at, fid) for fid in sorted(batch.folder_ids)])
+        conn.executemany(
+            "UPDATE folders SET imported_at = ? WHERE id = ?",
+            [(batch.at, fid) for fid in sorted(batch.folder_ids)],
+        )
 
 
 class Writer:
@@ -351,7 +397,8 @@ class Writer:
             return
         rows = self.conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-            " AND tbl_name = 'cards' AND sql IS NOT NULL").fetchall()
+            " AND tbl_name = 'cards' AND sql IS NOT NULL"
+        ).fetchall()
         for name, sql in rows:
             if " WHERE " in sql.upper():
                 continue  # a partial index (deleted, dirty cards): new cards are not in it
@@ -370,8 +417,7 @@ class Writer:
             fn()
 
     def apply(self, batch: Batch, results: list[tuple[Any, ...]], blob: bytes | None) -> None:
-        self._run(lambda: apply_chunk(self.conn, batch, results, blob,
-                                      recheck_files=not self.bulk))
+        self._run(lambda: apply_chunk(self.conn, batch, results, blob, recheck_files=not self.bulk))
 
     def finish(self, batch: Batch) -> None:
         if self.bulk and not self.conn.in_transaction:

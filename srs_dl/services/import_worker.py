@@ -34,16 +34,47 @@ Chunk = tuple[list[tuple[Any, ...]], bytes | None]
 #: One card as found: (deck, kind, sibling, qhash, front, back, line, end_line, due ISO,
 #: interval, ease, state, group text as format_group writes it (None: new), raw group,
 #: unreadable: 1 when its comment is malformed, so what the deck holds must stay)
-CardTuple = tuple[str, str, int, str, str, str, int, int, str | None, float | None,
-                  int | None, str, str | None, str | None, int]
-(DECK, KIND, SIBLING, QHASH, FRONT, BACK, LINE, END_LINE, DUE, INTERVAL, EASE, STATE, GROUP, RAW,
- UNREADABLE) = range(15)
+CardTuple = tuple[
+    str,
+    str,
+    int,
+    str,
+    str,
+    str,
+    int,
+    int,
+    str | None,
+    float | None,
+    int | None,
+    str,
+    str | None,
+    str | None,
+    int,
+]
+(
+    DECK,
+    KIND,
+    SIBLING,
+    QHASH,
+    FRONT,
+    BACK,
+    LINE,
+    END_LINE,
+    DUE,
+    INTERVAL,
+    EASE,
+    STATE,
+    GROUP,
+    RAW,
+    UNREADABLE,
+) = range(15)
 
 #: (is_review, review due ISO, interval, ease, schedule text, deck, links JSON, drills JSON,
 #:  1 when the note has sr-* frontmatter keys that do not read as a schedule,
 #:  tags JSON: the note's tags as the parser gives them, for the browser's #tag search)
-NoteTuple = tuple[int, str | None, float | None, int | None, str | None, str, str, str | None,
-                  int, str]
+NoteTuple = tuple[
+    int, str | None, float | None, int | None, str | None, str, str, str | None, int, str
+]
 _REVIEW_KEYS = frozenset(("sr-due", "sr-interval", "sr-ease"))
 
 HeadingKinds = Callable[[str, Mapping[str, tuple[str, ...]]], Sequence[str]]
@@ -123,7 +154,7 @@ class ChunkRows:
 
     def drop_since(self, mark: tuple[int, int, int]) -> None:
         self.n = mark[0]
-        del self.new[mark[1]:], self.scheduled[mark[2]:]
+        del self.new[mark[1] :], self.scheduled[mark[2] :]
 
     def card_tuples(self) -> list[tuple[Any, ...]]:
         """Every row as `c` holds it (CARDS_TABLE's columns), in file order."""
@@ -174,11 +205,25 @@ def process(task: Task, setup: WorkerSetup, rows: ChunkRows) -> tuple[Any, ...]:
         note_row = _note_row(parsed, setup, rower.note_deck(folder_deck), count > 0)
     except Exception as exc:  # a parser bug must cost one note, not the import
         rows.drop_since(mark)
-        return (FAILED, tid, path,
-                f"{path}: the parser failed ({type(exc).__name__}: {exc}); skipped")
+        return (
+            FAILED,
+            tid,
+            path,
+            f"{path}: the parser failed ({type(exc).__name__}: {exc}); skipped",
+        )
     warnings = [f"{path}:{w.line}: {w.message}" for w in parsed.warnings]
-    return (PARSED, tid, path, raw.size, raw.mtime_ns, digest, note_row, count,
-            warnings, parsed.dataview_like_cards)
+    return (
+        PARSED,
+        tid,
+        path,
+        raw.size,
+        raw.mtime_ns,
+        digest,
+        note_row,
+        count,
+        warnings,
+        parsed.dataview_like_cards,
+    )
 
 
 class _Rows:
@@ -193,8 +238,16 @@ class _Rows:
         #: cards per deck, for the note's deck
         self.decks: dict[str, int] = {}
 
-    def add(self, kind: str, decks: tuple[str, ...], first: int, last: int, text: str,
-            sides: list[tuple[str, str]], comment: Comment | None) -> None:
+    def add(
+        self,
+        kind: str,
+        decks: tuple[str, ...],
+        first: int,
+        last: int,
+        text: str,
+        sides: list[tuple[str, str]],
+        comment: Comment | None,
+    ) -> None:
         rows = self.rows
         new = rows.new.append
         n = rows.n
@@ -218,9 +271,25 @@ class _Rows:
             if g is None:
                 new((n + k, tid, deck, kind, k, qh, front, back, first, last, bad))
             else:
-                scheduled((n + k, tid, deck, kind, k, qh, front, back, first, last,
-                           g.due.isoformat() if g.due else None, float(g.interval),
-                           int(g.ease), format_group(g), g.raw))
+                scheduled(
+                    (
+                        n + k,
+                        tid,
+                        deck,
+                        kind,
+                        k,
+                        qh,
+                        front,
+                        back,
+                        first,
+                        last,
+                        g.due.isoformat() if g.due else None,
+                        float(g.interval),
+                        int(g.ease),
+                        format_group(g),
+                        g.raw,
+                    )
+                )
 
     def note_deck(self, folder_deck: str) -> str:
         """The deck most of the note's cards are in (its folder's without cards)."""
@@ -263,12 +332,31 @@ def _note_row(parsed: ParsedNote, setup: WorkerSetup, deck: str, has_cards: bool
         from srs_dl.core.notes.sr_comment import format_interval
 
         sched_text = f"{ns.due.isoformat()},{format_interval(ns.interval)},{int(ns.ease)}"
-        return (int(parsed.is_review_note), ns.due.isoformat(), float(ns.interval),
-                int(ns.ease), sched_text, deck, links, json.dumps(drills) if drills else None, 0,
-                tags)
+        return (
+            int(parsed.is_review_note),
+            ns.due.isoformat(),
+            float(ns.interval),
+            int(ns.ease),
+            sched_text,
+            deck,
+            links,
+            json.dumps(drills) if drills else None,
+            0,
+            tags,
+        )
     unreadable = int(not _REVIEW_KEYS.isdisjoint(parsed.frontmatter_keys))
-    return (int(parsed.is_review_note), None, None, None, None, deck, links,
-            json.dumps(drills) if drills else None, unreadable, tags)
+    return (
+        int(parsed.is_review_note),
+        None,
+        None,
+        None,
+        None,
+        deck,
+        links,
+        json.dumps(drills) if drills else None,
+        unreadable,
+        tags,
+    )
 
 
 #: Below this much changed text, parsing in this process beats starting workers.
@@ -303,8 +391,9 @@ def _chunked(tasks: list[Task], sizes: list[int], workers: int) -> list[list[Tas
 
 def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Iterator[Chunk]:
     """Every task's result, chunk by chunk in task order; a process pool for big imports."""
-    cpus = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-            else os.cpu_count()) or 1
+    cpus = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    ) or 1
     pooled = sum(sizes) >= POOL_MIN_BYTES and cpus > 1
     chunks = _chunked(tasks, sizes, cpus if pooled else 1)
     workers = min(cpus, len(chunks))
@@ -320,7 +409,16 @@ def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Ite
 
     # fork is cheap and inherits the imported parser; with other threads
     # running (the TUI) a fork could copy a held lock, so start clean workers.
-    method = "fork" if (threading.active_count() == 1
-                        and "fork" in multiprocessing.get_all_start_methods()) else "forkserver"
-    yield from ordered_map(run_chunk, chunks, workers=workers, initializer=init_worker,
-                           initargs=(setup,), method=method)
+    method = (
+        "fork"
+        if (threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods())
+        else "forkserver"
+    )
+    yield from ordered_map(
+        run_chunk,
+        chunks,
+        workers=workers,
+        initializer=init_worker,
+        initargs=(setup,),
+        method=method,
+    )

@@ -86,8 +86,13 @@ class ImportSummary:
 
     @property
     def changed(self) -> bool:
-        return bool(self.notes_changed or self.notes_deleted or self.cards_new
-                    or self.cards_changed or self.cards_deleted)
+        return bool(
+            self.notes_changed
+            or self.notes_deleted
+            or self.cards_new
+            or self.cards_changed
+            or self.cards_deleted
+        )
 
 
 @dataclass
@@ -128,8 +133,10 @@ def plugin_layer(vault: str | None, warnings: list[str]) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except json.JSONDecodeError as exc:
-        warnings.append(f"{path}:{exc.lineno}: invalid JSON ({exc.msg}); the plugin's"
-                        " settings there are not used")
+        warnings.append(
+            f"{path}:{exc.lineno}: invalid JSON ({exc.msg}); the plugin's"
+            " settings there are not used"
+        )
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         warnings.append(f"{path}: cannot read the plugin settings ({exc}); not used")
@@ -146,14 +153,17 @@ def plugin_layer(vault: str | None, warnings: list[str]) -> dict[str, Any]:
 
 
 def settings_key(settings: ParseSettings, drill_table: Mapping[str, Sequence[str]]) -> str:
-    blob = json.dumps([PARSE_VERSION, settings.to_dict(),
-                       sorted((k, list(v)) for k, v in drill_table.items())],
-                      sort_keys=True, ensure_ascii=False)
+    blob = json.dumps(
+        [PARSE_VERSION, settings.to_dict(), sorted((k, list(v)) for k, v in drill_table.items())],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
     return hashlib.sha1(blob.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
-def resolve_settings(config: Config, flags: Mapping[str, Any], start: str, folder_path: str,
-                     warnings: list[str]) -> tuple[ParseSettings, str, str]:
+def resolve_settings(
+    config: Config, flags: Mapping[str, Any], start: str, folder_path: str, warnings: list[str]
+) -> tuple[ParseSettings, str, str]:
     """How the notes in the folder `start` are read: the folder's remembered flags, the
     config, then the plugin settings of their vault (the nearest folder at or above
     `start` holding `.obsidian/`). Returns (settings, their key as notes.settings_hash
@@ -165,8 +175,9 @@ def resolve_settings(config: Config, flags: Mapping[str, Any], start: str, folde
     return settings, key, vault or fallback
 
 
-def note_settings(config: Config, folder_path: str, flags: Mapping[str, Any],
-                  note_path: str) -> tuple[ParseSettings, str, str]:
+def note_settings(
+    config: Config, folder_path: str, flags: Mapping[str, Any], note_path: str
+) -> tuple[ParseSettings, str, str]:
     """(settings, key, folder deck) exactly as an import of the folder row
     (`folder_path`, remembered `flags`) reads the note at `note_path`: write-back
     parses a note again with these before rewriting it."""
@@ -178,9 +189,17 @@ def note_settings(config: Config, folder_path: str, flags: Mapping[str, Any],
 
 
 class _Run:
-    def __init__(self, conn: sqlite3.Connection, config: Config, today: dt.date, *,
-                 dry_run: bool, follow_symlinks: bool, progress: Progress | None,
-                 cancel: threading.Event | None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        config: Config,
+        today: dt.date,
+        *,
+        dry_run: bool,
+        follow_symlinks: bool,
+        progress: Progress | None,
+        cancel: threading.Event | None,
+    ) -> None:
         self.conn = conn
         self.config = config
         self.today = today
@@ -196,8 +215,9 @@ class _Run:
 
     # --- planning -------------------------------------------------------------------------
 
-    def units_for_paths(self, paths: Sequence[str], flags: dict[str, Any],
-                        writeback: bool) -> list[_Unit]:
+    def units_for_paths(
+        self, paths: Sequence[str], flags: dict[str, Any], writeback: bool
+    ) -> list[_Unit]:
         rows = folders_store.list_folders(self.conn)
         units: list[_Unit] = []
         for given in paths:
@@ -239,24 +259,29 @@ class _Run:
         for row in rows:
             if not os.path.exists(row.path):
                 self.summary.warnings.append(
-                    f"{row.path}: imported before, now missing; its cards are kept as they were")
+                    f"{row.path}: imported before, now missing; its cards are kept as they were"
+                )
                 continue
-            units.append(_Unit(row.id, row.path, row.path, not os.path.isdir(row.path),
-                               dict(row.flags)))
+            units.append(
+                _Unit(row.id, row.path, row.path, not os.path.isdir(row.path), dict(row.flags))
+            )
         return units
 
     def _save_folder(self, path: str, flags: dict[str, Any], writeback: bool) -> int:
         if self.dry_run:
-            return folders_store.save_folder(self.conn, path, flags, writeback=writeback,
-                                             imported_at=None)
+            return folders_store.save_folder(
+                self.conn, path, flags, writeback=writeback, imported_at=None
+            )
         with transaction(self.conn):
-            return folders_store.save_folder(self.conn, path, flags, writeback=writeback,
-                                             imported_at=None)
+            return folders_store.save_folder(
+                self.conn, path, flags, writeback=writeback, imported_at=None
+            )
 
     def resolve_unit(self, unit: _Unit) -> None:
         start = unit.root if not unit.is_file else os.path.dirname(unit.root)
         unit.settings, unit.skey, unit.base = resolve_settings(
-            self.config, unit.flags, start, unit.folder_path, self.summary.warnings)
+            self.config, unit.flags, start, unit.folder_path, self.summary.warnings
+        )
 
     def walk(self, unit: _Unit) -> None:
         if unit.is_file:
@@ -267,15 +292,20 @@ class _Run:
                 unit.unreadable.append(unit.root)
                 return
             rel = os.path.relpath(os.path.dirname(unit.root), unit.base).replace(os.sep, "/")
-            unit.found = [FoundNote(unit.root, st.st_size, st.st_mtime_ns,
-                                    "" if rel.startswith(".") else rel)]
+            unit.found = [
+                FoundNote(unit.root, st.st_size, st.st_mtime_ns, "" if rel.startswith(".") else rel)
+            ]
         else:
             assert unit.settings is not None
             skip = folders_store.nested(self.all_folders, unit.root)
-            result = walk_notes(unit.root, base=unit.base,
-                                ignore=IgnoreRules.compile(unit.settings.ignore_folders),
-                                skip=skip, follow_symlinks=self.follow,
-                                cancelled=self.cancelled)
+            result = walk_notes(
+                unit.root,
+                base=unit.base,
+                ignore=IgnoreRules.compile(unit.settings.ignore_folders),
+                skip=skip,
+                follow_symlinks=self.follow,
+                cancelled=self.cancelled,
+            )
             unit.found = result.notes
             unit.unreadable = result.unreadable_dirs + skip
             unit.vaults = result.vaults
@@ -298,8 +328,9 @@ class _Run:
             self.walk(unit)
             units.append(unit)
             # Vaults inside: walked with their own settings, under the same folder row.
-            todo[:0] = [_Unit(unit.folder_id, unit.folder_path, v, False, unit.flags)
-                        for v in unit.vaults]
+            todo[:0] = [
+                _Unit(unit.folder_id, unit.folder_path, v, False, unit.flags) for v in unit.vaults
+            ]
         if self.cancelled():
             s.cancelled = True
             return s
@@ -320,8 +351,11 @@ class _Run:
                 s.files_scanned += 1
                 k = unit.known.get(f.path)
                 if k is not None and not k.deleted and k.settings_hash == unit.skey:
-                    if (k.size == f.size and k.mtime_ns == f.mtime_ns
-                            and k.folder_id == unit.folder_id):
+                    if (
+                        k.size == f.size
+                        and k.mtime_ns == f.mtime_ns
+                        and k.folder_id == unit.folder_id
+                    ):
                         s.files_skipped += 1
                         s.cards_unchanged += k.card_count
                         continue
@@ -333,15 +367,19 @@ class _Run:
                 sizes.append(f.size)
         for unit in units:
             for path, k in unit.known.items():
-                if not k.deleted and path not in seen and not any(
-                        _under(path, d) for d in unit.unreadable):
+                if (
+                    not k.deleted
+                    and path not in seen
+                    and not any(_under(path, d) for d in unit.unreadable)
+                ):
                     batch.vanished[k.id] = k
         if not tasks and not batch.vanished:
             return s  # nothing changed: nothing written
-        setup = WorkerSetup(settings, self.drill_table,
-                            drill_deck.heading_kinds())  # type: ignore[arg-type]
-        bulk = len(tasks) >= BULK_MIN_FILES and not self.conn.execute(
-            "SELECT 1 FROM cards LIMIT 1").fetchone()
+        setup = WorkerSetup(settings, self.drill_table, drill_deck.heading_kinds())  # type: ignore[arg-type]
+        bulk = (
+            len(tasks) >= BULK_MIN_FILES
+            and not self.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone()
+        )
         with Writer(self.conn, dry_run=self.dry_run, bulk=bool(bulk)) as writer:
             done = 0
             for metas, blob in parse_chunks(tasks, sizes, setup):
@@ -377,6 +415,7 @@ def _chunk_db(conn: sqlite3.Connection) -> Iterator[None]:
 
 # --- the API the shells call -----------------------------------------------------------------
 
+
 def import_paths(
     conn: sqlite3.Connection,
     paths: Sequence[str | os.PathLike[str]],
@@ -392,33 +431,49 @@ def import_paths(
 ) -> ImportSummary:
     """Import files or folders; each folder is remembered with `flags` (ParseSettings
     fields given by the user). Without flags, a remembered folder keeps its own."""
-    run = _Run(conn, config, today, dry_run=dry_run, follow_symlinks=follow_symlinks,
-               progress=progress, cancel=cancel)
+    run = _Run(
+        conn,
+        config,
+        today,
+        dry_run=dry_run,
+        follow_symlinks=follow_symlinks,
+        progress=progress,
+        cancel=cancel,
+    )
     with _chunk_db(conn):
         if dry_run:
             conn.execute("BEGIN IMMEDIATE")
         try:
-            units = run.units_for_paths([os.fspath(p) for p in paths],
-                                        {k: v for k, v in flags.items() if v is not None},
-                                        writeback)
+            units = run.units_for_paths(
+                [os.fspath(p) for p in paths],
+                {k: v for k, v in flags.items() if v is not None},
+                writeback,
+            )
             return run.run(units)
         finally:
             if dry_run and conn.in_transaction:
                 conn.execute("ROLLBACK")
 
 
-def rescan(conn: sqlite3.Connection, config: Config, today: dt.date, *,
-           progress: Progress | None = None,
-           cancel: threading.Event | None = None) -> ImportSummary:
+def rescan(
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportSummary:
     """Every remembered folder, with its remembered flags, incrementally."""
-    run = _Run(conn, config, today, dry_run=False, follow_symlinks=False, progress=progress,
-               cancel=cancel)
+    run = _Run(
+        conn, config, today, dry_run=False, follow_symlinks=False, progress=progress, cancel=cancel
+    )
     with _chunk_db(conn):
         return run.run(run.units_for_folders())
 
 
-def ensure_bundled(conn: sqlite3.Connection, config: Config,
-                   today: dt.date) -> ImportSummary | None:
+def ensure_bundled(
+    conn: sqlite3.Connection, config: Config, today: dt.date
+) -> ImportSummary | None:
     """Import the bundled deck (never written back) into a deck that has no notes yet."""
     from srs_dl.config import bundled_decks_path
 

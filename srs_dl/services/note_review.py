@@ -56,11 +56,16 @@ class NoteRow:
 
     def to_json(self) -> dict[str, Any]:
         s = self.schedule
-        return {"id": self.id, "path": self.path, "deck": self.deck,
-                "due": s.due.isoformat() if s else None,
-                "interval": _num(s.interval) if s else None,
-                "ease": s.ease if s else None,
-                "state": "new" if s is None else "review", "pending_write": self.dirty}
+        return {
+            "id": self.id,
+            "path": self.path,
+            "deck": self.deck,
+            "due": s.due.isoformat() if s else None,
+            "interval": _num(s.interval) if s else None,
+            "ease": s.ease if s else None,
+            "state": "new" if s is None else "review",
+            "pending_write": self.dirty,
+        }
 
 
 def _num(x: float) -> int | float:
@@ -77,13 +82,16 @@ class NoteGradeResult:
     problem: str | None
 
 
-_COLUMNS = ("id, path, deck, is_review, review_due, review_interval, review_ease, review_dirty")
+_COLUMNS = "id, path, deck, is_review, review_due, review_interval, review_ease, review_dirty"
 
 
 def _row(r: tuple[Any, ...]) -> NoteRow:
     due, interval, ease = r[4], r[5], r[6]
-    sched = (NoteSchedule(dt.date.fromisoformat(due), float(interval), int(ease))
-             if due and interval is not None and ease is not None else None)
+    sched = (
+        NoteSchedule(dt.date.fromisoformat(due), float(interval), int(ease))
+        if due and interval is not None and ease is not None
+        else None
+    )
     return NoteRow(int(r[0]), str(r[1]), r[2], bool(r[3]), sched, bool(r[7]))
 
 
@@ -96,7 +104,8 @@ def list_notes(conn: sqlite3.Connection, today: dt.date, due_only: bool = False)
     """
     found = conn.execute(
         f"SELECT {_COLUMNS}, folder_id FROM notes WHERE deleted = 0"  # noqa: S608
-        " AND (is_review = 1 OR review_due IS NOT NULL)").fetchall()
+        " AND (is_review = 1 OR review_due IS NOT NULL)"
+    ).fetchall()
     rows = [_row(r) for r in found]
     listed = [n for n in rows if not due_only or n.schedule is None or n.schedule.due <= today]
     pairs = [(n.path, n.schedule) for n in listed]
@@ -119,8 +128,10 @@ def find_note(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> NoteRow
     absolute = os.path.abspath(os.path.expanduser(os.fspath(path)))
     candidates = [absolute, str(Path(absolute).resolve())]
     for candidate in candidates:
-        r = conn.execute(f"SELECT {_COLUMNS} FROM notes WHERE path = ? AND deleted = 0",  # noqa: S608
-                         (candidate,)).fetchone()
+        r = conn.execute(
+            f"SELECT {_COLUMNS} FROM notes WHERE path = ? AND deleted = 0",  # noqa: S608
+            (candidate,),
+        ).fetchone()
         if r is not None:
             note = _row(r)
             if not note.is_review and note.schedule is None:
@@ -132,12 +143,13 @@ def find_note(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> NoteRow
 def _note_histogram(conn: sqlite3.Connection, today: dt.date) -> dict[int, int]:
     rows = conn.execute(
         "SELECT review_due, count(*) FROM notes WHERE deleted = 0 AND review_due >= ?"
-        " GROUP BY review_due", (today.isoformat(),)).fetchall()
+        " GROUP BY review_due",
+        (today.isoformat(),),
+    ).fetchall()
     return {(dt.date.fromisoformat(d) - today).days: int(n) for d, n in rows}
 
 
-def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config
-                  ) -> list[nr.LinkedNote]:
+def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config) -> list[nr.LinkedNote]:
     """Scheduled notes linked from or to this one, one entry per direction and each
     weighted by its PageRank in the vault's link graph (`calcNoteLinkStat`)."""
     graph = _link_graph(conn, note.id)
@@ -148,9 +160,14 @@ def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config
         row = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (nid,)).fetchone()
         if row is None or row[0] is None:
             continue
-        card_eases = [r[0] for r in conn.execute(
-            "SELECT ease FROM cards WHERE note_id = ? AND ease IS NOT NULL AND due IS NOT NULL"
-            " AND state != 'deleted'", (nid,))]
+        card_eases = [
+            r[0]
+            for r in conn.execute(
+                "SELECT ease FROM cards WHERE note_id = ? AND ease IS NOT NULL AND due IS NOT NULL"
+                " AND state != 'deleted'",
+                (nid,),
+            )
+        ]
         value = nr.note_ease(row[0], card_eases, config.scheduler)
         if value:
             eases[nid] = value
@@ -207,8 +224,9 @@ def _vault_folders(folder_id: int | None, roots: dict[int, str]) -> tuple[int, .
     return tuple(sorted(f for f, r in roots.items() if r == root)) if root else (folder_id,)
 
 
-def _vault_graph(conn: sqlite3.Connection, folders: tuple[int, ...] | None,
-                 roots: dict[int, str]) -> dict[int, dict[int, int]]:
+def _vault_graph(
+    conn: sqlite3.Connection, folders: tuple[int, ...] | None, roots: dict[int, str]
+) -> dict[int, dict[int, int]]:
     """The resolved wikilinks of one vault (`_vault_folders`): source note id ->
     {target note id: link count}, as Obsidian's `resolvedLinks` hands them to the
     plugin's graph (`OsrNoteGraph.processLinks`).
@@ -217,12 +235,16 @@ def _vault_graph(conn: sqlite3.Connection, folders: tuple[int, ...] | None,
     bundled deck among them) never do. Only imported notes are in it: links into
     folders the import skips are not seen."""
     if folders is None:
-        rows = conn.execute(f"SELECT {_GRAPH_COLUMNS} FROM notes"  # noqa: S608
-                            " WHERE deleted = 0 AND folder_id IS NULL").fetchall()
+        rows = conn.execute(
+            f"SELECT {_GRAPH_COLUMNS} FROM notes"  # noqa: S608
+            " WHERE deleted = 0 AND folder_id IS NULL"
+        ).fetchall()
     else:
         rows = conn.execute(
             f"SELECT {_GRAPH_COLUMNS} FROM notes WHERE deleted = 0"  # noqa: S608
-            f" AND folder_id IN ({','.join('?' * len(folders))})", folders).fetchall()
+            f" AND folder_id IN ({','.join('?' * len(folders))})",
+            folders,
+        ).fetchall()
     keys = [(int(nid), _vault_key(path, roots.get(fid))) for nid, path, _, fid in rows]
     resolver = _LinkResolver(keys)
     graph: dict[int, dict[int, int]] = {}
@@ -253,7 +275,7 @@ def _vault_key(path: str, root: str | None) -> str:
     """A note as a link names it: its path in the vault, `/`-separated, no `.md`,
     case folded (Obsidian matches links without regard to case)."""
     prefix = root.rstrip("/\\") + os.sep if root else None
-    rel = path[len(prefix):] if prefix and path.startswith(prefix) else path
+    rel = path[len(prefix) :] if prefix and path.startswith(prefix) else path
     rel = rel.replace("\\", "/")
     if rel.lower().endswith(".md"):
         rel = rel[:-3]
@@ -326,8 +348,13 @@ def _links(text: str | None) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def grade_note(conn: sqlite3.Connection, config: Config, path: str | os.PathLike[str],
-               response: str, today: dt.date) -> NoteGradeResult:
+def grade_note(
+    conn: sqlite3.Connection,
+    config: Config,
+    path: str | os.PathLike[str],
+    response: str,
+    today: dt.date,
+) -> NoteGradeResult:
     """Rate a whole note; its frontmatter is written at once (write-back "immediate") or on sync."""
     resp = response.strip().lower()
     if resp not in nr.NOTE_BUTTONS:
@@ -339,16 +366,26 @@ def grade_note(conn: sqlite3.Connection, config: Config, path: str | os.PathLike
         fresh = find_note(conn, note.path)  # as of the lock: another process may have rated it
         after = _outcome(conn, config, fresh, resp, today, histogram, links)
         text = f"{after.due.isoformat()},{_fmt(after.interval)},{after.ease}"
-        sched_note = conn.execute("SELECT review_sched_note FROM notes WHERE id = ?",
-                                  (note.id,)).fetchone()[0]
+        sched_note = conn.execute(
+            "SELECT review_sched_note FROM notes WHERE id = ?", (note.id,)
+        ).fetchone()[0]
         # The bundled deck is never written into: its schedule lives in the database only.
         dirty = note_writable(conn, note.id) and text != sched_note
         conn.execute(
             "UPDATE notes SET review_due = ?, review_interval = ?, review_ease = ?,"
             " review_dirty = ? WHERE id = ?",
-            (after.due.isoformat(), after.interval, after.ease, int(dirty), note.id))
-        logstore.append(conn, card_id=None, note_id=note.id, day=today, action="note_review",
-                        response=resp, before=_snap(fresh.schedule), after=_snap(after))
+            (after.due.isoformat(), after.interval, after.ease, int(dirty), note.id),
+        )
+        logstore.append(
+            conn,
+            card_id=None,
+            note_id=note.id,
+            day=today,
+            action="note_review",
+            response=resp,
+            before=_snap(fresh.schedule),
+            after=_snap(after),
+        )
     written = problem = None
     if config.review.writeback == "immediate" and dirty:
         from srs_dl.services.sync import write_note_now
@@ -358,8 +395,9 @@ def grade_note(conn: sqlite3.Connection, config: Config, path: str | os.PathLike
     return NoteGradeResult(note.path, resp, note.schedule, after, written, problem)
 
 
-def preview_note(conn: sqlite3.Connection, config: Config, path: str | os.PathLike[str],
-                 today: dt.date) -> dict[str, NoteSchedule]:
+def preview_note(
+    conn: sqlite3.Connection, config: Config, path: str | os.PathLike[str], today: dt.date
+) -> dict[str, NoteSchedule]:
     """What each button would give the note now ("Good 8d"); nothing is written.
 
     The same computation as grade_note, so the labels are the schedules a rating makes.
@@ -367,20 +405,29 @@ def preview_note(conn: sqlite3.Connection, config: Config, path: str | os.PathLi
     note = find_note(conn, path)
     histogram = _note_histogram(conn, today)
     links = _linked_notes(conn, note, config) if note.schedule is None else []
-    return {resp: _outcome(conn, config, note, resp, today, histogram, links)
-            for resp in nr.NOTE_BUTTONS}
+    return {
+        resp: _outcome(conn, config, note, resp, today, histogram, links)
+        for resp in nr.NOTE_BUTTONS
+    }
 
 
-def _outcome(conn: sqlite3.Connection, config: Config, note: NoteRow, response: str,
-             today: dt.date, histogram: dict[int, int], links: list[nr.LinkedNote]
-             ) -> NoteSchedule:
+def _outcome(
+    conn: sqlite3.Connection,
+    config: Config,
+    note: NoteRow,
+    response: str,
+    today: dt.date,
+    histogram: dict[int, int],
+    links: list[nr.LinkedNote],
+) -> NoteSchedule:
     """The schedule `response` gives `note` (its row as read): the plugin's note formula."""
     own = None
     if note.schedule is None:
         # A note never reviewed may still carry an ease of its own (sr-ease without a due).
         own = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (note.id,)).fetchone()[0]
-    return nr.review_note(note.schedule, response, today, histogram, config.scheduler,
-                          links=links, own_ease=own)
+    return nr.review_note(
+        note.schedule, response, today, histogram, config.scheduler, links=links, own_ease=own
+    )
 
 
 def _fmt(x: float) -> str:
@@ -395,5 +442,12 @@ def _snap(s: NoteSchedule | None) -> dict[str, Any]:
     return {"due": s.due.isoformat(), "interval": s.interval, "ease": s.ease, "state": "review"}
 
 
-__all__ = ["NoteGradeResult", "NoteReviewError", "NoteRow", "find_note", "grade_note",
-           "list_notes", "preview_note"]
+__all__ = [
+    "NoteGradeResult",
+    "NoteReviewError",
+    "NoteRow",
+    "find_note",
+    "grade_note",
+    "list_notes",
+    "preview_note",
+]

@@ -84,9 +84,14 @@ def _new_card_ease(conn: sqlite3.Connection, card: CardRow, config: Config) -> i
     row = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (card.note_id,)).fetchone()
     if not row or not row[0]:
         return None
-    eases = [r[0] for r in conn.execute(
-        "SELECT ease FROM cards WHERE note_id = ? AND due IS NOT NULL AND ease IS NOT NULL"
-        " AND state != 'deleted'", (card.note_id,))]
+    eases = [
+        r[0]
+        for r in conn.execute(
+            "SELECT ease FROM cards WHERE note_id = ? AND due IS NOT NULL AND ease IS NOT NULL"
+            " AND state != 'deleted'",
+            (card.note_id,),
+        )
+    ]
     value = note_ease(row[0], eases, config.scheduler)
     return sm2.js_round(value) if value else None
 
@@ -101,8 +106,9 @@ def _usable(card: CardRow | None, card_id: int) -> CardRow:
     return card
 
 
-def _move_histogram(hist: dict[int, int] | None, before: dt.date | None, after: dt.date | None,
-                    today: dt.date) -> None:
+def _move_histogram(
+    hist: dict[int, int] | None, before: dt.date | None, after: dt.date | None, today: dt.date
+) -> None:
     if hist is None:
         return
     if before is not None and before >= today:
@@ -144,8 +150,12 @@ def review_card(
             due, interval, ease = result.due, result.interval, result.ease
             new_state = "review"
         after_snap = {
-            "due": store.iso(due), "interval": interval, "ease": ease, "state": new_state,
-            "buried_until": None, "reps": before.reps + 1,
+            "due": store.iso(due),
+            "interval": interval,
+            "ease": ease,
+            "state": new_state,
+            "buried_until": None,
+            "reps": before.reps + 1,
             "lapses": before.lapses + (1 if resp == "again" and state is not None else 0),
             # Reviewed here with SM-2: an FSRS group it came with is replaced.
             "raw_group": before.raw_group if result is None else None,
@@ -154,8 +164,15 @@ def review_card(
         dirty = note_writable(conn, before.note_id) and text != before.note_sched
         store.set_schedule(conn, card_id, after_snap, dirty=dirty)
         log_id = logstore.append(
-            conn, card_id=card_id, note_id=before.note_id, day=today, action=action,
-            response=resp, before=logstore.snapshot(before), after=after_snap, detail=detail,
+            conn,
+            card_id=card_id,
+            note_id=before.note_id,
+            day=today,
+            action=action,
+            response=resp,
+            before=logstore.snapshot(before),
+            after=after_snap,
+            detail=detail,
         )
         after = get_card(conn, card_id)
         assert after is not None
@@ -163,8 +180,9 @@ def review_card(
     return before, after, log_id
 
 
-def _write_back_now(conn: sqlite3.Connection, config: Config, note_id: int | None
-                    ) -> tuple[str | None, str | None]:
+def _write_back_now(
+    conn: sqlite3.Connection, config: Config, note_id: int | None
+) -> tuple[str | None, str | None]:
     """Immediate write-back after a review: (path written, problem). Never raises."""
     if config.review.writeback != "immediate" or not note_writable(conn, note_id):
         return None, None
@@ -176,19 +194,27 @@ def _write_back_now(conn: sqlite3.Connection, config: Config, note_id: int | Non
 
 
 def grade(
-    conn: sqlite3.Connection, config: Config, today: dt.date, card_id: int, response: str,
-    *, histogram: dict[int, int] | None = None, detail: Mapping[str, Any] | None = None,
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    card_id: int,
+    response: str,
+    *,
+    histogram: dict[int, int] | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> GradeResult:
     """Review one card, then write its note at once when the config says so."""
     resp = sm2.parse_response(response)
-    before, after, log_id = review_card(conn, config, today, card_id, resp,
-                                        histogram=histogram, detail=detail)
+    before, after, log_id = review_card(
+        conn, config, today, card_id, resp, histogram=histogram, detail=detail
+    )
     written, problem = _write_back_now(conn, config, after.note_id)
     return GradeResult(card_id, resp, before, after, log_id, written, problem)
 
 
-def check_cards(conn: sqlite3.Connection, ids: Iterable[int], *, allow_suspended: bool = False
-                ) -> dict[int, CardRow]:
+def check_cards(
+    conn: sqlite3.Connection, ids: Iterable[int], *, allow_suspended: bool = False
+) -> dict[int, CardRow]:
     """The cards named, or ReviewError naming every id that cannot be used."""
     wanted = list(dict.fromkeys(ids))
     found = store.get_cards(conn, wanted)
@@ -208,8 +234,13 @@ def check_cards(conn: sqlite3.Connection, ids: Iterable[int], *, allow_suspended
 
 
 def grade_cards(
-    conn: sqlite3.Connection, config: Config, today: dt.date, ids: Sequence[int], response: str,
-    *, on_graded: Callable[[GradeResult], None] | None = None,
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    ids: Sequence[int],
+    response: str,
+    *,
+    on_graded: Callable[[GradeResult], None] | None = None,
 ) -> list[GradeResult]:
     """Grade each card in turn, one transaction each; `on_graded` runs right after each commit.
 
@@ -234,8 +265,14 @@ def grade_cards(
     return results
 
 
-def _set_state(conn: sqlite3.Connection, config: Config, today: dt.date, card_id: int,
-               action: str, change: Callable[[CardRow], dict[str, Any] | None]) -> CardRow:
+def _set_state(
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    card_id: int,
+    action: str,
+    change: Callable[[CardRow], dict[str, Any] | None],
+) -> CardRow:
     """A logged state change (bury, suspend, unsuspend) in one transaction."""
     with write_transaction(conn):
         card = get_card(conn, card_id)
@@ -248,8 +285,15 @@ def _set_state(conn: sqlite3.Connection, config: Config, today: dt.date, card_id
             return card
         store.set_schedule(conn, card_id, after)
         snap = logstore.snapshot(card)
-        logstore.append(conn, card_id=card_id, note_id=card.note_id, day=today, action=action,
-                        before=snap, after={**snap, **after})
+        logstore.append(
+            conn,
+            card_id=card_id,
+            note_id=card.note_id,
+            day=today,
+            action=action,
+            before=snap,
+            after={**snap, **after},
+        )
         new = get_card(conn, card_id)
         assert new is not None
         return new
@@ -262,8 +306,11 @@ def bury(conn: sqlite3.Connection, config: Config, today: dt.date, card_id: int)
     def change(card: CardRow) -> dict[str, Any] | None:
         if card.state == "suspended":
             raise ReviewError(f"card {card_id}: suspended; unsuspend it first")
-        if card.state == "buried" and card.buried_until is not None \
-                and card.buried_until.isoformat() >= tomorrow:
+        if (
+            card.state == "buried"
+            and card.buried_until is not None
+            and card.buried_until.isoformat() >= tomorrow
+        ):
             return None
         return {"state": "buried", "buried_until": tomorrow}
 
@@ -305,8 +352,9 @@ def undo_entry(conn: sqlite3.Connection, config: Config, today: dt.date, log_id:
         entry = logstore.get_entry(conn, log_id)
         if entry is None or entry.card_id is None or entry.before is None:
             raise ReviewError(f"log entry {log_id}: nothing to undo")
-        if conn.execute("SELECT 1 FROM log WHERE card_id = ? AND undoes = ?",
-                        (entry.card_id, log_id)).fetchone():
+        if conn.execute(
+            "SELECT 1 FROM log WHERE card_id = ? AND undoes = ?", (entry.card_id, log_id)
+        ).fetchone():
             raise ReviewError(f"log entry {log_id}: already undone")
         card = get_card(conn, entry.card_id)
         if card is None:
@@ -316,14 +364,25 @@ def undo_entry(conn: sqlite3.Connection, config: Config, today: dt.date, log_id:
         if any(now.get(k) != after.get(k) for k in ("due", "interval", "ease", "state")):
             raise ReviewError(
                 f"card {card.id}: changed since that {entry.action} (re-imported or reviewed"
-                " elsewhere); not undone")
+                " elsewhere); not undone"
+            )
         restored = {k: entry.before.get(k, now.get(k)) for k in logstore.SNAPSHOT_KEYS}
-        text = restored["raw_group"] or sched_text(_date(restored["due"]), restored["interval"],
-                                                   restored["ease"])
+        text = restored["raw_group"] or sched_text(
+            _date(restored["due"]), restored["interval"], restored["ease"]
+        )
         dirty = note_writable(conn, card.note_id) and text != card.note_sched
         store.set_schedule(conn, card.id, restored, dirty=dirty)
-        logstore.append(conn, card_id=card.id, note_id=card.note_id, day=today, action="undo",
-                        response=entry.response, before=now, after=restored, undoes=entry.id)
+        logstore.append(
+            conn,
+            card_id=card.id,
+            note_id=card.note_id,
+            day=today,
+            action="undo",
+            response=entry.response,
+            before=now,
+            after=restored,
+            undoes=entry.id,
+        )
         new = get_card(conn, card.id)
         assert new is not None
     return new
@@ -349,9 +408,14 @@ def history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
     return logstore.card_history(conn, card_id)
 
 
-def build_queue(conn: sqlite3.Connection, config: Config, today: dt.date,
-                deck: str | None = None, *,
-                drill_kind: str | None = None) -> tuple[q.QueueItem, ...]:
+def build_queue(
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    deck: str | None = None,
+    *,
+    drill_kind: str | None = None,
+) -> tuple[q.QueueItem, ...]:
     """Today's queue in review order (card ids; the session reads each card as it comes).
 
     Only what the limits let through is read (LIMIT on the cards_stats index).
@@ -365,14 +429,26 @@ def build_queue(conn: sqlite3.Connection, config: Config, today: dt.date,
     new_room = max(0, limits.new - new_done)
     again = store.failed_today(conn, today, deck=deck, drill_kind=drill_kind)
     skip = {c.id for c in again}
-    rows = [c for c in store.due_reviews(conn, today, deck=deck, limit=review_room + len(skip),
-                                         drill_kind=drill_kind)
-            if c.id not in skip][:review_room]
+    rows = [
+        c
+        for c in store.due_reviews(
+            conn, today, deck=deck, limit=review_room + len(skip), drill_kind=drill_kind
+        )
+        if c.id not in skip
+    ][:review_room]
     rows += store.new_cards(conn, today, deck=deck, limit=new_room, drill_kind=drill_kind)
-    summaries = [q.CardSummary(c.id, c.deck, c.due, c.state, c.interval, c.ease)  # type: ignore[arg-type]
-                 for c in rows]
-    items = q.build_queue(summaries, today, deck=deck, limits=limits,
-                          new_done_today=new_done, reviews_done_today=reviews_done)
+    summaries = [
+        q.CardSummary(c.id, c.deck, c.due, c.state, c.interval, c.ease)  # type: ignore[arg-type]
+        for c in rows
+    ]
+    items = q.build_queue(
+        summaries,
+        today,
+        deck=deck,
+        limits=limits,
+        new_done_today=new_done,
+        reviews_done_today=reviews_done,
+    )
     return items + tuple(q.QueueItem(c.id, False) for c in again)
 
 
@@ -380,7 +456,19 @@ def build_queue(conn: sqlite3.Connection, config: Config, today: dt.date,
 from srs_dl.services.review_session import ReviewSession  # noqa: E402
 
 __all__ = [
-    "GradeResult", "ReviewError", "ReviewSession", "build_queue", "bury", "check_cards", "grade",
-    "grade_cards", "history", "reset", "review_card", "suspend", "undo_entry", "undo_last",
+    "GradeResult",
+    "ReviewError",
+    "ReviewSession",
+    "build_queue",
+    "bury",
+    "check_cards",
+    "grade",
+    "grade_cards",
+    "history",
+    "reset",
+    "review_card",
+    "suspend",
+    "undo_entry",
+    "undo_last",
     "unsuspend",
 ]

@@ -25,8 +25,15 @@ from srs_dl.store.cards import CardRow, get_card
 
 
 class ReviewSession:
-    def __init__(self, conn: sqlite3.Connection, config: Config, today: dt.date,
-                 deck: str | None = None, *, drill_kind: str | None = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        config: Config,
+        today: dt.date,
+        deck: str | None = None,
+        *,
+        drill_kind: str | None = None,
+    ) -> None:
         self.conn = conn
         self.config = config
         self.today = today
@@ -40,8 +47,9 @@ class ReviewSession:
 
     def reload(self) -> None:
         """Rebuild the queue from the database (after an import or a sync)."""
-        items = rv.build_queue(self.conn, self.config, self.today, self.deck,
-                               drill_kind=self.drill_kind)
+        items = rv.build_queue(
+            self.conn, self.config, self.today, self.deck, drill_kind=self.drill_kind
+        )
         self._session = q.start(items)
         self._log_ids.clear()
         self._histogram = None
@@ -100,23 +108,37 @@ class ReviewSession:
             raise rv.ReviewError(f"card {card_id}: no such card")
         state = rv._schedule_of(card)
         new_ease = rv._new_card_ease(self.conn, card, self.config) if state is None else None
-        return sm2.preview(state, self.today, self.histogram, self.config.scheduler,
-                           new_ease=new_ease)
+        return sm2.preview(
+            state, self.today, self.histogram, self.config.scheduler, new_ease=new_ease
+        )
 
-    def grade(self, card_id: int, response: str, *,
-              drill_detail: Mapping[str, Any] | None = None) -> rv.GradeResult:
+    def grade(
+        self, card_id: int, response: str, *, drill_detail: Mapping[str, Any] | None = None
+    ) -> rv.GradeResult:
         """Answer a card (normally the current one): logged, stored, written back as configured."""
         current = self._session.current
         if current is None or current.id != card_id:
             # Answering another card than the one in front: bring it to the front first.
             was_new = any(it.is_new for it in self._session.queue if it.id == card_id)
             rest = tuple(it for it in self._session.queue if it.id != card_id)
-            self._session = q.Session(queue=(q.QueueItem(card_id, was_new),) + rest,
-                                      done=self._session.done)
-        result = rv.grade(self.conn, self.config, self.today, card_id, response,
-                          histogram=self.histogram, detail=drill_detail)
-        self._session = q.answer(self._session, result.response, rv._schedule_of(result.before),
-                                 rv._schedule_of(result.after))
+            self._session = q.Session(
+                queue=(q.QueueItem(card_id, was_new),) + rest, done=self._session.done
+            )
+        result = rv.grade(
+            self.conn,
+            self.config,
+            self.today,
+            card_id,
+            response,
+            histogram=self.histogram,
+            detail=drill_detail,
+        )
+        self._session = q.answer(
+            self._session,
+            result.response,
+            rv._schedule_of(result.before),
+            rv._schedule_of(result.after),
+        )
         self._log_ids.append(result.log_id)
         return result
 
@@ -134,8 +156,9 @@ class ReviewSession:
             # Its requeued copy left the queue (buried, suspended): put the card in front anyway.
             done = self._session.done[:-1]
             rest = tuple(it for it in self._session.queue if it.id != card.id)
-            self._session = q.Session(queue=(q.QueueItem(card.id, card.due is None),) + rest,
-                                      done=done)
+            self._session = q.Session(
+                queue=(q.QueueItem(card.id, card.due is None),) + rest, done=done
+            )
         if card_before_undo is not None:
             rv._move_histogram(self._histogram, card_before_undo.due, card.due, self.today)
         rv._write_back_now(self.conn, self.config, card.note_id)

@@ -111,14 +111,20 @@ def read_cards(conn: sqlite3.Connection, cancel: threading.Event | None = None) 
     date = _Dates()
     out: list[CardState] = []
     for rows in _batches(conn.execute(_CARDS), cancel):
-        out.extend(CardState(state, date(due), interval, ease, date(buried), n)
-                   for state, due, interval, ease, buried, n in rows)
+        out.extend(
+            CardState(state, date(due), interval, ease, date(buried), n)
+            for state, due, interval, ease, buried, n in rows
+        )
     return out
 
 
-def read_reviews(conn: sqlite3.Connection, today: dt.date, *,
-                 progress: Progress | None = None,
-                 cancel: threading.Event | None = None) -> list[Review]:
+def read_reviews(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> list[Review]:
     date = _Dates()
     first = conn.execute("SELECT min(day) FROM log WHERE action = 'review'").fetchone()[0]
     span = max(1, (today - date(first)).days) if first else 1  # type: ignore[operator]
@@ -137,16 +143,20 @@ def read_reviews(conn: sqlite3.Connection, today: dt.date, *,
 
 
 def read_drills(conn: sqlite3.Connection, today: dt.date) -> list[DrillAnswer]:
-    return [DrillAnswer(str(kind), bool(correct), n)
-            for kind, correct, n in conn.execute(_DRILLS, (today.isoformat(),))
-            if kind is not None]
+    return [
+        DrillAnswer(str(kind), bool(correct), n)
+        for kind, correct, n in conn.execute(_DRILLS, (today.isoformat(),))
+        if kind is not None
+    ]
 
 
 def read_note_reviews(conn: sqlite3.Connection, today: dt.date) -> list[NoteReview]:
     date = _Dates()
-    return [NoteReview(date(day), str(response), n)  # type: ignore[arg-type]
-            for day, response, n in conn.execute(_NOTE_REVIEWS, {"today": today.isoformat()})
-            if response is not None]
+    return [
+        NoteReview(date(day), str(response), n)  # type: ignore[arg-type]
+        for day, response, n in conn.execute(_NOTE_REVIEWS, {"today": today.isoformat()})
+        if response is not None
+    ]
 
 
 def read_notes(conn: sqlite3.Connection) -> list[NoteState]:
@@ -154,9 +164,13 @@ def read_notes(conn: sqlite3.Connection) -> list[NoteState]:
     return [NoteState(date(due), n) for due, n in conn.execute(_NOTES)]
 
 
-def compute(conn: sqlite3.Connection, today: dt.date, *,
-            progress: Progress | None = None,
-            cancel: threading.Event | None = None) -> Stats:
+def compute(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Stats:
     """Every statistic as of `today`. Reads only; safe on a connection of its own
     in a worker thread while another connection writes (WAL)."""
     # One read transaction, so cards, log and drills agree with each other.

@@ -65,9 +65,14 @@ class SyncReport:
     rescan: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"written": self.written, "would_write": self.would_write,
-                "changed_on_disk": self.changed_on_disk, "errors": self.errors,
-                "cards_written": self.cards_written, "rescan": self.rescan}
+        return {
+            "written": self.written,
+            "would_write": self.would_write,
+            "changed_on_disk": self.changed_on_disk,
+            "errors": self.errors,
+            "cards_written": self.cards_written,
+            "rescan": self.rescan,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +133,24 @@ def _note_row(conn: sqlite3.Connection, note_id: int) -> _NoteRow | None:
     if row is None:
         return None
     due, interval, ease = row[10], row[11], row[12]
-    review = (NoteSchedule(dt.date.fromisoformat(due), float(interval), int(ease))
-              if due and interval is not None and ease is not None else None)
-    return _NoteRow(int(row[0]), str(row[1]), row[2], row[3], row[4], bool(row[5]), row[6],
-                    row[7], row[8], bool(row[9]), review)
+    review = (
+        NoteSchedule(dt.date.fromisoformat(due), float(interval), int(ease))
+        if due and interval is not None and ease is not None
+        else None
+    )
+    return _NoteRow(
+        int(row[0]),
+        str(row[1]),
+        row[2],
+        row[3],
+        row[4],
+        bool(row[5]),
+        row[6],
+        row[7],
+        row[8],
+        bool(row[9]),
+        review,
+    )
 
 
 def _group_for(card: CardRow | None, parsed: SRGroup | None, base_ease: int) -> SRGroup:
@@ -148,8 +167,9 @@ def _group_for(card: CardRow | None, parsed: SRGroup | None, base_ease: int) -> 
     return SRGroup(card.due, card.interval, card.ease)
 
 
-def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
-          cache: dict[_CacheKey, _Context]) -> _Plan | NoteOutcome:
+def _plan(
+    conn: sqlite3.Connection, config: Config, note: _NoteRow, cache: dict[_CacheKey, _Context]
+) -> _Plan | NoteOutcome:
     """What writing this note would change, from its bytes on disk; no writing here."""
     from srs_dl.core.notes.frontmatter_edit import set_review_keys
     from srs_dl.core.notes.grammar import parse_note
@@ -158,16 +178,22 @@ def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
 
     path = note.path
     if not os.path.lexists(path):
-        return NoteOutcome(path, changed_on_disk=True,
-                           problem=f"{path}: deleted or renamed since it was read; rescan it")
+        return NoteOutcome(
+            path,
+            changed_on_disk=True,
+            problem=f"{path}: deleted or renamed since it was read; rescan it",
+        )
     try:
         data = read_bytes(path).data
     except NoteReadError as exc:
         return NoteOutcome(path, problem=exc.where(path))
     digest = sha1_hex(data)
     if digest not in (note.hash, note.pending_hash):
-        return NoteOutcome(path, changed_on_disk=True,
-                           problem=f"{path}: changed on disk since it was read; rescan it")
+        return NoteOutcome(
+            path,
+            changed_on_disk=True,
+            problem=f"{path}: changed on disk since it was read; rescan it",
+        )
     try:
         text = decode_note(data, digest=digest)
     except NoteReadError as exc:
@@ -175,15 +201,18 @@ def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
     settings, skey, folder_deck = note_settings(conn, config, note, cache)
     if note.settings_hash is not None and skey != note.settings_hash:
         # Read with other settings, the note may hold other questions than the cards say.
-        return NoteOutcome(path, changed_on_disk=True,
-                           problem=f"{path}: its import settings changed since it was read;"
-                           " rescan it")
+        return NoteOutcome(
+            path,
+            changed_on_disk=True,
+            problem=f"{path}: its import settings changed since it was read; rescan it",
+        )
     parsed = parse_note(text.text, settings, folder_deck=folder_deck)
     cards = [c for c in store.cards_of_note(conn, note.id) if c.state != "deleted"]
     # The note is the version imported, so each card sits at its question's first line;
     # the line also tells apart two questions with the same text.
     at_line: dict[tuple[str, int, int | None], CardRow] = {
-        (c.qhash, c.sibling, c.line): c for c in cards}
+        (c.qhash, c.sibling, c.line): c for c in cards
+    }
     by_key: dict[tuple[str, int], CardRow] = {}
     for c in cards:
         by_key.setdefault((c.qhash, c.sibling), c)
@@ -194,8 +223,10 @@ def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
     placed: list[list[CardRow | None]] = []
     for question in parsed.questions:
         qh = qhash(question.text)
-        siblings = [(at_line.get((qh, c.sibling, question.first_line))
-                     or by_key.get((qh, c.sibling)), c) for c in question.cards]
+        siblings = [
+            (at_line.get((qh, c.sibling, question.first_line)) or by_key.get((qh, c.sibling)), c)
+            for c in question.cards
+        ]
         placed.append([card for card, _ in siblings])
         if not any(card is not None and card.id in dirty for card, _ in siblings):
             continue
@@ -220,12 +251,21 @@ def _plan(conn: sqlite3.Connection, config: Config, note: _NoteRow,
     if new_text.count("\n") != text.text.count("\n"):
         final = parse_note(new_text, settings, folder_deck=folder_deck).questions
     lines = _moved_lines(parsed.questions, final, placed)
-    return _Plan(note.id, path, digest, text.encode(new_text), written, review_text,
-                 unmatched=len(dirty - written.keys()), lines=lines)
+    return _Plan(
+        note.id,
+        path,
+        digest,
+        text.encode(new_text),
+        written,
+        review_text,
+        unmatched=len(dirty - written.keys()),
+        lines=lines,
+    )
 
 
-def _moved_lines(old: Sequence[Question], new: Sequence[Question],
-                 placed: Sequence[Sequence[CardRow | None]]) -> list[tuple[int, int, int]]:
+def _moved_lines(
+    old: Sequence[Question], new: Sequence[Question], placed: Sequence[Sequence[CardRow | None]]
+) -> list[tuple[int, int, int]]:
     """(first line, last line, card id) of each card whose lines in the written note are
     not those stored: an inserted comment line pushes every later card down (and a
     write whose commit a crash lost left them stale)."""
@@ -236,8 +276,10 @@ def _moved_lines(old: Sequence[Question], new: Sequence[Question],
         if before.text != after.text:
             return []  # not the same questions: leave the lines to the next import
         for card in cards:
-            if card is not None and (card.line, card.end_line) != (after.first_line,
-                                                                   after.last_line):
+            if card is not None and (card.line, card.end_line) != (
+                after.first_line,
+                after.last_line,
+            ):
                 out.append((after.first_line, after.last_line, card.id))
     return out
 
@@ -250,8 +292,12 @@ _Context = tuple[ParseSettings, str, str]
 _CacheKey = tuple[int | None, str]
 
 
-def note_settings(conn: sqlite3.Connection, config: Config, note: _NoteRow,
-                  cache: dict[_CacheKey, _Context] | None = None) -> _Context:
+def note_settings(
+    conn: sqlite3.Connection,
+    config: Config,
+    note: _NoteRow,
+    cache: dict[_CacheKey, _Context] | None = None,
+) -> _Context:
     """How a note is read (settings, their key as notes.settings_hash holds it, the
     note's folder deck): exactly as the importer reads it, nested vaults included."""
     from srs_dl.services.importer import note_settings as importer_note_settings
@@ -264,8 +310,12 @@ def note_settings(conn: sqlite3.Connection, config: Config, note: _NoteRow,
     except ValueError:
         data = {}
     flags = data.get("flags", {}) if isinstance(data, dict) else {}
-    result = importer_note_settings(config, note.folder_path or os.path.dirname(note.path),
-                                    flags if isinstance(flags, dict) else {}, note.path)
+    result = importer_note_settings(
+        config,
+        note.folder_path or os.path.dirname(note.path),
+        flags if isinstance(flags, dict) else {},
+        note.path,
+    )
     if cache is not None:
         cache[key] = result
     return result
@@ -278,8 +328,10 @@ def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
         size, mtime = st.st_size, st.st_mtime_ns
     except OSError:
         size, mtime = len(plan.new_bytes), None
-    conn.execute("UPDATE notes SET hash = ?, size = ?, mtime_ns = ?, pending_hash = NULL"
-                 " WHERE id = ?", (plan.new_hash, size, mtime, plan.note_id))
+    conn.execute(
+        "UPDATE notes SET hash = ?, size = ?, mtime_ns = ?, pending_hash = NULL WHERE id = ?",
+        (plan.new_hash, size, mtime, plan.note_id),
+    )
     conn.executemany("UPDATE cards SET line = ?, end_line = ? WHERE id = ?", plan.lines)
     from srs_dl.services.review import card_sched_text
 
@@ -291,14 +343,17 @@ def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
             continue
         # A card graded again while we wrote stays dirty: the note holds the older schedule.
         still = card_sched_text(card) != text
-        conn.execute("UPDATE cards SET note_sched = ?, dirty = ? WHERE id = ?",
-                     (text, int(still), cid))
+        conn.execute(
+            "UPDATE cards SET note_sched = ?, dirty = ? WHERE id = ?", (text, int(still), cid)
+        )
         settled += not still
     if plan.review is not None:
         row = _note_row(conn, plan.note_id)
         still = row is None or row.review is None or _review_text(row.review) != plan.review
-        conn.execute("UPDATE notes SET review_sched_note = ?, review_dirty = ? WHERE id = ?",
-                     (plan.review, int(still), plan.note_id))
+        conn.execute(
+            "UPDATE notes SET review_sched_note = ?, review_dirty = ? WHERE id = ?",
+            (plan.review, int(still), plan.note_id),
+        )
     return settled
 
 
@@ -317,8 +372,10 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncR
     changing = [p for p in plans if p.new_bytes_differ]
     if changing:
         with write_transaction(conn):
-            conn.executemany("UPDATE notes SET pending_hash = ? WHERE id = ?",
-                             [(p.new_hash, p.note_id) for p in changing])
+            conn.executemany(
+                "UPDATE notes SET pending_hash = ? WHERE id = ?",
+                [(p.new_hash, p.note_id) for p in changing],
+            )
     done: list[_Plan] = [p for p in plans if not p.new_bytes_differ]
     folders: set[str] = set()
     gone: list[int] = []
@@ -347,8 +404,9 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncR
     with write_transaction(conn):
         for plan in done:
             report.cards_written += _finish(conn, plan)
-        conn.executemany("UPDATE notes SET pending_hash = NULL WHERE id = ?",
-                         [(p.note_id,) for p in failed])
+        conn.executemany(
+            "UPDATE notes SET pending_hash = NULL WHERE id = ?", [(p.note_id,) for p in failed]
+        )
     report.written.extend(p.path for p in done if p.new_bytes_differ)
 
 
@@ -370,8 +428,13 @@ def _lock_path(conn: sqlite3.Connection) -> str:
     return os.path.join(tempfile.gettempdir(), f"srs-dl-{os.getuid()}.notes-lock")
 
 
-def _plan_batch(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int],
-                cache: dict[_CacheKey, _Context], report: SyncReport) -> list[_Plan]:
+def _plan_batch(
+    conn: sqlite3.Connection,
+    config: Config,
+    note_ids: Sequence[int],
+    cache: dict[_CacheKey, _Context],
+    report: SyncReport,
+) -> list[_Plan]:
     plans: list[_Plan] = []
     changed: list[int] = []
     for note_id in note_ids:
@@ -389,7 +452,8 @@ def _plan_batch(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int
         if outcome.unmatched:
             report.errors.append(
                 f"{outcome.path}: {outcome.unmatched} reviewed card(s) not found in the note"
-                " as imported; rescan it (srs-dl import)")
+                " as imported; rescan it (srs-dl import)"
+            )
         plans.append(outcome)
     if changed:
         _forget_stat(conn, changed)
@@ -400,15 +464,22 @@ def _forget_stat(conn: sqlite3.Connection, note_ids: Sequence[int]) -> None:
     """Make the next (incremental) import read these notes again, even if an edit kept
     their size and modification time: its "rescan it" must not be a no-op."""
     with write_transaction(conn):
-        conn.executemany("UPDATE notes SET mtime_ns = NULL WHERE id = ?",
-                         [(nid,) for nid in note_ids])
+        conn.executemany(
+            "UPDATE notes SET mtime_ns = NULL WHERE id = ?", [(nid,) for nid in note_ids]
+        )
 
 
-def _run(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int], *,
-         dry_run: bool, report: SyncReport) -> None:
+def _run(
+    conn: sqlite3.Connection,
+    config: Config,
+    note_ids: Sequence[int],
+    *,
+    dry_run: bool,
+    report: SyncReport,
+) -> None:
     cache: dict[_CacheKey, _Context] = {}
     for start in range(0, len(note_ids), BATCH):
-        batch = note_ids[start:start + BATCH]
+        batch = note_ids[start : start + BATCH]
         if dry_run:
             plans = _plan_batch(conn, config, batch, cache, report)
             report.would_write.extend(p.path for p in plans if p.new_bytes_differ)
@@ -421,8 +492,14 @@ def _run(conn: sqlite3.Connection, config: Config, note_ids: Sequence[int], *,
             _write_batch(conn, plans, report)
 
 
-def sync(conn: sqlite3.Connection, config: Config, today: dt.date, *, dry_run: bool = False,
-         rescan: bool = True) -> SyncReport:
+def sync(
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+    rescan: bool = True,
+) -> SyncReport:
     """Rescan the imported folders (incrementally), then write every pending note."""
     report = SyncReport()
     if rescan and not dry_run:
@@ -442,15 +519,19 @@ def write_note_now(conn: sqlite3.Connection, config: Config, note_id: int) -> No
         _run(conn, config, [note_id], dry_run=False, report=report)
     except Exception as exc:  # the review is committed: a failed write must not undo that
         where = row.path if row else f"note {note_id}"
-        return NoteOutcome(row.path if row else None,
-                           problem=f"{where}: not written ({type(exc).__name__}: {exc})")
+        return NoteOutcome(
+            row.path if row else None, problem=f"{where}: not written ({type(exc).__name__}: {exc})"
+        )
     path = row.path if row else None
     if report.written:
         return NoteOutcome(path, written=report.written[0])
     if report.changed_on_disk:
-        return NoteOutcome(path, changed_on_disk=True,
-                           problem=f"{path}: changed on disk since it was read; the review is"
-                           " kept and written after a rescan")
+        return NoteOutcome(
+            path,
+            changed_on_disk=True,
+            problem=f"{path}: changed on disk since it was read; the review is"
+            " kept and written after a rescan",
+        )
     if report.errors:
         return NoteOutcome(path, problem=report.errors[0])
     return NoteOutcome(path)

@@ -30,8 +30,12 @@ class WorkerError(RuntimeError):
     """A worker raised, or died."""
 
 
-def _serve(conn: Connection, fn: Callable[[Any], Any], initializer: Callable[..., None],
-           initargs: tuple[Any, ...]) -> None:
+def _serve(
+    conn: Connection,
+    fn: Callable[[Any], Any],
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+) -> None:
     initializer(*initargs)
     while True:
         try:
@@ -51,9 +55,15 @@ def _serve(conn: Connection, fn: Callable[[Any], Any], initializer: Callable[...
             return  # the calling process is gone
 
 
-def ordered_map(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int,
-                initializer: Callable[..., None], initargs: tuple[Any, ...],
-                method: str) -> Iterator[Any]:
+def ordered_map(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    *,
+    workers: int,
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+    method: str,
+) -> Iterator[Any]:
     """fn(item) for every item, run in `workers` processes (started with `method`),
     yielded in the order of `items`. Closing the iterator early stops the workers."""
     ctx = multiprocessing.get_context(method)
@@ -61,8 +71,7 @@ def ordered_map(fn: Callable[[Any], Any], items: Sequence[Any], *, workers: int,
     procs = []
     for _ in range(workers):
         mine, theirs = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_serve, args=(theirs, fn, initializer, initargs),
-                           daemon=True)
+        proc = ctx.Process(target=_serve, args=(theirs, fn, initializer, initargs), daemon=True)
         proc.start()
         theirs.close()
         conns.append(mine)

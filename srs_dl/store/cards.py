@@ -47,8 +47,29 @@ class CardRow:
 
 
 def row_to_card(row: Sequence[object]) -> CardRow:
-    (cid, note_id, deck, kind, sibling, qhash, front, back, line, end_line, due, interval, ease,
-     state, buried_until, reps, lapses, note_sched, dirty, raw_group, drill_kind) = row
+    (
+        cid,
+        note_id,
+        deck,
+        kind,
+        sibling,
+        qhash,
+        front,
+        back,
+        line,
+        end_line,
+        due,
+        interval,
+        ease,
+        state,
+        buried_until,
+        reps,
+        lapses,
+        note_sched,
+        dirty,
+        raw_group,
+        drill_kind,
+    ) = row
     return CardRow(
         id=int(cid),  # type: ignore[arg-type]
         note_id=note_id,  # type: ignore[arg-type]
@@ -75,8 +96,10 @@ def row_to_card(row: Sequence[object]) -> CardRow:
 
 
 def get_card(conn: sqlite3.Connection, card_id: int) -> CardRow | None:
-    row = conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?",  # noqa: S608
-                       (card_id,)).fetchone()
+    row = conn.execute(
+        f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?",  # noqa: S608
+        (card_id,),
+    ).fetchone()
     return row_to_card(row) if row else None
 
 
@@ -103,8 +126,10 @@ def iter_cards(
     if due_on_or_before is not None:
         where += " AND due IS NOT NULL AND due <= ? AND state IN ('review', 'buried')"
         params.append(due_on_or_before.isoformat())
-    sql = (f"SELECT {CARD_COLUMNS} FROM cards WHERE {where}"  # noqa: S608 - constant parts
-           " ORDER BY deck, note_id, line, sibling, id")
+    sql = (
+        f"SELECT {CARD_COLUMNS} FROM cards WHERE {where}"  # noqa: S608 - constant parts
+        " ORDER BY deck, note_id, line, sibling, id"
+    )
     for row in conn.execute(sql, params):
         yield row_to_card(row)
 
@@ -117,6 +142,7 @@ def note_path(conn: sqlite3.Connection, note_id: int | None) -> str | None:
 
 
 # --- what an import needs: the stored side of a note's cards, written in bulk ---
+
 
 class StoredCard(NamedTuple):
     """A card as an import compares it with what a note now says."""
@@ -146,16 +172,48 @@ class StoredCard(NamedTuple):
 STORED_COLUMNS = ", ".join(StoredCard._fields)
 
 #: Columns an import writes for a new card (the others keep their defaults).
-INSERT_COLUMNS = ("id", "note_id", "deck", "kind", "sibling", "qhash", "front", "back", "line",
-                  "end_line", "due", "interval", "ease", "state", "note_sched", "raw_group")
+INSERT_COLUMNS = (
+    "id",
+    "note_id",
+    "deck",
+    "kind",
+    "sibling",
+    "qhash",
+    "front",
+    "back",
+    "line",
+    "end_line",
+    "due",
+    "interval",
+    "ease",
+    "state",
+    "note_sched",
+    "raw_group",
+)
 #: Columns an import rewrites in a card it matched (the row's id comes last).
-UPDATE_COLUMNS = ("note_id", "deck", "kind", "sibling", "qhash", "front", "back", "line",
-                  "end_line", "due", "interval", "ease", "state", "note_sched", "dirty",
-                  "raw_group")
+UPDATE_COLUMNS = (
+    "note_id",
+    "deck",
+    "kind",
+    "sibling",
+    "qhash",
+    "front",
+    "back",
+    "line",
+    "end_line",
+    "due",
+    "interval",
+    "ease",
+    "state",
+    "note_sched",
+    "dirty",
+    "raw_group",
+)
 
 
-def sched_text(due: str | None, interval: float | None, ease: int | None,
-               raw: str | None = None) -> str | None:
+def sched_text(
+    due: str | None, interval: float | None, ease: int | None, raw: str | None = None
+) -> str | None:
     """A stored schedule as `format_group` writes it ("2025-02-22,3,250"), None for a new card.
 
     Compared with `cards.note_sched` and with a note's group to tell who changed what."""
@@ -170,8 +228,9 @@ def sched_text(due: str | None, interval: float | None, ease: int | None,
     return f"{due},{ivl},{int(ease)}"
 
 
-def cards_of_notes(conn: sqlite3.Connection,
-                   note_ids: Sequence[int]) -> dict[int, list[StoredCard]]:
+def cards_of_notes(
+    conn: sqlite3.Connection, note_ids: Sequence[int]
+) -> dict[int, list[StoredCard]]:
     """Every card (deleted ones too) of these notes, in one query."""
     out: dict[int, list[StoredCard]] = {}
     if not note_ids:
@@ -187,8 +246,9 @@ def cards_of_notes(conn: sqlite3.Connection,
     return out
 
 
-def orphans_by_qhash(conn: sqlite3.Connection, qhashes: Sequence[str],
-                     gone_note_ids: Sequence[int]) -> list[StoredCard]:
+def orphans_by_qhash(
+    conn: sqlite3.Connection, qhashes: Sequence[str], gone_note_ids: Sequence[int]
+) -> list[StoredCard]:
     """Cards a note's new questions may be: those of notes gone from their path in
     this import (a moved or renamed note) first, then deleted ones."""
     if not qhashes:
@@ -200,11 +260,14 @@ def orphans_by_qhash(conn: sqlite3.Connection, qhashes: Sequence[str],
             f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
             " WHERE note_id IN (SELECT value FROM json_each(?)) AND state != 'deleted'"
             " AND qhash IN (SELECT value FROM json_each(?)) ORDER BY id",
-            (json.dumps(list(gone_note_ids)), wanted)).fetchall()
+            (json.dumps(list(gone_note_ids)), wanted),
+        ).fetchall()
     rows += conn.execute(
         f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
         " WHERE state = 'deleted' AND qhash IN (SELECT value FROM json_each(?))"
-        " AND kind != 'drill' ORDER BY id", (wanted,)).fetchall()
+        " AND kind != 'drill' ORDER BY id",
+        (wanted,),
+    ).fetchall()
     return [StoredCard._make(r) for r in rows]
 
 
@@ -228,7 +291,8 @@ def insert_drill_cards(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, 
     conn.executemany(
         "INSERT INTO cards (id, note_id, deck, kind, sibling, qhash, front, back, drill_kind)"
         " VALUES (?, NULL, ?, 'drill', 0, 'drill:' || ?, ?, '', ?)",
-        [(cid, deck, kind, front, kind) for cid, deck, kind, front in rows])
+        [(cid, deck, kind, front, kind) for cid, deck, kind, front in rows],
+    )
 
 
 def update_cards(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:

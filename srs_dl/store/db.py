@@ -52,8 +52,9 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Con
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                               check_same_thread=True)
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
+        )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if not exists:
@@ -63,7 +64,9 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Con
             # it (a no-op if another process made the deck first).
             conn.execute("PRAGMA page_size = 16384")
         mode = journal_wal(conn)
-        conn.execute("PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL")
+        conn.execute(
+            "PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL"
+        )
         _migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: {_describe(exc)}") from exc

@@ -35,8 +35,13 @@ def _row(row: tuple[Any, ...]) -> FolderRow:
     except ValueError:
         data = {}
     flags = data.get("flags", {}) if isinstance(data, dict) else {}
-    return FolderRow(int(fid), str(path), dict(flags) if isinstance(flags, dict) else {},
-                     bool(writeback), imported_at)
+    return FolderRow(
+        int(fid),
+        str(path),
+        dict(flags) if isinstance(flags, dict) else {},
+        bool(writeback),
+        imported_at,
+    )
 
 
 _SELECT = "SELECT id, path, settings, writeback, imported_at FROM folders"
@@ -55,8 +60,14 @@ def settings_json(flags: dict[str, Any]) -> str:
     return json.dumps({"flags": flags}, sort_keys=True, ensure_ascii=False)
 
 
-def save_folder(conn: sqlite3.Connection, path: str, flags: dict[str, Any], *,
-                writeback: bool, imported_at: str | None) -> int:
+def save_folder(
+    conn: sqlite3.Connection,
+    path: str,
+    flags: dict[str, Any],
+    *,
+    writeback: bool,
+    imported_at: str | None,
+) -> int:
     """Insert or update a folder row (the caller owns the transaction); its id."""
     conn.execute(
         "INSERT INTO folders (path, settings, writeback, imported_at) VALUES (?, ?, ?, ?)"

@@ -19,18 +19,18 @@ from srs_dl.store.cards import CardRow
 
 #: The columns a snapshot restores; the contract's four plus the counters, the
 #: burial date and a verbatim FSRS group, so an undo gives back exactly the card it found.
-SNAPSHOT_KEYS = ("due", "interval", "ease", "state", "buried_until", "reps", "lapses",
-                 "raw_group")
+SNAPSHOT_KEYS = ("due", "interval", "ease", "state", "buried_until", "reps", "lapses", "raw_group")
 
 #: Actions a user can take back with `undo`, one at a time, newest first.
 UNDOABLE = ("review", "reset", "bury", "suspend", "unsuspend")
 
 #: No undo row cancels `l`. An undo row has its review's card_id, so the log_card
 #: index finds it (log has no index on `undoes`).
-_NOT_UNDONE = ("NOT EXISTS (SELECT 1 FROM log AS u WHERE u.card_id = l.card_id"
-               " AND u.undoes = l.id)")
+_NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM log AS u WHERE u.card_id = l.card_id AND u.undoes = l.id)"
 
-LOG_COLUMNS = "id, card_id, note_id, at, day, action, response, source, before, after, undoes, detail"
+LOG_COLUMNS = (
+    "id, card_id, note_id, at, day, action, response, source, before, after, undoes, detail"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +50,18 @@ class LogEntry:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "card_id": self.card_id, "note_id": self.note_id, "at": self.at,
-            "day": self.day.isoformat(), "action": self.action, "response": self.response,
-            "source": self.source, "before": self.before, "after": self.after,
-            "undoes": self.undoes, "detail": self.detail,
+            "id": self.id,
+            "card_id": self.card_id,
+            "note_id": self.note_id,
+            "at": self.at,
+            "day": self.day.isoformat(),
+            "action": self.action,
+            "response": self.response,
+            "source": self.source,
+            "before": self.before,
+            "after": self.after,
+            "undoes": self.undoes,
+            "detail": self.detail,
         }
 
 
@@ -75,16 +83,25 @@ def _loads(text: str | None) -> dict[str, Any] | None:
 
 
 def _dumps(value: Mapping[str, Any] | None) -> str | None:
-    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True) if value is not None else None
+    return (
+        json.dumps(dict(value), ensure_ascii=False, sort_keys=True) if value is not None else None
+    )
 
 
 def row_to_entry(row: tuple[Any, ...]) -> LogEntry:
-    (lid, card_id, note_id, at, day, action, response, source, before, after, undoes,
-     detail) = row
+    (lid, card_id, note_id, at, day, action, response, source, before, after, undoes, detail) = row
     return LogEntry(
-        id=int(lid), card_id=card_id, note_id=note_id, at=str(at),
-        day=dt.date.fromisoformat(day), action=str(action), response=response,
-        source=str(source), before=_loads(before), after=_loads(after), undoes=undoes,
+        id=int(lid),
+        card_id=card_id,
+        note_id=note_id,
+        at=str(at),
+        day=dt.date.fromisoformat(day),
+        action=str(action),
+        response=response,
+        source=str(source),
+        before=_loads(before),
+        after=_loads(after),
+        undoes=undoes,
         detail=_loads(detail),
     )
 
@@ -113,8 +130,19 @@ def append(
     cur = conn.execute(
         "INSERT INTO log (card_id, note_id, at, day, action, response, source, before, after,"
         " undoes, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (card_id, note_id, at or now_iso(), day.isoformat(), action, response, source,
-         _dumps(before), _dumps(after), undoes, _dumps(detail)),
+        (
+            card_id,
+            note_id,
+            at or now_iso(),
+            day.isoformat(),
+            action,
+            response,
+            source,
+            _dumps(before),
+            _dumps(after),
+            undoes,
+            _dumps(detail),
+        ),
     )
     return int(cur.lastrowid or 0)
 
@@ -126,7 +154,8 @@ def get_entry(conn: sqlite3.Connection, log_id: int) -> LogEntry | None:
 
 def card_history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
     rows = conn.execute(
-        f"SELECT {LOG_COLUMNS} FROM log WHERE card_id = ? ORDER BY id", (card_id,)  # noqa: S608
+        f"SELECT {LOG_COLUMNS} FROM log WHERE card_id = ? ORDER BY id",  # noqa: S608
+        (card_id,),
     ).fetchall()
     return [row_to_entry(r) for r in rows]
 

@@ -40,8 +40,10 @@ class NoteState(NamedTuple):
     drill_kinds: str | None
 
 
-_KNOWN = ("SELECT id, path, size, mtime_ns, hash, settings_hash, deleted, folder_id, card_count,"
-          " pending_hash FROM notes")
+_KNOWN = (
+    "SELECT id, path, size, mtime_ns, hash, settings_hash, deleted, folder_id, card_count,"
+    " pending_hash FROM notes"
+)
 
 
 def known_notes(conn: sqlite3.Connection, root: str) -> dict[str, KnownNote]:
@@ -49,8 +51,9 @@ def known_notes(conn: sqlite3.Connection, root: str) -> dict[str, KnownNote]:
     prefix = root.rstrip(os.sep) + os.sep
     # "/" + 1 == "0": the half-open range holds exactly the paths under the prefix.
     upper = prefix[:-1] + chr(ord(os.sep) + 1)
-    rows = conn.execute(_KNOWN + " WHERE path = ? OR (path >= ? AND path < ?)",
-                        (root, prefix, upper))
+    rows = conn.execute(
+        _KNOWN + " WHERE path = ? OR (path >= ? AND path < ?)", (root, prefix, upper)
+    )
     return {r[1]: KnownNote._make(r) for r in rows}
 
 
@@ -58,8 +61,10 @@ def notes_by_path(conn: sqlite3.Connection, paths: Sequence[str]) -> dict[str, K
     """The rows of these paths as they are now (inside the caller's transaction)."""
     if not paths:
         return {}
-    rows = conn.execute(_KNOWN + " WHERE path IN (SELECT value FROM json_each(?))",  # noqa: S608
-                        (json.dumps(list(paths)),))
+    rows = conn.execute(
+        _KNOWN + " WHERE path IN (SELECT value FROM json_each(?))",  # noqa: S608
+        (json.dumps(list(paths)),),
+    )
     return {r[1]: KnownNote._make(r) for r in rows}
 
 
@@ -76,17 +81,35 @@ def note_states(conn: sqlite3.Connection, note_ids: Sequence[int]) -> dict[int, 
 
 
 #: Columns an import writes for a note it parsed (a new row gets an explicit id first).
-NOTE_COLUMNS = ("folder_id", "path", "size", "mtime_ns", "hash", "settings_hash", "is_review",
-                "review_due", "review_interval", "review_ease", "review_dirty",
-                "review_sched_note", "deck", "links", "card_count", "drill_kinds", "tags")
+NOTE_COLUMNS = (
+    "folder_id",
+    "path",
+    "size",
+    "mtime_ns",
+    "hash",
+    "settings_hash",
+    "is_review",
+    "review_due",
+    "review_interval",
+    "review_ease",
+    "review_dirty",
+    "review_sched_note",
+    "deck",
+    "links",
+    "card_count",
+    "drill_kinds",
+    "tags",
+)
 
 
 def insert_notes(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
     """Rows of (id, *NOTE_COLUMNS)."""
     if rows:
         cols = ("id",) + NOTE_COLUMNS
-        sql = (f"INSERT INTO notes ({', '.join(cols)})"  # noqa: S608 - constant columns
-               f" VALUES ({', '.join('?' for _ in cols)})")
+        sql = (
+            f"INSERT INTO notes ({', '.join(cols)})"  # noqa: S608 - constant columns
+            f" VALUES ({', '.join('?' for _ in cols)})"
+        )
         conn.executemany(sql, rows)
 
 
@@ -96,7 +119,8 @@ def update_notes(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> 
         sets = ", ".join(f"{c} = ?" for c in NOTE_COLUMNS)
         conn.executemany(
             f"UPDATE notes SET {sets}, deleted = 0, pending_hash = NULL WHERE id = ?",  # noqa: S608
-            rows)
+            rows,
+        )
 
 
 def touch_notes(conn: sqlite3.Connection, rows: Sequence[tuple[int, int, int | None, int]]) -> None:
@@ -104,18 +128,23 @@ def touch_notes(conn: sqlite3.Connection, rows: Sequence[tuple[int, int, int | N
     if rows:
         conn.executemany(
             "UPDATE notes SET size = ?, mtime_ns = ?, folder_id = ?, pending_hash = NULL"
-            " WHERE id = ?", rows)
+            " WHERE id = ?",
+            rows,
+        )
 
 
 def mark_deleted(conn: sqlite3.Connection, note_ids: Iterable[int]) -> None:
-    conn.executemany("UPDATE notes SET deleted = 1, card_count = 0 WHERE id = ?",
-                     [(i,) for i in note_ids])
+    conn.executemany(
+        "UPDATE notes SET deleted = 1, card_count = 0 WHERE id = ?", [(i,) for i in note_ids]
+    )
 
 
 def live_drill_pairs(conn: sqlite3.Connection) -> set[tuple[str, str]]:
     """(deck, kind) for every technique heading of a note that is still there."""
     pairs: set[tuple[str, str]] = set()
-    rows = conn.execute("SELECT drill_kinds FROM notes WHERE deleted = 0 AND drill_kinds IS NOT NULL")
+    rows = conn.execute(
+        "SELECT drill_kinds FROM notes WHERE deleted = 0 AND drill_kinds IS NOT NULL"
+    )
     for (text,) in rows:
         try:
             for deck, kind in json.loads(text):
@@ -125,13 +154,26 @@ def live_drill_pairs(conn: sqlite3.Connection) -> set[tuple[str, str]]:
     return pairs
 
 
-LOG_COLUMNS = ("card_id", "note_id", "at", "day", "action", "response", "source", "before",
-               "after", "undoes", "detail")
+LOG_COLUMNS = (
+    "card_id",
+    "note_id",
+    "at",
+    "day",
+    "action",
+    "response",
+    "source",
+    "before",
+    "after",
+    "undoes",
+    "detail",
+)
 
 
 def append_log_rows(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
     """Bulk form of store.log.append (the caller owns the transaction)."""
     if rows:
-        sql = (f"INSERT INTO log ({', '.join(LOG_COLUMNS)})"  # noqa: S608 - constant columns
-               f" VALUES ({', '.join('?' for _ in LOG_COLUMNS)})")
+        sql = (
+            f"INSERT INTO log ({', '.join(LOG_COLUMNS)})"  # noqa: S608 - constant columns
+            f" VALUES ({', '.join('?' for _ in LOG_COLUMNS)})"
+        )
         conn.executemany(sql, rows)

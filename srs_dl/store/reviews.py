@@ -43,8 +43,10 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             if not _is_lock_error(exc):
                 raise StoreError(f"database error: {exc}") from exc
             if attempt == LOCK_ATTEMPTS - 1:
-                raise StoreError("the database is busy in another srs-dl process (still locked"
-                                 " after several tries); nothing was changed, try again") from exc
+                raise StoreError(
+                    "the database is busy in another srs-dl process (still locked"
+                    " after several tries); nothing was changed, try again"
+                ) from exc
             time.sleep(0.05 * (attempt + 1))
     try:
         yield conn
@@ -59,8 +61,10 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
         if _is_lock_error(exc):
-            raise StoreError("the database is busy in another srs-dl process; the last change"
-                             " was not saved, try again") from exc
+            raise StoreError(
+                "the database is busy in another srs-dl process; the last change"
+                " was not saved, try again"
+            ) from exc
         raise StoreError(f"database error: {exc}") from exc
 
 
@@ -83,15 +87,20 @@ class QueueRow(NamedTuple):
         cid, deck, due, state, interval, ease = row
         if state == "buried":  # only burials that ended are selected
             state = "review" if due else "new"
-        return cls(int(cid), str(deck), dt.date.fromisoformat(due) if due else None, state,
-                   interval, ease)
+        return cls(
+            int(cid), str(deck), dt.date.fromisoformat(due) if due else None, state, interval, ease
+        )
 
 
 _QUEUE_COLUMNS = "id, deck, due, state, interval, ease"
 
 
 def due_reviews(
-    conn: sqlite3.Connection, today: dt.date, *, deck: str | None = None, limit: int = -1,
+    conn: sqlite3.Connection,
+    today: dt.date,
+    *,
+    deck: str | None = None,
+    limit: int = -1,
     drill_kind: str | None = None,
 ) -> list[QueueRow]:
     """Review cards due on or before `today`, most overdue first (then by id).
@@ -100,10 +109,19 @@ def due_reviews(
     merged here: SQLite would sort a UNION of them instead of merging.
     """
     day = today.isoformat()
-    reviews = _select(conn, today, "state = 'review' AND due <= ?", [day], deck, "due, id",
-                      limit, drill_kind)
-    unburied = _select(conn, today, "state = 'buried' AND buried_until <= ? AND due IS NOT NULL"
-                       " AND due <= ?", [day, day], deck, "due, id", limit, drill_kind)
+    reviews = _select(
+        conn, today, "state = 'review' AND due <= ?", [day], deck, "due, id", limit, drill_kind
+    )
+    unburied = _select(
+        conn,
+        today,
+        "state = 'buried' AND buried_until <= ? AND due IS NOT NULL AND due <= ?",
+        [day, day],
+        deck,
+        "due, id",
+        limit,
+        drill_kind,
+    )
     if not unburied:
         return reviews
     merged = sorted(reviews + unburied, key=lambda c: (c.due, c.id))
@@ -111,40 +129,72 @@ def due_reviews(
 
 
 def new_cards(
-    conn: sqlite3.Connection, today: dt.date, *, deck: str | None = None, limit: int = -1,
+    conn: sqlite3.Connection,
+    today: dt.date,
+    *,
+    deck: str | None = None,
+    limit: int = -1,
     drill_kind: str | None = None,
 ) -> list[QueueRow]:
     """New cards in the order they were imported (note by note, line by line)."""
     fresh = _select(conn, today, "state = 'new'", [], deck, "id", limit, drill_kind)
-    unburied = _select(conn, today, "state = 'buried' AND buried_until <= ? AND due IS NULL",
-                       [today.isoformat()], deck, "id", limit, drill_kind)
+    unburied = _select(
+        conn,
+        today,
+        "state = 'buried' AND buried_until <= ? AND due IS NULL",
+        [today.isoformat()],
+        deck,
+        "id",
+        limit,
+        drill_kind,
+    )
     if not unburied:
         return fresh
     merged = sorted(fresh + unburied, key=lambda c: c.id)
     return merged if limit < 0 else merged[:limit]
 
 
-def failed_today(conn: sqlite3.Connection, today: dt.date, *,
-                 deck: str | None = None, drill_kind: str | None = None) -> list[QueueRow]:
+def failed_today(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    *,
+    deck: str | None = None,
+    drill_kind: str | None = None,
+) -> list[QueueRow]:
     """Cards answered today (not undone) that are due again today: failed, to see again."""
     day = today.isoformat()
     return _select(
-        conn, today,
+        conn,
+        today,
         "state = 'review' AND due <= ? AND id IN (SELECT l.card_id FROM log AS l"
         " WHERE l.day = ? AND l.action = 'review' AND l.source = 'srs-dl' AND NOT EXISTS"
         " (SELECT 1 FROM log AS u WHERE u.card_id = l.card_id AND u.undoes = l.id))",
-        [day, day], deck, "due, id", -1, drill_kind)
+        [day, day],
+        deck,
+        "due, id",
+        -1,
+        drill_kind,
+    )
 
 
-def _select(conn: sqlite3.Connection, today: dt.date, cond: str, args: list[Any],
-            deck: str | None, order: str, limit: int,
-            drill_kind: str | None = None) -> list[QueueRow]:
+def _select(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    cond: str,
+    args: list[Any],
+    deck: str | None,
+    order: str,
+    limit: int,
+    drill_kind: str | None = None,
+) -> list[QueueRow]:
     """`drill_kind`: only the drill cards of that kind (`srs-dl practice KIND`)."""
     where, params = deck_clause(deck)
     if drill_kind is not None:
         where, params = f"{where} AND kind = 'drill' AND drill_kind = ?", [*params, drill_kind]
-    sql = (f"SELECT {_QUEUE_COLUMNS} FROM cards WHERE {cond} AND {where}"  # noqa: S608
-           f" ORDER BY {order} LIMIT ?")
+    sql = (
+        f"SELECT {_QUEUE_COLUMNS} FROM cards WHERE {cond} AND {where}"  # noqa: S608
+        f" ORDER BY {order} LIMIT ?"
+    )
     return [QueueRow.from_row(r, today) for r in conn.execute(sql, [*args, *params, limit])]
 
 
@@ -152,7 +202,7 @@ def get_cards(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, CardRow
     wanted = list(dict.fromkeys(ids))
     out: dict[int, CardRow] = {}
     for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
+        chunk = wanted[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         for row in conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id IN ({marks})", chunk):  # noqa: S608
             card = row_to_card(row)
@@ -172,18 +222,23 @@ def due_histogram(conn: sqlite3.Connection, today: dt.date) -> dict[int, int]:
     out: dict[int, int] = {}
     for state in ("review", "buried", "suspended"):
         for d, n in conn.execute(
-                "SELECT due, count(*) FROM cards WHERE state = ? AND due >= ? GROUP BY due",
-                (state, today.isoformat())):
+            "SELECT due, count(*) FROM cards WHERE state = ? AND due >= ? GROUP BY due",
+            (state, today.isoformat()),
+        ):
             key = dt.date.fromisoformat(d).toordinal() - ordinal
             out[key] = out.get(key, 0) + int(n)
     return out
 
 
-def set_schedule(conn: sqlite3.Connection, card_id: int, state: Mapping[str, Any],
-                 *, dirty: bool | None = None) -> None:
+def set_schedule(
+    conn: sqlite3.Connection, card_id: int, state: Mapping[str, Any], *, dirty: bool | None = None
+) -> None:
     """Write a snapshot (log.SNAPSHOT_KEYS) into the card; keys absent are left alone."""
-    columns = [k for k in ("due", "interval", "ease", "state", "buried_until", "reps", "lapses",
-                           "raw_group") if k in state]
+    columns = [
+        k
+        for k in ("due", "interval", "ease", "state", "buried_until", "reps", "lapses", "raw_group")
+        if k in state
+    ]
     values: list[Any] = [state[k] for k in columns]
     if dirty is not None:
         columns.append("dirty")

@@ -89,15 +89,39 @@ class SrsApp(App[None]):
     COMMANDS = App.COMMANDS | {ScreenActions}
 
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False,
-                tooltip="Quit srs-dl (works everywhere, even while typing an answer)."),
-        Binding("q", "quit", "Quit", id="quit-q",
-                tooltip="Quit srs-dl (when no text input has the focus)."),
-        Binding("question_mark", "help", "Keys", id="help", key_display="?",
-                tooltip="Show every key of this screen."),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="quit",
+            priority=True,
+            show=False,
+            tooltip="Quit srs-dl (works everywhere, even while typing an answer).",
+        ),
+        Binding(
+            "q",
+            "quit",
+            "Quit",
+            id="quit-q",
+            tooltip="Quit srs-dl (when no text input has the focus).",
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Keys",
+            id="help",
+            key_display="?",
+            tooltip="Show every key of this screen.",
+        ),
         *(
-            Binding(key, f"area('{mode}')", title, id=f"area-{mode}", show=False,
-                    tooltip=f"Go to {title}.")
+            Binding(
+                key,
+                f"area('{mode}')",
+                title,
+                id=f"area-{mode}",
+                show=False,
+                tooltip=f"Go to {title}.",
+            )
             for mode, _m, _c, key, title in AREAS
         ),
     ]
@@ -191,12 +215,14 @@ class SrsApp(App[None]):
 
             conn = connect(self.env.db_path)
             try:
-                summary = rescan(conn, self.env.config, self.env.today, progress=progress,
-                                 cancel=cancel)
+                summary = rescan(
+                    conn, self.env.config, self.env.today, progress=progress, cancel=cancel
+                )
             finally:
                 conn.close()
-            self.post_message(RescanFinished(summary.line(), None, tuple(summary.warnings),
-                                             summary.changed))
+            self.post_message(
+                RescanFinished(summary.line(), None, tuple(summary.warnings), summary.changed)
+            )
         except Exception as exc:  # shown as one line; the app stays usable
             self.post_message(RescanFinished("", _one_line(exc)))
         finally:
@@ -216,8 +242,12 @@ class SrsApp(App[None]):
             self.notify(event.error, title="Rescan failed", severity="error", timeout=10)
             return
         if event.warnings:
-            self.notify("\n".join(event.warnings[:5]), title="Rescan warnings",
-                        severity="warning", timeout=10)
+            self.notify(
+                "\n".join(event.warnings[:5]),
+                title="Rescan warnings",
+                severity="warning",
+                timeout=10,
+            )
         if event.changed:
             self.data_signal.publish("rescan")
 

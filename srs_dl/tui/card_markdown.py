@@ -23,8 +23,9 @@ def card_markdown(text: str) -> Any:
     """A renderable of the card's text (Rich's Markdown, code highlighted)."""
     from rich.markdown import Markdown
 
-    return Markdown(for_display(text), code_theme="monokai", inline_code_lexer="text",
-                    hyperlinks=False)
+    return Markdown(
+        for_display(text), code_theme="monokai", inline_code_lexer="text", hyperlinks=False
+    )
 
 
 def for_display(text: str) -> str:
@@ -51,7 +52,9 @@ def for_display(text: str) -> str:
             out.append(line)
             continue
         stripped = line.strip()
-        if stripped.startswith("$$") and (stripped == "$$" or not stripped[2:].rstrip().endswith("$$")):
+        if stripped.startswith("$$") and (
+            stripped == "$$" or not stripped[2:].rstrip().endswith("$$")
+        ):
             math_block = [stripped[2:]] if stripped != "$$" else []
             continue
         if stripped.startswith("$$") and stripped.endswith("$$") and len(stripped) > 4:
@@ -78,8 +81,12 @@ def _hard_breaks(lines: list[str]) -> list[str]:
             out.append(line)
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        if line.strip() and following.strip() and not _FENCE.match(following) \
-                and not line.endswith(("  ", "\\")):
+        if (
+            line.strip()
+            and following.strip()
+            and not _FENCE.match(following)
+            and not line.endswith(("  ", "\\"))
+        ):
             line += "  "
         out.append(line)
     return out
@@ -96,7 +103,7 @@ def _inline(line: str) -> str:
     while i < n:
         ch = line[i]
         if ch == "\\" and i + 1 < n:
-            out.append(line[i:i + 2])
+            out.append(line[i : i + 2])
             i += 2
             continue
         if ch == "`":
@@ -105,7 +112,7 @@ def _inline(line: str) -> str:
             if close < 0:
                 out.append(line[i:])
                 break
-            out.append(line[i:close + run])
+            out.append(line[i : close + run])
             i = close + run
             continue
         if ch == "$":
@@ -113,7 +120,7 @@ def _inline(line: str) -> str:
             delim = "$$" if double else "$"
             end = _closing(line, i + len(delim), delim)
             if end is not None:
-                out.append(_code(line[i + len(delim):end]))
+                out.append(_code(line[i + len(delim) : end]))
                 i = end + len(delim)
                 continue
         out.append(ch)
@@ -140,7 +147,7 @@ def _closing(line: str, start: int, delim: str) -> int | None:
         if line[j - 1].isspace():
             j += len(delim)
             continue
-        after = line[j + len(delim):j + len(delim) + 1]
+        after = line[j + len(delim) : j + len(delim) + 1]
         if delim == "$" and after.isdigit():
             j += 1
             continue

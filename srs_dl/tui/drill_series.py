@@ -53,7 +53,9 @@ def _ema(p: dict[str, Any]) -> Figure:
     trace = ema(p["thetas"], p["beta"])
     t = list(range(1, len(trace.v) + 1))
     return Figure(
-        f"EWA, beta = {p['beta']:g}", "t", "value",
+        f"EWA, beta = {p['beta']:g}",
+        "t",
+        "value",
         (
             Series("theta", t, trace.thetas.tolist(), scatter=True, marker="dot"),
             Series("V (no correction)", t, trace.v.tolist()),
@@ -79,11 +81,12 @@ def _lr_decay(p: dict[str, Any]) -> Figure:
     curve = schedule_curve(schedule, p["alpha0"], last, **extra)
     asked = float(learning_rate(schedule, p["alpha0"], p["epoch"], **extra))  # type: ignore[arg-type]
     return Figure(
-        f"{schedule.replace('_', ' ')} decay, alpha0 = {p['alpha0']:g}", "epoch", "learning rate",
+        f"{schedule.replace('_', ' ')} decay, alpha0 = {p['alpha0']:g}",
+        "epoch",
+        "learning rate",
         (
             Series("rate", curve.epochs.tolist(), curve.rates.tolist()),
-            Series(f"epoch {p['epoch']}", [float(p["epoch"])], [asked], scatter=True,
-                   marker="hd"),
+            Series(f"epoch {p['epoch']}", [float(p["epoch"])], [asked], scatter=True, marker="hd"),
         ),
     )
 
@@ -101,7 +104,9 @@ def _path(optimizer: str, p: dict[str, Any]) -> Figure:
     path = quadratic_path(optimizer, **hyper)
     plain = quadratic_path("sgd")
     return Figure(
-        f"{optimizer} vs SGD on f(w) = (w1² + 10 w2²) / 2", "w1", "w2",
+        f"{optimizer} vs SGD on f(w) = (w1² + 10 w2²) / 2",
+        "w1",
+        "w2",
         (
             Series("sgd", plain.w[:, 0].tolist(), plain.w[:, 1].tolist()),
             Series(optimizer, path.w[:, 0].tolist(), path.w[:, 1].tolist()),
@@ -137,7 +142,9 @@ def _log_scale(p: dict[str, Any]) -> Figure:
     else:
         ys, y_drawn, ylabel = 1.0 - values, 1.0 - drawn, "1 - beta"
     return Figure(
-        f"log-scale sampling in [{p['low']:g}, {p['high']:g}]", "u", ylabel,
+        f"log-scale sampling in [{p['low']:g}, {p['high']:g}]",
+        "u",
+        ylabel,
         (
             Series("sample(u)", us.tolist(), ys.tolist()),
             Series(f"u = {p['u']:.3g}", [float(p["u"])], [y_drawn], scatter=True, marker="hd"),

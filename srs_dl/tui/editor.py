@@ -24,7 +24,7 @@ _GOTO_FLAG = {"code": "-g", "codium": "-g", "code-insiders": "-g", "subl": None,
 def editor_command(configured: str | None, path: str, line: int | None) -> list[str]:
     raw = configured or os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not raw:
-        raise EditorError("no editor: set $EDITOR (or `editor = \"...\"` in the config)")
+        raise EditorError('no editor: set $EDITOR (or `editor = "..."` in the config)')
     try:
         argv = shlex.split(raw)
     except ValueError as exc:

@@ -27,8 +27,12 @@ _STOP = object()
 
 
 class SessionThread(Generic[State]):
-    def __init__(self, target: MessagePump, open_conn: Callable[[], sqlite3.Connection],
-                 setup: Callable[[sqlite3.Connection], State | None]) -> None:
+    def __init__(
+        self,
+        target: MessagePump,
+        open_conn: Callable[[], sqlite3.Connection],
+        setup: Callable[[sqlite3.Connection], State | None],
+    ) -> None:
         self.target = target
         self._open = open_conn
         self._setup = setup

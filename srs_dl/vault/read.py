@@ -67,8 +67,9 @@ def decode_note(data: bytes, *, digest: str | None = None) -> NoteText:
         raise NoteReadError("UTF-16 text, not UTF-8; save the note as UTF-8 to import it", 1)
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise NoteReadError("binary file (a NUL byte), not a Markdown note; skipped",
-                            _line_of(data, nul))
+        raise NoteReadError(
+            "binary file (a NUL byte), not a Markdown note; skipped", _line_of(data, nul)
+        )
     body = data[3:] if has_bom else data
     try:
         text = body.decode("utf-8")
@@ -84,8 +85,12 @@ def decode_note(data: bytes, *, digest: str | None = None) -> NoteText:
         ) from None
     first = text.find("\n")
     newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
-    return NoteText(text=text, has_bom=has_bom, newline=newline,
-                    hash=digest if digest is not None else sha1_hex(data))
+    return NoteText(
+        text=text,
+        has_bom=has_bom,
+        newline=newline,
+        hash=digest if digest is not None else sha1_hex(data),
+    )
 
 
 class RawNote(NamedTuple):
@@ -125,8 +130,9 @@ def read_bytes(path: str, *, max_bytes: int = MAX_NOTE_BYTES) -> RawNote:
                 parts.append(chunk)
                 total += len(chunk)
                 if total > max_bytes:
-                    raise NoteReadError(f"over srs-dl's {max_bytes // 1_048_576} MB limit"
-                                        " for one note; skipped")
+                    raise NoteReadError(
+                        f"over srs-dl's {max_bytes // 1_048_576} MB limit for one note; skipped"
+                    )
             data = b"".join(parts)
         return RawNote(data, len(data), st.st_mtime_ns)
     except NoteReadError:

@@ -78,7 +78,7 @@ def _glob_regex(pattern: str) -> str:
             if end < 0:
                 out.append(re.escape(c))
             else:
-                body = pattern[i + 1:end]
+                body = pattern[i + 1 : end]
                 if body.startswith("!"):
                     body = "^" + body[1:]
                 out.append("[" + body.replace("\\", "\\\\") + "]")
@@ -89,7 +89,7 @@ def _glob_regex(pattern: str) -> str:
             if end < 0:
                 out.append(re.escape(c))
             else:
-                parts = pattern[i + 1:end].split(",")
+                parts = pattern[i + 1 : end].split(",")
                 out.append("(?:" + "|".join(_glob_regex(p) for p in parts) + ")")
                 i = end + 1
                 continue
@@ -120,7 +120,8 @@ class IgnoreRules:
 
     def file_ignored(self, rel: str) -> bool:
         return any(rel.startswith(p) for p in self.prefixes) or any(
-            g.match(rel) for g in self.globs)
+            g.match(rel) for g in self.globs
+        )
 
     def folder_ignored(self, rel: str) -> bool:
         # Every file under the folder starts with "rel/": the prefix rule prunes exactly.
@@ -171,7 +172,8 @@ def walk_notes(
         except OSError as exc:
             result.problems.append(
                 f"{folder}: cannot list the folder ({exc.strerror or exc}); its notes are kept"
-                " as they were")
+                " as they were"
+            )
             result.unreadable_dirs.append(folder)
             continue
         with it:
@@ -184,8 +186,18 @@ def walk_notes(
                     continue
                 try:
                     if entry.is_symlink():
-                        _symlink(entry, result, stack, real_root, real_folder, ancestors,
-                                 seen_dirs, folder_rel, ignore, follow_symlinks)
+                        _symlink(
+                            entry,
+                            result,
+                            stack,
+                            real_root,
+                            real_folder,
+                            ancestors,
+                            seen_dirs,
+                            folder_rel,
+                            ignore,
+                            follow_symlinks,
+                        )
                         continue
                     if entry.is_dir(follow_symlinks=False):
                         if os.path.isdir(os.path.join(path, ".obsidian")):
@@ -252,22 +264,25 @@ def _symlink(
         return
     if _inside(target, real_root):
         if is_dir and (target in ancestors or target == real_folder):
-            result.problems.append(f"{path}: symlink loop (it points to a folder above it);"
-                                   " not followed")
+            result.problems.append(
+                f"{path}: symlink loop (it points to a folder above it); not followed"
+            )
         # Otherwise the target is imported under its own path.
         return
     if not follow:
         result.unreadable_dirs.append(path)
         result.problems.append(
             f"{path}: symlink to {target}, outside the imported folder; not followed"
-            " (--follow-symlinks follows it)")
+            " (--follow-symlinks follows it)"
+        )
         return
     rel = f"{folder_rel}/{name}" if folder_rel else name
     if is_dir:
         if target in seen_dirs:
             if target in ancestors or target == real_folder:
-                result.problems.append(f"{path}: symlink loop (it points to a folder above it);"
-                                       " not followed")
+                result.problems.append(
+                    f"{path}: symlink loop (it points to a folder above it); not followed"
+                )
             return
         if ignore.folder_ignored(rel):
             return

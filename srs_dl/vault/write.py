@@ -35,8 +35,16 @@ class NoteWriteError(Exception):
     """Writing failed (disk full, permissions); the note is left as it was."""
 
 
-__all__ = ["NoteChangedError", "NoteWriteError", "atomic_write", "fsync_dir", "read_checked",
-           "remove_stale_temps", "sha1_hex", "writers_lock"]
+__all__ = [
+    "NoteChangedError",
+    "NoteWriteError",
+    "atomic_write",
+    "fsync_dir",
+    "read_checked",
+    "remove_stale_temps",
+    "sha1_hex",
+    "writers_lock",
+]
 
 
 def read_checked(path: Path, expected_hash: str | None) -> bytes:
@@ -52,8 +60,9 @@ def read_checked(path: Path, expected_hash: str | None) -> bytes:
     return data
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, expected_hash: str | None, *,
-                 sync_dir: bool = True) -> None:
+def atomic_write(
+    path: str | os.PathLike[str], data: bytes, expected_hash: str | None, *, sync_dir: bool = True
+) -> None:
     """Replace the file at `path` with `data`.
 
     `expected_hash` is the sha1 of the bytes the caller based `data` on; when the
@@ -72,8 +81,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, expected_hash: str |
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
-        raise NoteWriteError(f"{path}: cannot create a temporary file beside it: "
-                             f"{exc.strerror or exc}") from exc
+        raise NoteWriteError(
+            f"{path}: cannot create a temporary file beside it: {exc.strerror or exc}"
+        ) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -86,8 +96,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, expected_hash: str |
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise NoteWriteError(f"{path}: not written ({exc.strerror or exc}); "
-                             "the note is unchanged") from exc
+        raise NoteWriteError(
+            f"{path}: not written ({exc.strerror or exc}); the note is unchanged"
+        ) from exc
     if sync_dir:
         fsync_dir(folder)
 
@@ -118,7 +129,8 @@ def writers_lock(lock_path: str | os.PathLike[str], timeout: float = 120.0) -> I
                 if time.monotonic() > deadline:
                     raise NoteWriteError(
                         f"{lock_path}: another srs-dl process has been writing notes for"
-                        f" {timeout:.0f} s; not written, try again") from None
+                        f" {timeout:.0f} s; not written, try again"
+                    ) from None
                 time.sleep(0.01)
         try:
             yield

@@ -57,7 +57,9 @@ class BatchNormInferenceTrace:
     out: np.ndarray
 
 
-def batchnorm_train(z: ArrayLike, gamma: ArrayLike, beta: ArrayLike, eps: float = 1e-5) -> BatchNormTrace:
+def batchnorm_train(
+    z: ArrayLike, gamma: ArrayLike, beta: ArrayLike, eps: float = 1e-5
+) -> BatchNormTrace:
     zz = as_matrix(z, "z")
     n, m = zz.shape
     if m < 1:
@@ -74,8 +76,15 @@ def batchnorm_train(z: ArrayLike, gamma: ArrayLike, beta: ArrayLike, eps: float 
     z_norm = centred / std[:, None]
     out = g[:, None] * z_norm + b[:, None]
     return BatchNormTrace(
-        readonly(zz), readonly(g), readonly(b), eps, readonly(mean), readonly(var),
-        readonly(std), readonly(z_norm), readonly(out),
+        readonly(zz),
+        readonly(g),
+        readonly(b),
+        eps,
+        readonly(mean),
+        readonly(var),
+        readonly(std),
+        readonly(z_norm),
+        readonly(out),
     )
 
 
@@ -126,7 +135,18 @@ def batchnorm_inference(
     z_norm = (zt - running_mean[-1][:, None]) / std[:, None]
     out = g[:, None] * z_norm + b[:, None]
     return BatchNormInferenceTrace(
-        tuple(mats), momentum, eps, readonly(g), readonly(b), readonly(batch_mean),
-        readonly(batch_var), readonly(batch_var_unbiased), readonly(running_mean),
-        readonly(running_var), readonly(zt), readonly(std), readonly(z_norm), readonly(out),
+        tuple(mats),
+        momentum,
+        eps,
+        readonly(g),
+        readonly(b),
+        readonly(batch_mean),
+        readonly(batch_var),
+        readonly(batch_var_unbiased),
+        readonly(running_mean),
+        readonly(running_var),
+        readonly(zt),
+        readonly(std),
+        readonly(z_norm),
+        readonly(out),
     )

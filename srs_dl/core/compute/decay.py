@@ -73,7 +73,9 @@ def _check_params(schedule: str, params: Mapping[str, float]) -> None:
         )
 
 
-def learning_rate(schedule: str, alpha0: float, epoch: ArrayLike, **params: float) -> float | np.ndarray:
+def learning_rate(
+    schedule: str, alpha0: float, epoch: ArrayLike, **params: float
+) -> float | np.ndarray:
     """The learning rate at `epoch` under the named schedule (params by the contract's names)."""
     _check_params(schedule, params)
     if schedule == "inverse_time":
@@ -92,7 +94,9 @@ class ScheduleCurve:
     rates: np.ndarray
 
 
-def schedule_curve(schedule: str, alpha0: float, epochs: int | ArrayLike, **params: float) -> ScheduleCurve:
+def schedule_curve(
+    schedule: str, alpha0: float, epochs: int | ArrayLike, **params: float
+) -> ScheduleCurve:
     """The rate over many epochs, for a plot. An int means epochs 0..epochs
     (1..epochs for inverse_sqrt, which is undefined at 0)."""
     if isinstance(epochs, int | np.integer):

@@ -135,7 +135,9 @@ class _Run:
         if self._fn is not None:
             g = np.asarray(self._fn(self.w[t].copy()), dtype=np.float64)
             if g.shape != self.w[t].shape:
-                raise ValueError(f"gradient function returned shape {g.shape}, want {self.w[t].shape}")
+                raise ValueError(
+                    f"gradient function returned shape {g.shape}, want {self.w[t].shape}"
+                )
             self.grads[t] = g
         return self.grads[t]
 
@@ -178,8 +180,13 @@ def sgd_weight_decay(
         step[t] = lr * effective[t]
         w[t + 1] = w[t] - step[t]
     return SgdWeightDecayTrace(
-        readonly(w), readonly(run.grads), readonly(decay), readonly(effective), readonly(step),
-        lr, weight_decay,
+        readonly(w),
+        readonly(run.grads),
+        readonly(decay),
+        readonly(effective),
+        readonly(step),
+        lr,
+        weight_decay,
     )
 
 
@@ -255,8 +262,14 @@ def rmsprop(
         step[t] = lr * g / denom[t]
         w[t + 1] = w[t] - step[t]
     return RmspropTrace(
-        readonly(w), readonly(run.grads), readonly(s), readonly(denom), readonly(step),
-        lr, beta, eps,
+        readonly(w),
+        readonly(run.grads),
+        readonly(s),
+        readonly(denom),
+        readonly(step),
+        lr,
+        beta,
+        eps,
     )
 
 
@@ -293,6 +306,16 @@ def adam(
         step[t] = lr * v_hat[t] / denom[t]
         w[t + 1] = w[t] - step[t]
     return AdamTrace(
-        readonly(w), readonly(run.grads), readonly(v), readonly(s), readonly(v_hat),
-        readonly(s_hat), readonly(denom), readonly(step), lr, beta1, beta2, eps,
+        readonly(w),
+        readonly(run.grads),
+        readonly(v),
+        readonly(s),
+        readonly(v_hat),
+        readonly(s_hat),
+        readonly(denom),
+        readonly(step),
+        lr,
+        beta1,
+        beta2,
+        eps,
     )

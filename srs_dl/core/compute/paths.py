@@ -71,7 +71,9 @@ def quadratic_path(
         raise ValueError("start and curvature must have the same length")
     unknown = set(hyper) - set(DEFAULT_HYPER[optimizer])
     if unknown:
-        raise ValueError(f"{optimizer} takes {', '.join(DEFAULT_HYPER[optimizer])}, not {', '.join(sorted(unknown))}")
+        raise ValueError(
+            f"{optimizer} takes {', '.join(DEFAULT_HYPER[optimizer])}, not {', '.join(sorted(unknown))}"
+        )
     h = {**DEFAULT_HYPER[optimizer], **hyper}
 
     def gradient(w: np.ndarray) -> np.ndarray:
@@ -86,10 +88,17 @@ def quadratic_path(
             raise ValueError(f"convention must be 'ema' or 'pytorch', got {conv!r}")
         trace = momentum(w0, gradient, float(h["lr"]), float(h["beta"]), conv, steps=steps)  # type: ignore[arg-type]
     elif optimizer == "rmsprop":
-        trace = rmsprop(w0, gradient, float(h["lr"]), float(h["beta"]), float(h["eps"]), steps=steps)
+        trace = rmsprop(
+            w0, gradient, float(h["lr"]), float(h["beta"]), float(h["eps"]), steps=steps
+        )
     else:
         trace = adam(
-            w0, gradient, float(h["lr"]), float(h["beta1"]), float(h["beta2"]), float(h["eps"]),
+            w0,
+            gradient,
+            float(h["lr"]),
+            float(h["beta1"]),
+            float(h["beta2"]),
+            float(h["eps"]),
             steps=steps,
         )
     return QuadraticPath(optimizer, readonly(c), trace.w, readonly(bowl_loss(trace.w, c)), trace)

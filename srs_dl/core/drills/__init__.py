@@ -13,13 +13,26 @@ from typing import Any
 # Names resolve on first use (PEP 562): the importer needs only the heading
 # table, and importing every generator would load NumPy into each parse worker.
 _HOME = {
-    "AnswerError": "answers", "CheckResult": "answers", "check": "answers",
+    "AnswerError": "answers",
+    "CheckResult": "answers",
+    "check": "answers",
     "parse_answer": "answers",
-    "KINDS": "catalog", "DrillError": "catalog", "build": "catalog", "drill_series": "catalog",
-    "generate": "catalog", "rng_for": "catalog", "topic_for": "catalog",
-    "Answer": "drill", "Drill": "drill", "Mistake": "drill", "StepsTable": "drill",
-    "DEFAULT_HEADING_KINDS": "headings", "kinds_for_heading": "headings",
-    "drill_json": "output", "drills_jsonl": "output", "drills_markdown": "output",
+    "KINDS": "catalog",
+    "DrillError": "catalog",
+    "build": "catalog",
+    "drill_series": "catalog",
+    "generate": "catalog",
+    "rng_for": "catalog",
+    "topic_for": "catalog",
+    "Answer": "drill",
+    "Drill": "drill",
+    "Mistake": "drill",
+    "StepsTable": "drill",
+    "DEFAULT_HEADING_KINDS": "headings",
+    "kinds_for_heading": "headings",
+    "drill_json": "output",
+    "drills_jsonl": "output",
+    "drills_markdown": "output",
 }
 
 

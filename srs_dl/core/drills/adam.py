@@ -33,7 +33,13 @@ BETA2S = (0.99, 0.995, 0.999)
 
 
 def _rule(
-    lr: float, b1: float, b2: float, eps: float, *, corrected: bool = True, t_shift: int = 0,
+    lr: float,
+    b1: float,
+    b2: float,
+    eps: float,
+    *,
+    corrected: bool = True,
+    t_shift: int = 0,
     eps_at: str = "after_root",
 ) -> WeightRule:
     def run(w: float, gs: list[float]) -> float:
@@ -65,7 +71,14 @@ def candidate(d: Draws) -> Params | None:
     beta1, beta2 = d.choice(BETA1S), d.choice(BETA2S)
     eps = round_sig(d.log_uniform(1e-3, 0.1), 1)
     grads = draw_grads(d, n, steps, lambda: eps * d.log_uniform(0.5, 10.0))
-    params: Params = {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps, "w0": [0.0] * n, "grads": grads}
+    params: Params = {
+        "lr": lr,
+        "beta1": beta1,
+        "beta2": beta2,
+        "eps": eps,
+        "w0": [0.0] * n,
+        "grads": grads,
+    }
     w0 = draw_start(d, [-w for w in per_weight(_correct(params), [0.0] * n, grads)])
     if w0 is None:
         return None
@@ -87,9 +100,13 @@ def mistakes(p: Params) -> list[Mistake]:
         Mistake("starting_weights", "leaving the weights at w0", list(w0)),
         Mistake("no_bias_correction", "skipping the bias correction", wrong(corrected=False)),
         Mistake("t_off_by_one", "correcting with t + 1 (1 - beta^(t+1))", wrong(t_shift=1)),
-        Mistake("eps_inside_root", "putting eps inside the square root", wrong(eps_at="inside_root")),
+        Mistake(
+            "eps_inside_root", "putting eps inside the square root", wrong(eps_at="inside_root")
+        ),
         Mistake("eps_ignored", "leaving eps out", wrong(eps_at="none")),
-        Mistake("one_step_fewer", "stopping one step early", per_weight(_correct(p), w0, grads[:-1])),
+        Mistake(
+            "one_step_fewer", "stopping one step early", per_weight(_correct(p), w0, grads[:-1])
+        ),
     ]
 
 
@@ -99,23 +116,47 @@ def well_posed(p: Params, answer: object) -> bool:
 
 def solve(p: Params) -> Solution:
     tr = adam(p["w0"], p["grads"], p["lr"], p["beta1"], p["beta2"], p["eps"])
-    w, g, v, sq, vh, sh, step = (a.tolist() for a in (tr.w, tr.grads, tr.v, tr.s, tr.v_hat, tr.s_hat, tr.step))
+    w, g, v, sq, vh, sh, step = (
+        a.tolist() for a in (tr.w, tr.grads, tr.v, tr.s, tr.v_hat, tr.s_hat, tr.step)
+    )
     rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", "", "", cell(w[0]))]
     for t in range(tr.num_steps):
-        rows.append((t + 1, cell(g[t]), cell(v[t]), cell(sq[t]), cell(vh[t]), cell(sh[t]), cell(step[t]), cell(w[t + 1])))
-    columns = ("t", "g_t", "V_t", "S_t", "V_hat_t", "S_hat_t", "lr * V_hat / (sqrt(S_hat) + eps)", "w_t")
+        rows.append(
+            (
+                t + 1,
+                cell(g[t]),
+                cell(v[t]),
+                cell(sq[t]),
+                cell(vh[t]),
+                cell(sh[t]),
+                cell(step[t]),
+                cell(w[t + 1]),
+            )
+        )
+    columns = (
+        "t",
+        "g_t",
+        "V_t",
+        "S_t",
+        "V_hat_t",
+        "S_hat_t",
+        "lr * V_hat / (sqrt(S_hat) + eps)",
+        "w_t",
+    )
     return Solution(tr.final.tolist(), StepsTable(columns, tuple(rows)))
 
 
 def prompt(p: Params) -> str:
-    return "\n".join([
-        "Adam, as torch.optim.Adam: V and S start at 0, both moments are bias-corrected "
-        "(divided by 1 - beta^t, t counting from 1), and eps is added after the square root: "
-        "w_t = w_{t-1} - lr * V_hat_t / (sqrt(S_hat_t) + eps).",
-        f"lr = {num(p['lr'])}, beta1 = {num(p['beta1'])}, beta2 = {num(p['beta2'])}, eps = {num(p['eps'])}",
-        grads_lines(p["w0"], p["grads"]),
-        weights_question(len(p["w0"]), len(p["grads"])),
-    ])
+    return "\n".join(
+        [
+            "Adam, as torch.optim.Adam: V and S start at 0, both moments are bias-corrected "
+            "(divided by 1 - beta^t, t counting from 1), and eps is added after the square root: "
+            "w_t = w_{t-1} - lr * V_hat_t / (sqrt(S_hat_t) + eps).",
+            f"lr = {num(p['lr'])}, beta1 = {num(p['beta1'])}, beta2 = {num(p['beta2'])}, eps = {num(p['eps'])}",
+            grads_lines(p["w0"], p["grads"]),
+            weights_question(len(p["w0"]), len(p["grads"])),
+        ]
+    )
 
 
 SPEC = KindSpec(

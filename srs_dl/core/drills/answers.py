@@ -58,7 +58,9 @@ def _number(token: str) -> float:
     if not _NUMBER.fullmatch(token):
         raise AnswerError(f"'{_short(token)}' is not a number.")
     if len(token) > _MAX_TOKEN:
-        raise AnswerError(f"'{_short(token)}' has {len(token)} characters: too many digits to be an answer.")
+        raise AnswerError(
+            f"'{_short(token)}' has {len(token)} characters: too many digits to be an answer."
+        )
     x = float(token)
     if not math.isfinite(x):
         raise AnswerError(f"'{_short(token)}' overflows: it is too large to be an answer.")
@@ -99,7 +101,10 @@ def parse_answer(text: str, like: Answer) -> Answer:
     scalar = isinstance(like, int | float)
     rows = _rows(text, scalar)
     if not rows:
-        raise AnswerError("Type the answer: a number" + ("." if scalar else ", or numbers separated by commas or spaces."))
+        raise AnswerError(
+            "Type the answer: a number"
+            + ("." if scalar else ", or numbers separated by commas or spaces.")
+        )
     values = [[_number(tok) for tok in row] for row in rows]
     count = sum(len(r) for r in values)
     if scalar:
@@ -147,10 +152,14 @@ def within_tolerance(value: Answer, answer: Answer, rel_tol: float, abs_tol: flo
         # parse_answer gives an int only for an exactly whole number.
         return isinstance(value, int) and value == answer
     vs, ans = _flat(value), _flat(answer)
-    return len(vs) == len(ans) and all(_off(x, a, rel_tol, abs_tol) <= 1.0 for x, a in zip(vs, ans, strict=True))
+    return len(vs) == len(ans) and all(
+        _off(x, a, rel_tol, abs_tol) <= 1.0 for x, a in zip(vs, ans, strict=True)
+    )
 
 
-def clearly_wrong(value: Answer, answer: Answer, rel_tol: float, abs_tol: float, margin: float) -> bool:
+def clearly_wrong(
+    value: Answer, answer: Answer, rel_tol: float, abs_tol: float, margin: float
+) -> bool:
     """Some element off by more than `margin` times the tolerance: a mistake the
     checker rejects even when the learner rounds it to 3 significant figures."""
     if isinstance(answer, int):
@@ -172,9 +181,13 @@ def check(drill: Drill, text: str) -> CheckResult:
     message = f"Not right: the answer is {shown}."
     vs, ans = _flat(value), _flat(drill.answer)
     if len(ans) > 1 and not drill.integer:
-        wrong = sum(_off(x, a, drill.rel_tol, drill.abs_tol) > 1.0 for x, a in zip(vs, ans, strict=True))
+        wrong = sum(
+            _off(x, a, drill.rel_tol, drill.abs_tol) > 1.0 for x, a in zip(vs, ans, strict=True)
+        )
         message += f" {wrong} of {len(ans)} numbers are off."
     for mistake in drill.mistakes:
         if within_tolerance(value, mistake.answer, drill.rel_tol, drill.abs_tol):
-            return CheckResult(False, f"{message} Yours is what {mistake.description} gives.", value, mistake.name)
+            return CheckResult(
+                False, f"{message} Yours is what {mistake.description} gives.", value, mistake.name
+            )
     return CheckResult(False, message, value)

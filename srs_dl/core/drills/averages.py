@@ -19,7 +19,9 @@ from srs_dl.core.drills.formatting import num, val
 BETAS = (0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.999)
 
 
-def _average(thetas: list[float], beta: float, *, keep: float | None = None, start_first: bool = False) -> float:
+def _average(
+    thetas: list[float], beta: float, *, keep: float | None = None, start_first: bool = False
+) -> float:
     """V_T with V_0 = 0 (or V_1 = theta_1), V_t = (1 - keep) V + keep theta."""
     k = 1.0 - beta if keep is None else keep
     v = 0.0
@@ -54,15 +56,24 @@ def mistakes(p: Params) -> list[Mistake]:
         out += [
             Mistake("no_bias_correction", "skipping the bias correction", v),
             Mistake("t_off_by_one", "dividing by 1 - beta^(T+1)", v / (1.0 - beta ** (big_t + 1))),
-            Mistake("t_off_by_one_early", "dividing by 1 - beta^(T-1)", v / (1.0 - beta ** (big_t - 1))),
+            Mistake(
+                "t_off_by_one_early", "dividing by 1 - beta^(T-1)", v / (1.0 - beta ** (big_t - 1))
+            ),
             Mistake("beta_swapped", "swapping beta and 1 - beta", swapped / (1.0 - beta**big_t)),
         ]
     else:
         out += [
-            Mistake("bias_corrected", "a bias correction that was not asked for", v / (1.0 - beta**big_t)),
+            Mistake(
+                "bias_corrected",
+                "a bias correction that was not asked for",
+                v / (1.0 - beta**big_t),
+            ),
             Mistake("beta_swapped", "swapping beta and 1 - beta", swapped),
-            Mistake("started_at_theta_1", "starting the average at theta_1 instead of 0",
-                    _average(thetas, beta, start_first=True)),
+            Mistake(
+                "started_at_theta_1",
+                "starting the average at theta_1 instead of 0",
+                _average(thetas, beta, start_first=True),
+            ),
         ]
     return out
 
@@ -91,15 +102,20 @@ def solve(p: Params) -> Solution:
 
 def prompt(p: Params) -> str:
     big_t = len(p["thetas"])
-    ask = (f"What is the bias-corrected average at t = {big_t} (t counts from 1)?"
-           if p["bias_correction"] else f"What is V_{big_t} (no bias correction)?")
+    ask = (
+        f"What is the bias-corrected average at t = {big_t} (t counts from 1)?"
+        if p["bias_correction"]
+        else f"What is V_{big_t} (no bias correction)?"
+    )
     thetas = ", ".join(f"theta_{t} = {num(x)}" for t, x in enumerate(p["thetas"], 1))
-    return "\n".join([
-        f"Exponentially weighted average with beta = {num(p['beta'])}: "
-        "V_0 = 0, V_t = beta * V_{t-1} + (1 - beta) * theta_t.",
-        thetas,
-        ask,
-    ])
+    return "\n".join(
+        [
+            f"Exponentially weighted average with beta = {num(p['beta'])}: "
+            "V_0 = 0, V_t = beta * V_{t-1} + (1 - beta) * theta_t.",
+            thetas,
+            ask,
+        ]
+    )
 
 
 SPEC = KindSpec(

@@ -95,13 +95,26 @@ def mistakes(p: Params) -> list[Mistake]:
     columns = _transpose(_safe(_normalise, _transpose(z), eps))
     return [
         Mistake("starting_values", "leaving Z as it is", [list(map(float, r)) for r in z]),
-        Mistake("unbiased_variance", "the unbiased variance (1/(m-1))",
-                _affine(_safe(_normalise, z, eps, ddof=1), gamma, beta)),
-        Mistake("eps_outside_root", "adding eps outside the square root",
-                _affine(_normalise(z, eps, eps_at="after_root"), gamma, beta)),
-        Mistake("eps_ignored", "leaving eps out", _affine(_safe(_normalise, z, eps, eps_at="none"), gamma, beta)),
-        Mistake("wrong_axis", "normalising each example (column) instead of each unit (row)",
-                _affine(columns, gamma, beta) if len(columns) == len(z) else [[math.nan]]),
+        Mistake(
+            "unbiased_variance",
+            "the unbiased variance (1/(m-1))",
+            _affine(_safe(_normalise, z, eps, ddof=1), gamma, beta),
+        ),
+        Mistake(
+            "eps_outside_root",
+            "adding eps outside the square root",
+            _affine(_normalise(z, eps, eps_at="after_root"), gamma, beta),
+        ),
+        Mistake(
+            "eps_ignored",
+            "leaving eps out",
+            _affine(_safe(_normalise, z, eps, eps_at="none"), gamma, beta),
+        ),
+        Mistake(
+            "wrong_axis",
+            "normalising each example (column) instead of each unit (row)",
+            _affine(columns, gamma, beta) if len(columns) == len(z) else [[math.nan]],
+        ),
         Mistake("gamma_beta_swapped", "swapping gamma and beta", _affine(zn, beta, gamma)),
         Mistake("no_scale_shift", "stopping at Z_norm (gamma and beta left out)", zn),
     ]
@@ -125,22 +138,37 @@ def well_posed(p: Params, answer: object) -> bool:
 
 def solve(p: Params) -> Solution:
     tr = batchnorm_train(p["z"], p["gamma"], p["beta"], p["eps"])
-    z, mean, var, std, zn, out = (a.tolist() for a in (tr.z, tr.mean, tr.var, tr.std, tr.z_norm, tr.out))
-    rows = tuple((i + 1, vec(z[i]), val(mean[i]), val(var[i]), val(std[i]), vec(zn[i]), vec(out[i])) for i in range(len(z)))
-    columns = ("unit", "z", "mean", "var (1/m)", "sqrt(var + eps)", "z_norm", "gamma * z_norm + beta")
+    z, mean, var, std, zn, out = (
+        a.tolist() for a in (tr.z, tr.mean, tr.var, tr.std, tr.z_norm, tr.out)
+    )
+    rows = tuple(
+        (i + 1, vec(z[i]), val(mean[i]), val(var[i]), val(std[i]), vec(zn[i]), vec(out[i]))
+        for i in range(len(z))
+    )
+    columns = (
+        "unit",
+        "z",
+        "mean",
+        "var (1/m)",
+        "sqrt(var + eps)",
+        "z_norm",
+        "gamma * z_norm + beta",
+    )
     return Solution(tr.out.tolist(), StepsTable(columns, rows))
 
 
 def prompt(p: Params) -> str:
     n, m = len(p["z"]), len(p["z"][0])
-    return "\n".join([
-        f"Batch normalisation in training mode. Z is {n} x {m}: a row per unit, a column per example. "
-        "Normalise each row with its batch mean and biased variance (divide by m), "
-        "eps inside the square root, then scale by gamma and shift by beta.",
-        f"Z = {mat(p['z'], num)}",
-        f"gamma = {vec(p['gamma'], num)}, beta = {vec(p['beta'], num)}, eps = {num(p['eps'])}",
-        f"What is Z_tilde = gamma * Z_norm + beta ({n} x {m})?",
-    ])
+    return "\n".join(
+        [
+            f"Batch normalisation in training mode. Z is {n} x {m}: a row per unit, a column per example. "
+            "Normalise each row with its batch mean and biased variance (divide by m), "
+            "eps inside the square root, then scale by gamma and shift by beta.",
+            f"Z = {mat(p['z'], num)}",
+            f"gamma = {vec(p['gamma'], num)}, beta = {vec(p['beta'], num)}, eps = {num(p['eps'])}",
+            f"What is Z_tilde = gamma * Z_norm + beta ({n} x {m})?",
+        ]
+    )
 
 
 BATCHNORM = KindSpec(
@@ -172,8 +200,14 @@ def _batch_stats(batches: list[Matrix]) -> BatchStats:
     return out
 
 
-def _running(stats: BatchStats, momentum: float, *, old_weight: float | None = None, ddof: int = 1,
-             start: tuple[list[float], list[float]] | None = None) -> tuple[list[float], list[float]]:
+def _running(
+    stats: BatchStats,
+    momentum: float,
+    *,
+    old_weight: float | None = None,
+    ddof: int = 1,
+    start: tuple[list[float], list[float]] | None = None,
+) -> tuple[list[float], list[float]]:
     if start is None:
         start = ([0.0] * len(stats[0]), [1.0] * len(stats[0]))
     mean, var = start
@@ -199,7 +233,10 @@ def inference_candidate(d: Draws) -> Params:
     spreads = [d.uniform(0.5, 3.0) for _ in range(n)]
 
     def columns(count_: int) -> Matrix:
-        return [[round(c + s * d.uniform(-1.0, 1.0), 1) for _ in range(count_)] for c, s in zip(centres, spreads, strict=True)]
+        return [
+            [round(c + s * d.uniform(-1.0, 1.0), 1) for _ in range(count_)]
+            for c, s in zip(centres, spreads, strict=True)
+        ]
 
     batches = [columns(m) for _ in range(count)]
     gamma, beta = _draw_affine(d, n)
@@ -226,42 +263,83 @@ def inference_mistakes(p: Params) -> list[Mistake]:
     plain_var = [sum(b[i][1] / (b[i][2] - 1) for b in stats) / count for i in range(n)]
     first = ([mu for mu, _, _ in stats[0]], [sq / (m - 1) for _, sq, m in stats[0]])
     return [
-        Mistake("momentum_meaning", "momentum as the weight of the old average (running = momentum running + (1 - momentum) batch)",
-                _evaluate(p, *_running(stats, momentum, old_weight=momentum))),
-        Mistake("biased_running_var", "the biased variance (1/m) in the running variance",
-                _evaluate(p, *_running(stats, momentum, ddof=0))),
-        Mistake("no_running_update", "the initial statistics (mean 0, variance 1)",
-                _evaluate(p, [0.0] * n, [1.0] * n)),
-        Mistake("last_batch_stats", "the last batch's own mean and variance",
-                _evaluate(p, [mu for mu, _, _ in last], [sq / m for _, sq, m in last])),
-        Mistake("test_batch_stats", "normalising the test columns with their own statistics (training mode)",
-                _evaluate(p, [mu for mu, _, _ in test], [sq / m for _, sq, m in test])),
-        Mistake("plain_average", "the plain average of the batch statistics", _evaluate(p, plain_mean, plain_var)),
-        Mistake("started_from_first_batch", "running statistics started from the first batch instead of 0 and 1",
-                _evaluate(p, *_running(stats[1:], momentum, start=first))),
+        Mistake(
+            "momentum_meaning",
+            "momentum as the weight of the old average (running = momentum running + (1 - momentum) batch)",
+            _evaluate(p, *_running(stats, momentum, old_weight=momentum)),
+        ),
+        Mistake(
+            "biased_running_var",
+            "the biased variance (1/m) in the running variance",
+            _evaluate(p, *_running(stats, momentum, ddof=0)),
+        ),
+        Mistake(
+            "no_running_update",
+            "the initial statistics (mean 0, variance 1)",
+            _evaluate(p, [0.0] * n, [1.0] * n),
+        ),
+        Mistake(
+            "last_batch_stats",
+            "the last batch's own mean and variance",
+            _evaluate(p, [mu for mu, _, _ in last], [sq / m for _, sq, m in last]),
+        ),
+        Mistake(
+            "test_batch_stats",
+            "normalising the test columns with their own statistics (training mode)",
+            _evaluate(p, [mu for mu, _, _ in test], [sq / m for _, sq, m in test]),
+        ),
+        Mistake(
+            "plain_average",
+            "the plain average of the batch statistics",
+            _evaluate(p, plain_mean, plain_var),
+        ),
+        Mistake(
+            "started_from_first_batch",
+            "running statistics started from the first batch instead of 0 and 1",
+            _evaluate(p, *_running(stats[1:], momentum, start=first)),
+        ),
     ]
 
 
 def inference_well_posed(p: Params, answer: object) -> bool:
     mean, var = _running(_batch_stats(p["batches"]), p["momentum"])
     eps = p["eps"]
-    zn = [[(x - mu) / math.sqrt(v + eps) for x in row] for row, mu, v in zip(p["z_test"], mean, var, strict=True)]
+    zn = [
+        [(x - mu) / math.sqrt(v + eps) for x in row]
+        for row, mu, v in zip(p["z_test"], mean, var, strict=True)
+    ]
     return _conditioned(zn, p["gamma"], p["beta"], answer)  # type: ignore[arg-type]
 
 
 def inference_solve(p: Params) -> Solution:
-    tr = batchnorm_inference(p["batches"], p["momentum"], p["eps"], p["gamma"], p["beta"], p["z_test"])
+    tr = batchnorm_inference(
+        p["batches"], p["momentum"], p["eps"], p["gamma"], p["beta"], p["z_test"]
+    )
     mean, var, var_u = tr.batch_mean.tolist(), tr.batch_var.tolist(), tr.batch_var_unbiased.tolist()
     run_mean, run_var = tr.running_mean.tolist(), tr.running_var.tolist()
     rows: list[tuple[str | int, ...]] = [("start", "", "", "", vec(run_mean[0]), vec(run_var[0]))]
     for b in range(len(tr.batches)):
-        rows.append((
-            f"batch {b + 1}", vec(mean[b]), vec(var[b]), vec(var_u[b]), vec(run_mean[b + 1]), vec(run_var[b + 1]),
-        ))
+        rows.append(
+            (
+                f"batch {b + 1}",
+                vec(mean[b]),
+                vec(var[b]),
+                vec(var_u[b]),
+                vec(run_mean[b + 1]),
+                vec(run_var[b + 1]),
+            )
+        )
     rows.append(("test: sqrt(running var + eps)", vec(tr.std), "", "", "", ""))
     rows.append(("test: z_norm", mat(tr.z_norm), "", "", "", ""))
     rows.append(("test: gamma * z_norm + beta", mat(tr.out), "", "", "", ""))
-    columns = ("step", "batch mean", "batch var (1/m)", "batch var (1/(m-1))", "running mean", "running var")
+    columns = (
+        "step",
+        "batch mean",
+        "batch var (1/m)",
+        "batch var (1/(m-1))",
+        "running mean",
+        "running var",
+    )
     return Solution(tr.out.tolist(), StepsTable(columns, tuple(rows)))
 
 

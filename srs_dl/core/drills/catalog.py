@@ -75,10 +75,12 @@ def topic_for(kind: str) -> str:
 
 def _assemble(spec: KindSpec, params: Params, mistakes: list[Mistake]) -> Drill:
     solution = spec.solve(params)
-    prompt = "\n".join([
-        spec.prompt(params),
-        f"{shape_hint(solution.answer)} {tolerance_text(solution.answer, DEFAULT_REL_TOL)}",
-    ])
+    prompt = "\n".join(
+        [
+            spec.prompt(params),
+            f"{shape_hint(solution.answer)} {tolerance_text(solution.answer, DEFAULT_REL_TOL)}",
+        ]
+    )
     return Drill(
         kind=spec.kind,
         params=params,
@@ -133,7 +135,9 @@ def build(kind: str, params: Mapping[str, Any]) -> Drill:
     try:
         want = _param_names(spec, p)
         if set(p) != set(want):
-            raise DrillError(f"{kind} takes params {', '.join(want)}; got {', '.join(sorted(p)) or 'none'}")
+            raise DrillError(
+                f"{kind} takes params {', '.join(want)}; got {', '.join(sorted(p)) or 'none'}"
+            )
         return _assemble(spec, p, spec.mistakes(p))
     except DrillError:
         raise
@@ -145,7 +149,9 @@ def rng_for(seed: int, index: int) -> np.random.Generator:
     """The generator of the index-th drill of a run with `seed`: drill i depends
     on (seed, i) only, so a run's output is fixed by N and S."""
     if seed < 0 or index < 0:
-        raise DrillError(f"seed and index must be non-negative integers, got seed={seed}, index={index}")
+        raise DrillError(
+            f"seed and index must be non-negative integers, got seed={seed}, index={index}"
+        )
     return np.random.default_rng([seed, index])
 
 

@@ -117,7 +117,11 @@ def kinds_for_heading(
     heading_text: str, table: Mapping[str, tuple[str, ...] | list[str]] | None = None
 ) -> tuple[str, ...]:
     """The drill kinds a heading names, () when it names none."""
-    lookup = _DEFAULT_NORMALIZED if table is None or table is DEFAULT_HEADING_KINDS else normalize_table(table)
+    lookup = (
+        _DEFAULT_NORMALIZED
+        if table is None or table is DEFAULT_HEADING_KINDS
+        else normalize_table(table)
+    )
     words = _WORD.findall(heading_name(heading_text).lower())
     for end in range(len(words), 0, -1):
         kinds = lookup.get("".join(words[:end]))

@@ -51,18 +51,36 @@ def mistakes(p: Params) -> list[Mistake]:
     low, high, u = p["low"], p["high"], p["u"]
     if p["target"] == "value":
         return [
-            Mistake("sampled_linearly", "sampling linearly (low + u (high - low))", low + u * (high - low)),
+            Mistake(
+                "sampled_linearly",
+                "sampling linearly (low + u (high - low))",
+                low + u * (high - low),
+            ),
             Mistake("reversed", "running u from the high end", _log(high, low, u)),
         ]
     one_minus = _log(1.0 - high, 1.0 - low, u)
     return [
-        Mistake("beta_sampled_linearly", "sampling beta linearly (low + u (high - low))", low + u * (high - low)),
-        Mistake("beta_sampled_linearly_from_high", "sampling beta linearly from the high end",
-                high - u * (high - low)),
-        Mistake("log_scale_on_beta", "putting the log scale on beta instead of 1 - beta", _log(low, high, u)),
+        Mistake(
+            "beta_sampled_linearly",
+            "sampling beta linearly (low + u (high - low))",
+            low + u * (high - low),
+        ),
+        Mistake(
+            "beta_sampled_linearly_from_high",
+            "sampling beta linearly from the high end",
+            high - u * (high - low),
+        ),
+        Mistake(
+            "log_scale_on_beta",
+            "putting the log scale on beta instead of 1 - beta",
+            _log(low, high, u),
+        ),
         Mistake("forgot_one_minus", "answering 1 - beta instead of beta", one_minus),
-        Mistake("reversed", "running u from the other end (u = 0 giving low)",
-                1.0 - _log(1.0 - low, 1.0 - high, u)),
+        Mistake(
+            "reversed",
+            "running u from the other end (u = 0 giving low)",
+            1.0 - _log(1.0 - low, 1.0 - high, u),
+        ),
     ]
 
 

@@ -74,15 +74,27 @@ def mistakes(p: Params) -> list[Mistake]:
             Mistake("epoch_minus_one", "the epoch off by one (epoch - 1)", _rate(p, epoch - 1)),
         ]
     if schedule == "inverse_time":
-        out.append(Mistake("missing_one", "alpha0 / (decay_rate * epoch), the 1 + forgotten",
-                           alpha0 / (p["decay_rate"] * epoch)))
+        out.append(
+            Mistake(
+                "missing_one",
+                "alpha0 / (decay_rate * epoch), the 1 + forgotten",
+                alpha0 / (p["decay_rate"] * epoch),
+            )
+        )
     elif schedule == "inverse_sqrt":
-        out.append(Mistake("no_root", "k / epoch * alpha0, the square root forgotten", p["k"] / epoch * alpha0))
+        out.append(
+            Mistake(
+                "no_root", "k / epoch * alpha0, the square root forgotten", p["k"] / epoch * alpha0
+            )
+        )
     elif schedule == "staircase":
         per = p["epochs_per_drop"]
         out += [
-            Mistake("ceil_for_floor", "ceil for floor in the number of drops",
-                    alpha0 * p["drop"] ** math.ceil(epoch / per)),
+            Mistake(
+                "ceil_for_floor",
+                "ceil for floor in the number of drops",
+                alpha0 * p["drop"] ** math.ceil(epoch / per),
+            ),
             Mistake("drop_every_epoch", "a drop at every epoch", alpha0 * p["drop"] ** epoch),
         ]
     return out
@@ -98,10 +110,16 @@ def solve(p: Params) -> Solution:
     elif schedule == "exponential":
         rows += [("base^epoch", val(p["base"] ** epoch))]
     elif schedule == "inverse_sqrt":
-        rows += [("sqrt(epoch)", val(math.sqrt(epoch))), ("k / sqrt(epoch)", val(p["k"] / math.sqrt(epoch)))]
+        rows += [
+            ("sqrt(epoch)", val(math.sqrt(epoch))),
+            ("k / sqrt(epoch)", val(p["k"] / math.sqrt(epoch))),
+        ]
     else:
         drops = epoch // p["epochs_per_drop"]
-        rows += [("drops = floor(epoch / epochs_per_drop)", drops), ("drop^drops", val(p["drop"] ** drops))]
+        rows += [
+            ("drops = floor(epoch / epochs_per_drop)", drops),
+            ("drop^drops", val(p["drop"] ** drops)),
+        ]
     rows.append(("alpha", val(rate)))
     return Solution(rate, StepsTable(("quantity", "value"), tuple(rows)))
 
@@ -109,11 +127,13 @@ def solve(p: Params) -> Solution:
 def prompt(p: Params) -> str:
     schedule = p["schedule"]
     given = ", ".join(f"{name} = {num(p[name])}" for name in ("alpha0", *SCHEDULE_PARAMS[schedule]))
-    return "\n".join([
-        f"{NAMES[schedule]}: {FORMULAS[schedule]}.",
-        given,
-        f"What is the learning rate at epoch {num(p['epoch'])}?",
-    ])
+    return "\n".join(
+        [
+            f"{NAMES[schedule]}: {FORMULAS[schedule]}.",
+            given,
+            f"What is the learning rate at epoch {num(p['epoch'])}?",
+        ]
+    )
 
 
 def _params_of(p: Params) -> tuple[str, ...]:

@@ -33,10 +33,15 @@ def reference(p: Params) -> int:
 def mistakes(p: Params) -> list[Mistake]:
     m, bs, epochs = p["m"], p["batch_size"], p["epochs"]
     return [
-        Mistake("floor_for_ceil", "dropping the partial last batch (floor for ceil)", epochs * (m // bs)),
+        Mistake(
+            "floor_for_ceil", "dropping the partial last batch (floor for ceil)", epochs * (m // bs)
+        ),
         Mistake("no_epochs", "counting one epoch only", -(-m // bs)),
-        Mistake("epochs_merged", "letting batches run across epochs (ceil(epochs * m / batch_size))",
-                math.ceil(epochs * m / bs)),
+        Mistake(
+            "epochs_merged",
+            "letting batches run across epochs (ceil(epochs * m / batch_size))",
+            math.ceil(epochs * m / bs),
+        ),
     ]
 
 

@@ -31,7 +31,9 @@ from srs_dl.core.drills.weights import (
 BETAS = (0.8, 0.85, 0.9, 0.95, 0.99)
 
 
-def _rule(lr: float, beta: float, first: float, keep: float, old: float, corrected: bool = False) -> WeightRule:
+def _rule(
+    lr: float, beta: float, first: float, keep: float, old: float, corrected: bool = False
+) -> WeightRule:
     """V_1 = first g_1, then V_t = old V + keep g_t; w -= lr V (or V / (1 - beta^t))."""
 
     def run(w: float, gs: list[float]) -> float:
@@ -57,7 +59,13 @@ def candidate(d: Draws) -> Params | None:
     beta = d.choice(BETAS)
     convention = d.choice(("ema", "pytorch"))
     grads = draw_grads(d, n, steps, lambda: d.log_uniform(0.1, 5.0))
-    params: Params = {"lr": lr, "beta": beta, "w0": [0.0] * n, "grads": grads, "convention": convention}
+    params: Params = {
+        "lr": lr,
+        "beta": beta,
+        "w0": [0.0] * n,
+        "grads": grads,
+        "convention": convention,
+    }
     update = [-w for w in per_weight(_correct_rule(params), [0.0] * n, grads)]
     w0 = draw_start(d, update)
     if w0 is None:
@@ -76,23 +84,42 @@ def mistakes(p: Params) -> list[Mistake]:
     out = [
         Mistake("starting_weights", "leaving the weights at w0", list(w0)),
         Mistake("plain_sgd", "plain gradient descent without momentum", per_weight(sgd, w0, grads)),
-        Mistake("one_step_fewer", "stopping one step early", per_weight(_correct_rule(p), w0, grads[:-1])),
+        Mistake(
+            "one_step_fewer",
+            "stopping one step early",
+            per_weight(_correct_rule(p), w0, grads[:-1]),
+        ),
     ]
     if p["convention"] == "ema":
         out += [
-            Mistake("first_step_g", "taking momentum's first step as g (V_1 = g_1)",
-                    per_weight(_rule(lr, beta, 1.0, 1.0 - beta, beta), w0, grads)),
-            Mistake("other_convention", "PyTorch's convention (buffer = beta buffer + g)",
-                    per_weight(_rule(lr, beta, 1.0, 1.0, beta), w0, grads)),
-            Mistake("beta_swapped", "swapping beta and 1 - beta",
-                    per_weight(_rule(lr, beta, beta, beta, 1.0 - beta), w0, grads)),
-            Mistake("bias_corrected", "dividing V_t by 1 - beta^t (momentum has no bias correction here)",
-                    per_weight(_rule(lr, beta, 1.0 - beta, 1.0 - beta, beta, True), w0, grads)),
+            Mistake(
+                "first_step_g",
+                "taking momentum's first step as g (V_1 = g_1)",
+                per_weight(_rule(lr, beta, 1.0, 1.0 - beta, beta), w0, grads),
+            ),
+            Mistake(
+                "other_convention",
+                "PyTorch's convention (buffer = beta buffer + g)",
+                per_weight(_rule(lr, beta, 1.0, 1.0, beta), w0, grads),
+            ),
+            Mistake(
+                "beta_swapped",
+                "swapping beta and 1 - beta",
+                per_weight(_rule(lr, beta, beta, beta, 1.0 - beta), w0, grads),
+            ),
+            Mistake(
+                "bias_corrected",
+                "dividing V_t by 1 - beta^t (momentum has no bias correction here)",
+                per_weight(_rule(lr, beta, 1.0 - beta, 1.0 - beta, beta, True), w0, grads),
+            ),
         ]
     else:
         out.append(
-            Mistake("other_convention", "the course's convention (V = beta V + (1 - beta) g)",
-                    per_weight(_rule(lr, beta, 1.0 - beta, 1.0 - beta, beta), w0, grads))
+            Mistake(
+                "other_convention",
+                "the course's convention (V = beta V + (1 - beta) g)",
+                per_weight(_rule(lr, beta, 1.0 - beta, 1.0 - beta, beta), w0, grads),
+            )
         )
     return out
 
@@ -114,17 +141,23 @@ def solve(p: Params) -> Solution:
 
 def prompt(p: Params) -> str:
     if p["convention"] == "ema":
-        conv = ("Course convention: V_0 = 0, V_t = beta * V_{t-1} + (1 - beta) * g_t, "
-                "w_t = w_{t-1} - lr * V_t (no bias correction).")
+        conv = (
+            "Course convention: V_0 = 0, V_t = beta * V_{t-1} + (1 - beta) * g_t, "
+            "w_t = w_{t-1} - lr * V_t (no bias correction)."
+        )
     else:
-        conv = ("PyTorch convention, torch.optim.SGD(lr, momentum=beta, dampening=0): "
-                "buffer = g_1 on the first step, then buffer = beta * buffer + g_t; w -= lr * buffer.")
-    return "\n".join([
-        f"Gradient descent with momentum. {conv}",
-        f"lr = {num(p['lr'])}, beta = {num(p['beta'])}",
-        grads_lines(p["w0"], p["grads"]),
-        weights_question(len(p["w0"]), len(p["grads"])),
-    ])
+        conv = (
+            "PyTorch convention, torch.optim.SGD(lr, momentum=beta, dampening=0): "
+            "buffer = g_1 on the first step, then buffer = beta * buffer + g_t; w -= lr * buffer."
+        )
+    return "\n".join(
+        [
+            f"Gradient descent with momentum. {conv}",
+            f"lr = {num(p['lr'])}, beta = {num(p['beta'])}",
+            grads_lines(p["w0"], p["grads"]),
+            weights_question(len(p["w0"]), len(p["grads"])),
+        ]
+    )
 
 
 SPEC = KindSpec(

@@ -93,18 +93,32 @@ def mistakes(p: Params) -> list[Mistake]:
 
     return [
         Mistake("starting_weights", "leaving the weights at w0", list(w0)),
-        Mistake("eps_inside_root", "putting eps inside the square root", wrong(eps_at="inside_root")),
+        Mistake(
+            "eps_inside_root", "putting eps inside the square root", wrong(eps_at="inside_root")
+        ),
         Mistake("eps_ignored", "leaving eps out", wrong(eps_at="none")),
-        Mistake("eps_outside_division", "adding eps outside the division (w - lr g / sqrt(S) + eps)",
-                wrong(eps_at="outside_division")),
-        Mistake("squared_weights", "averaging the squared weights instead of the squared gradients",
-                wrong(square_weights=True)),
+        Mistake(
+            "eps_outside_division",
+            "adding eps outside the division (w - lr g / sqrt(S) + eps)",
+            wrong(eps_at="outside_division"),
+        ),
+        Mistake(
+            "squared_weights",
+            "averaging the squared weights instead of the squared gradients",
+            wrong(square_weights=True),
+        ),
         Mistake("no_root", "dividing by S instead of sqrt(S)", wrong(root=False)),
-        Mistake("bias_corrected", "dividing S by 1 - beta^t (RMSprop has no bias correction)",
-                wrong(corrected=True)),
+        Mistake(
+            "bias_corrected",
+            "dividing S by 1 - beta^t (RMSprop has no bias correction)",
+            wrong(corrected=True),
+        ),
         Mistake("beta_swapped", "swapping beta and 1 - beta", wrong(swapped=True)),
-        Mistake("one_step_fewer", "stopping one step early",
-                per_weight(_rule(lr, beta, eps), w0, grads[:-1])),
+        Mistake(
+            "one_step_fewer",
+            "stopping one step early",
+            per_weight(_rule(lr, beta, eps), w0, grads[:-1]),
+        ),
     ]
 
 
@@ -123,14 +137,16 @@ def solve(p: Params) -> Solution:
 
 
 def prompt(p: Params) -> str:
-    return "\n".join([
-        "RMSprop, as torch.optim.RMSprop(lr, alpha=beta, eps): S_0 = 0, "
-        "S_t = beta * S_{t-1} + (1 - beta) * g_t^2 (elementwise), "
-        "w_t = w_{t-1} - lr * g_t / (sqrt(S_t) + eps): no bias correction, eps after the square root.",
-        f"lr = {num(p['lr'])}, beta = {num(p['beta'])}, eps = {num(p['eps'])}",
-        grads_lines(p["w0"], p["grads"]),
-        weights_question(len(p["w0"]), len(p["grads"])),
-    ])
+    return "\n".join(
+        [
+            "RMSprop, as torch.optim.RMSprop(lr, alpha=beta, eps): S_0 = 0, "
+            "S_t = beta * S_{t-1} + (1 - beta) * g_t^2 (elementwise), "
+            "w_t = w_{t-1} - lr * g_t / (sqrt(S_t) + eps): no bias correction, eps after the square root.",
+            f"lr = {num(p['lr'])}, beta = {num(p['beta'])}, eps = {num(p['eps'])}",
+            grads_lines(p["w0"], p["grads"]),
+            weights_question(len(p["w0"]), len(p["grads"])),
+        ]
+    )
 
 
 SPEC = KindSpec(

@@ -49,7 +49,9 @@ def candidate(d: Draws) -> Params | None:
     if lr * wd * steps < 0.01:
         return None
     w0 = [round_sig(d.sign() * d.uniform(0.2, 3.0), 2) for _ in range(n)]
-    grads = [[round_sig(d.sign() * d.log_uniform(0.1, 3.0), 2) for _ in range(n)] for _ in range(steps)]
+    grads = [
+        [round_sig(d.sign() * d.log_uniform(0.1, 3.0), 2) for _ in range(n)] for _ in range(steps)
+    ]
     return {"lr": lr, "weight_decay": wd, "w0": w0, "grads": grads}
 
 
@@ -61,10 +63,17 @@ def mistakes(p: Params) -> list[Mistake]:
     lr, wd, w0, grads = p["lr"], p["weight_decay"], p["w0"], p["grads"]
     return [
         Mistake("starting_weights", "leaving the weights at w0", list(w0)),
-        Mistake("weight_decay_doubled", "doubling the weight decay (an L2 penalty with lambda = weight_decay)",
-                per_weight(_rule(lr, 2.0 * wd), w0, grads)),
-        Mistake("no_weight_decay", "leaving the weight decay out", per_weight(_rule(lr, 0.0), w0, grads)),
-        Mistake("one_step_fewer", "stopping one step early", per_weight(_rule(lr, wd), w0, grads[:-1])),
+        Mistake(
+            "weight_decay_doubled",
+            "doubling the weight decay (an L2 penalty with lambda = weight_decay)",
+            per_weight(_rule(lr, 2.0 * wd), w0, grads),
+        ),
+        Mistake(
+            "no_weight_decay", "leaving the weight decay out", per_weight(_rule(lr, 0.0), w0, grads)
+        ),
+        Mistake(
+            "one_step_fewer", "stopping one step early", per_weight(_rule(lr, wd), w0, grads[:-1])
+        ),
     ]
 
 
@@ -74,22 +83,35 @@ def well_posed(p: Params, answer: object) -> bool:
 
 def solve(p: Params) -> Solution:
     tr = sgd_weight_decay(p["w0"], p["grads"], p["lr"], p["weight_decay"])
-    w, g, decay, eff, step = (a.tolist() for a in (tr.w, tr.grads, tr.decay, tr.effective_grad, tr.step))
+    w, g, decay, eff, step = (
+        a.tolist() for a in (tr.w, tr.grads, tr.decay, tr.effective_grad, tr.step)
+    )
     rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", cell(w[0]))]
     for t in range(tr.num_steps):
-        rows.append((t + 1, cell(g[t]), cell(decay[t]), cell(eff[t]), cell(step[t]), cell(w[t + 1])))
-    columns = ("t", "g_t", "weight_decay * w_{t-1}", "g_t + weight_decay * w_{t-1}", "lr * (...)", "w_t")
+        rows.append(
+            (t + 1, cell(g[t]), cell(decay[t]), cell(eff[t]), cell(step[t]), cell(w[t + 1]))
+        )
+    columns = (
+        "t",
+        "g_t",
+        "weight_decay * w_{t-1}",
+        "g_t + weight_decay * w_{t-1}",
+        "lr * (...)",
+        "w_t",
+    )
     return Solution(tr.final.tolist(), StepsTable(columns, tuple(rows)))
 
 
 def prompt(p: Params) -> str:
-    return "\n".join([
-        "SGD with weight decay, as torch.optim.SGD(lr, weight_decay) (no momentum): "
-        "each step adds weight_decay * w to the gradient before w -= lr * gradient.",
-        f"lr = {num(p['lr'])}, weight_decay = {num(p['weight_decay'])}",
-        grads_lines(p["w0"], p["grads"]),
-        weights_question(len(p["w0"]), len(p["grads"])),
-    ])
+    return "\n".join(
+        [
+            "SGD with weight decay, as torch.optim.SGD(lr, weight_decay) (no momentum): "
+            "each step adds weight_decay * w to the gradient before w -= lr * gradient.",
+            f"lr = {num(p['lr'])}, weight_decay = {num(p['weight_decay'])}",
+            grads_lines(p["w0"], p["grads"]),
+            weights_question(len(p["w0"]), len(p["grads"])),
+        ]
+    )
 
 
 SGD_WEIGHT_DECAY = KindSpec(

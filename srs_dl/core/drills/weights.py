@@ -17,7 +17,9 @@ from srs_dl.core.drills.formatting import num, plain, val, vec
 WeightRule = Callable[[float, list[float]], float]
 
 
-def per_weight(rule: WeightRule, w0: Sequence[float], grads: Sequence[Sequence[float]]) -> list[float]:
+def per_weight(
+    rule: WeightRule, w0: Sequence[float], grads: Sequence[Sequence[float]]
+) -> list[float]:
     """Apply a per-weight rule to every weight; a rule that divides by zero or
     overflows (some mistakes do) gives NaN, which no tolerance accepts."""
     out = []

@@ -114,10 +114,18 @@ def compile_pattern(raw: str) -> ClozePattern | None:
     without_seq = {name: i + 1 for i, (name, _) in enumerate(p for p in order if p[0] != "seq")}
     try:
         kinds = (
-            (CLASSIC, _Kind(re.compile(build(num_rx)), with_seq["answer"], with_seq["hint"],
-                            with_seq["seq"])),
-            (OVERLAPPING, _Kind(re.compile(build(seq_rx)), with_seq["answer"], with_seq["hint"],
-                                with_seq["seq"])),
+            (
+                CLASSIC,
+                _Kind(
+                    re.compile(build(num_rx)), with_seq["answer"], with_seq["hint"], with_seq["seq"]
+                ),
+            ),
+            (
+                OVERLAPPING,
+                _Kind(
+                    re.compile(build(seq_rx)), with_seq["answer"], with_seq["hint"], with_seq["seq"]
+                ),
+            ),
             (SIMPLE, _Kind(re.compile(build("")), without_seq["answer"], without_seq["hint"], 0)),
         )
     except re.error:
@@ -206,8 +214,9 @@ class ClozeSet:
         kind_name, found = self.deletions(text)
         return [(f.strip(), b.strip()) for f, b in self._expand(kind_name, found, text)]
 
-    def _expand(self, kind_name: str | None, found: list[Deletion],
-                text: str) -> list[tuple[str, str]]:
+    def _expand(
+        self, kind_name: str | None, found: list[Deletion], text: str
+    ) -> list[tuple[str, str]]:
         if not found:
             return []
         if kind_name == OVERLAPPING:

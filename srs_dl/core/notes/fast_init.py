@@ -31,8 +31,17 @@ def _setters(cls: type, expected: tuple[str, ...]) -> tuple[Callable[[Any, Any],
 CARD_FIELDS = ("sibling", "front", "back", "schedule")
 GROUP_FIELDS = ("due", "interval", "ease", "raw")
 COMMENT_FIELDS = ("line", "start", "end", "own_line", "adopted", "groups")
-QUESTION_FIELDS = ("kind", "deck", "first_line", "last_line", "text", "cards", "comment",
-                   "ends_in_fence", "decks")
+QUESTION_FIELDS = (
+    "kind",
+    "deck",
+    "first_line",
+    "last_line",
+    "text",
+    "cards",
+    "comment",
+    "ends_in_fence",
+    "decks",
+)
 
 _card = _setters(Card, CARD_FIELDS)
 _group = _setters(SRGroup, GROUP_FIELDS)
@@ -65,8 +74,9 @@ def new_group(due: dt.date | None, interval: float, ease: int, raw: str | None =
     return obj
 
 
-def new_comment(line: int, start: int, end: int, own_line: bool, adopted: bool,
-                groups: tuple[SRGroup, ...]) -> Comment:
+def new_comment(
+    line: int, start: int, end: int, own_line: bool, adopted: bool, groups: tuple[SRGroup, ...]
+) -> Comment:
     if _comment is None:
         return Comment(line, start, end, own_line, adopted, groups)
     obj = _new(Comment)
@@ -80,12 +90,21 @@ def new_comment(line: int, start: int, end: int, own_line: bool, adopted: bool,
     return obj
 
 
-def new_question(kind: CardKind, deck: str, first_line: int, last_line: int, text: str,
-                 cards: tuple[Card, ...], comment: Comment | None, ends_in_fence: bool,
-                 decks: tuple[str, ...]) -> Question:
+def new_question(
+    kind: CardKind,
+    deck: str,
+    first_line: int,
+    last_line: int,
+    text: str,
+    cards: tuple[Card, ...],
+    comment: Comment | None,
+    ends_in_fence: bool,
+    decks: tuple[str, ...],
+) -> Question:
     if _question is None:
-        return Question(kind, deck, first_line, last_line, text, cards, comment, ends_in_fence,
-                        decks)
+        return Question(
+            kind, deck, first_line, last_line, text, cards, comment, ends_in_fence, decks
+        )
     obj = _new(Question)
     s0, s1, s2, s3, s4, s5, s6, s7, s8 = _question
     s0(obj, kind)

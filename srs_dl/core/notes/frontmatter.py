@@ -18,7 +18,9 @@ from typing import Any
 from srs_dl.core.notes.model import NoteSchedule, ParseWarning
 from srs_dl.core.notes.sr_comment import parse_date
 
-_KEY_RE = re.compile(r"""^("[^"]*"|'[^']*'|[^\s:#'"\-][^:]*?|-[^\s:][^:]*?)[ \t]*:(?:[ \t]+(.*)|)$""")
+_KEY_RE = re.compile(
+    r"""^("[^"]*"|'[^']*'|[^\s:#'"\-][^:]*?|-[^\s:][^:]*?)[ \t]*:(?:[ \t]+(.*)|)$"""
+)
 _ITEM_RE = re.compile(r"^[ \t]*-(?:[ \t]+(.*)|)$")
 _TAG_SPLIT_RE = re.compile(r"[,\s]+")
 _LEADING_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -138,7 +140,12 @@ def _read_yaml(body: Sequence[str], end: int) -> Frontmatter:
     for offset, line in enumerate(body):
         lineno = offset + 2
         stripped = line.strip()
-        if not stripped or stripped.startswith("#") and not line[:1].isspace() and ":" not in stripped:
+        if (
+            not stripped
+            or stripped.startswith("#")
+            and not line[:1].isspace()
+            and ":" not in stripped
+        ):
             continue
         if line[:1] in (" ", "\t", "-"):
             item = _ITEM_RE.match(line)
@@ -146,15 +153,22 @@ def _read_yaml(body: Sequence[str], end: int) -> Frontmatter:
                 text, commented = _plain(item.group(1) or "")
                 if current in ("tags", "tag"):
                     if commented:
-                        warnings.append(ParseWarning(lineno, f"YAML reads {text!r} as a comment "
-                                                     "(Obsidian ignores it); quote it: read as a tag"))
+                        warnings.append(
+                            ParseWarning(
+                                lineno,
+                                f"YAML reads {text!r} as a comment "
+                                "(Obsidian ignores it); quote it: read as a tag",
+                            )
+                        )
                     raw_tags.append(text)
                 if current not in values and text and not commented:
                     values[current] = text
             continue
         m = _KEY_RE.match(line)
         if m is None:
-            warnings.append(ParseWarning(lineno, f"frontmatter line not understood: {stripped[:60]!r}"))
+            warnings.append(
+                ParseWarning(lineno, f"frontmatter line not understood: {stripped[:60]!r}")
+            )
             current = None
             continue
         key = _unquote(m.group(1))
@@ -175,8 +189,13 @@ def _read_yaml(body: Sequence[str], end: int) -> Frontmatter:
         text, commented = _plain(raw_value)
         if key in ("tags", "tag"):
             if commented:
-                warnings.append(ParseWarning(lineno, f"YAML reads {text!r} as a comment "
-                                             "(Obsidian ignores it); quote it: read as a tag"))
+                warnings.append(
+                    ParseWarning(
+                        lineno,
+                        f"YAML reads {text!r} as a comment "
+                        "(Obsidian ignores it); quote it: read as a tag",
+                    )
+                )
             raw_tags.append(text)
         if not commented:
             values[key] = text
@@ -252,12 +271,20 @@ def note_schedule(fm: Frontmatter) -> tuple[NoteSchedule | None, tuple[ParseWarn
         problems.append(ParseWarning(fm.key_lines.get("sr-due", first_line), f"sr-due: {exc}"))
     interval = _leading_float(fm.values["sr-interval"])
     if interval is None or interval < 0:
-        problems.append(ParseWarning(fm.key_lines.get("sr-interval", first_line),
-                                     f"sr-interval {fm.values['sr-interval']!r} is not a number of days"))
+        problems.append(
+            ParseWarning(
+                fm.key_lines.get("sr-interval", first_line),
+                f"sr-interval {fm.values['sr-interval']!r} is not a number of days",
+            )
+        )
     ease = _leading_float(fm.values["sr-ease"])
     if ease is None or ease <= 0:
-        problems.append(ParseWarning(fm.key_lines.get("sr-ease", first_line),
-                                     f"sr-ease {fm.values['sr-ease']!r} is not a positive number"))
+        problems.append(
+            ParseWarning(
+                fm.key_lines.get("sr-ease", first_line),
+                f"sr-ease {fm.values['sr-ease']!r} is not a positive number",
+            )
+        )
     if problems or due is None or interval is None or ease is None:
         return None, tuple(problems)
     return NoteSchedule(due=due, interval=interval, ease=math.floor(ease + 0.5)), ()

@@ -110,7 +110,9 @@ def _quoted(old: str, new: str, key: str) -> str:
     if old.startswith("'"):
         return f"'{new}'"
     if old[:1] in ("|", ">", "[", "{", "&", "*", "!"):
-        raise ValueError(f"frontmatter key {key} holds {old!r}, not a plain value srs-dl can rewrite")
+        raise ValueError(
+            f"frontmatter key {key} holds {old!r}, not a plain value srs-dl can rewrite"
+        )
     return new
 
 
@@ -118,7 +120,9 @@ def _set_json(body: str, values: dict[str, str]) -> str:
     try:
         data = json.loads(body)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"line {exc.lineno + 1}: JSON frontmatter is not valid JSON: {exc.msg}") from None
+        raise ValueError(
+            f"line {exc.lineno + 1}: JSON frontmatter is not valid JSON: {exc.msg}"
+        ) from None
     if not isinstance(data, dict):
         raise ValueError("line 2: JSON frontmatter is not an object")
     new = body
@@ -130,7 +134,9 @@ def _set_json(body: str, values: dict[str, str]) -> str:
             continue
         m = pattern.search(new)
         if m is None:
-            raise ValueError(f"line 2: JSON frontmatter key {key} holds a value srs-dl cannot rewrite")
+            raise ValueError(
+                f"line 2: JSON frontmatter key {key} holds a value srs-dl cannot rewrite"
+            )
         old = m.group(2)
         as_string = old.startswith('"') or key == "sr-due"
         literal = json.dumps(values[key]) if as_string else values[key]

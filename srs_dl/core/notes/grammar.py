@@ -201,9 +201,13 @@ def _scan(lines: list[str], start: int, c: Compiled, dataview_fields: bool) -> S
             if hit is not None:
                 col, sep, ikind = hit
                 if kind == _ML or kind == _MLR:
-                    warnings.append(ParseWarning(
-                        i + 1, f"'{sep}' line kept in the multi-line answer above it (the plugin "
-                               "makes it a card of its own and loses the multi-line card)"))
+                    warnings.append(
+                        ParseWarning(
+                            i + 1,
+                            f"'{sep}' line kept in the multi-line answer above it (the plugin "
+                            "makes it a card of its own and loses the multi-line card)",
+                        )
+                    )
                     i += 1
                     continue
                 field_like = sep == "::" and _DATAVIEW_KEY_RE.fullmatch(line, 0, col) is not None
@@ -330,8 +334,9 @@ def _closes_html_comment(line: str) -> bool:
     return "-->" in COMMENT_RE.sub("", line)
 
 
-def parse_note(text: str, settings: ParseSettings, *, folder_deck: str = "",
-               sink: QuestionSink | None = None) -> ParsedNote:
+def parse_note(
+    text: str, settings: ParseSettings, *, folder_deck: str = "", sink: QuestionSink | None = None
+) -> ParsedNote:
     """Everything srs-dl reads from one note. `folder_deck`: the note's folder ("" at the root).
 
     With `sink`, each question is handed to it (see questions.QuestionSink) instead
@@ -343,11 +348,14 @@ def parse_note(text: str, settings: ParseSettings, *, folder_deck: str = "",
     try:
         return _parse(text, settings, folder_deck, sink)
     except Exception as exc:  # pragma: no cover - a safety net; tests check it never fires
-        return ParsedNote(warnings=(ParseWarning(1, f"internal parser error: {exc!r}; note skipped"),))
+        return ParsedNote(
+            warnings=(ParseWarning(1, f"internal parser error: {exc!r}; note skipped"),)
+        )
 
 
-def _parse(text: str, settings: ParseSettings, folder_deck: str,
-           sink: QuestionSink | None) -> ParsedNote:
+def _parse(
+    text: str, settings: ParseSettings, folder_deck: str, sink: QuestionSink | None
+) -> ParsedNote:
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     lines = text.split("\n")

@@ -60,8 +60,9 @@ class Compiled:
 #: Where the builder puts each question instead of a Question (see grammar.parse_note):
 #: (kind, decks, first_line, last_line, text, sides, comment), 1-based lines,
 #: `sides` the (front, back) of each card in sibling order.
-QuestionSink = Callable[[str, tuple[str, ...], int, int, str, list[tuple[str, str]],
-                         "Comment | None"], None]
+QuestionSink = Callable[
+    [str, tuple[str, ...], int, int, str, list[tuple[str, str]], "Comment | None"], None
+]
 
 
 class RawQuestion:
@@ -69,8 +70,15 @@ class RawQuestion:
 
     __slots__ = ("kind", "first", "last", "sep", "sr_next", "field_like")
 
-    def __init__(self, kind: str, first: int, last: int, sep: str = "", sr_next: int = -1,
-                 field_like: bool = False) -> None:
+    def __init__(
+        self,
+        kind: str,
+        first: int,
+        last: int,
+        sep: str = "",
+        sr_next: int = -1,
+        field_like: bool = False,
+    ) -> None:
         self.kind = kind
         self.first = first
         self.last = last
@@ -82,8 +90,18 @@ class RawQuestion:
 class Scan:
     """What one pass over a note's lines found."""
 
-    __slots__ = ("raws", "tag_lines", "headings", "links", "sr_lines", "html_lines",
-                 "fence_closes", "warnings", "swallowed", "hides_rest")
+    __slots__ = (
+        "raws",
+        "tag_lines",
+        "headings",
+        "links",
+        "sr_lines",
+        "html_lines",
+        "fence_closes",
+        "warnings",
+        "swallowed",
+        "hides_rest",
+    )
 
     def __init__(self) -> None:
         self.raws: list[RawQuestion] = []
@@ -114,9 +132,15 @@ def find_separator(line: str, sep: str) -> int:
     return idx
 
 
-def assemble(lines: Sequence[str], fm: Frontmatter, scan: Scan, c: Compiled,
-             settings: ParseSettings, folder_deck: str,
-             sink: QuestionSink | None = None) -> ParsedNote:
+def assemble(
+    lines: Sequence[str],
+    fm: Frontmatter,
+    scan: Scan,
+    c: Compiled,
+    settings: ParseSettings,
+    folder_deck: str,
+    sink: QuestionSink | None = None,
+) -> ParsedNote:
     warnings: list[ParseWarning] = list(fm.warnings)
     schedule, schedule_warnings = note_schedule(fm)
     warnings.extend(schedule_warnings)
@@ -149,8 +173,16 @@ def assemble(lines: Sequence[str], fm: Frontmatter, scan: Scan, c: Compiled,
 
 
 class _Builder:
-    def __init__(self, lines: Sequence[str], fm: Frontmatter, scan: Scan, c: Compiled,
-                 settings: ParseSettings, folder_deck: str, tags: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        lines: Sequence[str],
+        fm: Frontmatter,
+        scan: Scan,
+        c: Compiled,
+        settings: ParseSettings,
+        folder_deck: str,
+        tags: tuple[str, ...],
+    ) -> None:
         self.lines = lines
         self.scan = scan
         self.c = c
@@ -201,17 +233,25 @@ class _Builder:
         for line_no in self.scan.swallowed:
             k = bisect.bisect_right(self.firsts, line_no) - 1
             if k >= 0 and line_no <= raws[k].last:
-                self.warnings.append(ParseWarning(
-                    line_no + 1, "the plugin skips this line because the line above starts "
-                                 "with '<!--' (losing its card); srs-dl reads it"))
+                self.warnings.append(
+                    ParseWarning(
+                        line_no + 1,
+                        "the plugin skips this line because the line above starts "
+                        "with '<!--' (losing its card); srs-dl reads it",
+                    )
+                )
         for first, last in self.scan.hides_rest:
             if raws[-1].first > first:
                 if last < 0:
-                    msg = ("HTML comment never closed: srs-dl skips only this line (the plugin "
-                           "skips the rest of the note and its cards)")
+                    msg = (
+                        "HTML comment never closed: srs-dl skips only this line (the plugin "
+                        "skips the rest of the note and its cards)"
+                    )
                 else:
-                    msg = (f"HTML comment over lines {first + 1}-{last + 1} skipped (the plugin "
-                           "skips the rest of the note and its cards)")
+                    msg = (
+                        f"HTML comment over lines {first + 1}-{last + 1} skipped (the plugin "
+                        "skips the rest of the note and its cards)"
+                    )
                 self.warnings.append(ParseWarning(first + 1, msg))
 
     # --- scheduling comments -------------------------------------------------
@@ -220,14 +260,20 @@ class _Builder:
         src = self.lines[line_no]
         m = COMMENT_RE.search(src)
         if m is None:
-            self.warnings.append(ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a "
-                                              "scheduling comment"))
+            self.warnings.append(
+                ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a scheduling comment")
+            )
             return None
         try:
             groups: tuple[SRGroup, ...] = parse_groups(m.group(1))
         except ValueError as exc:
-            self.warnings.append(ParseWarning(line_no + 1, f"malformed scheduling comment: {exc}; "
-                                              "its schedule is not read from this comment"))
+            self.warnings.append(
+                ParseWarning(
+                    line_no + 1,
+                    f"malformed scheduling comment: {exc}; "
+                    "its schedule is not read from this comment",
+                )
+            )
             groups = ()
         start, end = m.span()
         own = (start == 0 or src[:start].isspace()) and (end == len(src) or src[end:].isspace())
@@ -250,9 +296,15 @@ class _Builder:
                 while p < n_sr and sr[p] < r.first:
                     self._orphan(sr[p], comments)
                     p += 1
-                if (p < n_sr and sr[p] == r.first and r.sr_next < 0 and idx > 0
-                        and comments[idx - 1] is None and comment_only(lines[r.first])
-                        and self._cut_off(raws[idx - 1].last, r.first)):
+                if (
+                    p < n_sr
+                    and sr[p] == r.first
+                    and r.sr_next < 0
+                    and idx > 0
+                    and comments[idx - 1] is None
+                    and comment_only(lines[r.first])
+                    and self._cut_off(raws[idx - 1].last, r.first)
+                ):
                     # A comment opening the paragraph after a card without one, past a
                     # blank line: the card above lost it (the plugin gives it to this one).
                     comments[idx - 1] = self._adopt(r.first, raws[idx - 1])
@@ -265,16 +317,23 @@ class _Builder:
                     if comment is None:
                         comment = self._read_comment(line_no, adopted=False)
                     elif COMMENT_RE.search(lines[line_no]) is not None:
-                        self.warnings.append(ParseWarning(
-                            line_no + 1, f"second scheduling comment of the card at line "
-                                         f"{r.first + 1} ignored"))
+                        self.warnings.append(
+                            ParseWarning(
+                                line_no + 1,
+                                f"second scheduling comment of the card at line "
+                                f"{r.first + 1} ignored",
+                            )
+                        )
             if r.sr_next >= 0:
                 if comment is None:
                     comment = self._read_comment(r.sr_next, adopted=False)
                 else:
-                    self.warnings.append(ParseWarning(
-                        r.sr_next + 1, f"second scheduling comment of the card at line "
-                                       f"{r.first + 1} ignored"))
+                    self.warnings.append(
+                        ParseWarning(
+                            r.sr_next + 1,
+                            f"second scheduling comment of the card at line {r.first + 1} ignored",
+                        )
+                    )
             comments.append(comment)
             has_sr.append(seen)
         while p < n_sr:
@@ -286,29 +345,40 @@ class _Builder:
         """Only blank lines, at least one, between a card's last line and `line_no`."""
         lines = self.lines
         return line_no - card_last >= 2 and all(
-            not lines[j].strip() for j in range(card_last + 1, line_no))
+            not lines[j].strip() for j in range(card_last + 1, line_no)
+        )
 
     def _adopt(self, line_no: int, r: RawQuestion) -> Comment | None:
         comment = self._read_comment(line_no, adopted=True)
         if comment is not None:
-            self.warnings.append(ParseWarning(
-                line_no + 1, f"scheduling comment adopted by the card at line {r.first + 1} "
-                             "(a blank line cuts it off: the plugin would not give it to that card)"))
+            self.warnings.append(
+                ParseWarning(
+                    line_no + 1,
+                    f"scheduling comment adopted by the card at line {r.first + 1} "
+                    "(a blank line cuts it off: the plugin would not give it to that card)",
+                )
+            )
         return comment
 
     def _orphan(self, line_no: int, comments: list[Comment | None]) -> None:
         raws = self.scan.raws
         k = bisect.bisect_right(self.firsts, line_no) - 1
         if COMMENT_RE.search(self.lines[line_no]) is None:
-            self.warnings.append(ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a "
-                                              "scheduling comment"))
+            self.warnings.append(
+                ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a scheduling comment")
+            )
             return
-        if k >= 0 and k < len(comments) and comments[k] is None and self._cut_off(
-                raws[k].last, line_no):
+        if (
+            k >= 0
+            and k < len(comments)
+            and comments[k] is None
+            and self._cut_off(raws[k].last, line_no)
+        ):
             comments[k] = self._adopt(line_no, raws[k])
             return
-        self.warnings.append(ParseWarning(line_no + 1, "scheduling comment belongs to no card; "
-                                          "ignored"))
+        self.warnings.append(
+            ParseWarning(line_no + 1, "scheduling comment belongs to no card; ignored")
+        )
 
     # --- questions -----------------------------------------------------------
 
@@ -393,14 +463,18 @@ class _Builder:
                     first = numbers[0]
                     last = numbers[-1]
                     if html and not html.isdisjoint(numbers):
-                        actual = "\n".join([t for j, t in zip(numbers, texts, strict=True)
-                                            if j not in html])
+                        actual = "\n".join(
+                            [t for j, t in zip(numbers, texts, strict=True) if j not in html]
+                        )
                     else:
                         actual = text
                 # A comment at the end of the last line would not be read back when that
                 # line closes a fence, is an HTML comment or the separator: the next line then.
-                next_line = (last in fence_closes or last in html
-                             or (kind != "cloze" and texts[-1].strip() in sep_lines))
+                next_line = (
+                    last in fence_closes
+                    or last in html
+                    or (kind != "cloze" and texts[-1].strip() in sep_lines)
+                )
             topic: str | None = None
             if actual[:1] == "#" or actual[:1].isspace():
                 stripped = actual.lstrip()
@@ -426,19 +500,27 @@ class _Builder:
                 sides = cloze.expand(actual)
             else:
                 # Unchanged text: its lines are at hand, no need to split it again.
-                sides = _split_lines(texts if actual is text else actual.split("\n"),
-                                     seps[kind], kind == "multiline_reversed")
+                sides = _split_lines(
+                    texts if actual is text else actual.split("\n"),
+                    seps[kind],
+                    kind == "multiline_reversed",
+                )
             if not sides:
-                self.warnings.append(ParseWarning(first + 1, f"{kind} card without a front; "
-                                                  "skipped"))
+                self.warnings.append(
+                    ParseWarning(first + 1, f"{kind} card without a front; skipped")
+                )
                 continue
             if r.field_like:
                 self.field_like += 1
             if comment is not None and len(comment.groups) > len(sides):
-                self.warnings.append(ParseWarning(
-                    comment.line, f"scheduling comment has {len(comment.groups)} groups for "
-                                  f"{len(sides)} card(s); the extra ones are kept but belong "
-                                  "to no card"))
+                self.warnings.append(
+                    ParseWarning(
+                        comment.line,
+                        f"scheduling comment has {len(comment.groups)} groups for "
+                        f"{len(sides)} card(s); the extra ones are kept but belong "
+                        "to no card",
+                    )
+                )
             if topic is None:
                 k = bisect_left(group_lines, first) - 1 if group_lines else -1
                 decks = deck_cache.get(k) or decks_of(first, None)
@@ -455,12 +537,25 @@ class _Builder:
             else:
                 groups = comment.groups
                 n_groups = len(groups)
-                cards = tuple([
-                    new_card(k, f, b, card_schedule(groups[k]) if k < n_groups else None)
-                    for k, (f, b) in enumerate(sides)
-                ])
-            out.append(new_question(kind, decks[0], first + 1, last + 1, text,  # type: ignore[arg-type]
-                                    cards, comment, next_line, decks))
+                cards = tuple(
+                    [
+                        new_card(k, f, b, card_schedule(groups[k]) if k < n_groups else None)
+                        for k, (f, b) in enumerate(sides)
+                    ]
+                )
+            out.append(
+                new_question(
+                    kind,
+                    decks[0],
+                    first + 1,
+                    last + 1,
+                    text,  # type: ignore[arg-type]
+                    cards,
+                    comment,
+                    next_line,
+                    decks,
+                )
+            )
         return tuple(out)
 
     def _decks(self, first: int, topic: str | None) -> tuple[str, ...]:
@@ -501,4 +596,3 @@ def _split_lines(parts: list[str], sep: str | None, reversed_: bool) -> list[tup
             back = "\n".join(parts[k + 1 :]).strip()
             return [(front, back), (back, front)] if reversed_ else [(front, back)]
     return []
-

@@ -93,8 +93,10 @@ def from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
     for key, name in simple.items():
         if isinstance(data.get(key), str):
             out[name] = data[key]
-    for key, name in (("convertFoldersToDecks", "folders_as_decks"),
-                      ("cardCommentOnSameLine", "comment_on_same_line")):
+    for key, name in (
+        ("convertFoldersToDecks", "folders_as_decks"),
+        ("cardCommentOnSameLine", "comment_on_same_line"),
+    ):
         if isinstance(data.get(key), bool):
             out[name] = data[key]
     lists = {
@@ -115,11 +117,15 @@ def from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
     elif isinstance(patterns, str):
         out["cloze_patterns"] = tuple(p for p in patterns.splitlines() if p.strip())
     else:
-        flags = (("convertHighlightsToClozes", "highlight"), ("convertBoldTextToClozes", "bold"),
-                 ("convertCurlyBracketsToClozes", "curly"))
+        flags = (
+            ("convertHighlightsToClozes", "highlight"),
+            ("convertBoldTextToClozes", "bold"),
+            ("convertCurlyBracketsToClozes", "curly"),
+        )
         if any(key in data for key, _ in flags):
-            out["cloze_patterns"] = tuple(CLOZE_STYLES[style] for key, style in flags
-                                          if data.get(key) is True)
+            out["cloze_patterns"] = tuple(
+                CLOZE_STYLES[style] for key, style in flags if data.get(key) is True
+            )
     return out
 
 

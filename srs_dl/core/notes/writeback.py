@@ -140,8 +140,9 @@ def _check_comment(lines: list[tuple[str, str]], line: int, start: int, end: int
         )
 
 
-def _remove_comment(lines: list[tuple[str, str]], i: int, start: int, end: int,
-                    default_ending: str) -> None:
+def _remove_comment(
+    lines: list[tuple[str, str]], i: int, start: int, end: int, default_ending: str
+) -> None:
     content, ending = lines[i]
     # Only the one space the writer puts before a comment it appends goes with it:
     # any other whitespace there is the user's.

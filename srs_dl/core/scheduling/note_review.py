@@ -56,7 +56,9 @@ class LinkedNote:
     pagerank: float = 1.0
 
 
-def flashcard_avg_ease(card_eases: Sequence[float], settings: SchedulerSettings = _DEFAULT) -> float:
+def flashcard_avg_ease(
+    card_eases: Sequence[float], settings: SchedulerSettings = _DEFAULT
+) -> float:
     """`calculateFlashcardAvgEase`: the mean ease of a note's reviewed cards, pulled
     toward the base ease when there are few of them; 0 when there are none."""
     if not card_eases:
@@ -114,9 +116,7 @@ def new_note_ease(
             count += link.link_count
     contribution = settings.max_link_factor * min(1.0, math.log(count + 0.5) / math.log(64))
     ease_f = (1.0 - contribution) * settings.base_ease + (
-        contribution * link_total / weight_total
-        if count > 0
-        else contribution * settings.base_ease
+        contribution * link_total / weight_total if count > 0 else contribution * settings.base_ease
     )
     own = js_round(own_ease) if own_ease else 0
     if own:

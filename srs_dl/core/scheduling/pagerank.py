@@ -70,14 +70,18 @@ def pagerank(
     for i, w in enumerate(counts):
         if not (math.isfinite(w) and w >= 0.0):
             names = list(index)
-            raise ValueError(f"link count {names[src[i]]!r} -> {names[dst[i]]!r} must be >= 0,"
-                             f" not {w!r}")
+            raise ValueError(
+                f"link count {names[src[i]]!r} -> {names[dst[i]]!r} must be >= 0, not {w!r}"
+            )
     outbound = [0.0] * n
     for s, w in zip(src, counts, strict=True):
         outbound[s] += w
     # Each edge's share of its source's rank; a dangling source has none.
-    edges = [(s, d, w / outbound[s]) for s, d, w in zip(src, dst, counts, strict=True)
-             if outbound[s] > 0.0]
+    edges = [
+        (s, d, w / outbound[s])
+        for s, d, w in zip(src, dst, counts, strict=True)
+        if outbound[s] > 0.0
+    ]
     dangling = [i for i in range(n) if outbound[i] == 0.0]
     inverse = 1.0 / n
     rank = [inverse] * n

@@ -49,7 +49,9 @@ class DailyLimits:
 
     def __post_init__(self) -> None:
         if self.new < 0 or self.reviews < 0:
-            raise ValueError(f"daily limits cannot be negative: new {self.new}, reviews {self.reviews}")
+            raise ValueError(
+                f"daily limits cannot be negative: new {self.new}, reviews {self.reviews}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

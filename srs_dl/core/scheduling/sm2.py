@@ -65,9 +65,7 @@ class SchedulerSettings:
         if self.max_interval < 1:
             raise ValueError(f"maximum interval must be at least 1 day, not {self.max_interval}")
         if not 0.0 <= self.max_link_factor <= 1.0:
-            raise ValueError(
-                f"max link factor must be between 0 and 1, not {self.max_link_factor}"
-            )
+            raise ValueError(f"max link factor must be between 0 and 1, not {self.max_link_factor}")
 
     @classmethod
     def from_plugin_data(cls, data: Mapping[str, Any], **overrides: Any) -> SchedulerSettings:

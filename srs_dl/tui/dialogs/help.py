@@ -33,8 +33,13 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str, str, str]]:
 class HelpDialog(ModalScreen[None]):
     CSS_PATH = "help.tcss"
     BINDINGS = [
-        Binding("escape,question_mark,enter", "close", "Close", id="help-close",
-                tooltip="Close the list of keys."),
+        Binding(
+            "escape,question_mark,enter",
+            "close",
+            "Close",
+            id="help-close",
+            tooltip="Close the list of keys.",
+        ),
     ]
 
     def __init__(self, under: Screen) -> None:

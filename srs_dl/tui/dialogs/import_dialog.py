@@ -30,11 +30,14 @@ class PathSuggester(Suggester):
         typed = Path(value).expanduser()
         parent, stem = (typed, "") if value.endswith("/") else (typed.parent, typed.name)
         try:
-            names = sorted(p.name + ("/" if p.is_dir() else "") for p in parent.iterdir()
-                           if p.name.startswith(stem) and not p.name.startswith("."))
+            names = sorted(
+                p.name + ("/" if p.is_dir() else "")
+                for p in parent.iterdir()
+                if p.name.startswith(stem) and not p.name.startswith(".")
+            )
         except OSError:
             return None
-        return value + names[0][len(stem):] if names else None
+        return value + names[0][len(stem) :] if names else None
 
 
 class ImportDialog(ModalScreen[str | None]):
@@ -42,8 +45,13 @@ class ImportDialog(ModalScreen[str | None]):
 
     CSS_PATH = "import_dialog.tcss"
     BINDINGS = [
-        Binding("escape", "close", "Cancel / close", id="import-close",
-                tooltip="Cancel a running import, or close the dialog."),
+        Binding(
+            "escape",
+            "close",
+            "Cancel / close",
+            id="import-close",
+            tooltip="Cancel a running import, or close the dialog.",
+        ),
     ]
 
     def __init__(self, initial: str = "") -> None:
@@ -56,10 +64,17 @@ class ImportDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box"):
             yield Label("Import notes", classes="panel-title")
-            yield Label("A folder (a vault) or a Markdown file; a folder's settings are "
-                        "remembered for rescans.", classes="muted")
-            yield Input(self.initial, placeholder="~/notes/vault", id="import-path",
-                        suggester=PathSuggester())
+            yield Label(
+                "A folder (a vault) or a Markdown file; a folder's settings are "
+                "remembered for rescans.",
+                classes="muted",
+            )
+            yield Input(
+                self.initial,
+                placeholder="~/notes/vault",
+                id="import-path",
+                suggester=PathSuggester(),
+            )
             with Horizontal(id="import-options"):
                 yield Checkbox("All notes (not only #flashcards)", id="import-all-notes")
                 yield Input(placeholder="multi-line separator (default ?)", id="import-sep")
@@ -115,8 +130,15 @@ class ImportDialog(ModalScreen[str | None]):
         try:
             conn = connect(env.db_path)
             try:
-                summary = import_paths(conn, [path], flags=flags, config=env.config,
-                                       today=env.today, progress=progress, cancel=self.cancel)
+                summary = import_paths(
+                    conn,
+                    [path],
+                    flags=flags,
+                    config=env.config,
+                    today=env.today,
+                    progress=progress,
+                    cancel=self.cancel,
+                )
             finally:
                 conn.close()
         except Exception as exc:
@@ -148,8 +170,11 @@ class ImportDialog(ModalScreen[str | None]):
         if event.warnings:
             shown = "\n".join(f"[$warning]{_escape(w)}[/]" for w in event.warnings[:6])
             more = len(event.warnings) - 6
-            text += "\n" + shown + (f"\n… and {more} more (srs-dl import prints them all)"
-                                    if more > 0 else "")
+            text += (
+                "\n"
+                + shown
+                + (f"\n… and {more} more (srs-dl import prints them all)" if more > 0 else "")
+            )
         self._say(text)
         self.query_one("#import-cancel", Button).label = "Done"
         self.query_one("#import-cancel", Button).focus()

@@ -29,15 +29,27 @@ from srs_dl.tui.messages import Progress
 from srs_dl.tui.screens.base import AreaScreen
 
 #: Column headers, and the fixed widths (the front takes what is left).
-HEADERS = {"deck": "Deck", "due": "Due", "interval": "Ivl", "ease": "Ease", "lapses": "Laps",
-           "state": "State", "front": "Front"}
+HEADERS = {
+    "deck": "Deck",
+    "due": "Due",
+    "interval": "Ivl",
+    "ease": "Ease",
+    "lapses": "Laps",
+    "state": "State",
+    "front": "Front",
+}
 WIDTHS = {"deck": 18, "due": 10, "interval": 5, "ease": 4, "lapses": 4, "state": 9}
 PAGE = 50  # rows added at a time (a screen shows about 20)
 FOLLOW = 1000  # after a sort or a change, the cursor stays on its card if within this many
 DEBOUNCE = 0.12
 NARROW = 130  # below this width the side panel goes under the table
-STATE_STYLES = {"new": "cyan", "review": "", "suspended": "yellow", "buried": "dim",
-                "deleted": "red strike"}
+STATE_STYLES = {
+    "new": "cyan",
+    "review": "",
+    "suspended": "yellow",
+    "buried": "dim",
+    "deleted": "red strike",
+}
 ACTIONS = ("suspend", "unsuspend", "bury", "reset")
 
 
@@ -55,7 +67,7 @@ def _deck(deck: str, width: int) -> str:
     while len(parts) > 1 and len("…/" + "/".join(parts)) > width:
         parts.pop(0)
     tail = "…/" + "/".join(parts)
-    return tail if len(tail) <= width else "…" + deck[-(width - 1):]
+    return tail if len(tail) <= width else "…" + deck[-(width - 1) :]
 
 
 def _one_line(text: str) -> str:
@@ -64,8 +76,14 @@ def _one_line(text: str) -> str:
 
 class BrowseTable(DataTable[Any]):
     BINDINGS = [
-        Binding("escape", "screen.focus_search", "Search", id="browse-back", show=False,
-                tooltip="Back to the search box."),
+        Binding(
+            "escape",
+            "screen.focus_search",
+            "Search",
+            id="browse-back",
+            show=False,
+            tooltip="Back to the search box.",
+        ),
     ]
 
     def on_resize(self, event: events.Resize) -> None:
@@ -79,8 +97,14 @@ class SearchInput(Input):
     the card keys work again without a mouse."""
 
     BINDINGS = [
-        Binding("escape", "screen.focus_table", "Cards", id="browse-to-table", show=False,
-                tooltip="Leave the search box for the table of cards."),
+        Binding(
+            "escape",
+            "screen.focus_table",
+            "Cards",
+            id="browse-to-table",
+            show=False,
+            tooltip="Leave the search box for the table of cards.",
+        ),
         Binding("down", "screen.focus_table", "Cards", show=False),
     ]
 
@@ -90,21 +114,55 @@ class BrowseScreen(AreaScreen):
     TITLE = "Browse"
     CSS_PATH = "browse.tcss"
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="browse-search", key_display="/",
-                tooltip="Type to search front, back, deck and #tags."),
-        Binding("s", "toggle_suspend", "Suspend", id="browse-suspend",
-                tooltip="Suspend the card under the cursor, or unsuspend it."),
-        Binding("b", "card('bury')", "Bury", id="browse-bury",
-                tooltip="Bury the card under the cursor until tomorrow."),
-        Binding("r", "reset", "Reset", id="browse-reset",
-                tooltip="Reset the card's schedule (press r twice)."),
-        Binding("e", "edit", "Edit", id="browse-edit",
-                tooltip="Open the card's note in $EDITOR at its line."),
-        Binding("1", "sort(0)", "Sort", id="browse-sort", key_display="1-7",
-                tooltip="Sort by column 1-7 (deck, due, interval, ease, lapses, state, "
-                        "front); again to reverse. A click on a header does the same."),
-        *(Binding(str(n + 1), f"sort({n})", show=False, id=f"browse-sort-{n + 1}")
-          for n in range(1, len(COLUMNS))),
+        Binding(
+            "slash",
+            "focus_search",
+            "Search",
+            id="browse-search",
+            key_display="/",
+            tooltip="Type to search front, back, deck and #tags.",
+        ),
+        Binding(
+            "s",
+            "toggle_suspend",
+            "Suspend",
+            id="browse-suspend",
+            tooltip="Suspend the card under the cursor, or unsuspend it.",
+        ),
+        Binding(
+            "b",
+            "card('bury')",
+            "Bury",
+            id="browse-bury",
+            tooltip="Bury the card under the cursor until tomorrow.",
+        ),
+        Binding(
+            "r",
+            "reset",
+            "Reset",
+            id="browse-reset",
+            tooltip="Reset the card's schedule (press r twice).",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="browse-edit",
+            tooltip="Open the card's note in $EDITOR at its line.",
+        ),
+        Binding(
+            "1",
+            "sort(0)",
+            "Sort",
+            id="browse-sort",
+            key_display="1-7",
+            tooltip="Sort by column 1-7 (deck, due, interval, ease, lapses, state, "
+            "front); again to reverse. A click on a header does the same.",
+        ),
+        *(
+            Binding(str(n + 1), f"sort({n})", show=False, id=f"browse-sort-{n + 1}")
+            for n in range(1, len(COLUMNS))
+        ),
     ]
 
     def __init__(self) -> None:
@@ -123,8 +181,10 @@ class BrowseScreen(AreaScreen):
 
     # -- layout ---------------------------------------------------------------------------
     def compose_body(self) -> Iterable[Widget]:
-        yield SearchInput(placeholder="Search: words, \"a phrase\", -word, deck:x, #tag, "
-                                "state:suspended, is:due", id="browse-query")
+        yield SearchInput(
+            placeholder='Search: words, "a phrase", -word, deck:x, #tag, state:suspended, is:due',
+            id="browse-query",
+        )
         yield Label("Loading cards…", id="browse-status")
         with Horizontal(id="browse-main"):
             yield BrowseTable(id="browse-table", cursor_type="row", zebra_stripes=True)
@@ -178,7 +238,8 @@ class BrowseScreen(AreaScreen):
         if event.job == "browse":
             event.stop()  # not a background job of the app's
             self.query_one("#browse-status", Label).update(
-                f"Loading cards… {event.done:,} of {event.total:,}")
+                f"Loading cards… {event.done:,} of {event.total:,}"
+            )
 
     def on_screen_resume(self) -> None:
         if self._stale:
@@ -286,7 +347,7 @@ class BrowseScreen(AreaScreen):
         if self.matches is None:
             return
         table = self.query_one(BrowseTable)
-        rows = self.matches[self._shown:self._shown + count]
+        rows = self.matches[self._shown : self._shown + count]
         table.add_rows([self._cells(r) for r in rows])
         self._shown += len(rows)
 
@@ -334,8 +395,11 @@ class BrowseScreen(AreaScreen):
 
     @on(DataTable.RowHighlighted, "#browse-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= self._shown - 5 and self.matches is not None \
-                and self._shown < len(self.matches):
+        if (
+            event.cursor_row >= self._shown - 5
+            and self.matches is not None
+            and self._shown < len(self.matches)
+        ):
             self._more(PAGE)
             self._status()
         self._reset_armed = None
@@ -400,8 +464,11 @@ class BrowseScreen(AreaScreen):
             return
         if self._reset_armed != row.id:
             self._reset_armed = row.id
-            self.notify(f"Press r again to reset card {row.id} to a new-card schedule.",
-                        title="Reset", timeout=4)
+            self.notify(
+                f"Press r again to reset card {row.id} to a new-card schedule.",
+                title="Reset",
+                timeout=4,
+            )
             return
         self._reset_armed = None
         self.action_card("reset")
@@ -419,8 +486,12 @@ class BrowseScreen(AreaScreen):
         conn = self.connect()
         try:
             getattr(review, action)(conn, self.env.config, self.env.today, card_id)
-            done = {"suspend": "suspended", "unsuspend": "unsuspended", "bury": "buried",
-                    "reset": "reset"}[action]
+            done = {
+                "suspend": "suspended",
+                "unsuspend": "unsuspended",
+                "bury": "buried",
+                "reset": "reset",
+            }[action]
             return f"Card {card_id} {done}.", load_rows(conn, [card_id])
         finally:
             conn.close()
@@ -442,8 +513,9 @@ def card_text(row: BrowseRow) -> Text:
         text.append("\n" + row.back.strip() + "\n")
     text.append(f"\n{row.deck} · {row.kind} · card {row.id}\n", style="dim")
     if row.note_tags:
-        text.append("tags: " + " ".join("#" + t.lstrip("#") for t in row.note_tags) + "\n",
-                    style="dim")
+        text.append(
+            "tags: " + " ".join("#" + t.lstrip("#") for t in row.note_tags) + "\n", style="dim"
+        )
     if row.path:
         text.append(f"{row.path}:{row.line or 1}\n", style="dim")
     return text
@@ -452,8 +524,14 @@ def card_text(row: BrowseRow) -> Text:
 def history_table(entries: list[Any]) -> Table | Text:
     if not entries:
         return Text("Never reviewed.", style="dim")
-    table = Table(box=None, padding=(0, 1), header_style="bold", title="History",
-                  title_justify="left", title_style="bold")
+    table = Table(
+        box=None,
+        padding=(0, 1),
+        header_style="bold",
+        title="History",
+        title_justify="left",
+        title_style="bold",
+    )
     table.add_column("Day")
     table.add_column("Action")
     table.add_column("Ivl", justify="right")

@@ -22,10 +22,21 @@ class DeckTree(Tree[str]):
     """The deck tree; Enter reviews the deck under the cursor."""
 
     BINDINGS = [
-        Binding("enter", "select_cursor", "Review deck", id="decks-review",
-                tooltip="Start a review of the deck under the cursor and its sub-decks."),
-        Binding("space", "toggle_node", "Fold", id="decks-fold", show=False,
-                tooltip="Fold or unfold the sub-decks."),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Review deck",
+            id="decks-review",
+            tooltip="Start a review of the deck under the cursor and its sub-decks.",
+        ),
+        Binding(
+            "space",
+            "toggle_node",
+            "Fold",
+            id="decks-fold",
+            show=False,
+            tooltip="Fold or unfold the sub-decks.",
+        ),
     ]
 
 
@@ -44,14 +55,34 @@ class DecksScreen(AreaScreen):
     TITLE = "Decks"
     CSS_PATH = "decks.tcss"
     BINDINGS = [
-        Binding("i", "import", "Import", id="decks-import",
-                tooltip="Import a folder (or file) of Obsidian notes."),
-        Binding("y", "sync", "Sync", id="decks-sync",
-                tooltip="Write pending schedules into the notes; list notes changed on disk."),
-        Binding("r", "rescan", "Rescan", id="decks-rescan",
-                tooltip="Re-read the imported folders now (incremental)."),
-        Binding("p", "practice", "Practice", id="decks-practice",
-                tooltip="Practise numeric drills of every kind."),
+        Binding(
+            "i",
+            "import",
+            "Import",
+            id="decks-import",
+            tooltip="Import a folder (or file) of Obsidian notes.",
+        ),
+        Binding(
+            "y",
+            "sync",
+            "Sync",
+            id="decks-sync",
+            tooltip="Write pending schedules into the notes; list notes changed on disk.",
+        ),
+        Binding(
+            "r",
+            "rescan",
+            "Rescan",
+            id="decks-rescan",
+            tooltip="Re-read the imported folders now (incremental).",
+        ),
+        Binding(
+            "p",
+            "practice",
+            "Practice",
+            id="decks-practice",
+            tooltip="Practise numeric drills of every kind.",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -141,8 +172,9 @@ class DecksScreen(AreaScreen):
         header = self.query_one("#deck-header", Label)
         header.update(self._header())
         if not event.rows:
-            tree.root.set_label(Text("No cards yet: press i to import a folder of notes",
-                                     style="italic"))
+            tree.root.set_label(
+                Text("No cards yet: press i to import a folder of notes", style="italic")
+            )
         target = nodes.get(selected or ALL, tree.root)
         tree.move_cursor(target)
         self._show_info(target.data or ALL)
@@ -158,8 +190,11 @@ class DecksScreen(AreaScreen):
 
     def _header(self) -> Text:
         width = self._name_width(0)
-        return Text.assemble(("  Deck".ljust(width + 3), "bold"), (" New".rjust(6), "bold"),
-                             (" Due".rjust(7), "bold"))
+        return Text.assemble(
+            ("  Deck".ljust(width + 3), "bold"),
+            (" New".rjust(6), "bold"),
+            (" Due".rjust(7), "bold"),
+        )
 
     def _label(self, name: str, deck: str, depth: int, *, leaf: bool = False) -> Text:
         totals = self.counts.get(deck, DeckTotals())
@@ -180,8 +215,11 @@ class DecksScreen(AreaScreen):
     def _show_info(self, deck: str) -> None:
         totals = self.counts.get(deck, DeckTotals())
         name = deck or "All decks"
-        subdecks = sum(1 for other in self.counts if other and other.startswith(deck + "/")) \
-            if deck else len([d for d in self.counts if d and "/" not in d])
+        subdecks = (
+            sum(1 for other in self.counts if other and other.startswith(deck + "/"))
+            if deck
+            else len([d for d in self.counts if d and "/" not in d])
+        )
         lines = [
             f"[b]{_escape(name)}[/b]",
             f"[dim]{subdecks} sub-deck{'s' if subdecks != 1 else ''}[/]" if subdecks else "",
@@ -189,8 +227,11 @@ class DecksScreen(AreaScreen):
             f"  [b #5fafff]{totals.new:>5}[/] new",
             f"  [b #87d787]{totals.due:>5}[/] due today",
             "",
-            ("[b]enter[/b]  review this deck" if totals.new + totals.due
-             else "[dim]Nothing to review here today.[/]"),
+            (
+                "[b]enter[/b]  review this deck"
+                if totals.new + totals.due
+                else "[dim]Nothing to review here today.[/]"
+            ),
             "[b]p[/b]      practise drills",
             "[b]i[/b]      import a folder",
             "[b]y[/b]      sync schedules into notes",
@@ -241,9 +282,13 @@ class DecksScreen(AreaScreen):
         except Exception as exc:
             self.post_message(SyncFinished((), (), (), str(exc).splitlines()[0]))
             return
-        self.post_message(SyncFinished(tuple(str(p) for p in report.written),
-                                       tuple(str(p) for p in report.changed_on_disk),
-                                       tuple(report.errors)))
+        self.post_message(
+            SyncFinished(
+                tuple(str(p) for p in report.written),
+                tuple(str(p) for p in report.changed_on_disk),
+                tuple(report.errors),
+            )
+        )
 
     @on(SyncFinished)
     def _synced(self, event: SyncFinished) -> None:

@@ -29,15 +29,30 @@ class NotesScreen(AreaScreen):
     TITLE = "Notes"
     CSS_PATH = "notes.tcss"
     BINDINGS = [
-        Binding("2", "grade('hard')", "Hard", id="notes-hard",
-                group=Binding.Group("Rate", compact=True),
-                tooltip="Hard to follow: see it again sooner."),
-        Binding("3", "grade('good')", "Good", id="notes-good",
-                group=Binding.Group("Rate", compact=True),
-                tooltip="Read and understood: the normal interval."),
-        Binding("4", "grade('easy')", "Easy", id="notes-easy",
-                group=Binding.Group("Rate", compact=True),
-                tooltip="Knew it all: a longer interval."),
+        Binding(
+            "2",
+            "grade('hard')",
+            "Hard",
+            id="notes-hard",
+            group=Binding.Group("Rate", compact=True),
+            tooltip="Hard to follow: see it again sooner.",
+        ),
+        Binding(
+            "3",
+            "grade('good')",
+            "Good",
+            id="notes-good",
+            group=Binding.Group("Rate", compact=True),
+            tooltip="Read and understood: the normal interval.",
+        ),
+        Binding(
+            "4",
+            "grade('easy')",
+            "Easy",
+            id="notes-easy",
+            group=Binding.Group("Rate", compact=True),
+            tooltip="Knew it all: a longer interval.",
+        ),
         Binding("e", "edit", "Edit", id="notes-edit", tooltip="Open the note in $EDITOR."),
         Binding("escape", "leave", "Decks", id="notes-leave", tooltip="Back to the deck list."),
     ]
@@ -103,8 +118,9 @@ class NotesScreen(AreaScreen):
             self.post_message(WorkerFailed(_line(exc)))
             return
         problem = result.problem
-        self.post_message(ActionDone(problem or f"Rated {response}: {Path(path).name}",
-                                     warning=bool(problem)))
+        self.post_message(
+            ActionDone(problem or f"Rated {response}: {Path(path).name}", warning=bool(problem))
+        )
         self.load_notes(None)
 
     # -- rendering --------------------------------------------------------------------------
@@ -115,11 +131,13 @@ class NotesScreen(AreaScreen):
         options.clear_options()
         for note in event.notes:
             due = note.schedule.due.isoformat() if note.schedule else "new"
-            options.add_option(Option(f"{escape(Path(note.path).stem)}\n[dim]{due}[/]",
-                                      id=note.path))
+            options.add_option(
+                Option(f"{escape(Path(note.path).stem)}\n[dim]{due}[/]", id=note.path)
+            )
         count = len(event.notes)
         self.query_one("#notes-count", Label).update(
-            f"[b]{count}[/b] note{'s' if count != 1 else ''} due for re-reading")
+            f"[b]{count}[/b] note{'s' if count != 1 else ''} due for re-reading"
+        )
         empty = self.query_one("#notes-empty", Static)
         text_widget = self.query_one("#note-text", Markdown)
         grades = self.query_one(GradeBar)
@@ -127,8 +145,10 @@ class NotesScreen(AreaScreen):
             self.current = None
             await text_widget.update("")
             text_widget.display = False
-            empty.update("No note is due for re-reading today.\n\n[dim]Notes tagged #review "
-                         "come back here when due.[/]")
+            empty.update(
+                "No note is due for re-reading today.\n\n[dim]Notes tagged #review "
+                "come back here when due.[/]"
+            )
             empty.display = True
             self.query_one("#notes-where", Label).update("")
             grades.show("none")
@@ -142,8 +162,10 @@ class NotesScreen(AreaScreen):
             where = escape(_short(path))
             if row is not None and row.schedule is not None:
                 sched = row.schedule
-                where = (f"due {sched.due.isoformat()} · {sched.interval:g}d · ease {sched.ease}"
-                         f"   {where}")
+                where = (
+                    f"due {sched.due.isoformat()} · {sched.interval:g}d · ease {sched.ease}"
+                    f"   {where}"
+                )
             self.query_one("#notes-where", Label).update(where)
             grades.show("grades", event.intervals, allowed=NOTE_BUTTONS)
             index = options.get_option_index(path)
@@ -166,8 +188,11 @@ class NotesScreen(AreaScreen):
 
     @on(ActionDone)
     def _done(self, event: ActionDone) -> None:
-        self.notify(event.text, severity="warning" if event.warning else "information",
-                    timeout=8 if event.warning else 3)
+        self.notify(
+            event.text,
+            severity="warning" if event.warning else "information",
+            timeout=8 if event.warning else 3,
+        )
 
     # -- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -201,11 +226,13 @@ def _short(path: str) -> str:
 
 
 def _labels(service: Any, conn: Any, env: Any, path: str) -> dict[str, str]:
-    """"Good 8d" labels: what each button would give the note (the service's preview)."""
+    """ "Good 8d" labels: what each button would give the note (the service's preview)."""
     from srs_dl.core.scheduling.sm2 import interval_label
 
-    return {r: interval_label(s.interval)
-            for r, s in service.preview_note(conn, env.config, path, env.today).items()}
+    return {
+        r: interval_label(s.interval)
+        for r, s in service.preview_note(conn, env.config, path, env.today).items()
+    }
 
 
 def _read(path: str) -> str:
@@ -214,7 +241,7 @@ def _read(path: str) -> str:
     from srs_dl.vault.read import read_note
 
     lines = read_note(path).text.splitlines()
-    return "\n".join(lines[frontmatter_end(lines):]).strip("\n")
+    return "\n".join(lines[frontmatter_end(lines) :]).strip("\n")
 
 
 def _line(exc: BaseException) -> str:

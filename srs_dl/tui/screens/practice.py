@@ -41,10 +41,20 @@ class PracticeScreen(ReviewScreen):
     TITLE = "Practice"
     CSS_PATH = ["review.tcss", "practice.tcss"]
     BINDINGS = [
-        Binding("n", "next_drill", "Next drill", id="practice-next",
-                tooltip="A new drill with fresh numbers (free practice is not graded)."),
-        Binding("k", "choose_kind", "Kind", id="practice-kind",
-                tooltip="Choose which kind of drill to practise."),
+        Binding(
+            "n",
+            "next_drill",
+            "Next drill",
+            id="practice-next",
+            tooltip="A new drill with fresh numbers (free practice is not graded).",
+        ),
+        Binding(
+            "k",
+            "choose_kind",
+            "Kind",
+            id="practice-kind",
+            tooltip="Choose which kind of drill to practise.",
+        ),
     ]
 
     def _wanted(self) -> tuple[int, str | None]:
@@ -64,8 +74,7 @@ class PracticeScreen(ReviewScreen):
         if self.deck is None:
             session = ReviewSession(conn, self.env.config, self.env.today, deck=DRILL_DECK)
         else:
-            session = ReviewSession(conn, self.env.config, self.env.today,
-                                    drill_kind=self.deck)
+            session = ReviewSession(conn, self.env.config, self.env.today, drill_kind=self.deck)
         state = PracticeState(session, self.deck, self.env.seed)
         self._post_next(state)
         return state
@@ -89,20 +98,22 @@ class PracticeScreen(ReviewScreen):
         if event.card is not None:
             super()._show_status(event)
             self.query_one("#review-progress", Label).update(
-                f"[b]{event.left}[/b] drill card{'s' if event.left != 1 else ''} due")
+                f"[b]{event.left}[/b] drill card{'s' if event.left != 1 else ''} due"
+            )
             return
         topic = getattr(event.drill, "topic", event.drill.kind)
-        self.query_one("#review-progress", Label).update(
-            f"Free practice · [b]{escape(topic)}[/b]")
+        self.query_one("#review-progress", Label).update(f"Free practice · [b]{escape(topic)}[/b]")
         self.query_one("#review-where", Label).update(
-            f"kind [b]{escape(self.deck or 'all, in turn')}[/b] · not graded")
+            f"kind [b]{escape(self.deck or 'all, in turn')}[/b] · not graded"
+        )
 
     def _after_check(self) -> None:
         if self.card is not None:
             super()._after_check()
             return
-        self.query_one(GradeBar).show("next", next_label="Next drill (enter)",
-                                      hint="k: choose the kind")
+        self.query_one(GradeBar).show(
+            "next", next_label="Next drill (enter)", hint="k: choose the kind"
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Drills only: nothing to reveal, no note to edit; and a short, stable footer

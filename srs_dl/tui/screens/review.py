@@ -52,8 +52,9 @@ def grade_bindings(prefix: str) -> list[Binding]:
         "easy": "Effortless: a longer interval, higher ease.",
     }
     return [
-        Binding(str(n), f"grade('{r}')", r.title(), id=f"{prefix}-{r}", group=GRADES,
-                tooltip=tips[r])
+        Binding(
+            str(n), f"grade('{r}')", r.title(), id=f"{prefix}-{r}", group=GRADES, tooltip=tips[r]
+        )
         for n, r in enumerate(BUTTONS, 1)
     ]
 
@@ -63,22 +64,53 @@ class ReviewScreen(AreaScreen):
     TITLE = "Review"
     CSS_PATH = "review.tcss"
     BINDINGS = [
-        Binding("space,enter", "reveal", "Answer", id="review-reveal", key_display="space",
-                tooltip="Show the back of the card."),
+        Binding(
+            "space,enter",
+            "reveal",
+            "Answer",
+            id="review-reveal",
+            key_display="space",
+            tooltip="Show the back of the card.",
+        ),
         # Same keys as reveal, which a drill never offers: they fall through to this one.
-        Binding("enter,space", "next", "Next", id="review-next", key_display="enter",
-                tooltip="The next card or drill (a wrong answer is already graded Again)."),
+        Binding(
+            "enter,space",
+            "next",
+            "Next",
+            id="review-next",
+            key_display="enter",
+            tooltip="The next card or drill (a wrong answer is already graded Again).",
+        ),
         *grade_bindings("review"),
-        Binding("u", "undo", "Undo", id="review-undo",
-                tooltip="Take back the last review of this session (one at a time)."),
-        Binding("b", "bury", "Bury", id="review-bury",
-                tooltip="Hide this card until tomorrow."),
-        Binding("s", "suspend", "Suspend", id="review-suspend",
-                tooltip="Take this card out of reviews until you unsuspend it."),
-        Binding("e", "edit", "Edit", id="review-edit",
-                tooltip="Open the note in $EDITOR at the card's line."),
-        Binding("escape", "leave", "Decks", id="review-leave",
-                tooltip="Back to the deck list (the session stays where it was)."),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="review-undo",
+            tooltip="Take back the last review of this session (one at a time).",
+        ),
+        Binding("b", "bury", "Bury", id="review-bury", tooltip="Hide this card until tomorrow."),
+        Binding(
+            "s",
+            "suspend",
+            "Suspend",
+            id="review-suspend",
+            tooltip="Take this card out of reviews until you unsuspend it.",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="review-edit",
+            tooltip="Open the note in $EDITOR at the card's line.",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Decks",
+            id="review-leave",
+            tooltip="Back to the deck list (the session stays where it was).",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -144,13 +176,20 @@ class ReviewScreen(AreaScreen):
         self.started_at = None
         self._show_part("wait")
         self.query_one("#review-wait", Static).update(
-            "Rescanning your notes…" if not self.srs.rescan_done.is_set() else "Loading…")
+            "Rescanning your notes…" if not self.srs.rescan_done.is_set() else "Loading…"
+        )
         self.query_one("#review-progress", Label).update("")
         self.query_one("#review-where", Label).update("")
         self.query_one(GradeBar).show("none")
         self.thread = SessionThread(self, self.connect, self._setup)
-        self.run_worker(self.thread.run, thread=True, group="review-session", exclusive=True,
-                        exit_on_error=False, name="review session")
+        self.run_worker(
+            self.thread.run,
+            thread=True,
+            group="review-session",
+            exclusive=True,
+            exit_on_error=False,
+            name="review session",
+        )
         self.refresh_keys()
 
     def _setup(self, conn: Any) -> Any:
@@ -189,8 +228,11 @@ class ReviewScreen(AreaScreen):
 
             drill = drill_for(card)
         path = note_path(session.conn, card.note_id)
-        self.post_message(CardShown(card, labels, left, new, path, drill,
-                                    bool(getattr(session, "can_undo", True))))
+        self.post_message(
+            CardShown(
+                card, labels, left, new, path, drill, bool(getattr(session, "can_undo", True))
+            )
+        )
 
     def _submit(self, job: Any) -> None:
         if self.thread is None or self.busy:
@@ -225,9 +267,12 @@ class ReviewScreen(AreaScreen):
             self._show_part("drill")
             await self.query_one(DrillPanel).load(event.drill)
             self.refresh_keys()  # no grade keys until the answer is checked
-            grades.show("hint", hint="Type your answer, then enter. A wrong answer counts as Again."
-                        if event.card is not None
-                        else "Free practice: your answer is checked and explained, not graded.")
+            grades.show(
+                "hint",
+                hint="Type your answer, then enter. A wrong answer counts as Again."
+                if event.card is not None
+                else "Free practice: your answer is checked and explained, not graded.",
+            )
         else:
             self._show_part("card")
             # Rich's Markdown in one Static per side: showing a card then mounts no widgets
@@ -241,7 +286,9 @@ class ReviewScreen(AreaScreen):
             card = event.card
             scroll.border_subtitle = (
                 f"due {card.due.isoformat()} · {card.interval:g}d · ease {card.ease}"
-                if card.due is not None and card.interval is not None else "new card")
+                if card.due is not None and card.interval is not None
+                else "new card"
+            )
             scroll.scroll_home(animate=False)
             scroll.focus()
             grades.show("question")
@@ -274,8 +321,9 @@ class ReviewScreen(AreaScreen):
     @on(ActionDone)
     def _action_done(self, event: ActionDone) -> None:
         if event.warning:
-            self.notify(event.text, title="Not written into the note", severity="warning",
-                        timeout=8)
+            self.notify(
+                event.text, title="Not written into the note", severity="warning", timeout=8
+            )
         else:
             self.notify(event.text, timeout=3)
 
@@ -308,7 +356,8 @@ class ReviewScreen(AreaScreen):
                 # wrong answer (Again already), Hard / Good / Easy after a right one.
                 return self.card is not None and parameters[0] in self._allowed()
             return action not in ("reveal", "edit") and (
-                self.card is not None or action not in ("bury", "suspend"))
+                self.card is not None or action not in ("bury", "suspend")
+            )
         return True
 
     def available(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
@@ -333,8 +382,11 @@ class ReviewScreen(AreaScreen):
     def _can_go_on(self) -> bool:
         """A checked drill with no grade left to choose: answered wrong (graded Again
         when checked), or free practice (never graded)."""
-        return self.drill is not None and self.drill_ok is not None and (
-            self.card is None or self.drill_ok is False)
+        return (
+            self.drill is not None
+            and self.drill_ok is not None
+            and (self.card is None or self.drill_ok is False)
+        )
 
     def _allowed(self) -> tuple[str, ...]:
         if self.drill is not None:
@@ -342,7 +394,7 @@ class ReviewScreen(AreaScreen):
         return BUTTONS if self.revealed else ()
 
     def action_reveal(self) -> None:
-        if not self.available('reveal', ()):
+        if not self.available("reveal", ()):
             return
         self.revealed = True
         self.query_one("#card-rule").display = True
@@ -358,7 +410,7 @@ class ReviewScreen(AreaScreen):
         self.action_grade(event.response)
 
     def action_grade(self, response: str) -> None:
-        if not self.available('grade', (response,)):
+        if not self.available("grade", (response,)):
             return
         card = self.card
         self.answers.append(response)
@@ -368,8 +420,15 @@ class ReviewScreen(AreaScreen):
             if checked is not None:
                 from srs_dl.services.drill_cards import grade_right
 
-                result = grade_right(session.conn, self.env.config, self.env.today, card,
-                                     checked, response, grade=session.grade)
+                result = grade_right(
+                    session.conn,
+                    self.env.config,
+                    self.env.today,
+                    card,
+                    checked,
+                    response,
+                    grade=session.grade,
+                )
             else:
                 result = session.grade(card.id, response)
             if result.writeback_problem:
@@ -385,8 +444,9 @@ class ReviewScreen(AreaScreen):
         self._submit(self._post_next)
 
     def action_undo(self) -> None:
-        if not self.available('undo', ()):
+        if not self.available("undo", ()):
             return
+
         def undo(session: Any) -> None:
             card = session.undo()
             if card is None:
@@ -400,7 +460,7 @@ class ReviewScreen(AreaScreen):
         self._submit(undo)
 
     def action_bury(self) -> None:
-        if not self.available('bury', ()):
+        if not self.available("bury", ()):
             return
         card_id = self.card.id
 
@@ -412,7 +472,7 @@ class ReviewScreen(AreaScreen):
         self._submit(bury)
 
     def action_suspend(self) -> None:
-        if not self.available('suspend', ()):
+        if not self.available("suspend", ()):
             return
         card_id = self.card.id
 
@@ -424,7 +484,7 @@ class ReviewScreen(AreaScreen):
         self._submit(suspend)
 
     def action_edit(self) -> None:
-        if not self.available('edit', ()):
+        if not self.available("edit", ()):
             return
         if self.note_path and self.srs.open_in_editor(self.note_path, self.card.line):
             self.edited = True
@@ -450,8 +510,9 @@ class ReviewScreen(AreaScreen):
             from srs_dl.services.drill_cards import answer
 
             # A wrong answer is graded Again right here, through the session.
-            checked = answer(session.conn, self.env.config, self.env.today, card, event.text,
-                             grade=session.grade)
+            checked = answer(
+                session.conn, self.env.config, self.env.today, card, event.text, grade=session.grade
+            )
             self.post_message(DrillChecked(checked.result.ok, checked.result.message, checked))
 
         self._submit(check_answer)
@@ -489,8 +550,11 @@ class ReviewScreen(AreaScreen):
 
 
 _KIND_TITLE = {
-    "inline": "card", "inline_reversed": "reversed card", "multiline": "multi-line card",
-    "multiline_reversed": "reversed multi-line card", "cloze": "cloze",
+    "inline": "card",
+    "inline_reversed": "reversed card",
+    "multiline": "multi-line card",
+    "multiline_reversed": "reversed multi-line card",
+    "cloze": "cloze",
 }
 
 

@@ -85,8 +85,9 @@ class StatsScreen(AreaScreen):
     TITLE = "Stats"
     CSS_PATH = "stats.tcss"
     BINDINGS = [
-        Binding("r", "refresh", "Refresh", id="stats-refresh",
-                tooltip="Compute the statistics again."),
+        Binding(
+            "r", "refresh", "Refresh", id="stats-refresh", tooltip="Compute the statistics again."
+        ),
     ]
 
     def __init__(self) -> None:
@@ -119,7 +120,8 @@ class StatsScreen(AreaScreen):
         self.query_one("#stats-drills").border_title = "Drills: accuracy by kind"
         # Cards changed by a rescan or an import: recompute now if shown (else on resume).
         self.srs.data_signal.subscribe(
-            self, lambda _what: self.action_refresh() if self.is_current else None)
+            self, lambda _what: self.action_refresh() if self.is_current else None
+        )
 
     def on_screen_resume(self) -> None:
         # Reviews done in another area since: show numbers as of now.
@@ -159,8 +161,9 @@ class StatsScreen(AreaScreen):
         if event.job != JOB:
             return
         event.stop()  # the app's handler would show it as a background job
-        self.query_one("#stats-progress", ProgressBar).update(total=event.total,
-                                                              progress=event.done)
+        self.query_one("#stats-progress", ProgressBar).update(
+            total=event.total, progress=event.done
+        )
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -186,13 +189,16 @@ class StatsScreen(AreaScreen):
         notes = f", {s.notes.total:,} review notes" if s.notes.total else ""
         self.query_one("#stats-caption", Label).update(
             f"As of {s.today.isoformat()}: {s.reviews_total:,} reviews,"
-            f" {sum(s.cards.values()) - s.cards.get('deleted', 0):,} cards{notes}")
+            f" {sum(s.cards.values()) - s.cards.get('deleted', 0):,} cards{notes}"
+        )
         self.query_one("#stats-summary", Static).update(summary_table(s))
         # The calendar is of study: a day with only note reviews counts, as in the streaks.
         self.query_one(ReviewHeatmap).show(s.heatmap.start, s.study_heatmap.counts)
         self.query_one("#stats-calendar").border_title = (
-            "Reviews per day (cards and notes), last 12 months" if s.notes.reviews_total
-            else "Reviews per day, last 12 months")
+            "Reviews per day (cards and notes), last 12 months"
+            if s.notes.reviews_total
+            else "Reviews per day, last 12 months"
+        )
         self.query_one(ForecastPlot).draw(s.forecast)
         self.query_one("#stats-intervals", BucketPlot).draw("Intervals (cards)", s.intervals)
         self.query_one("#stats-eases", BucketPlot).draw("Ease (cards)", s.eases)

@@ -62,8 +62,13 @@ class DrillPanel(Vertical, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("t", "toggle_view", "Steps/plot", id="drill-toggle",
-                tooltip="Show the plot of the computation, or the worked steps."),
+        Binding(
+            "t",
+            "toggle_view",
+            "Steps/plot",
+            id="drill-toggle",
+            tooltip="Show the plot of the computation, or the worked steps.",
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -75,8 +80,10 @@ class DrillPanel(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="drill-scroll"):
             yield Static("", id="drill-prompt")
-        yield Input(placeholder="your answer: 0.0123, 1.2e-2, [0.1, 0.2] or rows split by ;",
-                    id="drill-answer")
+        yield Input(
+            placeholder="your answer: 0.0123, 1.2e-2, [0.1, 0.2] or rows split by ;",
+            id="drill-answer",
+        )
         yield Static("", id="drill-verdict")
         with Horizontal(id="drill-work"):
             yield StepsTable(id="drill-steps", zebra_stripes=True, cursor_type="row")
@@ -95,7 +102,8 @@ class DrillPanel(Vertical, can_focus=True):
         answer.value = ""
         answer.disabled = False
         self.query_one("#drill-verdict", Static).update(
-            "[dim]Type your answer and press [b]enter[/b] to check it.[/]")
+            "[dim]Type your answer and press [b]enter[/b] to check it.[/]"
+        )
         answer.focus()
 
     @on(Input.Submitted, "#drill-answer")
@@ -129,8 +137,11 @@ class DrillPanel(Vertical, can_focus=True):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_view":
-            return self.has_class("checked") and self.has_class("has-plot") \
+            return (
+                self.has_class("checked")
+                and self.has_class("has-plot")
                 and not self.has_class("wide")
+            )
         return True
 
     def action_toggle_view(self) -> None:
@@ -217,8 +228,9 @@ def short_number(text: str) -> str:
     return re.sub(r"e([+-])0(\d)", r"e\1\2", f"{value:.{STEP_DIGITS}g}")
 
 
-def steps_table(columns: Sequence[str], rows: Sequence[Sequence[object]]
-                ) -> tuple[list[str], list[list[str]], str]:
+def steps_table(
+    columns: Sequence[str], rows: Sequence[Sequence[object]]
+) -> tuple[list[str], list[list[str]], str]:
     """The worked steps as the table shows them: one line per weight (per_element),
     numbers shortened, long headers replaced by a short name; and the legend of those
     names, with the update rule when a `Δw` column stands for the step taken."""
@@ -247,8 +259,10 @@ CELL_PADDING = 2
 
 def table_width(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
     """The terminal columns a DataTable needs to show `rows` under `columns` in full."""
-    return sum(max(cell_len(cell) for cell in col) + CELL_PADDING
-               for col in zip(columns, *rows, strict=True))
+    return sum(
+        max(cell_len(cell) for cell in col) + CELL_PADDING
+        for col in zip(columns, *rows, strict=True)
+    )
 
 
 def _short_cell(cell: str) -> str:
@@ -259,8 +273,12 @@ def _short_cell(cell: str) -> str:
 
 
 def _vector(cell: object) -> list[str] | None:
-    if isinstance(cell, str) and cell.startswith("[") and cell.endswith("]") \
-            and not cell.startswith("[["):
+    if (
+        isinstance(cell, str)
+        and cell.startswith("[")
+        and cell.endswith("]")
+        and not cell.startswith("[[")
+    ):
         return [item.strip() for item in cell[1:-1].split(",")]
     return None
 
@@ -273,14 +291,16 @@ def _matrix(cell: object, n: int) -> list[list[str]] | None:
     return rows if len(rows) == n else None
 
 
-def per_element(columns: Sequence[str], rows: Sequence[Sequence[object]]
-                ) -> tuple[list[str], list[list[str]]]:
+def per_element(
+    columns: Sequence[str], rows: Sequence[Sequence[object]]
+) -> tuple[list[str], list[list[str]]]:
     """The worked steps with one line per weight: a row whose cells hold vectors of
     n numbers becomes n lines (column `i`), so the table fits a terminal's width.
     Tables without such vectors are shown as they are."""
     sizes = {len(v) for row in rows for cell in row if (v := _vector(cell)) is not None}
-    if len(sizes) != 1 or ((n := sizes.pop()) < 2 and not any(
-            _matrix(cell, n) for row in rows for cell in row)):
+    if len(sizes) != 1 or (
+        (n := sizes.pop()) < 2 and not any(_matrix(cell, n) for row in rows for cell in row)
+    ):
         return list(columns), [[str(c) for c in row] for row in rows]
     out: list[list[str]] = []
     for row in rows:

@@ -26,10 +26,10 @@ class DrillPlot(PlotextPlot):
             plt.yscale("log")
         for series in figure.series:
             if series.scatter:
-                plt.scatter(list(series.x), list(series.y), label=series.label,
-                            marker=series.marker)
+                plt.scatter(
+                    list(series.x), list(series.y), label=series.label, marker=series.marker
+                )
             else:
-                plt.plot(list(series.x), list(series.y), label=series.label,
-                         marker=series.marker)
+                plt.plot(list(series.x), list(series.y), label=series.label, marker=series.marker)
         self.refresh()
         return True

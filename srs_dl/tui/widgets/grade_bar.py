@@ -26,16 +26,26 @@ class GradeBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Button("Show answer (space)", id="reveal", variant="primary", compact=True)
         for number, response in enumerate(BUTTONS, 1):
-            yield Button(f"{number} {response.title()}", id=f"grade-{response}",
-                         variant=_VARIANT[response], compact=True)  # type: ignore[arg-type]
+            yield Button(
+                f"{number} {response.title()}",
+                id=f"grade-{response}",
+                variant=_VARIANT[response],
+                compact=True,
+            )  # type: ignore[arg-type]
         # The same action as the screen's enter key, so the button and the key never differ.
-        yield Button("Next (enter)", id="next", variant="primary", compact=True,
-                     action="screen.next")
+        yield Button(
+            "Next (enter)", id="next", variant="primary", compact=True, action="screen.next"
+        )
         yield Label("", id="hint")
 
-    def show(self, state: str, intervals: dict[str, str] | None = None,
-             allowed: tuple[str, ...] = BUTTONS, hint: str = "",
-             next_label: str = "Next (enter)") -> None:
+    def show(
+        self,
+        state: str,
+        intervals: dict[str, str] | None = None,
+        allowed: tuple[str, ...] = BUTTONS,
+        hint: str = "",
+        next_label: str = "Next (enter)",
+    ) -> None:
         """state: "question" (Show answer), "grades" (the buttons in `allowed`),
         "next" (one button labelled `next_label`), "hint" (only a line of text), or
         "none"."""

@@ -82,8 +82,11 @@ class ReviewHeatmap(Widget):
         for style in LEVEL_STYLES:
             text.append(CELL, style=style)
         text.append(" more", style="dim")
-        text.append(f"   {total:,} review{'s' if total != 1 else ''} on {active} day"
-                    f"{'s' if active != 1 else ''}, busiest {busiest}", style="dim")
+        text.append(
+            f"   {total:,} review{'s' if total != 1 else ''} on {active} day"
+            f"{'s' if active != 1 else ''}, busiest {busiest}",
+            style="dim",
+        )
         return text
 
     def _month_line(self, first_monday: dt.date, skip: int, weeks: int) -> str:
@@ -95,6 +98,6 @@ class ReviewHeatmap(Widget):
             if monday.day == 1 or monday.month != sunday.month:
                 name = MONTHS[sunday.month - 1]
                 col = LABEL_WIDTH + week - skip
-                if col + len(name) <= len(line) and all(c == " " for c in line[col - 1:col + 3]):
-                    line[col:col + len(name)] = name
+                if col + len(name) <= len(line) and all(c == " " for c in line[col - 1 : col + 3]):
+                    line[col : col + len(name)] = name
         return "".join(line).rstrip()

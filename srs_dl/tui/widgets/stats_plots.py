@@ -72,14 +72,19 @@ class RetentionPlot(PlotextPlot):
         plt = self.plt
         plt.clear_figure()
         plt.title("Retention by month (% Good or Easy)")
-        shown = list(months)[-self.MONTHS:]
+        shown = list(months)[-self.MONTHS :]
         if not shown:
             return
         labels = [m.month[2:] for m in shown]  # "25-03": short enough for 12 bars
         young = [100 * (m.young.rate or 0) for m in shown]
         mature = [100 * (m.mature.rate or 0) for m in shown]
-        plt.multiple_bar(labels, [young, mature], labels=["young", "mature"],
-                         color=[YOUNG_COLOR, MATURE_COLOR], width=0.8)
+        plt.multiple_bar(
+            labels,
+            [young, mature],
+            labels=["young", "mature"],
+            color=[YOUNG_COLOR, MATURE_COLOR],
+            width=0.8,
+        )
         plt.ylim(0, 100)
         plt.yticks([0, 25, 50, 75, 100])
         self.refresh()
