@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from srs_dl.config import Config
-from srs_dl.services import importer
 from srs_dl.services.browse import CardIndex
-from srs_dl.services.importer import ImportSummary, import_paths
+from srs_dl.services.importing import importer
+from srs_dl.services.importing.importer import ImportSummary, import_paths
 from srs_dl.store.db import connect
 from srs_dl.store.schema import MIGRATIONS, SCHEMA_VERSION
 

@@ -105,7 +105,7 @@ def _db_problem(exc: sqlite3.DatabaseError) -> str:
 def _import(
     args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection, flags: dict[str, Any]
 ) -> int:
-    from srs_dl.services.importer import import_paths
+    from srs_dl.services.importing.importer import import_paths
     from srs_dl.store.db import transaction
     from srs_dl.store.folders import list_folders
 

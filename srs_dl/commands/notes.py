@@ -19,7 +19,7 @@ def _num(x: float) -> int | float:
 
 
 def cmd_notes(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.note_review import list_notes
+    from srs_dl.services.review.note_review import list_notes
 
     if not ctx.db_path.exists():
         raise CliError(f"{ctx.db_path}: no database yet; import notes with `srs-dl import PATH`")
@@ -40,7 +40,7 @@ def cmd_notes(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_grade_note(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.note_review import NoteReviewError, find_note, grade_note
+    from srs_dl.services.review.note_review import NoteReviewError, find_note, grade_note
 
     response = args.response.lower()
     if response not in ("hard", "good", "easy"):

@@ -43,7 +43,7 @@ def _warn(text: str) -> None:
 
 @contextlib.contextmanager
 def _session(ctx: Context) -> Iterator[sqlite3.Connection]:
-    from srs_dl.services.review import ReviewError
+    from srs_dl.services.review.grading import ReviewError
 
     if not ctx.db_path.exists():
         raise CliError(
@@ -72,7 +72,7 @@ def _schedule_text(card: CardRow) -> str:
 
 def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.commands.importing import card_json
-    from srs_dl.services.review import ReviewSession
+    from srs_dl.services.review.session import ReviewSession
     from srs_dl.store.cards import note_path
 
     with _session(ctx) as conn:
@@ -90,7 +90,7 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import GradeResult, grade_cards
+    from srs_dl.services.review.grading import GradeResult, grade_cards
 
     def done(result: GradeResult) -> None:
         card = result.after
@@ -122,7 +122,7 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import undo_last
+    from srs_dl.services.review.grading import undo_last
 
     with _session(ctx) as conn:
         entry, card = undo_last(conn, ctx.config, ctx.today)
@@ -141,7 +141,7 @@ def _each(
     act: Callable[[sqlite3.Connection, int], CardRow],
     describe: Callable[[CardRow], str],
 ) -> int:
-    from srs_dl.services.review import check_cards
+    from srs_dl.services.review.grading import check_cards
 
     with _session(ctx) as conn:
         check_cards(conn, ids, allow_suspended=allow_suspended)
@@ -152,7 +152,7 @@ def _each(
 
 
 def cmd_bury(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import bury
+    from srs_dl.services.review.grading import bury
 
     return _each(
         ctx,
@@ -164,7 +164,7 @@ def cmd_bury(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_suspend(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import suspend
+    from srs_dl.services.review.grading import suspend
 
     return _each(
         ctx,
@@ -176,7 +176,7 @@ def cmd_suspend(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_unsuspend(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import unsuspend
+    from srs_dl.services.review.grading import unsuspend
 
     return _each(
         ctx,
@@ -188,7 +188,7 @@ def cmd_unsuspend(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_reset(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import reset
+    from srs_dl.services.review.grading import reset
 
     problems: list[str] = []
 
@@ -205,7 +205,7 @@ def cmd_reset(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.sync import sync
+    from srs_dl.services.writeback.sync import sync
 
     with _session(ctx) as conn:
         report = sync(conn, ctx.config, ctx.today, dry_run=args.dry_run)
@@ -232,7 +232,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import history
+    from srs_dl.services.review.grading import history
 
     with _session(ctx) as conn:
         entries = history(conn, args.id)

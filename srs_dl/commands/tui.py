@@ -17,7 +17,7 @@ def _open(ctx: Context, mode: str, arg: str | None) -> int:
     conn = ctx.connect()
     try:
         if first_run:
-            from srs_dl.services.importer import ensure_bundled
+            from srs_dl.services.importing.importer import ensure_bundled
 
             ensure_bundled(conn, ctx.config, ctx.today)
         if mode == "review" and arg:

@@ -423,7 +423,7 @@ class BrowseScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="browse-history", exit_on_error=False)
     def load_history(self, card_id: int) -> tuple[int, list[Any]]:
-        from srs_dl.services.review import history
+        from srs_dl.services.review.grading import history
 
         conn = self.connect()
         try:
@@ -480,8 +480,8 @@ class BrowseScreen(AreaScreen):
 
     @work(thread=True, group="browse-action", exit_on_error=False)
     def apply(self, action: str, card_id: int) -> tuple[str, list[BrowseRow]]:
-        from srs_dl.services import review
         from srs_dl.services.browse import load_rows
+        from srs_dl.services.review import grading as review
 
         conn = self.connect()
         try:

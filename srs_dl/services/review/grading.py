@@ -187,7 +187,7 @@ def _write_back_now(
     if config.review.writeback != "immediate" or not note_writable(conn, note_id):
         return None, None
     assert note_id is not None
-    from srs_dl.services.sync import write_note_now
+    from srs_dl.services.writeback.sync import write_note_now
 
     outcome = write_note_now(conn, config, note_id)
     return outcome.written, outcome.problem
@@ -450,25 +450,3 @@ def build_queue(
         reviews_done_today=reviews_done,
     )
     return items + tuple(q.QueueItem(c.id, False) for c in again)
-
-
-# The session lives in its own module (it walks the queue); importers of this one find it here.
-from srs_dl.services.review_session import ReviewSession  # noqa: E402
-
-__all__ = [
-    "GradeResult",
-    "ReviewError",
-    "ReviewSession",
-    "build_queue",
-    "bury",
-    "check_cards",
-    "grade",
-    "grade_cards",
-    "history",
-    "reset",
-    "review_card",
-    "suspend",
-    "undo_entry",
-    "undo_last",
-    "unsuspend",
-]
