@@ -171,7 +171,7 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
         "srs_dl/services/review/note_review.py",
         "','.join('?' * len(folders))",
     ): "a run of ? placeholders",
-    ("srs_dl/services/browse.py", "marks"): "a run of ? placeholders",
+    ("srs_dl/store/browse.py", "marks"): "a run of ? placeholders",
     ("srs_dl/commands/tui.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
 }
 
