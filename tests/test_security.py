@@ -75,7 +75,7 @@ FORBIDDEN_MODULES = {
 }
 #: Modules imported by a name computed at run time: each maps a fixed table to a module.
 DYNAMIC_IMPORTS = {
-    "srs_dl/cli.py": "COMMANDS maps each argparse command name to a module under srs_dl.commands",
+    "srs_dl/cli.py": "COMMAND_MODULES names the modules under srs_dl.commands that register commands",
     "srs_dl/tui/app.py": "AREAS names the screen modules under srs_dl.tui.screens",
     "srs_dl/core/drills/__init__.py": "_HOME maps each public name to a drills submodule",
 }

@@ -13,13 +13,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from srs_dl.commands.registry import Registry, add_json, card_id, response
 from srs_dl.context import CliError, Context
-from srs_dl.store.cards import CardRow
+
+if TYPE_CHECKING:  # annotations only: building the parser (`srs-dl --help`) needs neither
+    import sqlite3
+
+    from srs_dl.store.cards import CardRow
 
 
 def _num(x: float | None) -> int | float | None:
@@ -256,3 +260,32 @@ def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
     if not entries and not args.json:
         print(f"card {args.id}: no history yet", file=sys.stderr)
     return 0
+
+
+def register(registry: Registry) -> None:
+    p = registry.add("due", "today's review queue, daily limits applied, in review order", cmd_due)
+    p.add_argument("--deck", help="only this deck and its sub-decks")
+    add_json(p, "the queue")
+    p = registry.add("grade", "review cards as of --today", cmd_grade)
+    p.add_argument("response", type=response, metavar="RESPONSE", help="again|hard|good|easy|reset")
+    p.add_argument("ids", nargs="+", type=card_id, metavar="CARD_ID", help="the cards to grade")
+    add_json(p, "each card's new schedule")
+    registry.add("undo", "undo the last review", cmd_undo)
+    for name, text, handler in (
+        ("bury", "bury cards until tomorrow", cmd_bury),
+        ("suspend", "suspend cards", cmd_suspend),
+        ("unsuspend", "unsuspend cards", cmd_unsuspend),
+        ("reset", "reset cards to new-card schedule", cmd_reset),
+    ):
+        p = registry.add(name, text, handler)
+        p.add_argument("ids", nargs="+", type=card_id, metavar="ID", help="card ids")
+    p = registry.add(
+        "sync", "write pending scheduling comments and note frontmatter into the notes", cmd_sync
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="say what would be written, write nothing"
+    )
+    add_json(p, "the outcome")
+    p = registry.add("history", "a card's log", cmd_history)
+    p.add_argument("id", type=card_id, metavar="CARD_ID", help="the card")
+    add_json(p, "the log entries")
