@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from srs_dl.config import Config
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
+from srs_dl.core.scheduling.card import ReviewContext, preview
 from srs_dl.services.review import grading as rv
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card, note_path
@@ -110,11 +112,16 @@ class ReviewSession:
         card = get_card(self.conn, card_id)
         if card is None:
             raise rv.ReviewError(f"card {card_id}: no such card")
-        state = rv._schedule_of(card)
-        new_ease = rv._new_card_ease(self.conn, card, self.config) if state is None else None
-        return sm2.preview(
-            state, self.today, self.histogram, self.config.scheduler, new_ease=new_ease
+        state = card.scheduling
+        # Labels only: a card the queue would not offer still shows what each button gives.
+        if state.state in ("deleted", "suspended"):
+            state = replace(state, state="review" if state.schedule else "new")
+        new_ease = (
+            rv._new_card_ease(self.conn, card, self.config) if state.schedule is None else None
         )
+        context = ReviewContext(self.config.scheduler, self.histogram, new_ease)
+        out = preview(state, rv.review_moment(self.today), context)
+        return {rating.label: after.schedule for rating, after in out.items()}  # type: ignore[misc]  # a review always schedules
 
     def grade(
         self, card_id: int, response: str, *, drill_detail: Mapping[str, Any] | None = None
@@ -140,8 +147,8 @@ class ReviewSession:
         self._session = q.answer(
             self._session,
             result.response,
-            rv._schedule_of(result.before),
-            rv._schedule_of(result.after),
+            result.before.scheduling.schedule,
+            result.after.scheduling.schedule,
         )
         self._log_ids.append(result.log_id)
         return result
