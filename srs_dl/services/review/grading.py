@@ -24,6 +24,7 @@ from srs_dl.core.scheduling.card import Rating, ReviewContext, review
 from srs_dl.core.scheduling.card import reset as reset_card
 from srs_dl.core.scheduling.note_review import note_ease
 from srs_dl.store import log as logstore
+from srs_dl.store import notes, review_notes
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card
 from srs_dl.store.log import LogEntry
@@ -70,30 +71,18 @@ def note_writable(conn: sqlite3.Connection, note_id: int | None) -> bool:
     """A note srs-dl may write into: a live note in a folder imported with write-back."""
     if note_id is None:
         return False
-    row = conn.execute(
-        "SELECT f.writeback FROM notes AS n JOIN folders AS f ON f.id = n.folder_id"
-        " WHERE n.id = ? AND n.deleted = 0",
-        (note_id,),
-    ).fetchone()
-    return bool(row and row[0])
+    return notes.writeback_on(conn, note_id)
 
 
 def _new_card_ease(conn: sqlite3.Connection, card: CardRow, config: Config) -> int | None:
     """A new card in a note with its own `sr-ease` starts from the note's ease, as the plugin."""
     if card.note_id is None:
         return None
-    row = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (card.note_id,)).fetchone()
-    if not row or not row[0]:
+    own = review_notes.own_ease(conn, card.note_id)
+    if not own:
         return None
-    eases = [
-        r[0]
-        for r in conn.execute(
-            "SELECT ease FROM cards WHERE note_id = ? AND due IS NOT NULL AND ease IS NOT NULL"
-            " AND state != 'deleted'",
-            (card.note_id,),
-        )
-    ]
-    value = note_ease(row[0], eases, config.scheduler)
+    eases = review_notes.scheduled_card_eases(conn, card.note_id)
+    value = note_ease(own, eases, config.scheduler)
     return sm2.js_round(value) if value else None
 
 
@@ -357,9 +346,7 @@ def undo_entry(conn: sqlite3.Connection, config: Config, today: dt.date, log_id:
         entry = logstore.get_entry(conn, log_id)
         if entry is None or entry.card_id is None or entry.before is None:
             raise ReviewError(f"log entry {log_id}: nothing to undo")
-        if conn.execute(
-            "SELECT 1 FROM log WHERE card_id = ? AND undoes = ?", (entry.card_id, log_id)
-        ).fetchone():
+        if logstore.is_undone(conn, entry.card_id, log_id):
             raise ReviewError(f"log entry {log_id}: already undone")
         card = get_card(conn, entry.card_id)
         if card is None:

@@ -22,6 +22,7 @@ from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
 from srs_dl.core.scheduling.card import ReviewContext, preview
 from srs_dl.services.review import grading as rv
+from srs_dl.store import log as logstore
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card, note_path
 
@@ -176,10 +177,10 @@ class ReviewSession:
         return card
 
     def _current_card_of(self, log_id: int) -> int:
-        row = self.conn.execute("SELECT card_id FROM log WHERE id = ?", (log_id,)).fetchone()
-        if row is None:
+        card_id = logstore.card_of(self.conn, log_id)
+        if card_id is None:
             raise rv.ReviewError(f"log entry {log_id}: missing")
-        return int(row[0])
+        return card_id
 
     def bury(self, card_id: int) -> CardRow:
         card = rv.bury(self.conn, self.config, self.today, card_id)
