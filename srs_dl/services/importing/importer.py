@@ -17,17 +17,18 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from srs_dl.config import Config
 from srs_dl.core.notes.settings import ParseSettings, from_plugin_data, resolve
 from srs_dl.services.importing import drill_deck
-from srs_dl.services.importing.apply import CHUNK_DB, Batch, Writer
+from srs_dl.services.importing.apply import Batch, Writer
 from srs_dl.services.importing.worker import Task, WorkerSetup, parse_chunks
 from srs_dl.store import folders as folders_store
+from srs_dl.store import import_chunks as chunks
 from srs_dl.store.db import transaction
 from srs_dl.store.notes import KnownNote, known_notes
 from srs_dl.vault.walk import FoundNote, IgnoreRules, find_vault_root, is_note_name, walk_notes
@@ -376,10 +377,7 @@ class _Run:
         if not tasks and not batch.vanished:
             return s  # nothing changed: nothing written
         setup = WorkerSetup(settings, self.drill_table, drill_deck.heading_kinds())  # type: ignore[arg-type]
-        bulk = (
-            len(tasks) >= BULK_MIN_FILES
-            and not self.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone()
-        )
+        bulk = len(tasks) >= BULK_MIN_FILES and not chunks.has_cards(self.conn)
         with Writer(self.conn, dry_run=self.dry_run, bulk=bool(bulk)) as writer:
             done = 0
             for metas, blob in parse_chunks(tasks, sizes, setup):
@@ -397,20 +395,6 @@ class _Run:
                     threading.Thread(target=drill_deck.prepare, daemon=True).start()
                 writer.finish(batch)
         return s
-
-
-@contextmanager
-def _chunk_db(conn: sqlite3.Connection) -> Iterator[None]:
-    """The schema workers' chunks are deserialized into (ATTACH needs no transaction open)."""
-    names = {row[1] for row in conn.execute("PRAGMA database_list")}
-    attach = CHUNK_DB not in names
-    if attach:
-        conn.execute(f"ATTACH ':memory:' AS {CHUNK_DB}")
-    try:
-        yield
-    finally:
-        if attach and not conn.in_transaction:
-            conn.execute(f"DETACH {CHUNK_DB}")
 
 
 # --- the API the shells call -----------------------------------------------------------------
@@ -440,19 +424,13 @@ def import_paths(
         progress=progress,
         cancel=cancel,
     )
-    with _chunk_db(conn):
-        if dry_run:
-            conn.execute("BEGIN IMMEDIATE")
-        try:
-            units = run.units_for_paths(
-                [os.fspath(p) for p in paths],
-                {k: v for k, v in flags.items() if v is not None},
-                writeback,
-            )
-            return run.run(units)
-        finally:
-            if dry_run and conn.in_transaction:
-                conn.execute("ROLLBACK")
+    with chunks.chunk_schema(conn), chunks.rolled_back(conn) if dry_run else nullcontext():
+        units = run.units_for_paths(
+            [os.fspath(p) for p in paths],
+            {k: v for k, v in flags.items() if v is not None},
+            writeback,
+        )
+        return run.run(units)
 
 
 def rescan(
@@ -467,7 +445,7 @@ def rescan(
     run = _Run(
         conn, config, today, dry_run=False, follow_symlinks=False, progress=progress, cancel=cancel
     )
-    with _chunk_db(conn):
+    with chunks.chunk_schema(conn):
         return run.run(run.units_for_folders())
 
 
@@ -480,6 +458,6 @@ def ensure_bundled(
     path = os.path.realpath(bundled_decks_path())
     if folders_store.get_folder(conn, path) is not None:
         return None
-    if conn.execute("SELECT 1 FROM cards WHERE note_id IS NOT NULL LIMIT 1").fetchone():
+    if chunks.has_note_cards(conn):
         return None
     return import_paths(conn, [path], flags={}, config=config, today=today, writeback=False)
