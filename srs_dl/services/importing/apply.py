@@ -14,10 +14,11 @@ import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from srs_dl.services.importing import drill_deck
 from srs_dl.services.importing.card_merge import Merger, OrphanPool, match_own
+from srs_dl.services.importing.summary import ImportSummary
 from srs_dl.services.importing.worker import FAILED, QHASH, SAME, CardTuple, NoteTuple
 from srs_dl.store import import_chunks as chunks
 from srs_dl.store.cards import (
@@ -40,9 +41,6 @@ from srs_dl.store.notes import (
     touch_notes,
     update_notes,
 )
-
-if TYPE_CHECKING:
-    from srs_dl.services.importing.importer import ImportSummary
 
 
 @dataclass

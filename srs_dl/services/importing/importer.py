@@ -26,6 +26,7 @@ from srs_dl.config import Config
 from srs_dl.core.notes.settings import ParseSettings, from_plugin_data, resolve
 from srs_dl.services.importing import drill_deck
 from srs_dl.services.importing.apply import Batch, Writer
+from srs_dl.services.importing.summary import ImportSummary
 from srs_dl.services.importing.worker import Task, WorkerSetup, parse_chunks
 from srs_dl.store import folders as folders_store
 from srs_dl.store import import_chunks as chunks
@@ -40,60 +41,6 @@ PLUGIN_DATA = os.path.join(".obsidian", "plugins", "obsidian-spaced-repetition",
 BULK_MIN_FILES = 2000
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class ImportSummary:
-    files_scanned: int = 0
-    files_skipped: int = 0
-    files_failed: int = 0
-    notes_changed: int = 0
-    notes_deleted: int = 0
-    cards_new: int = 0
-    cards_changed: int = 0
-    cards_unchanged: int = 0
-    cards_deleted: int = 0
-    schedules_from_notes: int = 0
-    warnings: list[str] = field(default_factory=list)
-    #: `key:: value` cards that look like Dataview fields, in folders where
-    #: the `dataview_fields` setting is off.
-    dataview_like_cards: int = 0
-    dry_run: bool = False
-    cancelled: bool = False
-    #: Paths given that do not exist (the CLI exits 1 for them).
-    missing: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        head = "dry run, nothing stored: " if self.dry_run else ""
-        tail = "; cancelled" if self.cancelled else ""
-        n = len(self.warnings)
-        return (
-            f"{head}{self.files_scanned} files scanned, {self.files_skipped} skipped as unchanged,"
-            f" {self.files_failed} failed; cards: {self.cards_new} new,"
-            f" {self.cards_changed} changed, {self.cards_unchanged} unchanged,"
-            f" {self.cards_deleted} deleted; {self.schedules_from_notes} schedules"
-            f" from notes; {n} warning{'' if n == 1 else 's'}{tail}"
-        )
-
-    def hints(self) -> list[str]:
-        if not self.dataview_like_cards:
-            return []
-        n = self.dataview_like_cards
-        return [
-            f"{n} card{'s' if n != 1 else ''} from `key:: value` lines that look like Dataview"
-            " fields; to read them as fields, not cards, pass --dataview-fields or set"
-            " dataview_fields = true under [import] in the config"
-        ]
-
-    @property
-    def changed(self) -> bool:
-        return bool(
-            self.notes_changed
-            or self.notes_deleted
-            or self.cards_new
-            or self.cards_changed
-            or self.cards_deleted
-        )
 
 
 @dataclass

@@ -286,8 +286,6 @@ def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
         size, mtime = len(plan.new_bytes), None
     writes.record_written(conn, plan.note_id, plan.new_hash, size, mtime)
     writes.set_card_lines(conn, plan.lines)
-    from srs_dl.services.review.grading import card_sched_text
-
     current = store.get_cards(conn, plan.cards)
     settled = 0
     for cid, text in plan.cards.items():
@@ -295,7 +293,7 @@ def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
         if card is None:
             continue
         # A card graded again while we wrote stays dirty: the note holds the older schedule.
-        still = card_sched_text(card) != text
+        still = card.group_text() != text
         writes.settle_card(conn, cid, text, dirty=still)
         settled += not still
     if plan.review is not None:
