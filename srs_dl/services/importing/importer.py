@@ -4,7 +4,7 @@ into the deck. Shared by `srs-dl import`, the TUI's import dialog and rescans.
 Incremental: a note whose size, mtime and settings are unchanged is not read;
 one whose bytes hash to what srs-dl last read is not parsed. An unchanged
 re-import is one directory walk and one indexed query per folder. Each chunk of
-parsed notes is stored in a transaction of its own (import_apply.Writer), so a
+parsed notes is stored in a transaction of its own (apply.Writer), so a
 crash or a cancel loses no chunk halfway and no lock is held while parsing.
 A file that cannot be read changes nothing stored for its note.
 """
