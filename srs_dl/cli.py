@@ -35,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "grade-note": "notes:cmd_grade_note",
     "drills": "drills:cmd_drills",
     "stats": "stats:cmd_stats",
+    "export": "export:cmd_export",
+    "import-log": "export:cmd_import_log",
 }
 
 RESPONSES = ("again", "hard", "good", "easy", "reset")
@@ -179,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("stats", "review statistics")
     p.add_argument("--json", action="store_true")
+
+    from srs_dl.commands import export
+
+    export.register(add, _common)
     return parser
 
 

@@ -1,0 +1,156 @@
+"""`srs-dl export csv|log`: the cards and the log as files other tools read.
+
+The rows' shape is core.interchange.rows; the queries are store.export; the
+caller gives the open output (vault.export_file writes it whole or not at all).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import IO, Literal
+
+from srs_dl.core.interchange.rows import (
+    CARD_FIELDS,
+    LOG_FIELDS,
+    CardRecord,
+    LogRecord,
+    card_row,
+    log_json,
+    log_row,
+)
+from srs_dl.store import export as store
+
+LogFormat = Literal["csv", "jsonl"]
+
+
+class ExportError(Exception):
+    """An export that cannot be made as asked (a deck that does not exist); one line."""
+
+
+def check_deck(conn: sqlite3.Connection, deck: str | None) -> None:
+    if deck and not store.deck_exists(conn, deck):
+        raise ExportError(f"deck {deck!r}: no such deck (srs-dl cards lists the decks' cards)")
+
+
+def _tags(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return ()
+    return tuple(str(t) for t in value) if isinstance(value, list) else ()
+
+
+def card_record(row: store.ExportCard) -> CardRecord:
+    return CardRecord(
+        id=row.id,
+        deck=row.deck,
+        kind=row.kind,
+        sibling=row.sibling,
+        front=row.front,
+        back=row.back,
+        file=row.path,
+        line=row.line,
+        due=row.due,
+        interval=None if row.interval is None else float(row.interval),
+        ease=row.ease,
+        state=row.state,
+        buried_until=row.buried_until,
+        reps=row.reps,
+        lapses=row.lapses,
+        tags=_tags(row.tags),
+        qhash=row.qhash,
+    )
+
+
+def _loads(text: str | None) -> dict[str, object] | None:
+    value = json.loads(text) if text else None
+    return value if isinstance(value, dict) else None
+
+
+def log_record(row: store.ExportLog) -> LogRecord:
+    card = None
+    if row.card_id is not None:
+        card = CardRecord(
+            id=row.card_id,
+            deck=row.deck or "",
+            kind=row.kind or "",
+            sibling=row.sibling or 0,
+            front=row.front or "",
+            back=row.back or "",
+            file=row.path,
+            line=row.line,
+            due=None,
+            interval=None,
+            ease=None,
+            state="new",
+            buried_until=None,
+            reps=0,
+            lapses=0,
+            tags=(),
+            qhash=row.qhash or "",
+        )
+    return LogRecord(
+        id=row.id,
+        at=row.at,
+        day=row.day,
+        action=row.action,
+        response=row.response,
+        source=row.source,
+        undoes=row.undoes,
+        card=card,
+        file=row.path,
+        before=_loads(row.before),
+        after=_loads(row.after),
+        detail=_loads(row.detail),
+    )
+
+
+def cards(conn: sqlite3.Connection, *, deck: str | None = None) -> Iterator[CardRecord]:
+    for row in store.iter_cards(conn, deck=deck):
+        yield card_record(row)
+
+
+def log_entries(conn: sqlite3.Connection, *, deck: str | None = None) -> Iterator[LogRecord]:
+    for row in store.iter_log(conn, deck=deck):
+        yield log_record(row)
+
+
+def write_cards_csv(conn: sqlite3.Connection, out: IO[str], *, deck: str | None = None) -> int:
+    """The cards as CSV (CARD_FIELDS); the number of cards written."""
+    writer = csv.writer(out)
+    writer.writerow(CARD_FIELDS)
+    n = 0
+    for record in cards(conn, deck=deck):
+        writer.writerow(card_row(record))
+        n += 1
+    return n
+
+
+def log_format(out: str, given: str | None) -> LogFormat:
+    """--format if given, else by OUT's suffix (.jsonl), else CSV."""
+    if given:
+        return "jsonl" if given == "jsonl" else "csv"
+    return "jsonl" if out.lower().endswith((".jsonl", ".ndjson")) else "csv"
+
+
+def write_log(
+    conn: sqlite3.Connection, out: IO[str], fmt: LogFormat, *, deck: str | None = None
+) -> int:
+    """Every review and schedule change (LOG_FIELDS); the number of entries written."""
+    n = 0
+    if fmt == "jsonl":
+        for record in log_entries(conn, deck=deck):
+            out.write(json.dumps(log_json(record), ensure_ascii=False) + "\n")
+            n += 1
+        return n
+    writer = csv.writer(out)
+    writer.writerow(LOG_FIELDS)
+    for record in log_entries(conn, deck=deck):
+        writer.writerow(log_row(record))
+        n += 1
+    return n
