@@ -133,6 +133,7 @@ def _history(
     today: dt.date,
     now: float,
 ) -> int:
+    collection.use_v2_scheduler(col)
     anki_ids = collection.card_ids(col)
     anki_today = int((now - collection.day0(col)) // 86400)
     schedules = []

@@ -12,6 +12,14 @@ def day0(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT crt FROM col").fetchone()[0])
 
 
+def use_v2_scheduler(conn: sqlite3.Connection) -> None:
+    """Mark the collection as kept by Anki's v2 scheduler (four buttons everywhere).
+
+    genanki's collection says v1, where a learning card had three buttons: Anki then
+    reads a revlog row of a new card answered Good (3) as v1's Easy and stores 4."""
+    conn.execute("UPDATE col SET conf = json_set(conf, '$.schedVer', 2)")
+
+
 def card_ids(conn: sqlite3.Connection) -> dict[tuple[str, int], int]:
     """(note guid, card ord) -> Anki card id."""
     rows = conn.execute(

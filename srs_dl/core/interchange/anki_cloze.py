@@ -24,7 +24,10 @@ def _deletions(front: str, back: str) -> list[tuple[int, int, str | None]] | Non
     brackets = _BRACKET_RE.findall(front)
     if not brackets:
         return None
-    pattern = "(.+?)".join(re.escape(p) for p in pieces)
+    # A bracket that is literal text (a Markdown link's) matches itself first.
+    pattern = re.escape(pieces[0]) + "".join(
+        f"({re.escape(b)}|.+?){re.escape(p)}" for b, p in zip(brackets, pieces[1:], strict=True)
+    )
     match = re.fullmatch(pattern, back, flags=re.DOTALL)
     if match is None:
         return None
@@ -65,4 +68,22 @@ def cloze_text(cards: Sequence[tuple[int, str, str]]) -> str | None:
         out.append(f"{{{{c{number}::{answer}" + (f"::{hint}" if hint else "") + "}}")
         pos = end
     out.append(back[pos:])
-    return "".join(out)
+    text = "".join(out)
+    # Brackets in the text itself can make the match ambiguous: keep only a text that
+    # gives back exactly these cards.
+    for number, front, _ in cards:
+        if _front_of(text, number) != front:
+            return None
+    return text
+
+
+_DELETION_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+
+def _front_of(text: str, number: int) -> str:
+    def shown(m: re.Match[str]) -> str:
+        if int(m.group(1)) != number:
+            return m.group(2)
+        return f"[{m.group(3)}]" if m.group(3) else _ASKED
+
+    return _DELETION_RE.sub(shown, text)

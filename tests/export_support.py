@@ -1,0 +1,72 @@
+"""A deck with a history for the export tests: the bundled deck (never written back),
+reviews of every answer, an undo, a reset, a suspended and a buried card, a drill
+review with its detail, and a card scheduled by something other than SM-2 (no ease,
+a verbatim FSRS group), all through the services on a real SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from review_support import TODAY, config, day
+
+from srs_dl.services import review as rv
+from srs_dl.services.drill_cards import answer, grade_right
+from srs_dl.services.importer import ensure_bundled
+from srs_dl.store.cards import get_card
+from srs_dl.store.db import connect, transaction
+
+#: The --today the exports are made as of (a few days after the reviews).
+EXPORT_DAY = day(3)
+
+
+def _card_ids(conn: sqlite3.Connection, where: str) -> list[int]:
+    return [int(r[0]) for r in conn.execute(f"SELECT id FROM cards WHERE {where} ORDER BY id")]  # noqa: S608
+
+
+def build_deck(path: Path) -> sqlite3.Connection:
+    conn = connect(path)
+    cfg = config()
+    ensure_bundled(conn, cfg, TODAY)
+    notes = _card_ids(conn, "note_id IS NOT NULL AND state != 'deleted'")
+    a, b, c, d, e, f, g = notes[:7]
+    rv.grade(conn, cfg, TODAY, a, "good")
+    rv.grade(conn, cfg, TODAY, b, "again")
+    rv.grade(conn, cfg, day(1), b, "hard")
+    rv.grade(conn, cfg, day(1), c, "easy")
+    rv.grade(conn, cfg, day(2), d, "good")
+    rv.undo_last(conn, cfg, day(2))  # d's review is undone: no revlog row for it
+    rv.reset(conn, cfg, day(2), e)
+    rv.suspend(conn, cfg, day(2), f)
+    rv.bury(conn, cfg, EXPORT_DAY, g)
+    drill_id = _card_ids(conn, "kind = 'drill' AND drill_kind = 'minibatch'")[0]
+    drill = get_card(conn, drill_id)
+    assert drill is not None
+    from srs_dl.services.drill_cards import drill_for
+
+    checked = answer(conn, cfg, day(1), drill, str(drill_for(drill).answer))
+    grade_right(conn, cfg, day(1), drill, checked, "good")
+    # A card another scheduler (FSRS) keeps: due and interval, no ease, its group verbatim.
+    fsrs = notes[7]
+    with transaction(conn):
+        conn.execute(
+            "UPDATE cards SET due = ?, interval = 4, ease = NULL, state = 'review',"
+            " raw_group = '2025-03-14,4,fsrs:s=3.2;d=5.1' WHERE id = ?",
+            (day(4).isoformat(), fsrs),
+        )
+    return conn
+
+
+def review_counts(conn: sqlite3.Connection) -> dict[int, int]:
+    """card id -> reviews an Anki revlog should hold (undone ones and undo rows left out)."""
+    rows = conn.execute(
+        "SELECT card_id, count(*) FROM log AS l WHERE action IN ('review', 'reset', 'schedule')"
+        " AND card_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.undoes = l.id)"
+        " GROUP BY card_id"
+    )
+    return {int(cid): int(n) for cid, n in rows}
+
+
+def today() -> dt.date:
+    return EXPORT_DAY
