@@ -14,6 +14,7 @@ from review_support import TODAY, config, day
 from srs_dl.services import review as rv
 from srs_dl.services.drill_cards import answer, grade_right
 from srs_dl.services.importer import ensure_bundled
+from srs_dl.services.note_review import grade_note
 from srs_dl.store.cards import get_card
 from srs_dl.store.db import connect, transaction
 
@@ -47,6 +48,16 @@ def build_deck(path: Path) -> sqlite3.Connection:
 
     checked = answer(conn, cfg, day(1), drill, str(drill_for(drill).answer))
     grade_right(conn, cfg, day(1), drill, checked, "good")
+    # A whole-note review (the note as if tagged #review): a log row with no card.
+    with transaction(conn):
+        conn.execute(
+            "UPDATE notes SET is_review = 1 WHERE id = (SELECT note_id FROM cards WHERE id = ?)",
+            (c,),
+        )
+    path = conn.execute(
+        "SELECT n.path FROM notes AS n JOIN cards AS c ON c.note_id = n.id WHERE c.id = ?", (c,)
+    ).fetchone()[0]
+    grade_note(conn, cfg, path, "good", day(2))
     # A card another scheduler (FSRS) keeps: due and interval, no ease, its group verbatim.
     fsrs = notes[7]
     with transaction(conn):

@@ -111,7 +111,7 @@ def test_import_log_is_idempotent(deck, tmp_path, capsys):
     dump = list(sqlite3.connect(moved).iterdump())
     capsys.readouterr()
     assert _run(moved, "import-log", str(log)) == 0
-    assert "imported 0 log entries (10 already there), 0 new cards" in capsys.readouterr().out
+    assert "imported 0 log entries (11 already there), 0 new cards" in capsys.readouterr().out
     assert list(sqlite3.connect(moved).iterdump()) == dump
 
 
@@ -126,6 +126,12 @@ def test_import_log_alone_rebuilds_the_reviewed_cards_schedule(deck, tmp_path):
     )
     new = sqlite3.connect(moved).execute(f"SELECT {cols} FROM cards ORDER BY id")  # noqa: S608
     assert new.fetchall() == old.fetchall()
+    # The whole note reviewed keeps its schedule too.
+    sql = "SELECT path, review_due, review_interval, review_ease FROM notes WHERE is_review = 1"
+    assert (
+        sqlite3.connect(moved).execute(sql).fetchall()
+        == sqlite3.connect(deck).execute(sql).fetchall()
+    )
 
 
 def test_import_log_into_a_deck_holding_other_cards_stores_nothing(deck, tmp_path, capsys):
@@ -149,6 +155,16 @@ def test_import_log_into_a_deck_holding_other_cards_stores_nothing(deck, tmp_pat
         (lambda rows: rows[2].__setitem__("interval_after", "x") or rows, None, None),
         (lambda rows: rows[2].__setitem__("after", "{not json") or rows, 4, "after: not JSON"),
         (lambda rows: rows[3].__setitem__("id", "four") or rows, 5, "id: 'four' is not a whole"),
+        (
+            lambda rows: rows[2].__setitem__("after", '{"state": "lost"}') or rows,
+            4,
+            "after: state 'lost' is not one of",
+        ),
+        (
+            lambda rows: rows[2].__setitem__("before", '{"due": "soon"}') or rows,
+            4,
+            "due: 'soon' is not a YYYY-MM-DD date",
+        ),
         (lambda rows: rows[1].__setitem__("day", "2025-13-01") or rows, 3, "day: '2025-13-01'"),
         # Card 2's rows are lines 3 and 4: the second one disagrees with the first.
         (lambda rows: rows[1].__setitem__("front", "other") or rows, 4, "card 2 differs"),

@@ -242,3 +242,38 @@ def test_stable_anki_ids():
     assert anki_fields.deck_name("a/b/") == "a::b"
     assert anki_fields.tags(("#a/b", "#x y", "#a/b")) == ["a::b", "x_y"]
     assert anki_fields.source("/v/n.md", 3) == "/v/n.md:3"
+
+
+def test_the_export_core_imports_no_database_files_or_ui():
+    # A subprocess: nothing another test imported can hide an import.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import srs_dl.core.interchange.rows, srs_dl.core.interchange.anki_html\n"
+        "import srs_dl.core.interchange.anki_cloze, srs_dl.core.interchange.anki_schedule\n"
+        "import srs_dl.core.interchange.anki_fields\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('textual', 'sqlite3', 'rich', 'genanki', 'csv')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_export_commands_do_not_import_textual(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import contextlib, io, sys\n"
+        "from srs_dl.cli import main\n"
+        "from srs_dl.store.db import connect\n"
+        f"connect({str(tmp_path / 'x.db')!r}).close()\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['--db', {str(tmp_path / 'x.db')!r}, 'export', 'anki', {str(tmp_path / 'x.apkg')!r}])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "x.apkg").stat().st_size > 0

@@ -286,6 +286,26 @@ def _snapshot(row: Mapping[str, Any], key: str) -> dict[str, Any] | None:
     return value
 
 
+def _check_snapshot(key: str, snap: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A snapshot import-log can store: its schedule keys hold what a card's columns take."""
+    if snap is None:
+        return None
+    for name in ("due", "buried_until"):
+        _date({name: snap.get(name)}, name)
+    for name in ("interval",):
+        value = snap.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise RowError(f"{key}: {name} {value!r} is not a number")
+    for name in ("ease", "reps", "lapses"):
+        value = snap.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise RowError(f"{key}: {name} {value!r} is not a whole number")
+    state = snap.get("state")
+    if state is not None and state not in CARD_STATES:
+        raise RowError(f"{key}: state {state!r} is not one of {', '.join(CARD_STATES)}")
+    return snap
+
+
 def card_from_row(row: Mapping[str, Any], *, with_schedule: bool = True) -> CardRecord:
     """A card from a cards CSV row or a log row's card columns (id under `card_id`)."""
     cid = _int(row, "id" if with_schedule else "card_id", required=True)
@@ -339,8 +359,8 @@ def log_from_row(row: Mapping[str, Any]) -> LogRecord:
         undoes=_int(row, "undoes"),
         card=card,
         file=file,
-        before=_snapshot(row, "before"),
-        after=_snapshot(row, "after"),
+        before=_check_snapshot("before", _snapshot(row, "before")),
+        after=_check_snapshot("after", _snapshot(row, "after")),
         detail=_snapshot(row, "detail"),
     )
 
