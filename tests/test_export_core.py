@@ -94,11 +94,16 @@ def test_cloze_text_reveals_the_back_and_asks_what_each_front_asks(parts):
     if result is None:  # only brackets in the text itself can make it ambiguous
         assert "[" in text
         return
-    deletion = re.compile(r"\{\{c(\d+)::(.*?)\}\}")
+    deletion = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}")
     assert deletion.sub(lambda m: m.group(2), result) == expanded[0][1]
+
+    def asked(m: re.Match[str], k: int) -> str:
+        if int(m.group(1)) != k:
+            return m.group(2)
+        return f"[{m.group(3)}]" if m.group(3) else "[...]"
+
     for k, (front, _) in enumerate(expanded, start=1):
-        shown = deletion.sub(lambda m, k=k: "[...]" if int(m.group(1)) == k else m.group(2), result)
-        assert shown == front
+        assert deletion.sub(lambda m, k=k: asked(m, k), result) == front
 
 
 # --- rows ---
@@ -277,3 +282,13 @@ def test_the_export_commands_do_not_import_textual(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
     assert (tmp_path / "x.apkg").stat().st_size > 0
+
+
+@given(st.text(alphabet="ab1 ,.;:?'\"/()%@+-\n_*#", max_size=30))
+def test_plain_text_skips_the_parser_with_the_same_html(text):
+    from srs_dl.core.interchange import anki_html
+
+    plain = anki_html._plain(text)
+    if plain is not None:
+        rendered = anki_html._renderer().render(text).strip()
+        assert rendered == f"<p>{plain}</p>"

@@ -12,14 +12,50 @@ Cloze equivalent: None, and the caller exports those cards as Basic notes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 _BRACKET_RE = re.compile(r"\[[^\[\]\n]*\]")
 _ASKED = "[...]"
 
 
-def _deletions(front: str, back: str) -> list[tuple[int, int, str | None]] | None:
-    """(start, end, hint) in `back` of each place `front` asks; None if they do not fit."""
+Found = list[tuple[int, int, str | None]]
+
+
+def _found(spans: list[tuple[int, int, str]]) -> Found | None:
+    """The asked places among (start, end, bracket) spans: literal brackets left out."""
+    out = [(a, b, None if br == _ASKED else br[1:-1]) for a, b, br in spans]
+    return out or None
+
+
+def _deletions_by_search(front: str, back: str) -> Found | None:
+    """(start, end, hint) in `back` of each place `front` asks, taking the first place
+    each following piece of text occurs: right for nearly every card, and checked."""
+    pieces = _BRACKET_RE.split(front)
+    brackets = _BRACKET_RE.findall(front)
+    if not brackets or not back.startswith(pieces[0]):
+        return None
+    pos = len(pieces[0])
+    spans = []
+    for k, (bracket, piece) in enumerate(zip(brackets, pieces[1:], strict=True)):
+        last = k == len(brackets) - 1
+        if last:
+            end = len(back) - len(piece)
+            if end <= pos or not back.endswith(piece):
+                return None
+        elif not piece:
+            return None  # two brackets side by side: only the full match can split them
+        else:
+            end = back.find(piece, pos + 1)
+            if end < 0:
+                return None
+        if back[pos:end] != bracket:
+            spans.append((pos, end, bracket))
+        pos = end + len(piece)
+    return _found(spans)
+
+
+def _deletions_by_match(front: str, back: str) -> Found | None:
+    """The same, trying every way the front's brackets can cover the back's text."""
     pieces = _BRACKET_RE.split(front)
     brackets = _BRACKET_RE.findall(front)
     if not brackets:
@@ -31,18 +67,24 @@ def _deletions(front: str, back: str) -> list[tuple[int, int, str | None]] | Non
     match = re.fullmatch(pattern, back, flags=re.DOTALL)
     if match is None:
         return None
-    found: list[tuple[int, int, str | None]] = []
-    for k, bracket in enumerate(brackets, start=1):
-        if match.group(k) == bracket:  # a literal bracket, in both texts
-            continue
-        hint = None if bracket == _ASKED else bracket[1:-1]
-        found.append((match.start(k), match.end(k), hint))
-    return found or None
+    spans = [
+        (match.start(k), match.end(k), b)
+        for k, b in enumerate(brackets, start=1)
+        if match.group(k) != b
+    ]
+    return _found(spans)
 
 
 def cloze_text(cards: Sequence[tuple[int, str, str]]) -> str | None:
     """The Anki Cloze text of a question's cards: (number, front, back) each, the
     number of the card's deletion (`c1` for sibling 0)."""
+    # The search is some 30 times faster than compiling a pattern per card.
+    return _cloze(cards, _deletions_by_search) or _cloze(cards, _deletions_by_match)
+
+
+def _cloze(
+    cards: Sequence[tuple[int, str, str]], deletions: Callable[[str, str], Found | None]
+) -> str | None:
     if not cards:
         return None
     back = cards[0][2]
@@ -50,7 +92,7 @@ def cloze_text(cards: Sequence[tuple[int, str, str]]) -> str | None:
         return None
     spans: list[tuple[int, int, int, str | None]] = []
     for number, front, _ in cards:
-        found = _deletions(front, back)
+        found = deletions(front, back)
         if found is None:
             return None
         spans.extend((start, end, number, hint) for start, end, hint in found)
@@ -71,6 +113,8 @@ def cloze_text(cards: Sequence[tuple[int, str, str]]) -> str | None:
     text = "".join(out)
     # Brackets in the text itself can make the match ambiguous: keep only a text that
     # gives back exactly these cards.
+    if _DELETION_RE.sub(lambda m: m.group(2), text) != back:
+        return None
     for number, front, _ in cards:
         if _front_of(text, number) != front:
             return None
