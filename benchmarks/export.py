@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from srs_dl.config import Config  # noqa: E402
-from srs_dl.services import export  # noqa: E402
-from srs_dl.services.anki_export import write_package  # noqa: E402
-from srs_dl.services.import_log import import_log  # noqa: E402
-from srs_dl.services.importer import import_paths  # noqa: E402
+from srs_dl.services.importing.importer import import_paths  # noqa: E402
+from srs_dl.services.interchange import export  # noqa: E402
+from srs_dl.services.interchange.anki_package import write_package  # noqa: E402
+from srs_dl.services.interchange.import_log import import_log  # noqa: E402
 from srs_dl.store import log as logstore  # noqa: E402
 from srs_dl.store.db import connect, transaction  # noqa: E402
 from srs_dl.vault.export_file import output  # noqa: E402

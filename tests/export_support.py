@@ -11,10 +11,10 @@ from pathlib import Path
 
 from review_support import TODAY, config, day
 
-from srs_dl.services import review as rv
-from srs_dl.services.drill_cards import answer, grade_right
-from srs_dl.services.importer import ensure_bundled
-from srs_dl.services.note_review import grade_note
+from srs_dl.services.importing.importer import ensure_bundled
+from srs_dl.services.review import grading as rv
+from srs_dl.services.review.drill_cards import answer, grade_right
+from srs_dl.services.review.note_review import grade_note
 from srs_dl.store.cards import get_card
 from srs_dl.store.db import connect, transaction
 
@@ -44,7 +44,7 @@ def build_deck(path: Path) -> sqlite3.Connection:
     drill_id = _card_ids(conn, "kind = 'drill' AND drill_kind = 'minibatch'")[0]
     drill = get_card(conn, drill_id)
     assert drill is not None
-    from srs_dl.services.drill_cards import drill_for
+    from srs_dl.services.review.drill_cards import drill_for
 
     checked = answer(conn, cfg, day(1), drill, str(drill_for(drill).answer))
     grade_right(conn, cfg, day(1), drill, checked, "good")

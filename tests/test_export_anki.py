@@ -117,7 +117,7 @@ def test_every_card_its_deck_schedule_and_reviews_reach_anki(deck, tmp_path):
 
 
 def test_a_second_export_updates_the_notes_anki_has_instead_of_adding_copies(deck, tmp_path):
-    from srs_dl.services.anki_export import write_package
+    from srs_dl.services.interchange.anki_package import write_package
     from srs_dl.store.db import connect
 
     first, second = tmp_path / "first.apkg", tmp_path / "second.apkg"

@@ -244,7 +244,7 @@ def test_export_into_an_unwritable_folder_writes_nothing(deck, tmp_path, capsys)
 
 
 def test_a_failed_write_leaves_out_as_it_was_and_no_temp_file(deck, tmp_path, monkeypatch, capsys):
-    from srs_dl.services import export as service
+    from srs_dl.services.interchange import export as service
 
     out = tmp_path / "log.csv"
     out.write_text("old\n", encoding="utf-8")

@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from srs_dl.commands.registry import Registry, add_common
 from srs_dl.context import CliError, Context
 
-Adder = Callable[[str, str], argparse.ArgumentParser]
 
-
-def register(add: Adder, common: Callable[..., None]) -> None:
-    """The parsers of `export` and `import-log` (cli.build_parser calls this)."""
-    p = add("export", "export the deck: an Anki package, the cards as CSV, or the review log")
+def register(registry: Registry) -> None:
+    text = "export the deck: an Anki package, the cards as CSV, or the review log"
+    p = registry.add("export", text, cmd_export)
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
 
     def sub(name: str, text: str) -> argparse.ArgumentParser:
         q = what.add_parser(name, help=text, description=text)
-        common(q, sub=True)
+        add_common(q, sub=True)
         q.add_argument("out", metavar="OUT", help="the file to write ('-': standard output)")
         q.add_argument("--deck", metavar="D", help="only this deck and its sub-decks")
         q.add_argument("--force", action="store_true", help="replace OUT if it exists")
@@ -39,7 +37,11 @@ def register(add: Adder, common: Callable[..., None]) -> None:
     q = sub("log", "every review and schedule change, as CSV or JSONL (by OUT's suffix)")
     q.add_argument("--format", choices=("csv", "jsonl"), help="overrides OUT's suffix")
 
-    p = add("import-log", "read a log export (and the cards export) back into a new deck")
+    p = registry.add(
+        "import-log",
+        "read a log export (and the cards export) back into a new deck",
+        cmd_import_log,
+    )
     p.add_argument("log", metavar="LOG", help="a file written by `srs-dl export log`")
     p.add_argument(
         "--cards", metavar="CARDS", help="a file written by `srs-dl export csv` (new cards too)"
@@ -52,7 +54,7 @@ def _say(out: str, text: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services import export as service
+    from srs_dl.services.interchange import export as service
     from srs_dl.vault.export_file import ExportFileError, check_target, output
 
     if not ctx.db_path.exists():
@@ -65,7 +67,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     try:
         service.check_deck(conn, args.deck)
         if args.what == "anki":
-            from srs_dl.services.anki_export import write_package
+            from srs_dl.services.interchange.anki_package import write_package
 
             with output(args.out, force=args.force, binary=True) as fh:
                 s = write_package(
@@ -94,7 +96,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_import_log(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.import_log import ImportLogError, import_log
+    from srs_dl.services.interchange.import_log import ImportLogError, import_log
     from srs_dl.vault.export_read import ExportReadError
 
     log_path = Path(args.log).expanduser()

@@ -26,7 +26,7 @@ from srs_dl.core.interchange.anki_cloze import cloze_text
 from srs_dl.core.interchange.anki_html import to_html
 from srs_dl.core.interchange.anki_schedule import LoggedChange, anki_card, revlog_rows
 from srs_dl.core.interchange.rows import CardRecord
-from srs_dl.services import export
+from srs_dl.services.interchange import export
 from srs_dl.store import anki_collection as collection
 from srs_dl.store import export as store
 
@@ -64,7 +64,7 @@ def _drill_note(c: CardRecord) -> object:
     import numpy as np
 
     from srs_dl.core.drills import generate
-    from srs_dl.services.anki_models import DRILL
+    from srs_dl.services.interchange.anki_models import DRILL
 
     kind = c.qhash.removeprefix("drill:")
     seed = fields.drill_seed(c.deck, kind)
@@ -74,7 +74,7 @@ def _drill_note(c: CardRecord) -> object:
 
 def _question_notes(group: list[CardRecord], built: _Built) -> list[object]:
     """The Anki notes of one question's cards (sibling order), recording where each card went."""
-    from srs_dl.services.anki_models import BASIC, CLOZE, REVERSED
+    from srs_dl.services.interchange.anki_models import BASIC, CLOZE, REVERSED
 
     first = group[0]
     guid = fields.note_guid(first.id)
