@@ -269,3 +269,35 @@ def test_dash_writes_to_stdout_and_the_summary_to_stderr(deck, capsys):
     assert captured.err.startswith("exported ")
     assert _run(deck, "export", "log", "-", "--format", "jsonl") == 0
     assert json.loads(capsys.readouterr().out.splitlines()[0])["id"] == 1
+
+
+def test_moving_machines_keeps_reviews_not_yet_written_into_the_notes(tmp_path, monkeypatch):
+    """Reviewed with write-back on sync, moved before syncing: the new deck imports the
+    same vault, keeps srs-dl's schedules, adds no card, and sync then writes them."""
+    import shutil
+
+    from export_support import TODAY
+
+    vault = tmp_path / "vault"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "decks", vault)
+    monkeypatch.setenv("SRS_DL_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("SRS_DL_CONFIG", str(tmp_path / "config.toml"))
+    (tmp_path / "config.toml").write_text('[review]\nwriteback = "sync"\n', encoding="utf-8")
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    assert _run(old, "import", str(vault)) == 0
+    assert _run(old, "grade", "good", "1", "2", "3") == 0
+    files = {n: tmp_path / n for n in ("cards.csv", "log.csv")}
+    for name, path in files.items():
+        assert _run(old, "export", "csv" if name == "cards.csv" else "log", str(path)) == 0
+    assert _run(new, "import-log", str(files["log.csv"]), "--cards", str(files["cards.csv"])) == 0
+    assert _run(new, "import", str(vault)) == 0
+    for name, path in files.items():
+        again = tmp_path / f"again-{name}"
+        assert _run(new, "export", "csv" if name == "cards.csv" else "log", str(again)) == 0
+        assert again.read_bytes() == path.read_bytes(), name
+    groups = {r["id"]: r["group"] for r in _rows(files["cards.csv"]) if r["id"] in ("1", "2", "3")}
+    before = (vault / "Adam.md").read_text("utf-8")
+    assert not any(g in before for g in groups.values())
+    assert _run(new, "sync") == 0
+    after = (vault / "Adam.md").read_text("utf-8")
+    assert all(g in after for g in groups.values())

@@ -109,6 +109,12 @@ def test_cloze_text_reveals_the_back_and_asks_what_each_front_asks(parts):
 # --- rows ---
 
 _TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=20)
+_GROUPS = st.builds(
+    lambda d, i, e: f"2025-03-{d:02d},{i},{e}",
+    st.integers(1, 28),
+    st.integers(0, 999),
+    st.integers(130, 500),
+) | st.just("2025-03-14,4,fsrs:s=3.2;d=5.1")
 _CARDS = st.builds(
     CardRecord,
     id=st.integers(1, 10**9),
@@ -126,6 +132,8 @@ _CARDS = st.builds(
     buried_until=st.none() | st.dates().map(dt.date.isoformat),
     reps=st.integers(0, 1000),
     lapses=st.integers(0, 100),
+    group=st.none() | _GROUPS,
+    note_group=st.none() | _GROUPS,
     tags=st.lists(st.from_regex(r"#[a-z/]{1,8}", fullmatch=True), max_size=3).map(tuple),
     qhash=st.from_regex(r"[0-9a-f]{16}", fullmatch=True),
 )
@@ -150,6 +158,8 @@ def test_a_log_row_reads_back_equal_from_csv_and_jsonl(card, lid, action):
             "buried_until": None,
             "reps": 0,
             "lapses": 0,
+            "group": None,
+            "note_group": None,
             "tags": (),
         }
     )

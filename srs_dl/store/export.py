@@ -32,12 +32,15 @@ class ExportCard(NamedTuple):
     qhash: str
     note_id: int | None
     drill_kind: str | None
+    raw_group: str | None
+    note_sched: str | None
 
 
 _CARD_SELECT = (
     "SELECT c.id, c.deck, c.kind, c.sibling, c.front, c.back, n.path, c.line, c.due,"
     " c.interval, c.ease, c.state, c.buried_until, c.reps, c.lapses, n.tags, c.qhash,"
-    " c.note_id, c.drill_kind FROM cards AS c LEFT JOIN notes AS n ON n.id = c.note_id"
+    " c.note_id, c.drill_kind, c.raw_group, c.note_sched"
+    " FROM cards AS c LEFT JOIN notes AS n ON n.id = c.note_id"
 )
 
 

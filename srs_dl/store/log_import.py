@@ -42,10 +42,10 @@ def insert_cards(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> 
 
 def set_schedules(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
     """Rows of (due, interval, ease, state, buried_until, reps, lapses, raw_group,
-    note_sched, id): the card as its export or its log leaves it, not dirty."""
+    note_sched, dirty, id): the card as its export or its log leaves it."""
     conn.executemany(
         "UPDATE cards SET due = ?, interval = ?, ease = ?, state = ?, buried_until = ?,"
-        " reps = ?, lapses = ?, raw_group = ?, note_sched = ?, dirty = 0 WHERE id = ?",
+        " reps = ?, lapses = ?, raw_group = ?, note_sched = ?, dirty = ? WHERE id = ?",
         rows,
     )
 

@@ -31,6 +31,8 @@ CARD_FIELDS = (
     "buried_until",
     "reps",
     "lapses",
+    "group",
+    "note_group",
     "tags",
     "qhash",
 )
@@ -92,6 +94,11 @@ class CardRecord:
     buried_until: str | None
     reps: int
     lapses: int
+    #: The `<!--SR:-->` group srs-dl writes for the card (an FSRS one verbatim).
+    group: str | None
+    #: The group the note held when srs-dl last read or wrote it: another one while
+    #: a review is not yet written back.
+    note_group: str | None
     tags: tuple[str, ...]
     qhash: str
 
@@ -144,6 +151,8 @@ def _card_values(c: CardRecord) -> dict[str, Any]:
         "buried_until": c.buried_until,
         "reps": c.reps,
         "lapses": c.lapses,
+        "group": c.group,
+        "note_group": c.note_group,
         "tags": " ".join(c.tags),
         "qhash": c.qhash,
     }
@@ -329,6 +338,8 @@ def card_from_row(row: Mapping[str, Any], *, with_schedule: bool = True) -> Card
         buried_until=_date(row, "buried_until") if with_schedule else None,
         reps=(_int(row, "reps") or 0) if with_schedule else 0,
         lapses=(_int(row, "lapses") or 0) if with_schedule else 0,
+        group=_str(row, "group") if with_schedule else None,
+        note_group=_str(row, "note_group") if with_schedule else None,
         tags=tuple((_str(row, "tags") or "").split()) if with_schedule else (),
         qhash=_str(row, "qhash", required=True) or "",
     )

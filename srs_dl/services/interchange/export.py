@@ -22,6 +22,7 @@ from srs_dl.core.interchange.rows import (
     log_row,
 )
 from srs_dl.store import export as store
+from srs_dl.store.cards import sched_text
 
 LogFormat = Literal["csv", "jsonl"]
 
@@ -62,6 +63,8 @@ def card_record(row: store.ExportCard) -> CardRecord:
         buried_until=row.buried_until,
         reps=row.reps,
         lapses=row.lapses,
+        group=sched_text(row.due, row.interval, row.ease, row.raw_group),
+        note_group=row.note_sched,
         tags=_tags(row.tags),
         qhash=row.qhash,
     )
@@ -91,6 +94,8 @@ def log_record(row: store.ExportLog) -> LogRecord:
             buried_until=None,
             reps=0,
             lapses=0,
+            group=None,
+            note_group=None,
             tags=(),
             qhash=row.qhash or "",
         )

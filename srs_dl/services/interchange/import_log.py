@@ -264,6 +264,16 @@ def _set_schedules(
             )
         due, interval, ease = state.get("due"), state.get("interval"), state.get("ease")
         raw = state.get("raw_group")
+        if given is not None:
+            # A group that is not the SM-2 numbers is one srs-dl keeps verbatim (FSRS).
+            raw = given.group if given.group != sched_text(due, interval, ease) else None
+            # The note's group as srs-dl last saw it: a review not yet written back
+            # stays pending (the next import of the note keeps srs-dl's schedule).
+            note_sched = given.note_group
+            dirty = int(given.file is not None and given.note_group != given.group)
+        else:
+            # From the log alone the note's group is unknown: taken to be the card's.
+            note_sched, dirty = sched_text(due, interval, ease, raw), 0
         rows.append(
             (
                 due,
@@ -274,7 +284,8 @@ def _set_schedules(
                 int(state.get("reps") or 0),
                 int(state.get("lapses") or 0),
                 raw,
-                sched_text(due, interval, ease, raw),
+                note_sched,
+                dirty,
                 cid,
             )
         )
