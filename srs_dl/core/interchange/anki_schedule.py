@@ -77,7 +77,7 @@ def anki_card(
         TYPE_REVIEW,
         queue,
         anki_today + (due - today).days,
-        days(interval),
+        max(1, days(interval)),  # a due date without an interval: Anki's shortest
         factor(ease),
         reps,
         lapses,
