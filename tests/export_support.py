@@ -9,6 +9,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
 from review_support import TODAY, config, day
 
 from srs_dl.services.importing.importer import ensure_bundled
@@ -67,6 +68,16 @@ def build_deck(path: Path) -> sqlite3.Connection:
             (day(4).isoformat(), fsrs),
         )
     return conn
+
+
+def export_deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """That deck at tmp_path/deck.db, the environment set to export it as of EXPORT_DAY."""
+    path = tmp_path / "deck.db"
+    monkeypatch.setenv("SRS_DL_TODAY", EXPORT_DAY.isoformat())
+    monkeypatch.setenv("SRS_DL_CONFIG", str(tmp_path / "config.toml"))
+    (tmp_path / "config.toml").write_text('[review]\nwriteback = "sync"\n', encoding="utf-8")
+    build_deck(path).close()
+    return path
 
 
 def review_counts(conn: sqlite3.Connection) -> dict[int, int]:

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from export_support import EXPORT_DAY, build_deck, review_counts
+from export_support import EXPORT_DAY, export_deck, review_counts
 
 from srs_dl.cli import main
 
@@ -22,12 +22,7 @@ anki_collection = pytest.importorskip("anki.collection")
 
 @pytest.fixture
 def deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "deck.db"
-    monkeypatch.setenv("SRS_DL_TODAY", EXPORT_DAY.isoformat())
-    monkeypatch.setenv("SRS_DL_CONFIG", str(tmp_path / "config.toml"))
-    (tmp_path / "config.toml").write_text('[review]\nwriteback = "sync"\n', encoding="utf-8")
-    build_deck(path).close()
-    return path
+    return export_deck(tmp_path, monkeypatch)
 
 
 def _collection(tmp_path: Path):

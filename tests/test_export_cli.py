@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from export_support import EXPORT_DAY, build_deck
+from export_support import build_deck, export_deck
 
 from srs_dl.cli import main
 from srs_dl.core.interchange.rows import CARD_FIELDS, LOG_FIELDS
@@ -19,12 +19,7 @@ from srs_dl.core.interchange.rows import CARD_FIELDS, LOG_FIELDS
 
 @pytest.fixture
 def deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "deck.db"
-    monkeypatch.setenv("SRS_DL_TODAY", EXPORT_DAY.isoformat())
-    monkeypatch.setenv("SRS_DL_CONFIG", str(tmp_path / "config.toml"))
-    (tmp_path / "config.toml").write_text('[review]\nwriteback = "sync"\n', encoding="utf-8")
-    build_deck(path).close()
-    return path
+    return export_deck(tmp_path, monkeypatch)
 
 
 def _run(db: Path, *args: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 #: Columns of `srs-dl export csv` (README: "Export and interchange").
@@ -118,6 +118,43 @@ class LogRecord:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     detail: dict[str, Any] | None
+
+
+def card_identity(
+    id: int,
+    *,
+    deck: str,
+    kind: str,
+    sibling: int,
+    front: str,
+    back: str,
+    file: str | None,
+    line: int | None,
+    qhash: str,
+) -> CardRecord:
+    """A card as a log row names it: what it is, not its schedule (a log row's
+    snapshots hold that)."""
+    return CardRecord(
+        id,
+        deck,
+        kind,
+        sibling,
+        front,
+        back,
+        file,
+        line,
+        None,
+        None,
+        None,
+        "new",
+        None,
+        0,
+        0,
+        None,
+        None,
+        (),
+        qhash,
+    )
 
 
 def number_text(value: float | None) -> str:
@@ -315,15 +352,11 @@ def _check_snapshot(key: str, snap: dict[str, Any] | None) -> dict[str, Any] | N
     return snap
 
 
-def card_from_row(row: Mapping[str, Any], *, with_schedule: bool = True) -> CardRecord:
-    """A card from a cards CSV row or a log row's card columns (id under `card_id`)."""
-    cid = _int(row, "id" if with_schedule else "card_id", required=True)
+def _identity_from_row(row: Mapping[str, Any], id_key: str) -> CardRecord:
+    cid = _int(row, id_key, required=True)
     assert cid is not None
-    state = (_str(row, "state") or "new") if with_schedule else "new"
-    if state not in CARD_STATES:
-        raise RowError(f"state: {state!r} is not one of {', '.join(CARD_STATES)}")
-    return CardRecord(
-        id=cid,
+    return card_identity(
+        cid,
         deck=_str(row, "deck", required=True) or "",
         kind=_str(row, "kind", required=True) or "",
         sibling=_int(row, "sibling") or 0,
@@ -331,17 +364,27 @@ def card_from_row(row: Mapping[str, Any], *, with_schedule: bool = True) -> Card
         back=_str(row, "back") or "",
         file=_str(row, "file"),
         line=_int(row, "line"),
-        due=_date(row, "due") if with_schedule else None,
-        interval=_float(row, "interval") if with_schedule else None,
-        ease=_int(row, "ease") if with_schedule else None,
-        state=state,
-        buried_until=_date(row, "buried_until") if with_schedule else None,
-        reps=(_int(row, "reps") or 0) if with_schedule else 0,
-        lapses=(_int(row, "lapses") or 0) if with_schedule else 0,
-        group=_str(row, "group") if with_schedule else None,
-        note_group=_str(row, "note_group") if with_schedule else None,
-        tags=tuple((_str(row, "tags") or "").split()) if with_schedule else (),
         qhash=_str(row, "qhash", required=True) or "",
+    )
+
+
+def card_from_row(row: Mapping[str, Any]) -> CardRecord:
+    """A card from a row of the cards export."""
+    state = _str(row, "state") or "new"
+    if state not in CARD_STATES:
+        raise RowError(f"state: {state!r} is not one of {', '.join(CARD_STATES)}")
+    return replace(
+        _identity_from_row(row, "id"),
+        due=_date(row, "due"),
+        interval=_float(row, "interval"),
+        ease=_int(row, "ease"),
+        state=state,
+        buried_until=_date(row, "buried_until"),
+        reps=_int(row, "reps") or 0,
+        lapses=_int(row, "lapses") or 0,
+        group=_str(row, "group"),
+        note_group=_str(row, "note_group"),
+        tags=tuple((_str(row, "tags") or "").split()),
     )
 
 
@@ -356,7 +399,7 @@ def log_from_row(row: Mapping[str, Any]) -> LogRecord:
     action = _str(row, "action", required=True)
     source = _str(row, "source", required=True)
     assert lid is not None and at is not None and action is not None and source is not None
-    card = card_from_row(row, with_schedule=False) if _get(row, "card_id") is not None else None
+    card = _identity_from_row(row, "card_id") if _get(row, "card_id") is not None else None
     file = _str(row, "file")
     if card is None and file is None:
         raise RowError("card_id and file: neither given")

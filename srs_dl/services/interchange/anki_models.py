@@ -23,17 +23,21 @@ td, th { border: 1px solid #aaa; padding: 0.2em 0.5em; }
 _SOURCE = '<div class="source">{{Source}}</div>'
 _FRONT_FIELDS = [{"name": "Front"}, {"name": "Back"}, {"name": "Source"}]
 
+
+def _forward() -> dict[str, str]:
+    # A fresh dict per model: genanki writes each template's `ord` into it.
+    return {
+        "name": "Card 1",
+        "qfmt": "{{Front}}",
+        "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + _SOURCE,
+    }
+
+
 BASIC = genanki.Model(
     1_742_306_101,
     "srs-dl Basic",
     fields=_FRONT_FIELDS,
-    templates=[
-        {
-            "name": "Card 1",
-            "qfmt": "{{Front}}",
-            "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + _SOURCE,
-        }
-    ],
+    templates=[_forward()],
     css=_CSS,
 )
 
@@ -42,11 +46,7 @@ REVERSED = genanki.Model(
     "srs-dl Basic (and reversed card)",
     fields=_FRONT_FIELDS,
     templates=[
-        {
-            "name": "Card 1",
-            "qfmt": "{{Front}}",
-            "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + _SOURCE,
-        },
+        _forward(),
         {
             "name": "Card 2",
             "qfmt": "{{Back}}",

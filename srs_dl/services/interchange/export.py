@@ -17,6 +17,7 @@ from srs_dl.core.interchange.rows import (
     LOG_FIELDS,
     CardRecord,
     LogRecord,
+    card_identity,
     card_row,
     log_json,
     log_row,
@@ -78,8 +79,8 @@ def _loads(text: str | None) -> dict[str, object] | None:
 def log_record(row: store.ExportLog) -> LogRecord:
     card = None
     if row.card_id is not None:
-        card = CardRecord(
-            id=row.card_id,
+        card = card_identity(
+            row.card_id,
             deck=row.deck or "",
             kind=row.kind or "",
             sibling=row.sibling or 0,
@@ -87,16 +88,6 @@ def log_record(row: store.ExportLog) -> LogRecord:
             back=row.back or "",
             file=row.path,
             line=row.line,
-            due=None,
-            interval=None,
-            ease=None,
-            state="new",
-            buried_until=None,
-            reps=0,
-            lapses=0,
-            group=None,
-            note_group=None,
-            tags=(),
             qhash=row.qhash or "",
         )
     return LogRecord(

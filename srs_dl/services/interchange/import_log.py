@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from srs_dl.core.interchange.rows import (
     CARD_FIELDS,
@@ -32,6 +32,8 @@ from srs_dl.store import log_import as store
 from srs_dl.store.cards import sched_text
 from srs_dl.store.db import transaction
 from srs_dl.vault.export_read import read_rows
+
+T = TypeVar("T")
 
 
 class ImportLogError(Exception):
@@ -56,24 +58,24 @@ def _rows(path: Path, wanted: tuple[str, ...]) -> Iterator[tuple[int, dict[str, 
     yield from rows
 
 
-def read_log(path: Path) -> list[tuple[int, LogRecord]]:
+def _read(
+    path: Path, fields: tuple[str, ...], parse: Callable[[dict[str, Any]], T]
+) -> list[tuple[int, T]]:
     out = []
-    for line, row in _rows(path, LOG_FIELDS):
+    for line, row in _rows(path, fields):
         try:
-            out.append((line, log_from_row(row)))
+            out.append((line, parse(row)))
         except RowError as exc:
             raise ImportLogError(f"{path}:{line}: {exc}") from None
     return out
+
+
+def read_log(path: Path) -> list[tuple[int, LogRecord]]:
+    return _read(path, LOG_FIELDS, log_from_row)
 
 
 def read_cards(path: Path) -> list[tuple[int, CardRecord]]:
-    out = []
-    for line, row in _rows(path, CARD_FIELDS):
-        try:
-            out.append((line, card_from_row(row)))
-        except RowError as exc:
-            raise ImportLogError(f"{path}:{line}: {exc}") from None
-    return out
+    return _read(path, CARD_FIELDS, card_from_row)
 
 
 def _identity(c: CardRecord) -> tuple[Any, ...]:
