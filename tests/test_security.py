@@ -140,6 +140,8 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
         "STORED_COLUMNS",
     ): "store.cards.STORED_COLUMNS (above)",
     ("srs_dl/store/cards.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
+    ("srs_dl/store/export.py", "where"): "store.cards.deck_clause() with its column"
+    " qualified (fixed SQL with ? placeholders), or fixed text",
     ("srs_dl/store/cards.py", "table"): "next_id(conn, table) is called with 'notes'/'cards'",
     ("srs_dl/store/cards.py", "marks"): "a run of ? placeholders",
     ("srs_dl/store/cards.py", "sets"): "'col = ?' for constant column names",

@@ -17,7 +17,9 @@ from srs_dl.context import CliError, Context
 def register(registry: Registry) -> None:
     text = "export the deck: an Anki package, the cards as CSV, or the review log"
     p = registry.add("export", text, cmd_export)
-    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    what = p.add_subparsers(
+        dest="what", metavar="WHAT", required=True, help="anki, csv or log (see each one's --help)"
+    )
 
     def sub(name: str, text: str) -> argparse.ArgumentParser:
         q = what.add_parser(name, help=text, description=text)
