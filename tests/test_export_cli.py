@@ -194,6 +194,15 @@ def test_import_log_refuses_a_file_that_is_not_an_export(deck, tmp_path, capsys)
     assert "not an srs-dl export (no column at, day, action)" in capsys.readouterr().err
     assert _run(tmp_path / "new.db", "import-log", str(tmp_path / "absent.csv")) == 1
     assert "absent.csv: no such file" in capsys.readouterr().err
+    short = tmp_path / "short.csv"
+    header = ",".join(LOG_FIELDS)
+    short.write_text(header + "\n1,2025-03-10T08:00:00Z\n", encoding="utf-8")
+    assert _run(tmp_path / "new.db", "import-log", str(short)) == 1
+    assert f"{short}:2: 2 fields, the header has {len(LOG_FIELDS)}" in capsys.readouterr().err
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(header.encode() + b"\n\xff\xfe\n")
+    assert _run(tmp_path / "new.db", "import-log", str(binary)) == 1
+    assert f"{binary}:2: not UTF-8 text (invalid start byte)" in capsys.readouterr().err
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"id": 1}\n[1]\n', encoding="utf-8")
     assert _run(tmp_path / "new.db", "import-log", str(broken)) == 1

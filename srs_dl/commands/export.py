@@ -52,7 +52,10 @@ def register(registry: Registry) -> None:
 
 def _say(out: str, text: str) -> None:
     # With the export on standard output, the summary must not mix into it.
-    print(text, file=sys.stderr if out == "-" else sys.stdout)
+    if out == "-":
+        print(text.replace(" to -", " to standard output"), file=sys.stderr)
+    else:
+        print(text)
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:

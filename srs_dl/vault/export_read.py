@@ -14,6 +14,18 @@ class ExportReadError(Exception):
     """The file cannot be read as an srs-dl export; one line naming it (and the line)."""
 
 
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> ExportReadError:
+    """The error naming the first line that is not UTF-8 (the decoder reads ahead in
+    blocks, so its position says nothing about lines; found again line by line)."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return ExportReadError(f"{path}:{number}: not UTF-8 text ({exc.reason})")
+    return ExportReadError(f"{path}: not UTF-8 text ({exc.reason})")
+
+
 def is_jsonl(path: Path) -> bool:
     """JSONL by suffix, else by its first character (a CSV export starts with `id`)."""
     if path.suffix.lower() in (".jsonl", ".ndjson"):
@@ -34,7 +46,10 @@ def read_rows(path: Path) -> tuple[list[str] | None, Iterator[tuple[int, dict[st
     reader = csv.reader(fh)
     try:
         header = next(reader, None)
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        fh.close()
+        raise _not_utf8(path, exc) from exc
+    except csv.Error as exc:
         fh.close()
         raise ExportReadError(f"{path}:1: not CSV ({exc})") from exc
     if header is None:
@@ -56,7 +71,9 @@ def _csv_rows(
                     )
                 yield start, dict(zip(header, values, strict=True))
                 start = reader.line_num + 1
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path, exc) from exc
+        except csv.Error as exc:
             raise ExportReadError(f"{path}:{start}: not CSV ({exc})") from exc
 
 
@@ -74,4 +91,4 @@ def _jsonl_rows(path: Path, fh: Any) -> Iterator[tuple[int, dict[str, Any]]]:
                     raise ExportReadError(f"{path}:{number}: not a JSON object")
                 yield number, value
         except UnicodeDecodeError as exc:
-            raise ExportReadError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+            raise _not_utf8(path, exc) from exc
