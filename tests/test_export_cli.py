@@ -305,3 +305,24 @@ def test_moving_machines_keeps_reviews_not_yet_written_into_the_notes(tmp_path, 
     assert _run(new, "sync") == 0
     after = (vault / "Adam.md").read_text("utf-8")
     assert all(g in after for g in groups.values())
+
+
+def test_an_anki_export_survives_a_side_anki_makes_no_card_of(tmp_path):
+    """A reversed card with an empty answer: Anki's note type makes no second card."""
+    import zipfile
+
+    from review_support import TODAY, add_card
+
+    from srs_dl.store.db import connect
+
+    db = tmp_path / "deck.db"
+    conn = connect(db)
+    add_card(conn, kind="inline_reversed", sibling=0, qhash="q", front="Q", due=TODAY)
+    add_card(conn, kind="inline_reversed", sibling=1, qhash="q", front="", due=TODAY)
+    conn.close()
+    out = tmp_path / "deck.apkg"
+    assert _run(db, "export", "anki", str(out), "--with-history") == 0
+    with zipfile.ZipFile(out) as z:
+        z.extract("collection.anki2", tmp_path)
+    anki = sqlite3.connect(tmp_path / "collection.anki2")
+    assert anki.execute("SELECT count(*), min(type) FROM cards").fetchone() == (1, 2)

@@ -150,7 +150,9 @@ def _history(
             anki_today=anki_today,
             new_position=position,
         )
-        anki_id = anki_ids[built.placement[c.id]]
+        anki_id = anki_ids.get(built.placement[c.id])
+        if anki_id is None:  # a side Anki makes no card of (an empty front)
+            continue
         schedules.append(
             (
                 card.type,
@@ -171,8 +173,8 @@ def _history(
             at=at,
             action=action,
             response=response,
-            before=export._loads(before),
-            after=export._loads(after),
+            before=export.json_object(before),
+            after=export.json_object(after),
             undoes=undoes,
         )
         for lid, cid, at, action, response, before, after, undoes in store.iter_card_changes(
@@ -182,7 +184,7 @@ def _history(
     rows = [
         (r.id, anki_ids[built.placement[r.card_id]], r.ease, r.ivl, r.last_ivl, r.factor, r.type)
         for r in revlog_rows(changes)
-        if r.card_id in built.placement
+        if built.placement.get(r.card_id) in anki_ids
     ]
     collection.insert_revlog(col, rows)
     return len(rows)

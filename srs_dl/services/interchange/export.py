@@ -71,7 +71,8 @@ def card_record(row: store.ExportCard) -> CardRecord:
     )
 
 
-def _loads(text: str | None) -> dict[str, object] | None:
+def json_object(text: str | None) -> dict[str, object] | None:
+    """A stored JSON snapshot as a dict (None when absent or not an object)."""
     value = json.loads(text) if text else None
     return value if isinstance(value, dict) else None
 
@@ -100,9 +101,9 @@ def log_record(row: store.ExportLog) -> LogRecord:
         undoes=row.undoes,
         card=card,
         file=row.path,
-        before=_loads(row.before),
-        after=_loads(row.after),
-        detail=_loads(row.detail),
+        before=json_object(row.before),
+        after=json_object(row.after),
+        detail=json_object(row.detail),
     )
 
 
