@@ -36,11 +36,10 @@ sys.path.insert(0, str(ROOT))
 from srs_dl.config import Config  # noqa: E402
 from srs_dl.services.importing.importer import import_paths  # noqa: E402
 from srs_dl.services.interchange import export  # noqa: E402
-from srs_dl.services.interchange.anki_package import write_package  # noqa: E402
+from srs_dl.services.interchange.anki_package import export_anki  # noqa: E402
 from srs_dl.services.interchange.import_log import import_log  # noqa: E402
 from srs_dl.store import log as logstore  # noqa: E402
 from srs_dl.store.db import connect, transaction  # noqa: E402
-from srs_dl.vault.export_file import output  # noqa: E402
 
 TOOLS = ROOT.parent / "shared" / "tools"
 TODAY = dt.date(2025, 6, 30)
@@ -140,20 +139,17 @@ def main() -> None:
         apkg, apkg_h = out / "deck.apkg", out / "history.apkg"
 
         def csv_cards() -> None:
-            with output(str(cards_csv), force=True) as fh:
-                export.write_cards_csv(conn, fh)
+            export.export_cards(conn, str(cards_csv), force=True)
 
-        def log(path: Path, fmt: export.LogFormat) -> Callable[[], None]:
+        def log(path: Path, fmt: str) -> Callable[[], None]:
             def run() -> None:
-                with output(str(path), force=True) as fh:
-                    export.write_log(conn, fh, fmt)
+                export.export_log(conn, str(path), force=True, fmt=fmt)
 
             return run
 
         def anki(path: Path, history: bool) -> Callable[[], None]:
             def run() -> None:
-                with output(str(path), force=True, binary=True) as fh:
-                    write_package(conn, fh, today=TODAY, with_history=history)
+                export_anki(conn, str(path), today=TODAY, force=True, with_history=history)
 
             return run
 

@@ -60,24 +60,22 @@ def _say(out: str, text: str) -> None:
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.services.interchange import export as service
-    from srs_dl.vault.export_file import ExportFileError, check_target, output
 
     if not ctx.db_path.exists():
         raise CliError(f"{ctx.db_path}: no database yet; nothing to export")
+    out, force, deck = args.out, args.force, args.deck
     try:
-        check_target(args.out, force=args.force)
-    except ExportFileError as exc:
+        service.check_out(out, force=force)
+    except service.ExportError as exc:
         raise CliError(str(exc)) from exc
     conn = ctx.connect(create=False)
     try:
-        service.check_deck(conn, args.deck)
         if args.what == "anki":
-            from srs_dl.services.interchange.anki_package import write_package
+            from srs_dl.services.interchange.anki_package import export_anki
 
-            with output(args.out, force=args.force, binary=True) as fh:
-                s = write_package(
-                    conn, fh, today=ctx.today, deck=args.deck, with_history=args.with_history
-                )
+            s = export_anki(
+                conn, out, today=ctx.today, force=force, deck=deck, with_history=args.with_history
+            )
             history = f", {s.reviews} reviews" if args.with_history else ""
             _say(
                 args.out,
@@ -85,15 +83,12 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
                 f" to {args.out}",
             )
         elif args.what == "csv":
-            with output(args.out, force=args.force) as fh:
-                n = service.write_cards_csv(conn, fh, deck=args.deck)
-            _say(args.out, f"exported {n} cards to {args.out}")
+            n = service.export_cards(conn, out, force=force, deck=deck)
+            _say(out, f"exported {n} cards to {out}")
         else:
-            fmt = service.log_format(args.out, args.format)
-            with output(args.out, force=args.force) as fh:
-                n = service.write_log(conn, fh, fmt, deck=args.deck)
-            _say(args.out, f"exported {n} log entries to {args.out}")
-    except (ExportFileError, service.ExportError) as exc:
+            n = service.export_log(conn, out, force=force, deck=deck, fmt=args.format)
+            _say(out, f"exported {n} log entries to {out}")
+    except service.ExportError as exc:
         raise CliError(str(exc)) from exc
     finally:
         conn.close()
@@ -102,7 +97,6 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_import_log(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.services.interchange.import_log import ImportLogError, import_log
-    from srs_dl.vault.export_read import ExportReadError
 
     log_path = Path(args.log).expanduser()
     cards_path = Path(args.cards).expanduser() if args.cards else None
@@ -112,7 +106,7 @@ def cmd_import_log(args: argparse.Namespace, ctx: Context) -> int:
     conn = ctx.connect()
     try:
         s = import_log(conn, log_path, cards_path)
-    except (ImportLogError, ExportReadError) as exc:
+    except ImportLogError as exc:
         raise CliError(str(exc)) from exc
     finally:
         conn.close()

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Literal, overload
+from typing import IO, Any
 
 from srs_dl.vault.write import TEMP_SUFFIX, fsync_dir
 
@@ -42,24 +42,19 @@ def check_target(out: str, *, force: bool) -> Path | None:
     return path
 
 
-@overload
 def output(
-    out: str, *, force: bool, binary: Literal[False] = ...
-) -> contextlib.AbstractContextManager[IO[str]]: ...
-@overload
-def output(
-    out: str, *, force: bool, binary: Literal[True]
-) -> contextlib.AbstractContextManager[IO[bytes]]: ...
-def output(out: str, *, force: bool, binary: bool = False) -> contextlib.AbstractContextManager[IO]:  # type: ignore[type-arg]
-    """A file to write the export into; renamed over OUT when the block ends without error."""
+    out: str, *, force: bool, binary: bool = False
+) -> contextlib.AbstractContextManager[IO[Any]]:
+    """A file to write the export into (text, or bytes with `binary`); renamed over OUT
+    when the block ends without error."""
     return _output(out, force=force, binary=binary)
 
 
 @contextlib.contextmanager
-def _output(out: str, *, force: bool, binary: bool) -> Iterator[IO]:  # type: ignore[type-arg]
+def _output(out: str, *, force: bool, binary: bool) -> Iterator[IO[Any]]:
     path = check_target(out, force=force)
     if path is None:
-        stream: IO = sys.stdout.buffer if binary else sys.stdout  # type: ignore[type-arg]
+        stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
         yield stream
         stream.flush()
         return
@@ -74,7 +69,7 @@ def _output(out: str, *, force: bool, binary: bool) -> Iterator[IO]:  # type: ig
         raise ExportFileError(f"{path}: cannot write here ({exc.strerror or exc})") from exc
     tmp = Path(tmp_name)
     try:
-        fh: IO = (  # type: ignore[type-arg]
+        fh: IO[Any] = (
             os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
         )
         with fh:

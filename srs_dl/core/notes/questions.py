@@ -36,8 +36,6 @@ DEFAULT_DECK = "default"
 #: The plugin's callout for scheduling comments (`useCalloutsForSchedulingComments`).
 SR_METADATA_CALLOUT = "> [!sr|card-metadata]"
 
-_INLINE = ("inline", "inline_reversed")
-_REVERSED = ("inline_reversed", "multiline_reversed")
 _BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
 
 
@@ -545,11 +543,11 @@ class _Builder:
                 )
             out.append(
                 new_question(
-                    kind,
+                    kind,  # type: ignore[arg-type]  # the scanner makes only CardKind values
                     decks[0],
                     first + 1,
                     last + 1,
-                    text,  # type: ignore[arg-type]
+                    text,
                     cards,
                     comment,
                     next_line,

@@ -190,6 +190,21 @@ def _history(
     return len(rows)
 
 
+def export_anki(
+    conn: sqlite3.Connection,
+    out: str,
+    *,
+    today: dt.date,
+    force: bool = False,
+    deck: str | None = None,
+    with_history: bool = False,
+) -> AnkiSummary:
+    """`srs-dl export anki`: the package written whole to OUT."""
+    export.check_deck(conn, deck)
+    with export.written(out, force=force, binary=True) as fh:
+        return write_package(conn, fh, today=today, deck=deck, with_history=with_history)
+
+
 def write_package(
     conn: sqlite3.Connection,
     out: IO[bytes],

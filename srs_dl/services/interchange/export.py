@@ -1,16 +1,19 @@
 """`srs-dl export csv|log`: the cards and the log as files other tools read.
 
-The rows' shape is core.interchange.rows; the queries are store.export; the
-caller gives the open output (vault.export_file writes it whole or not at all).
+The rows' shape is core.interchange.rows; the queries are store.export; the file
+is written whole or not at all (vault.export_file). `export_cards` and
+`export_log` are the use cases; `write_cards_csv` and `write_log` write into an
+open stream.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sqlite3
 from collections.abc import Iterator
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from srs_dl.core.interchange.rows import (
     CARD_FIELDS,
@@ -24,12 +27,31 @@ from srs_dl.core.interchange.rows import (
 )
 from srs_dl.store import export as store
 from srs_dl.store.cards import sched_text
+from srs_dl.vault.export_file import ExportFileError, check_target, output
 
 LogFormat = Literal["csv", "jsonl"]
 
 
 class ExportError(Exception):
     """An export that cannot be made as asked (a deck that does not exist); one line."""
+
+
+def check_out(out: str, *, force: bool) -> None:
+    """OUT can be written (or replaced, with force): checked before any work."""
+    try:
+        check_target(out, force=force)
+    except ExportFileError as exc:
+        raise ExportError(str(exc)) from exc
+
+
+@contextlib.contextmanager
+def written(out: str, *, force: bool, binary: bool = False) -> Iterator[IO[Any]]:
+    """A stream renamed over OUT when the block ends without error; errors as ExportError."""
+    try:
+        with output(out, force=force, binary=binary) as fh:
+            yield fh
+    except ExportFileError as exc:
+        raise ExportError(str(exc)) from exc
 
 
 def check_deck(conn: sqlite3.Connection, deck: str | None) -> None:
@@ -126,6 +148,30 @@ def write_cards_csv(conn: sqlite3.Connection, out: IO[str], *, deck: str | None 
         writer.writerow(card_row(record))
         n += 1
     return n
+
+
+def export_cards(
+    conn: sqlite3.Connection, out: str, *, force: bool = False, deck: str | None = None
+) -> int:
+    """`srs-dl export csv`: the number of cards written."""
+    check_deck(conn, deck)
+    with written(out, force=force) as fh:
+        return write_cards_csv(conn, fh, deck=deck)
+
+
+def export_log(
+    conn: sqlite3.Connection,
+    out: str,
+    *,
+    force: bool = False,
+    deck: str | None = None,
+    fmt: str | None = None,
+) -> int:
+    """`srs-dl export log`: the number of entries written (the format by OUT's suffix
+    unless `fmt` names it)."""
+    check_deck(conn, deck)
+    with written(out, force=force) as fh:
+        return write_log(conn, fh, log_format(out, fmt), deck=deck)
 
 
 def log_format(out: str, given: str | None) -> LogFormat:

@@ -31,7 +31,7 @@ from srs_dl.core.interchange.rows import (
 from srs_dl.store import log_import as store
 from srs_dl.store.cards import sched_text
 from srs_dl.store.db import transaction
-from srs_dl.vault.export_read import read_rows
+from srs_dl.vault.export_read import ExportReadError, read_rows
 
 T = TypeVar("T")
 
@@ -50,12 +50,15 @@ class ImportLogSummary:
 
 
 def _rows(path: Path, wanted: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
-    header, rows = read_rows(path)
-    if header is not None:
-        problem = header_problem(header, wanted)
-        if problem:
-            raise ImportLogError(f"{path}:1: {problem}")
-    yield from rows
+    try:
+        header, rows = read_rows(path)
+        if header is not None:
+            problem = header_problem(header, wanted)
+            if problem:
+                raise ImportLogError(f"{path}:1: {problem}")
+        yield from rows
+    except ExportReadError as exc:
+        raise ImportLogError(str(exc)) from exc
 
 
 def _read(
