@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Literal
 
@@ -54,16 +54,20 @@ class Rating(IntEnum):
     @property
     def label(self) -> str:
         """The word the log, the comments' tools and the CLI use: "again" ... "easy"."""
-        return self.name.lower()
+        return _LABELS[self]
 
     @classmethod
     def parse(cls, text: str) -> Rating:
         """A rating from its word (any case, spaces around ignored) or its number 1-4."""
-        key = text.strip().lower()
-        for rating in cls:
-            if key in (rating.label, str(rating.value)):
-                return rating
-        raise ValueError(f"unknown rating {text!r}: expected again, hard, good or easy")
+        rating = _BY_KEY.get(text.strip().lower())
+        if rating is None:
+            raise ValueError(f"unknown rating {text!r}: expected again, hard, good or easy")
+        return rating
+
+
+# Looked up on every grade: built once.
+_LABELS = {r: r.name.lower() for r in Rating}
+_BY_KEY = {**{label: r for r, label in _LABELS.items()}, **{str(int(r)): r for r in Rating}}
 
 
 def queue_state(
@@ -144,13 +148,12 @@ def _reviewable(card: CardState) -> None:
 
 def _after(card: CardState, schedule: Schedule | None, *, lapse: bool) -> CardState:
     """The card once graded: in review (new again if it has no schedule), unburied, counted."""
-    return replace(
-        card,
-        state="review" if schedule is not None else "new",
-        schedule=schedule,
-        buried_until=None,
-        reps=card.reps + 1,
-        lapses=card.lapses + (1 if lapse else 0),
+    return CardState(
+        "review" if schedule is not None else "new",
+        schedule,
+        None,
+        card.reps + 1,
+        card.lapses + (1 if lapse else 0),
     )
 
 
