@@ -13,11 +13,13 @@ import argparse
 from collections.abc import Callable
 
 from srs_dl.context import Context
+from srs_dl.core.scheduling import sm2
 
 Handler = Callable[[argparse.Namespace, Context], int]
 
-#: What `grade` and `grade-note` accept (the core's four ratings and Reset).
-RESPONSES = ("again", "hard", "good", "easy", "reset")
+#: What `grade` and `grade-note` accept: the core's four ratings and Reset (config,
+#: which every command loads, has imported sm2 already).
+RESPONSES = sm2.RESPONSES
 
 
 def add_common(p: argparse.ArgumentParser, *, sub: bool = False) -> None:

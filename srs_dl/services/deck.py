@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator
 
 from srs_dl.store import cards as cards_store
 from srs_dl.store import decks as decks_store
@@ -60,16 +59,8 @@ def has_deck(conn: sqlite3.Connection, deck: str) -> bool:
     return decks_store.has_live_cards(conn, deck)
 
 
-def iter_cards(
-    conn: sqlite3.Connection,
-    *,
-    deck: str | None = None,
-    include_deleted: bool = False,
-    due_on_or_before: dt.date | None = None,
-) -> Iterator[CardRow]:
-    return cards_store.iter_cards(
-        conn, deck=deck, include_deleted=include_deleted, due_on_or_before=due_on_or_before
-    )
+#: The cards (a deck and its sub-decks, deleted ones too if asked, due by a day), as stored.
+iter_cards = cards_store.iter_cards
 
 
 def note_path(conn: sqlite3.Connection, note_id: int | None) -> str | None:
