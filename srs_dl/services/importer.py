@@ -18,7 +18,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +104,8 @@ class _Unit:
     root: str
     is_file: bool
     flags: dict[str, Any]
+    #: The folder's symlinks are followed (given now, or remembered from its import).
+    follow: bool = False
     settings: ParseSettings | None = None
     skey: str = ""
     base: str = ""
@@ -234,20 +236,23 @@ class _Run:
             own = folders_store.covering(rows, path)
             if own is not None and own.path != path and not flags:
                 # Part of a remembered folder: read with that folder's flags.
-                units.append(_Unit(own.id, own.path, path, is_file, own.flags))
+                follow = self.follow or own.follow_symlinks
+                units.append(_Unit(own.id, own.path, path, is_file, own.flags, follow))
                 continue
             if own is not None and own.path == path:
                 use = flags or own.flags
+                follow = self.follow or own.follow_symlinks
                 # A folder never written into (the bundled deck) stays so.
                 keep = own.writeback and bool(writeback)
-                if use != own.flags or keep != own.writeback:
-                    fid = self._save_folder(path, use, keep)
+                if use != own.flags or keep != own.writeback or follow != own.follow_symlinks:
+                    fid = self._save_folder(path, use, keep, follow)
                 else:
                     fid = own.id
             else:
                 use = flags
-                fid = self._save_folder(path, use, writeback)
-            units.append(_Unit(fid, path, path, is_file, dict(use)))
+                follow = self.follow
+                fid = self._save_folder(path, use, writeback, follow)
+            units.append(_Unit(fid, path, path, is_file, dict(use), follow))
             rows = folders_store.list_folders(self.conn)
         self.all_folders = rows
         return units
@@ -263,18 +268,23 @@ class _Run:
                 )
                 continue
             units.append(
-                _Unit(row.id, row.path, row.path, not os.path.isdir(row.path), dict(row.flags))
+                _Unit(
+                    row.id,
+                    row.path,
+                    row.path,
+                    not os.path.isdir(row.path),
+                    dict(row.flags),
+                    row.follow_symlinks,
+                )
             )
         return units
 
-    def _save_folder(self, path: str, flags: dict[str, Any], writeback: bool) -> int:
-        if self.dry_run:
+    def _save_folder(
+        self, path: str, flags: dict[str, Any], writeback: bool, follow: bool = False
+    ) -> int:
+        with nullcontext() if self.dry_run else transaction(self.conn):
             return folders_store.save_folder(
-                self.conn, path, flags, writeback=writeback, imported_at=None
-            )
-        with transaction(self.conn):
-            return folders_store.save_folder(
-                self.conn, path, flags, writeback=writeback, imported_at=None
+                self.conn, path, flags, writeback=writeback, imported_at=None, follow_symlinks=follow
             )
 
     def resolve_unit(self, unit: _Unit) -> None:
@@ -303,7 +313,7 @@ class _Run:
                 base=unit.base,
                 ignore=IgnoreRules.compile(unit.settings.ignore_folders),
                 skip=skip,
-                follow_symlinks=self.follow,
+                follow_symlinks=unit.follow,
                 cancelled=self.cancelled,
             )
             unit.found = result.notes
@@ -329,7 +339,8 @@ class _Run:
             units.append(unit)
             # Vaults inside: walked with their own settings, under the same folder row.
             todo[:0] = [
-                _Unit(unit.folder_id, unit.folder_path, v, False, unit.flags) for v in unit.vaults
+                _Unit(unit.folder_id, unit.folder_path, v, False, unit.flags, unit.follow)
+                for v in unit.vaults
             ]
         if self.cancelled():
             s.cancelled = True

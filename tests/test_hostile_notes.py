@@ -1,0 +1,120 @@
+"""Issue 19, hostile notes: symlinks, hard links and modes, frontmatter the writer could
+break, scheduling comments in the plugin's callout. One test per row of README.md's
+"Bad input, catalogued" added by the issue; the helpers are the catalogue's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from test_bad_input_catalog import Deck, assert_nothing_lost, assert_one_line, make_deck
+
+
+@pytest.fixture
+def deck(tmp_path: Path) -> Deck:
+    return make_deck(tmp_path)
+
+
+def card_in(deck: Deck, note: Path) -> dict[str, object]:
+    (card,) = [c for c in deck.cards().values() if c["file"] == str(note)]
+    return card
+
+
+# --- symlinks, hard links, modes ------------------------------------------------------------
+
+
+def test_a_followed_symlink_is_written_at_its_target(deck: Deck) -> None:
+    outside = deck.root / "outside"
+    outside.mkdir()
+    real = outside / "real.md"
+    real.write_text("Q::A\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = deck.vault / "link.md"
+    link.symlink_to("../outside/real.md")
+    assert deck.import_("--all-notes", "--follow-symlinks").err == ""
+    card = card_in(deck, link)
+    before = deck.cards()
+    graded = deck.cli("grade", "good", str(card["id"]))
+    assert graded.code == 0 and graded.err == "", graded.err
+    assert link.is_symlink() and os.readlink(link) == "../outside/real.md"
+    assert re.fullmatch(r"Q::A\n<!--SR:!\d{4}-\d\d-\d\d,\d+,250-->\n", real.read_text()), (
+        real.read_text()
+    )
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert not [p for p in outside.iterdir() if p.name != "real.md"], "a temporary file left"
+    # The folder remembers to follow: a rescan reads the note through its link, no warning.
+    again = deck.import_()
+    assert again.code == 0 and again.err == "", again.err
+    after = deck.cards()
+    assert after[card["id"]]["due"] is not None
+    assert_nothing_lost({k: v for k, v in before.items() if k != card["id"]}, after)
+
+
+def test_a_link_import_does_not_follow_is_never_written_through(deck: Deck) -> None:
+    deck.config.write_text('[review]\nwriteback = "sync"\n', encoding="utf-8")
+    note = deck.vault / "note.md"
+    note.write_text("#flashcards\n\nLinked::later\n", encoding="utf-8")
+    assert deck.import_().err == ""
+    card = card_in(deck, note)
+    assert deck.cli("grade", "good", str(card["id"])).err == ""
+    before = deck.cards()
+    # Replaced by a link to an identical (read-only) file outside the vault.
+    outside = deck.root / "outside"
+    outside.mkdir()
+    target = outside / "same.md"
+    target.write_bytes(note.read_bytes())
+    target.chmod(0o444)
+    note.unlink()
+    note.symlink_to(target)
+    rescan = deck.import_()
+    assert_one_line(rescan, str(note), r"outside the imported folder; not followed")
+    result = deck.cli("sync")
+    line = assert_one_line(result, str(note), r"that import does not follow; not written")
+    assert line.count(str(note)) == 1 and "the review stays in the deck" in line
+    assert note.is_symlink() and note.resolve() == target
+    assert target.read_text() == "#flashcards\n\nLinked::later\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o444
+    assert_nothing_lost(before, deck.cards())
+    # Replaced by its bytes again, the note takes the review at the next sync.
+    note.unlink()
+    note.write_bytes(target.read_bytes())
+    synced = deck.cli("sync")
+    assert synced.code == 0 and synced.err == "", synced.err
+    assert "<!--SR:!" in note.read_text()
+
+
+def test_a_hard_linked_note_is_written_and_its_other_name_keeps_the_old_bytes(
+    deck: Deck,
+) -> None:
+    note = deck.vault / "hard.md"
+    note.write_text("Hard::link\n", encoding="utf-8")
+    note.chmod(0o600)
+    other = deck.root / "other-name.md"
+    os.link(note, other)
+    assert deck.import_("--all-notes").err == ""
+    card = card_in(deck, note)
+    assert deck.cli("grade", "good", str(card["id"])).err == ""
+    assert "<!--SR:!" in note.read_text()
+    assert other.read_text() == "Hard::link\n"
+    assert note.stat().st_nlink == 1 and stat.S_IMODE(note.stat().st_mode) == 0o600
+
+
+def test_sync_json_names_the_refused_link(deck: Deck) -> None:
+    deck.config.write_text('[review]\nwriteback = "sync"\n', encoding="utf-8")
+    note = deck.vault / "j.md"
+    note.write_text("#flashcards\n\nJ::k\n", encoding="utf-8")
+    deck.import_()
+    assert deck.cli("grade", "good", str(card_in(deck, note)["id"])).err == ""
+    target = deck.root / "t.md"
+    target.write_bytes(note.read_bytes())
+    note.unlink()
+    note.symlink_to(target)
+    result = deck.cli("sync", "--json")
+    report = json.loads(result.out)
+    assert [e for e in report["errors"] if str(note) in e], report
+    assert report["written"] == [] and note.is_symlink()
