@@ -118,3 +118,79 @@ def test_sync_json_names_the_refused_link(deck: Deck) -> None:
     report = json.loads(result.out)
     assert [e for e in report["errors"] if str(note) in e], report
     assert report["written"] == [] and note.is_symlink()
+
+
+# --- frontmatter: one grammar for the reader and the writer ---------------------------------
+
+
+def _review_note(deck: Deck, name: str, frontmatter: str) -> Path:
+    note = deck.vault / name
+    note.write_text(f"---\n{frontmatter}---\n#review\n\nBody text.\n", encoding="utf-8")
+    return note
+
+
+def _keys(text: str) -> list[str]:
+    head = text.split("---\n")[1]
+    return [line.split(":")[0] for line in head.splitlines() if line and line[0] not in " #"]
+
+
+def test_a_hash_inside_a_value_is_the_value_and_no_key_is_added(deck: Deck) -> None:
+    """`sr-due: 2025-02-22#x`: YAML reads `#x` as part of the value (a comment needs a
+    space before its `#`); the writer rewrites that key, never appends a second one."""
+    note = _review_note(
+        deck, "hash.md", "tags: [a]\nsr-due: 2025-02-22#x\nsr-interval: 3\nsr-ease: 250\n"
+    )
+    imported = deck.import_()
+    assert_one_line(imported, f"{note}:3:", r"sr-due: bad date '2025-02-22#x'")
+    before = deck.cards()
+    result = deck.cli("grade-note", "good", str(note))
+    assert result.code == 0 and result.err == "", result.err
+    text = note.read_text()
+    assert _keys(text) == ["tags", "sr-due", "sr-interval", "sr-ease"], text
+    assert re.search(r"(?m)^sr-due: \d{4}-\d\d-\d\d$", text), text
+    assert text.endswith("---\n#review\n\nBody text.\n")
+    again = deck.import_()
+    assert again.err == "", again.err
+    assert_nothing_lost(before, deck.cards())
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["sr-due:2025-02-22", "SR-DUE: 2025-02-22", "'sr-due':2025-02-22"],
+    ids=["no-space-after-colon", "other-case", "quoted-no-space"],
+)
+def test_a_key_the_reader_does_not_read_is_never_written_nor_added(
+    deck: Deck, line: str
+) -> None:
+    note = _review_note(deck, "nospace.md", f"{line}\nsr-interval: 3\nsr-ease: 250\n")
+    original = note.read_bytes()
+    imported = deck.import_()
+    assert "Traceback" not in imported.err
+    result = deck.cli("grade-note", "good", str(note))
+    assert result.code == 0
+    message = assert_one_line(result, f"{note}:2:", r"not the key sr-due as YAML reads it")
+    assert "the rating is kept" in message
+    assert note.read_bytes() == original
+    # Fixed by hand, the next sync writes the rating kept in the deck.
+    note.write_text(note.read_text().replace(line, "sr-due: 2025-02-22"), encoding="utf-8")
+    synced = deck.cli("sync")
+    assert synced.code == 0 and synced.err == "", synced.err
+    text = note.read_text()
+    assert _keys(text) == ["sr-due", "sr-interval", "sr-ease"], text
+    assert "sr-due: 2025-02-22\n" not in text
+
+
+def test_yaml_comment_lines_are_understood(deck: Deck) -> None:
+    note = _review_note(
+        deck,
+        "comments.md",
+        "# a note: about this note\ntags:\n  # the first one: a\n  - a\n   #  indented: too\n"
+        "sr-due: 2026-02-20 # when: due\nsr-interval: 4\nsr-ease: 250\n",
+    )
+    result = deck.import_()
+    assert result.code == 0 and result.err == "", result.err
+    graded = deck.cli("grade-note", "good", str(note))
+    assert graded.code == 0 and graded.err == "", graded.err
+    text = note.read_text()
+    assert "# a note: about this note\n" in text and "  # the first one: a\n" in text
+    assert re.search(r"(?m)^sr-due: \d{4}-\d\d-\d\d # when: due$", text), text

@@ -179,7 +179,7 @@ def _plan(
     conn: sqlite3.Connection, config: Config, note: _NoteRow, cache: dict[_CacheKey, _Context]
 ) -> _Plan | NoteOutcome:
     """What writing this note would change, from its bytes on disk; no writing here."""
-    from srs_dl.core.notes.frontmatter_edit import set_review_keys
+    from srs_dl.core.notes.frontmatter_edit import FrontmatterEditError, set_review_keys
     from srs_dl.core.notes.grammar import parse_note
     from srs_dl.core.notes.writeback import apply_schedules
     from srs_dl.services.import_worker import qhash
@@ -253,6 +253,8 @@ def _plan(
         if note.review_dirty and note.review is not None:
             new_text = set_review_keys(new_text, note.review)
             review_text = _review_text(note.review)
+    except FrontmatterEditError as exc:
+        return NoteOutcome(path, problem=f"{path}:{exc.line}: {exc.reason}")
     except ValueError as exc:
         return NoteOutcome(path, problem=f"{path}: {exc}")
     final = parsed.questions
