@@ -7,6 +7,7 @@ commands that open the TUI.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 
 from srs_dl import __version__
 from srs_dl.context import CliError, Context
+from srs_dl.core.screen_text import screen_text
 
 # command -> "module:function" under srs_dl.commands
 COMMANDS: dict[str, str] = {
@@ -240,6 +242,20 @@ def _command(args: argparse.Namespace) -> str:
 
 
 def _execute(args: argparse.Namespace) -> int:
+    from srs_dl.commands.safe_output import safe_streams
+
+    # The TUI owns its terminal (and shows text safely itself); every other command's
+    # output, its error line included, goes through core.screen_text.
+    tui = _command(args) == "tui"
+    with contextlib.nullcontext() if tui else safe_streams(json_output=_json_output(args)):
+        return _execute_guarded(args)
+
+
+def _json_output(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "json", False))
+
+
+def _execute_guarded(args: argparse.Namespace) -> int:
     module_name, func_name = COMMANDS[_command(args)].split(":")
     try:
         ctx = Context.from_args(args)
@@ -247,7 +263,7 @@ def _execute(args: argparse.Namespace) -> int:
         result = getattr(module, func_name)(args, ctx)
         return int(result or 0)
     except CliError as exc:
-        print(f"srs-dl: {exc}", file=sys.stderr)
+        print(screen_text(f"srs-dl: {exc}"), file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         print("srs-dl: interrupted", file=sys.stderr)
@@ -258,7 +274,8 @@ def _execute(args: argparse.Namespace) -> int:
         if os.environ.get("SRS_DL_DEBUG"):
             raise
         print(
-            f"srs-dl: {_describe_unexpected(exc)} (set SRS_DL_DEBUG=1 for details)", file=sys.stderr
+            screen_text(f"srs-dl: {_describe_unexpected(exc)} (set SRS_DL_DEBUG=1 for details)"),
+            file=sys.stderr,
         )
         return 1
 

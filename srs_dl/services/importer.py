@@ -284,7 +284,12 @@ class _Run:
     ) -> int:
         with nullcontext() if self.dry_run else transaction(self.conn):
             return folders_store.save_folder(
-                self.conn, path, flags, writeback=writeback, imported_at=None, follow_symlinks=follow
+                self.conn,
+                path,
+                flags,
+                writeback=writeback,
+                imported_at=None,
+                follow_symlinks=follow,
             )
 
     def resolve_unit(self, unit: _Unit) -> None:
