@@ -263,7 +263,9 @@ def _execute_guarded(args: argparse.Namespace) -> int:
         result = getattr(module, func_name)(args, ctx)
         return int(result or 0)
     except CliError as exc:
-        print(screen_text(f"srs-dl: {exc}"), file=sys.stderr)
+        # A config with several bad values: one line each.
+        for line in str(exc).splitlines() or [""]:
+            print(screen_text(f"srs-dl: {line}"), file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         print("srs-dl: interrupted", file=sys.stderr)

@@ -1,0 +1,118 @@
+"""Issue 19, hostile configs and numbers: every config value checked at load (one line
+naming the file, the line, the key and what is allowed; an unknown key a warning), and
+dates or numbers out of range refused or clamped with one line, never an
+"unexpected error". The catalogue's deck and helpers, real SQLite files."""
+
+from __future__ import annotations
+
+import pytest
+from test_bad_input_catalog import Deck, assert_nothing_lost, make_deck
+
+from srs_dl.core.config_schema import check_config
+
+
+@pytest.fixture
+def deck(tmp_path):  # noqa: ANN001, ANN201
+    return make_deck(tmp_path)
+
+
+BAD_VALUES = [
+    ("scheduling", "base_ease = 0", "base_ease = 0: must be an integer from 130 to 1,000"),
+    ("scheduling", 'base_ease = "abc"', 'base_ease = "abc": must be an integer from 130'),
+    ("scheduling", "base_ease = true", "base_ease = true: must be an integer"),
+    ("scheduling", "easy_bonus = nan", "easy_bonus = NaN: must be a number from 1 to 10"),
+    ("scheduling", "max_interval = 1e9", "max_interval = 1000000000.0: must be a number from 1"),
+    ("scheduling", 'load_balance = "yes"', 'load_balance = "yes": must be true or false'),
+    ("review", 'writeback = "bogus"', 'writeback = "bogus": must be one of "immediate", "sync"'),
+    ("review", "new_per_day = -5", "new_per_day = -5: must be an integer from 0 to 1,000,000"),
+    ("review", "reviews_per_day = 1.5", "reviews_per_day = 1.5: must be an integer"),
+    ("import", 'cloze = ["nope"]', 'cloze = ["nope"]: must be a list of "highlight", "bold"'),
+    ("import", 'inline_sep = ""', 'inline_sep = "": must be a separator'),
+    ("import", 'inline_sep = "  "', 'inline_sep = "  ": must be a separator'),
+    ("import", 'multiline_sep = "a\\nb"', 'multiline_sep = "a\\nb": must be a separator'),
+    ("import", 'inline_sep = ":::"', "inline_sep and inline_reversed_sep are both"),
+    ("import", "all_notes = 1", "all_notes = 1: must be true or false"),
+    ("import", 'flashcard_tags = [""]', 'flashcard_tags = [""]: must be a list of non-empty'),
+]
+
+
+@pytest.mark.parametrize(("section", "line", "message"), BAD_VALUES, ids=[b[1] for b in BAD_VALUES])
+@pytest.mark.parametrize("command", [("due",), ("import", "VAULT")])
+def test_a_bad_config_value_is_one_line_naming_file_line_and_key(
+    deck: Deck, section: str, line: str, message: str, command: tuple[str, ...]
+) -> None:
+    before = deck.cards()
+    good = deck.config.read_text()
+    deck.config.write_text(f"# mine\n[{section}]\n{line}\n", encoding="utf-8")
+    args = [str(deck.vault) if a == "VAULT" else a for a in command]
+    result = deck.cli(*args)
+    assert result.code == 1
+    assert "Traceback" not in result.err and "unexpected error" not in result.err
+    (shown,) = result.lines()
+    assert shown.startswith(f"srs-dl: {deck.config}:3: [{section}] "), shown
+    assert message in shown, shown
+    deck.config.write_text(good, encoding="utf-8")
+    assert_nothing_lost(before, deck.cards())
+
+
+def test_every_bad_value_gets_its_own_line(deck: Deck) -> None:
+    deck.config.write_text(
+        '[scheduling]\nbase_ease = 0\n[review]\nwriteback = "bogus"\nnew_per_day = -5\n',
+        encoding="utf-8",
+    )
+    result = deck.cli("due")
+    assert result.code == 1
+    assert [line.split(": [")[0] for line in result.lines()] == [
+        f"srs-dl: {deck.config}:2",
+        f"srs-dl: {deck.config}:4",
+        f"srs-dl: {deck.config}:5",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "what"),
+    [
+        ("colour = 1\n", ":1:", "unknown key 'colour'; ignored"),
+        ("[review]\nnew_per_dya = 5\n", ":2:", "[review] has an unknown key 'new_per_dya'"),
+        ("[import]\ncloze_pattern = []\n", ":2:", "[import] has an unknown key 'cloze_pattern'"),
+        ("[looks]\ntheme = 1\n", ":1:", "unknown key 'looks'; ignored"),
+    ],
+)
+def test_an_unknown_key_is_a_warning_naming_the_file(
+    deck: Deck, text: str, where: str, what: str
+) -> None:
+    before = deck.cards()
+    deck.config.write_text(text, encoding="utf-8")
+    result = deck.cli("due")
+    assert result.code == 0, result.err
+    (shown,) = result.lines()[:1]
+    assert shown.startswith(f"srs-dl: {deck.config}{where} "), shown
+    assert what in shown, shown
+    assert_nothing_lost(before, deck.cards())
+
+
+def test_a_section_that_is_not_a_table(deck: Deck) -> None:
+    deck.config.write_text('review = "fast"\n', encoding="utf-8")
+    result = deck.cli("due")
+    assert result.code == 1
+    assert result.lines() == [f"srs-dl: {deck.config}:1: [review] must be a table"]
+
+
+def test_an_empty_separator_on_the_command_line_is_refused(deck: Deck) -> None:
+    before = deck.cards()
+    result = deck.cli("import", str(deck.vault), "--inline-sep", "")
+    assert result.code == 2
+    assert result.lines() == [
+        "srs-dl: --inline-sep '': must be a separator: text without line breaks, not empty or blank"
+    ]
+    assert_nothing_lost(before, deck.cards())
+    assert all(c["state"] != "deleted" for c in deck.cards().values())
+
+
+def test_the_schema_accepts_the_readme_example() -> None:
+    import tomllib
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert check_config(tomllib.loads(example)) == []
