@@ -159,9 +159,7 @@ def test_a_hash_inside_a_value_is_the_value_and_no_key_is_added(deck: Deck) -> N
     ["sr-due:2025-02-22", "SR-DUE: 2025-02-22", "'sr-due':2025-02-22"],
     ids=["no-space-after-colon", "other-case", "quoted-no-space"],
 )
-def test_a_key_the_reader_does_not_read_is_never_written_nor_added(
-    deck: Deck, line: str
-) -> None:
+def test_a_key_the_reader_does_not_read_is_never_written_nor_added(deck: Deck, line: str) -> None:
     note = _review_note(deck, "nospace.md", f"{line}\nsr-interval: 3\nsr-ease: 250\n")
     original = note.read_bytes()
     imported = deck.import_()
