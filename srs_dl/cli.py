@@ -68,11 +68,19 @@ def _response(value: str) -> str:
     return low
 
 
+#: SQLite's largest integer: an id past it can name no card (and SQLite would overflow).
+MAX_CARD_ID = 2**63 - 1
+
+
 def _card_id(value: str) -> int:
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a card id") from None
+    if not 1 <= number <= MAX_CARD_ID:
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a card id (ids run from 1)")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,6 +24,8 @@ from srs_dl.core.notes.settings import CLOZE_STYLES
 from srs_dl.core.scheduling.sm2 import SchedulerSettings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The calendar ends at 9999-12-31: a year's forecast from this day still has dates.
+LAST_TODAY = dt.date(9998, 12, 31)
 APP_NAME = "srs-dl"
 
 
@@ -70,12 +72,18 @@ def resolve_today(flag: str | None) -> dt.date:
     value = flag or os.environ.get("SRS_DL_TODAY")
     if not value:
         return dt.date.today()
+    source = "--today" if flag else "SRS_DL_TODAY"
+    error = UsageError if flag else ConfigError
     try:
-        return dt.date.fromisoformat(value)
+        today = dt.date.fromisoformat(value)
     except ValueError as exc:
-        source = "--today" if flag else "SRS_DL_TODAY"
-        error = UsageError if flag else ConfigError
         raise error(f"{source}: {value!r} is not a date (YYYY-MM-DD)") from exc
+    if today > LAST_TODAY:
+        raise error(
+            f"{source}: {value} is past {LAST_TODAY}, the last day srs-dl reviews on"
+            " (its forecasts and burials need the days after it to be dates)"
+        )
+    return today
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ dates or numbers out of range refused or clamped with one line, never an
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from test_bad_input_catalog import Deck, assert_nothing_lost, make_deck
 
@@ -116,3 +120,95 @@ def test_the_schema_accepts_the_readme_example() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
     assert check_config(tomllib.loads(example)) == []
+
+
+# --- dates and numbers out of range -------------------------------------------------------
+
+
+def test_a_due_date_past_the_calendar_is_clamped_to_its_last_day() -> None:
+    import datetime as dt
+
+    from srs_dl.core.scheduling.sm2 import add_days
+
+    assert add_days(dt.date(9999, 12, 1), 100) == dt.date.max
+    assert add_days(dt.date(9998, 12, 31), 1e300) == dt.date.max
+    assert add_days(dt.date(2025, 1, 1), 2.5) == dt.date(2025, 1, 4)
+
+
+@pytest.mark.parametrize("where", ["--today", "SRS_DL_TODAY"])
+def test_a_today_past_the_last_reviewing_day_is_refused(deck: Deck, where: str) -> None:
+    before = deck.cards()
+    cid = str(deck.note_card_ids()[0])
+    args = deck.args("grade", "good", cid)
+    at = args.index("--today")
+    del args[at : at + 2]
+    if where == "--today":
+        args += ["--today", "9999-12-05"]
+    proc = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "srs_dl", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "SRS_DL_TODAY": "9999-12-05"},
+    )
+    assert proc.returncode == (2 if where == "--today" else 1)
+    assert proc.stderr.splitlines() == [
+        f"srs-dl: {where}: 9999-12-05 is past 9998-12-31, the last day srs-dl reviews on"
+        " (its forecasts and burials need the days after it to be dates)"
+    ]
+    assert_nothing_lost(before, deck.cards())
+
+
+def test_a_card_due_at_the_end_of_the_calendar_can_be_graded(deck: Deck) -> None:
+    note = deck.vault / "late.md"
+    note.write_text("#flashcards\n\nLate::card\n<!--SR:!9998-12-30,3000,250-->\n", encoding="utf-8")
+    assert deck.import_().err == ""
+    (cid,) = [c["id"] for c in deck.cards().values() if c["file"] == str(note)]
+    args = deck.args("grade", "good", str(cid))
+    args[args.index("--today") + 1] = "9998-12-31"
+    import contextlib
+    import io
+
+    from srs_dl.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(args)
+    assert code == 0 and err.getvalue() == "", err.getvalue()
+    assert "due 9999-12-31" in out.getvalue()
+    assert "<!--SR:!9999-12-31," in note.read_text()
+
+
+@pytest.mark.parametrize(
+    ("group", "message"),
+    [
+        ("2025-01-01,99999999999999999999,250", "interval '99999999999999999999' is out of range"),
+        ("2025-01-01,4,99999999999999999999", "ease '99999999999999999999' is out of range"),
+        ("2025-01-01,4,1000001", "ease '1000001' is out of range (at most 100,000)"),
+    ],
+)
+def test_a_number_too_large_in_a_comment_is_a_malformed_comment(
+    deck: Deck, group: str, message: str
+) -> None:
+    before = deck.cards()
+    note = deck.vault / "huge-numbers.md"
+    note.write_text(f"#flashcards\n\nBig::numbers\n<!--SR:!{group}-->\n", encoding="utf-8")
+    result = deck.import_()
+    assert result.code == 0
+    (line,) = [line for line in result.lines() if str(note) in line]
+    assert line.startswith(f"{note}:4: malformed scheduling comment: {message}"), line
+    after = deck.cards()
+    assert_nothing_lost(before, after)
+    (card,) = [c for c in after.values() if c["file"] == str(note)]
+    assert card["state"] == "new"
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "0", "-3", "9223372036854775808"])
+def test_a_card_id_out_of_range_is_a_usage_error(deck: Deck, value: str) -> None:
+    before = deck.cards()
+    for command in (("grade", "good", value), ("history", value), ("suspend", value)):
+        result = deck.cli(*command)
+        assert result.code == 2, (command, result.err)
+        assert "Traceback" not in result.err and "unexpected error" not in result.err
+        assert "is not a card id (ids run from 1)" in result.lines()[-1]
+    assert_nothing_lost(before, deck.cards())
