@@ -192,3 +192,83 @@ def test_yaml_comment_lines_are_understood(deck: Deck) -> None:
     text = note.read_text()
     assert "# a note: about this note\n" in text and "  # the first one: a\n" in text
     assert re.search(r"(?m)^sr-due: \d{4}-\d\d-\d\d # when: due$", text), text
+
+
+# --- scheduling comments in the plugin's callout ------------------------------------------
+
+CALLOUT_NOTE = "#flashcards\n\nIn a callout::its schedule\n> [!sr|card-metadata] \n> <!--SR:!2026-02-20,4,250-->\n\nNew::card\n"
+
+
+def _plugin_vault(deck: Deck, callouts: bool) -> Path:
+    vault = deck.root / "obsidian"
+    data = vault / ".obsidian" / "plugins" / "obsidian-spaced-repetition" / "data.json"
+    data.parent.mkdir(parents=True)
+    data.write_text(json.dumps({"settings": {"useCalloutsForSchedulingComments": callouts}}))
+    return vault
+
+
+@pytest.mark.parametrize("callouts", [True, False], ids=["callouts-on", "callouts-off"])
+def test_callout_comments_are_read_and_written_as_the_plugin_does(
+    deck: Deck, callouts: bool
+) -> None:
+    vault = _plugin_vault(deck, callouts)
+    note = vault / "callout.md"
+    note.write_text(CALLOUT_NOTE, encoding="utf-8")
+    result = deck.cli("import", str(vault))
+    assert result.code == 0 and result.err == "", result.err
+    mine = {c["front"]: c for c in deck.cards().values() if c["file"] == str(note)}
+    assert (mine["In a callout"]["due"], mine["In a callout"]["interval"]) == ("2026-02-20", 4)
+    for front in ("In a callout", "New"):
+        graded = deck.cli("grade", "good", str(mine[front]["id"]))
+        assert graded.code == 0 and graded.err == "", graded.err
+    text = note.read_text()
+    # The comment in the callout is replaced where it is; the new card's goes in a callout
+    # of its own (the plugin's bytes: a space after the header, two after the `>`).
+    assert re.fullmatch(
+        r"#flashcards\n\nIn a callout::its schedule\n> \[!sr\|card-metadata\] \n"
+        r"> <!--SR:!\d{4}-\d\d-\d\d,\d+,250-->\n\nNew::card\n"
+        + (r"> \[!sr\|card-metadata\] \n>  <!--SR:!" if callouts else r"<!--SR:!")
+        + r"\d{4}-\d\d-\d\d,\d+,250-->\n",
+        text,
+    ), text
+    assert text.count("<!--SR:") == 2
+    graded = deck.cards()
+    # A fresh deck reads the same schedules back from the note.
+    fresh = Deck(deck.root, vault, note, deck.root / "fresh.db", deck.config)
+    assert fresh.cli("import", str(vault)).err == ""
+    read_back = {c["front"]: (c["due"], c["interval"]) for c in fresh.cards().values() if c["file"]}
+    assert read_back == {
+        c["front"]: (c["due"], c["interval"]) for c in graded.values() if c["file"] == str(note)
+    }
+
+
+def test_a_quoted_cards_quoted_comment_is_its_schedule(deck: Deck) -> None:
+    """The form of the issue: a card inside a callout, its comment on the next `> ` line.
+    It is read (srs-dl: the plugin reads only its own callout form) and replaced in place:
+    the callout stays whole and holds one comment."""
+    note = deck.vault / "quoted.md"
+    note.write_text(
+        "#flashcards\n\n> [!sr|card-metadata]\n> Q::A\n> <!--SR:!2026-02-20,4,250-->\n",
+        encoding="utf-8",
+    )
+    result = deck.import_()
+    assert result.code == 0 and result.err == "", result.err
+    card = card_in(deck, note)
+    assert (card["due"], card["interval"]) == ("2026-02-20", 4)
+    assert deck.cli("grade", "good", str(card["id"])).err == ""
+    text = note.read_text()
+    assert re.fullmatch(
+        r"#flashcards\n\n> \[!sr\|card-metadata\]\n> Q::A\n> <!--SR:!\d{4}-\d\d-\d\d,\d+,250-->\n",
+        text,
+    ), text
+
+
+def test_the_config_can_ask_for_callouts(deck: Deck) -> None:
+    deck.config.write_text(
+        '[review]\nwriteback = "immediate"\n[import]\ncallout_comments = true\n', encoding="utf-8"
+    )
+    note = deck.vault / "config-callout.md"
+    note.write_text("#flashcards\n\nQ::A\n", encoding="utf-8")
+    assert deck.import_().err == ""
+    assert deck.cli("grade", "good", str(card_in(deck, note)["id"])).err == ""
+    assert note.read_text().startswith("#flashcards\n\nQ::A\n> [!sr|card-metadata] \n>  <!--SR:!")

@@ -117,6 +117,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "all_notes": _boolean,
         "folders_as_decks": _boolean,
         "comment_on_same_line": _boolean,
+        "callout_comments": _boolean,
         "dataview_fields": _boolean,
     },
     "scheduling": {

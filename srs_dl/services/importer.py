@@ -155,8 +155,11 @@ def plugin_layer(vault: str | None, warnings: list[str]) -> dict[str, Any]:
 
 
 def settings_key(settings: ParseSettings, drill_table: Mapping[str, Sequence[str]]) -> str:
+    read = settings.to_dict()
+    # Where a new comment goes changes no card read: notes need no re-reading for it.
+    read.pop("callout_comments", None)
     blob = json.dumps(
-        [PARSE_VERSION, settings.to_dict(), sorted((k, list(v)) for k, v in drill_table.items())],
+        [PARSE_VERSION, read, sorted((k, list(v)) for k, v in drill_table.items())],
         sort_keys=True,
         ensure_ascii=False,
     )

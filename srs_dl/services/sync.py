@@ -248,7 +248,12 @@ def _plan(
     new_text = text.text
     try:
         if updates:
-            new_text = apply_schedules(new_text, updates, same_line=settings.comment_on_same_line)
+            new_text = apply_schedules(
+                new_text,
+                updates,
+                same_line=settings.comment_on_same_line,
+                callouts=settings.callout_comments,
+            )
         review_text = None
         if note.review_dirty and note.review is not None:
             new_text = set_review_keys(new_text, note.review)

@@ -36,6 +36,9 @@ class ParseSettings:
     all_notes: bool = False
     folders_as_decks: bool = False
     comment_on_same_line: bool = False
+    #: The plugin's `useCalloutsForSchedulingComments`: a new comment goes in its
+    #: `> [!sr|card-metadata]` callout. Writing only: both forms are always read.
+    callout_comments: bool = False
     review_tags: tuple[str, ...] = ("#review",)
     ignore_folders: tuple[str, ...] = ()
     #: Read `key:: value` lines whose key is a lowercase word as Dataview fields, not cards.
@@ -96,6 +99,7 @@ def from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
     for key, name in (
         ("convertFoldersToDecks", "folders_as_decks"),
         ("cardCommentOnSameLine", "comment_on_same_line"),
+        ("useCalloutsForSchedulingComments", "callout_comments"),
     ):
         if isinstance(data.get(key), bool):
             out[name] = data[key]
