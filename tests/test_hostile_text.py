@@ -135,7 +135,7 @@ async def _review_screen_text(root: Path, name: str, text: str) -> tuple[str, li
 
     vault, config = _deck(root, name, text)
     app = app_for(_Deck(root / "deck.db", vault, config), mode="review")  # type: ignore[arg-type]
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await wait_for(
             pilot,
             lambda: isinstance(app.screen, ReviewScreen) and not app.screen.busy,
@@ -174,7 +174,7 @@ async def test_a_markup_file_name_is_not_live_in_the_rescan_toast(tmp_path: Path
     # A note the rescan warns about, named with markup and an action link.
     (vault / NAME).write_bytes(b"#flashcards\n\nQ::caf\xe9\n")
     app = app_for(_Deck(tmp_path / "deck.db", vault, config))  # type: ignore[arg-type]
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, DecksScreen), what="decks")
         await wait_for(pilot, lambda: bool(app._notifications), what="the rescan toast")
         (note,) = list(app._notifications)
@@ -183,6 +183,33 @@ async def test_a_markup_file_name_is_not_live_in_the_rescan_toast(tmp_path: Path
         # No style and no action link: `[@click=app.quit]` is text, as are the colours.
         assert shown.spans == [], shown.spans
         await pilot.pause(0.2)
+        assert app.is_running
+
+
+@run_async
+async def test_the_tui_starts_when_a_rescan_warning_quotes_markup(tmp_path: Path) -> None:
+    """A note edited after import so that the start-up rescan warns, quoting `[/]`
+    (Textual raised MarkupError on it and the app exited)."""
+    from srs_dl.tui.screens.decks import DecksScreen
+
+    vault, config = _deck(tmp_path, "plain.md", "#flashcards\n\nQ::A\n")
+    (vault / "plain.md").write_text("---\n[/] x [b]\n---\n#flashcards\n\nQ::A\n")
+    app = app_for(_Deck(tmp_path / "deck.db", vault, config))  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DecksScreen), what="decks")
+        await wait_for(pilot, lambda: bool(app._notifications), what="the rescan toast")
+        await pilot.pause(0.2)
+        (note,) = list(app._notifications)
+        assert (
+            "frontmatter line not understood: '[/] x [b]'"
+            in Content.from_markup(note.message).plain
+        )
+        from textual.widgets._toast import Toast
+
+        await wait_for(pilot, lambda: bool(app.screen.query(Toast)), what="the toast widget")
+        # What the toast draws: Textual parsed its markup here and raised on `[/]`.
+        (toast,) = app.screen.query(Toast)
+        assert "'[/] x [b]'" in str(toast.render())
         assert app.is_running
 
 
