@@ -109,7 +109,7 @@ def test_cards_and_due_show_escapes_never_send_them(tmp_path: Path) -> None:
 
 
 def _deck(root: Path, name: str, text: str) -> tuple[Path, Config]:
-    from srs_dl.services.importer import import_paths
+    from srs_dl.services.importing.importer import import_paths
 
     vault = root / "vault"
     vault.mkdir(parents=True, exist_ok=True)
