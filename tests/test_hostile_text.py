@@ -56,6 +56,17 @@ def test_markup_shows_any_text_as_it_is(text: str) -> None:
 # --- the CLI ----------------------------------------------------------------------------
 
 
+def test_the_safe_stream_shows_controls_and_hands_the_bar_its_terminal() -> None:
+    from srs_dl.commands.safe_output import SafeStream, unfiltered
+
+    raw = io.StringIO()
+    safe = SafeStream(raw, screen_text)
+    print(FRONT, file=safe, flush=True)
+    assert raw.getvalue() == screen_text(FRONT) + "\n"
+    # srs-dl's own progress bar writes its escape codes to the terminal itself.
+    assert unfiltered(safe) is raw and unfiltered(raw) is raw
+
+
 def _cli(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -68,12 +68,15 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+            from srs_dl.commands.safe_output import unfiltered
+
             bar = Progress(
                 "[progress.description]{task.description}",
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
-                console=Console(stderr=True),
+                # The bar's own escape codes must reach the terminal: it shows no note text.
+                console=Console(file=unfiltered(sys.stderr)),
                 transient=True,
             )
             bar.start()

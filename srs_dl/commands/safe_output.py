@@ -34,6 +34,16 @@ class SafeStream:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
 
+    @property
+    def unfiltered(self) -> TextIO:
+        return self._stream
+
+
+def unfiltered(stream: TextIO) -> TextIO:
+    """The terminal behind a safe stream, for srs-dl's own escape codes (a progress
+    bar that holds no note text); any other stream as it is."""
+    return stream.unfiltered if isinstance(stream, SafeStream) else stream
+
 
 @contextmanager
 def safe_streams(*, json_output: bool = False) -> Iterator[None]:
