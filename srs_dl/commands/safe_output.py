@@ -50,8 +50,8 @@ def safe_streams(*, json_output: bool = False) -> Iterator[None]:
     """sys.stdout and sys.stderr shown safely for the duration (stdout as JSON with
     `json_output`)."""
     out, err = sys.stdout, sys.stderr
-    sys.stdout = SafeStream(out, json_text if json_output else screen_text)  # type: ignore[assignment]
-    sys.stderr = SafeStream(err, screen_text)  # type: ignore[assignment]
+    sys.stdout = SafeStream(out, json_text if json_output else screen_text)
+    sys.stderr = SafeStream(err, screen_text)
     try:
         yield
     finally:
