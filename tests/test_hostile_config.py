@@ -179,6 +179,18 @@ def test_a_card_due_at_the_end_of_the_calendar_can_be_graded(deck: Deck) -> None
     assert "<!--SR:!9999-12-31," in note.read_text()
 
 
+def test_the_issues_card_due_9999_12_01_imports_and_grades(deck: Deck) -> None:
+    note = deck.vault / "far.md"
+    note.write_text("#flashcards\n\nFar::future\n<!--SR:!9999-12-01,4,250-->\n", encoding="utf-8")
+    result = deck.import_()
+    assert result.code == 0 and result.err == "", result.err
+    (card,) = [c for c in deck.cards().values() if c["file"] == str(note)]
+    assert card["due"] == "9999-12-01"
+    graded = deck.cli("grade", "good", str(card["id"]))
+    assert graded.code == 0 and graded.err == "", graded.err
+    assert "unexpected error" not in graded.err
+
+
 @pytest.mark.parametrize(
     ("group", "message"),
     [
