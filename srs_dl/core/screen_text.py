@@ -15,6 +15,7 @@ import re
 #: C0 controls but tab and newline, DEL, and the C1 controls (CSI, OSC, ... as one code point).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
+_search = CONTROL_RE.search
 _C1_RE = re.compile(r"[\x7f-\x9f]")
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
 _PICTURES[0x7F] = "\u2421"
@@ -34,9 +35,11 @@ def _picture(m: re.Match[str]) -> str:
 def screen_text(text: str, *, markup: bool = False) -> str:
     """`text` with control characters shown, never sent; with `markup`, also every `[`
     escaped so that Textual shows the text as it is (for notify(), Label, Static)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    text = CONTROL_RE.sub(_picture, text)
+    # Most text holds no control at all: one search, no copy (the CLI shows every line so).
+    if _search(text) is not None:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        text = CONTROL_RE.sub(_picture, text)
     if markup:
         # Textual's markup reads `\[` as a bracket whatever follows; nothing else is escaped.
         text = text.replace("[", "\\[")
