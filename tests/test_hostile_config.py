@@ -224,3 +224,22 @@ def test_a_card_id_out_of_range_is_a_usage_error(deck: Deck, value: str) -> None
         assert "Traceback" not in result.err and "unexpected error" not in result.err
         assert "is not a card id (ids run from 1)" in result.lines()[-1]
     assert_nothing_lost(before, deck.cards())
+
+
+def test_an_empty_separator_in_the_plugin_settings_is_not_used(deck: Deck) -> None:
+    import json
+
+    vault = deck.root / "obsidian"
+    data = vault / ".obsidian" / "plugins" / "obsidian-spaced-repetition" / "data.json"
+    data.parent.mkdir(parents=True)
+    data.write_text(json.dumps({"settings": {"singleLineCardSeparator": ""}}))
+    (vault / "n.md").write_text("#flashcards\n\nStill::a card\n", encoding="utf-8")
+    result = deck.cli("import", str(vault))
+    assert result.code == 0
+    (line,) = [line for line in result.lines() if str(data) in line]
+    assert line == f"{data}: singleLineCardSeparator '' is not a separator (empty or blank);" + (
+        " srs-dl uses the default"
+    )
+    assert [c["front"] for c in deck.cards().values() if c["file"] == str(vault / "n.md")] == [
+        "Still"
+    ]
