@@ -23,8 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from srs_dl.config import Config
-from srs_dl.core.config_schema import SCHEMA
-from srs_dl.core.notes.settings import ParseSettings, from_plugin_data, resolve
+from srs_dl.core.notes.settings import (
+    USED,
+    ParseSettings,
+    from_plugin_data,
+    resolve,
+    unusable_separators,
+)
 from srs_dl.services.importing import drill_deck
 from srs_dl.services.importing.apply import CHUNK_DB, Batch, Writer
 from srs_dl.services.importing.worker import Task, WorkerSetup, parse_chunks
@@ -124,14 +129,6 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
-_PLUGIN_SEPARATORS = (
-    ("inline_sep", "singleLineCardSeparator"),
-    ("inline_reversed_sep", "singleLineReversedCardSeparator"),
-    ("multiline_sep", "multilineCardSeparator"),
-    ("multiline_reversed_sep", "multilineReversedCardSeparator"),
-)
-
-
 def plugin_layer(vault: str | None, warnings: list[str]) -> dict[str, Any]:
     """The partial settings of a vault's plugin data.json (with srs-dl's own
     `dataview_fields` key, which the bundled deck uses)."""
@@ -157,13 +154,8 @@ def plugin_layer(vault: str | None, warnings: list[str]) -> dict[str, Any]:
     inner = data.get("settings")
     settings = inner if isinstance(inner, dict) else data
     layer = from_plugin_data(settings)
-    for name, key in _PLUGIN_SEPARATORS:
-        # The config's rule: an empty separator would make every card vanish.
-        if name in layer and SCHEMA["import"][name](layer[name]) is not None:
-            warnings.append(
-                f"{path}: {key} {layer.pop(name)!r} is not a separator (empty or blank);"
-                " srs-dl uses the default"
-            )
+    for key, value in unusable_separators(settings):
+        warnings.append(f"{path}: {key} {value!r} is not a separator (empty or blank); {USED}")
     for source in (data, settings):
         if isinstance(source.get("dataview_fields"), bool):
             layer["dataview_fields"] = source["dataview_fields"]
