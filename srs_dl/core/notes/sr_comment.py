@@ -84,20 +84,6 @@ def _number(text: str, what: str, segment: str) -> float:
     return float(s)
 
 
-#: Days from 0001-01-01 to 9999-12-31: no longer interval has a due date.
-MAX_INTERVAL = 3_652_058
-#: Far above any ease the plugin writes (250 by default); beyond it a number is damage.
-MAX_EASE = 100_000
-
-
-def _in_range(value: float, limit: int, what: str, text: str, segment: str) -> None:
-    if value > limit:
-        raise ValueError(
-            f"{what} {text.strip()[:24]!r} is out of range (at most {limit:,})"
-            f" in scheduling group {segment[:60]!r}"
-        )
-
-
 def _difficulty_to_ease(difficulty: float) -> int:
     clamped = min(10.0, max(1.0, difficulty))
     normalized = (10.0 - clamped) / 9.0
@@ -146,6 +132,20 @@ def _plain_group(y: str, mo: str, d: str, ivl: str, ease: str) -> SRGroup | None
         if len(_DATES) < 20_000:
             _DATES[key] = due
     return new_group(due, float(ivl), int(ease))
+
+
+#: Days from 0001-01-01 to 9999-12-31: no longer interval has a due date.
+MAX_INTERVAL = 3_652_058
+#: Far above any ease the plugin writes (250 by default); beyond it a number is damage.
+MAX_EASE = 100_000
+
+
+def _in_range(value: float, limit: int, what: str, text: str, segment: str) -> None:
+    if value > limit:
+        raise ValueError(
+            f"{what} {text.strip()[:24]!r} is out of range (at most {limit:,})"
+            f" in scheduling group {segment[:60]!r}"
+        )
 
 
 def parse_group(segment: str) -> SRGroup:
