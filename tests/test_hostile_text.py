@@ -224,6 +224,78 @@ async def test_the_tui_starts_when_a_rescan_warning_quotes_markup(tmp_path: Path
         assert app.is_running
 
 
+async def _screen_svg(root: Path, vault: Path, config: Config, mode: str, ready: str) -> str:
+    """The SVG export of area `mode` once `ready` (a predicate on the screen) holds."""
+    app = app_for(_Deck(root / "deck.db", vault, config), mode=mode)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        checks = {
+            "browse": lambda s: getattr(s, "matches", None) is not None,
+            "notes": lambda s: getattr(s, "current", None) is not None and not s.busy,
+        }
+        await wait_for(pilot, lambda: checks[ready](app.screen), what=f"the {mode} screen")
+        await pilot.pause(0.2)
+        svg = app.export_screenshot()
+        for n in app._notifications:
+            _no_raw(n.message)
+        assert app.is_running
+    return svg
+
+
+HOSTILE_REVIEW_NOTE = (
+    f"---\ntags: [review]\nsr-due: 2025-02-01\nsr-interval: 3\nsr-ease: 250\n---\n"
+    f"#review\n\n# {FRONT}\n\n{BACK} [/] [@click=app.quit]quit[/]\n"
+)
+
+
+@run_async
+async def test_browse_and_notes_screens_show_hostile_text_inert(tmp_path: Path) -> None:
+    vault, config = _deck(tmp_path, NAME, f"#flashcards\n\n{CARD}\n")
+    (vault / "reading [b]x[red].md").write_text(HOSTILE_REVIEW_NOTE, encoding="utf-8")
+    from srs_dl.services.importing.importer import import_paths
+
+    conn = connect(tmp_path / "deck.db")
+    try:
+        import_paths(conn, [vault], flags={"all_notes": True}, config=config, today=TODAY)
+    finally:
+        conn.close()
+    browse = await _screen_svg(tmp_path, vault, config, "browse", "browse")
+    _no_raw(browse)
+    assert "PWNEDTITLE" in browse and "\u241b" in browse
+    notes = await _screen_svg(tmp_path, vault, config, "notes", "notes")
+    _no_raw(notes)
+    assert "PWNEDTITLE" in notes and "reading&#160;[b]x[red]" in notes
+
+
+def test_every_command_shows_hostile_text_inert(tmp_path: Path) -> None:
+    vault, config = _vault(tmp_path, NAME, f"#flashcards\n\n{CARD}\n")
+    (vault / "reading.md").write_text(HOSTILE_REVIEW_NOTE, encoding="utf-8")
+    common = ["--db", str(tmp_path / "deck.db"), "--today", TODAY.isoformat()]
+    common += ["--config", str(config)]
+    assert _cli("import", str(vault), "--all-notes", *common)[0] == 0
+    code, out, _ = _cli("cards", "--json", "--all", *common)
+    (card,) = [c for c in map(json.loads, out.splitlines()) if c["file"] == str(vault / NAME)]
+    cid = str(card["id"])
+    for command in (
+        ["grade", "good", cid],
+        ["history", cid],
+        ["history", cid, "--json"],
+        ["notes"],
+        ["notes", "--json"],
+        ["grade-note", "good", str(vault / "reading.md")],
+        ["sync"],
+        ["sync", "--json"],
+        ["stats"],
+        ["stats", "--json"],
+        ["bury", cid],
+        ["undo"],
+    ):
+        code, out, err = _cli(*command, *common)
+        assert code == 0, (command, err)
+        assert "Traceback" not in err and "unexpected error" not in err
+        _no_raw(out)
+        _no_raw(err)
+
+
 # --- arbitrary text and names -------------------------------------------------------------
 
 NASTY = st.text(
