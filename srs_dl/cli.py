@@ -13,6 +13,7 @@ Textual is imported only by the commands that open the TUI.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from srs_dl import __version__
 from srs_dl.commands.registry import Registry, add_common
 from srs_dl.context import CliError, Context
+from srs_dl.core.screen_text import screen_text
 
 #: The modules under srs_dl.commands, in `--help` order. Each registers its own
 #: commands (see commands/registry.py): a new command is a module plus a line here.
@@ -91,11 +93,24 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def _execute(args: argparse.Namespace) -> int:
+    from srs_dl.commands.safe_output import safe_streams
+
+    # The TUI owns its terminal (and shows text safely itself); every other command's
+    # output, its error line included, goes through core.screen_text.
+    tui = args.command is None
+    json_output = bool(getattr(args, "json", False))
+    with contextlib.nullcontext() if tui else safe_streams(json_output=json_output):
+        return _execute_guarded(args)
+
+
+def _execute_guarded(args: argparse.Namespace) -> int:
     try:
         ctx = Context.from_args(args)
         return int(args.handler(args, ctx) or 0)
     except CliError as exc:
-        print(f"srs-dl: {exc}", file=sys.stderr)
+        # A config with several bad values: one line each.
+        for line in str(exc).splitlines() or [""]:
+            print(screen_text(f"srs-dl: {line}"), file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         print("srs-dl: interrupted", file=sys.stderr)
@@ -106,7 +121,8 @@ def _execute(args: argparse.Namespace) -> int:
         if os.environ.get("SRS_DL_DEBUG"):
             raise
         print(
-            f"srs-dl: {_describe_unexpected(exc)} (set SRS_DL_DEBUG=1 for details)", file=sys.stderr
+            screen_text(f"srs-dl: {_describe_unexpected(exc)} (set SRS_DL_DEBUG=1 for details)"),
+            file=sys.stderr,
         )
         return 1
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,13 @@ from typing import Any
 
 import platformdirs
 
+from srs_dl.core.config_schema import SCHEMA, ConfigProblem, check_config
+from srs_dl.core.notes.settings import CLOZE_STYLES
 from srs_dl.core.scheduling.sm2 import SchedulerSettings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The calendar ends at 9999-12-31: a year's forecast from this day still has dates.
+LAST_TODAY = dt.date(9998, 12, 31)
 APP_NAME = "srs-dl"
 
 
@@ -67,12 +72,18 @@ def resolve_today(flag: str | None) -> dt.date:
     value = flag or os.environ.get("SRS_DL_TODAY")
     if not value:
         return dt.date.today()
+    source = "--today" if flag else "SRS_DL_TODAY"
+    error = UsageError if flag else ConfigError
     try:
-        return dt.date.fromisoformat(value)
+        today = dt.date.fromisoformat(value)
     except ValueError as exc:
-        source = "--today" if flag else "SRS_DL_TODAY"
-        error = UsageError if flag else ConfigError
         raise error(f"{source}: {value!r} is not a date (YYYY-MM-DD)") from exc
+    if today > LAST_TODAY:
+        raise error(
+            f"{source}: {value} is past {LAST_TODAY}, the last day srs-dl reviews on"
+            " (its forecasts and burials need the days after it to be dates)"
+        )
+    return today
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,8 @@ class Config:
     #: Extra heading-name -> drill kinds entries, on top of the defaults.
     drill_headings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     editor: str | None = None
+    #: Unknown keys, one line each naming the file (shown, never fatal).
+    warnings: tuple[str, ...] = ()
 
 
 def load_config(flag: str | None = None) -> Config:
@@ -103,46 +116,73 @@ def load_config(flag: str | None = None) -> Config:
             raise ConfigError(f"{path}: config file not found")
         return Config(path=None)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
-    return _from_toml(path, data)
+    problems = check_config(data)
+    errors = [_located(path, text, p) for p in problems if p.is_error]
+    if errors:
+        # One line per bad value (the CLI prefixes each line).
+        raise ConfigError("\n".join(errors))
+    warnings = tuple(_located(path, text, p) for p in problems if not p.is_error)
+    return _from_toml(path, data, warnings)
 
 
-def _section(path: Path, data: dict[str, Any], name: str) -> dict[str, Any]:
+_HEADER_RE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
+
+
+def _located(path: Path, text: str, problem: ConfigProblem) -> str:
+    """`PATH:LINE: message`, the line being where the key is set (PATH: when not found)."""
+    section, key = problem.section, problem.key
+    key_re = re.compile(r"""^\s*(?:"%s"|'%s'|%s)\s*=""" % ((re.escape(key),) * 3))
+    current = ""
+    for lineno, line in enumerate(text.splitlines(), 1):
+        header = _HEADER_RE.match(line)
+        if header:
+            current = header.group(1).strip().strip("\"'")
+            if current in (key if not section else f"{section}.{key}",):
+                return f"{path}:{lineno}: {problem.message}"
+            continue
+        if current == section and key_re.match(line):
+            return f"{path}:{lineno}: {problem.message}"
+    return f"{path}: {problem.message}"
+
+
+def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
     value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"{path}: [{name}] must be a table")
-    return value
+    return value if isinstance(value, dict) else {}
 
 
-def _from_toml(path: Path, data: dict[str, Any]) -> Config:
+def _from_toml(path: Path, data: dict[str, Any], warnings: tuple[str, ...] = ()) -> Config:
+    """A Config from TOML that check_config passed: unknown keys (warned about) dropped."""
     import dataclasses
 
     def build(cls: type, section: str) -> Any:
-        values = _section(path, data, section)
         names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(values) - names
-        if unknown:
-            raise ConfigError(f"{path}: [{section}] has unknown keys: {', '.join(sorted(unknown))}")
+        values = {k: v for k, v in _section(data, section).items() if k in names}
         try:
             return cls(**values)
-        except TypeError as exc:
+        except (TypeError, ValueError) as exc:
             raise ConfigError(f"{path}: [{section}]: {exc}") from exc
 
-    headings = _section(path, data, "drills").get("headings", {})
-    if not isinstance(headings, dict):
-        raise ConfigError(f"{path}: [drills] headings must be a table of name = [kinds]")
+    parse = {k: v for k, v in _section(data, "import").items() if k in SCHEMA["import"]}
+    styles = parse.pop("cloze", None)
+    if styles is not None:
+        names = [styles] if isinstance(styles, str) else styles
+        parse.setdefault("cloze_patterns", [CLOZE_STYLES[n] for n in dict.fromkeys(names)])
+    headings = _section(data, "drills").get("headings", {})
     editor = data.get("editor")
     return Config(
         path=path,
-        parse=dict(_section(path, data, "import")),
+        parse=parse,
         scheduler=build(SchedulerSettings, "scheduling"),
         review=build(ReviewSettings, "review"),
         drill_headings={
             str(k): tuple(v) if isinstance(v, list) else (str(v),) for k, v in headings.items()
         },
         editor=str(editor) if editor else None,
+        warnings=warnings,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,13 +39,16 @@ class Context:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Context:
         try:
-            return cls(
+            ctx = cls(
                 db_path=resolve_db(getattr(args, "db", None)),
                 today=resolve_today(getattr(args, "today", None)),
                 config=load_config(getattr(args, "config", None)),
             )
         except ConfigError as exc:
             raise CliError(str(exc), status=2 if isinstance(exc, UsageError) else 1) from exc
+        for warning in ctx.config.warnings:
+            print(f"srs-dl: {warning}", file=sys.stderr)
+        return ctx
 
     def connect(self, *, create: bool = True) -> sqlite3.Connection:
         from srs_dl.services.deck import StoreError, open_deck

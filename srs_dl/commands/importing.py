@@ -21,6 +21,7 @@ PROGRESS_MIN_FILES = 300
 
 def flags_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The ParseSettings fields the user gave on the command line (and only those)."""
+    from srs_dl.core.config_schema import SCHEMA
     from srs_dl.core.notes.settings import CLOZE_STYLES
 
     flags: dict[str, Any] = {}
@@ -33,6 +34,11 @@ def flags_from_args(args: argparse.Namespace) -> dict[str, Any]:
     ):
         value = getattr(args, name, None)
         if value is not None:
+            # The config's own rule: an empty separator would make every card vanish.
+            allowed = SCHEMA["import"][name](value)
+            if allowed is not None:
+                flag = "--" + name.replace("_", "-")
+                raise CliError(f"{flag} {value!r}: must be {allowed}", status=2)
             flags[name] = value
     if getattr(args, "cloze", None):
         flags["cloze_patterns"] = [CLOZE_STYLES[c] for c in dict.fromkeys(args.cloze)]
@@ -62,12 +68,15 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+            from srs_dl.commands.safe_output import unfiltered
+
             bar = Progress(
                 "[progress.description]{task.description}",
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
-                console=Console(stderr=True),
+                # The bar's own escape codes must reach the terminal: it shows no note text.
+                console=Console(file=unfiltered(sys.stderr)),
                 transient=True,
             )
             bar.start()

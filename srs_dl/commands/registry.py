@@ -50,12 +50,20 @@ def response(value: str) -> str:
     return low
 
 
+#: SQLite's largest integer: an id past it names no card (and SQLite would overflow).
+MAX_CARD_ID = 2**63 - 1
+
+
 def card_id(value: str) -> int:
-    """An argparse type: a card id."""
+    """An argparse type: a card id, checked before any SQL sees it."""
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a card id") from None
+    if not 1 <= number <= MAX_CARD_ID:
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a card id (ids run from 1)")
+    return number
 
 
 def add_json(p: argparse.ArgumentParser, what: str = "the same") -> None:

@@ -1,7 +1,9 @@
 """Folders (and single files) the user imported, each with the flags it was imported with.
 
 `folders.settings` is JSON `{"flags": {...}}`: the ParseSettings fields given on
-the command line (or by the TUI) for that folder. A later plain import of the
+the command line (or by the TUI) for that folder, and `"follow_symlinks": true`
+when it was imported so (its rescans follow them too, and write-back writes
+through them). A later plain import of the
 folder, or a rescan, reads it with the same flags; the config file and the
 vault's plugin settings are read afresh each time (they are files the user edits).
 """
@@ -22,6 +24,7 @@ class FolderRow:
     flags: dict[str, Any] = field(default_factory=dict)
     writeback: bool = True
     imported_at: str | None = None
+    follow_symlinks: bool = False
 
     def contains(self, path: str) -> bool:
         """`path` is this folder, under it, or (for a file row) this file."""
@@ -41,7 +44,17 @@ def _row(row: tuple[Any, ...]) -> FolderRow:
         dict(flags) if isinstance(flags, dict) else {},
         bool(writeback),
         imported_at,
+        follows_symlinks(settings),
     )
+
+
+def follows_symlinks(settings: str | None) -> bool:
+    """Whether a folder's settings JSON says it was imported following symlinks."""
+    try:
+        data = json.loads(settings) if settings else {}
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("follow_symlinks") is True
 
 
 _SELECT = "SELECT id, path, settings, writeback, imported_at FROM folders"
@@ -56,8 +69,11 @@ def get_folder(conn: sqlite3.Connection, path: str) -> FolderRow | None:
     return _row(row) if row else None
 
 
-def settings_json(flags: dict[str, Any]) -> str:
-    return json.dumps({"flags": flags}, sort_keys=True, ensure_ascii=False)
+def settings_json(flags: dict[str, Any], follow_symlinks: bool = False) -> str:
+    data: dict[str, Any] = {"flags": flags}
+    if follow_symlinks:
+        data["follow_symlinks"] = True
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def save_folder(
@@ -67,6 +83,7 @@ def save_folder(
     *,
     writeback: bool,
     imported_at: str | None,
+    follow_symlinks: bool = False,
 ) -> int:
     """Insert or update a folder row (the caller owns the transaction); its id."""
     conn.execute(
@@ -74,7 +91,7 @@ def save_folder(
         " ON CONFLICT(path) DO UPDATE SET settings = excluded.settings,"
         " writeback = excluded.writeback,"
         " imported_at = coalesce(excluded.imported_at, folders.imported_at)",
-        (path, settings_json(flags), int(writeback), imported_at),
+        (path, settings_json(flags, follow_symlinks), int(writeback), imported_at),
     )
     row = conn.execute("SELECT id FROM folders WHERE path = ?", (path,)).fetchone()
     return int(row[0])

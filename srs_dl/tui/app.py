@@ -26,10 +26,12 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 
 from srs_dl.config import Config
+from srs_dl.core.screen_text import screen_text
 from srs_dl.services.deck import DeckPool
 from srs_dl.tui.areas import AREAS
 from srs_dl.tui.commands import ScreenActions
@@ -80,6 +82,26 @@ class SrsApp(App[None]):
     CSS_PATH = "app.tcss"
     MODES = {mode: _lazy_screen(module, cls) for mode, module, cls, _k, _t in AREAS}
     COMMANDS = App.COMMANDS | {ScreenActions}
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast (screens' too: they call this) quotes notes, file names, config
+        values: shown through screen_text, so no markup or control in them is live."""
+        super().notify(
+            screen_text(message, markup=markup),
+            # The title is plain text to the toast: only its controls need showing.
+            title=screen_text(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     BINDINGS = [
         Binding(

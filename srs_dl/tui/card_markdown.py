@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from srs_dl.core.screen_text import screen_text
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -23,8 +25,12 @@ def card_markdown(text: str) -> Any:
     """A renderable of the card's text (Rich's Markdown, code highlighted)."""
     from rich.markdown import Markdown
 
+    # A note's control characters (ESC, BEL) are shown, never sent to the terminal.
     return Markdown(
-        for_display(text), code_theme="monokai", inline_code_lexer="text", hyperlinks=False
+        for_display(screen_text(text)),
+        code_theme="monokai",
+        inline_code_lexer="text",
+        hyperlinks=False,
     )
 
 

@@ -4,6 +4,12 @@ The new bytes go to a temporary file in the note's own folder (so the rename
 stays on one file system), are fsynced, renamed over the note, and the folder
 is fsynced so the rename itself survives a power cut. A reader (Obsidian, a
 crash-recovery pass) sees either the old file or the new one, never a mix.
+
+A symlink is never replaced: a note import reached through a followed link is
+written at the link's target (the temporary file beside the target), and a link
+import does not follow is never written through. A hard link gets a new inode:
+the note's other names keep the bytes they had (the rename is what makes the
+write atomic). The note's mode is kept.
 """
 
 from __future__ import annotations
@@ -43,8 +49,30 @@ __all__ = [
     "read_checked",
     "remove_stale_temps",
     "sha1_hex",
+    "write_target",
     "writers_lock",
 ]
+
+
+def write_target(path: str | os.PathLike[str], *, follow_symlinks: bool = False) -> Path:
+    """The file a write of the note at `path` replaces: `path`, or with
+    `follow_symlinks` the real file a symlink on its way leads to.
+
+    Import stores a note under the path it walked, which passes through a symlink
+    only when it followed one; a link found there otherwise (a note replaced by a
+    link since it was read) is refused, so no write goes where import never read.
+    """
+    path = Path(path)
+    real = Path(os.path.realpath(path))
+    if real == Path(os.path.abspath(path)):
+        return path
+    if not follow_symlinks:
+        raise NoteWriteError(
+            f"{path}: a symlink (to {real}) that import does not follow; not written,"
+            " the review stays in the deck (import the folder with --follow-symlinks"
+            " to write through it)"
+        )
+    return real
 
 
 def read_checked(path: Path, expected_hash: str | None) -> bytes:
@@ -61,17 +89,23 @@ def read_checked(path: Path, expected_hash: str | None) -> bytes:
 
 
 def atomic_write(
-    path: str | os.PathLike[str], data: bytes, expected_hash: str | None, *, sync_dir: bool = True
-) -> None:
+    path: str | os.PathLike[str],
+    data: bytes,
+    expected_hash: str | None,
+    *,
+    sync_dir: bool = True,
+    follow_symlinks: bool = False,
+) -> Path:
     """Replace the file at `path` with `data`.
 
     `expected_hash` is the sha1 of the bytes the caller based `data` on; when the
     file no longer has it, nothing is written and NoteChangedError is raised.
     None means "no check" (a file srs-dl creates). The file's mode is kept.
     `sync_dir=False` leaves the folder's fsync to the caller (one per folder for
-    a batch of notes, before it records the writes as done).
+    a batch of notes, before it records the writes as done). A symlink is handled
+    as `write_target` says; the file actually replaced is returned.
     """
-    path = Path(path)
+    path = write_target(path, follow_symlinks=follow_symlinks)
     mode: int | None = None
     if expected_hash is not None:
         read_checked(path, expected_hash)
@@ -101,6 +135,7 @@ def atomic_write(
         ) from exc
     if sync_dir:
         fsync_dir(folder)
+    return path
 
 
 @contextlib.contextmanager

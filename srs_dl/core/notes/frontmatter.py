@@ -18,9 +18,12 @@ from typing import Any
 from srs_dl.core.notes.model import NoteSchedule, ParseWarning
 from srs_dl.core.notes.sr_comment import parse_date
 
-_KEY_RE = re.compile(
-    r"""^("[^"]*"|'[^']*'|[^\s:#'"\-][^:]*?|-[^\s:][^:]*?)[ \t]*:(?:[ \t]+(.*)|)$"""
+# A top-level key: quoted, or plain without a colon; then the colon, which YAML reads
+# as the key's end only before a space, a tab or the end of the line.
+_KEY_HEAD_RE = re.compile(
+    r"""^("[^"]*"|'[^']*'|[^\s:#'"\-][^:]*?|-[^\s:][^:]*?)[ \t]*:(?=[ \t]|$)"""
 )
+_COMMENT_AFTER_RE = re.compile(r"[ \t]#")
 _ITEM_RE = re.compile(r"^[ \t]*-(?:[ \t]+(.*)|)$")
 _TAG_SPLIT_RE = re.compile(r"[,\s]+")
 _LEADING_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -39,6 +42,71 @@ class Frontmatter:
     key_lines: Mapping[str, int] = field(default_factory=dict)
     warnings: tuple[ParseWarning, ...] = ()
     is_json: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLine:
+    """A top-level `key: value` line as YAML reads it; the one grammar of the reader
+    and of the writer (core.notes.frontmatter_edit), so the writer changes only a
+    value the reader read."""
+
+    key: str
+    #: Columns of the value in the line (quotes included; empty for a null or block).
+    value_start: int
+    value_end: int
+    #: The value as text: without quotes, without a trailing `# comment`.
+    text: str
+    #: The value is nothing but a comment (`key: #x`, which YAML reads as null).
+    commented: bool = False
+    #: Text after a closing quote that is not a comment (`"a" b`): no valid YAML.
+    trailing: bool = False
+
+
+def _quoted_end(rest: str) -> int:
+    """Index just past the closing quote of the quoted scalar `rest` starts with (-1: none)."""
+    quote = rest[0]
+    i = 1
+    while i < len(rest):
+        ch = rest[i]
+        if quote == '"' and ch == "\\":
+            i += 2
+            continue
+        if ch == quote:
+            if quote == "'" and rest[i + 1 : i + 2] == "'":
+                i += 2  # '' is a quote inside a single-quoted scalar
+                continue
+            return i + 1
+        i += 1
+    return -1
+
+
+def key_line(line: str) -> KeyLine | None:
+    """The key and value of a top-level frontmatter line (terminator removed), or None
+    when YAML would not read it as a key (indented, a list item, a comment, no
+    `: ` after the key)."""
+    m = _KEY_HEAD_RE.match(line)
+    if m is None:
+        return None
+    key = _unquote(m.group(1))
+    start = m.end()
+    while start < len(line) and line[start] in " \t":
+        start += 1
+    rest = line[start:]
+    if not rest:
+        return KeyLine(key, start, start, "")
+    if rest[0] == "#":
+        return KeyLine(key, start, start, rest.rstrip(), commented=True)
+    if rest[0] in "\"'":
+        close = _quoted_end(rest)
+        if close < 0:
+            return KeyLine(key, start, len(line.rstrip()), rest[1:].rstrip(), trailing=True)
+        after = rest[close:]
+        trailing = bool(after.strip()) and not after.lstrip(" \t").startswith("#")
+        trailing = trailing or bool(after) and after[0] not in " \t"
+        return KeyLine(key, start, start + close, rest[1 : close - 1], trailing=trailing)
+    cut = _COMMENT_AFTER_RE.search(rest)
+    value = (rest[: cut.start()] if cut else rest).rstrip(" \t")
+    return KeyLine(key, start, start + len(value), value)
 
 
 def frontmatter_end(lines: Sequence[str]) -> int:
@@ -140,13 +208,8 @@ def _read_yaml(body: Sequence[str], end: int) -> Frontmatter:
     for offset, line in enumerate(body):
         lineno = offset + 2
         stripped = line.strip()
-        if (
-            not stripped
-            or stripped.startswith("#")
-            and not line[:1].isspace()
-            and ":" not in stripped
-        ):
-            continue
+        if not stripped or stripped.startswith("#"):
+            continue  # a YAML comment line, wherever it is indented
         if line[:1] in (" ", "\t", "-"):
             item = _ITEM_RE.match(line)
             if item is not None and current is not None:
@@ -164,15 +227,18 @@ def _read_yaml(body: Sequence[str], end: int) -> Frontmatter:
                 if current not in values and text and not commented:
                     values[current] = text
             continue
-        m = _KEY_RE.match(line)
-        if m is None:
+        kl = key_line(line)
+        if kl is None:
+            why = ""
+            if re.match(r"""^["']?[^\s:#"'][^:]*["']?:[^\s]""", line):
+                why = " (YAML needs a space after the colon)"
             warnings.append(
-                ParseWarning(lineno, f"frontmatter line not understood: {stripped[:60]!r}")
+                ParseWarning(lineno, f"frontmatter line not understood: {stripped[:60]!r}{why}")
             )
             current = None
             continue
-        key = _unquote(m.group(1))
-        raw_value = (m.group(2) or "").strip()
+        key = kl.key
+        raw_value = line[kl.value_start :].strip()
         if key not in key_lines:
             keys.append(key)
             key_lines[key] = lineno
@@ -186,7 +252,7 @@ def _read_yaml(body: Sequence[str], end: int) -> Frontmatter:
             if items:
                 values[key] = items[0]
             continue
-        text, commented = _plain(raw_value)
+        text, commented = kl.text, kl.commented
         if key in ("tags", "tag"):
             if commented:
                 warnings.append(

@@ -18,16 +18,25 @@ from __future__ import annotations
 import json
 import re
 
+from srs_dl.core.notes.frontmatter import frontmatter_end, key_line
 from srs_dl.core.notes.model import NoteSchedule
 
 KEYS = ("sr-due", "sr-interval", "sr-ease")
 
-# key, colon and spacing | value | trailing spaces and an optional comment
-_YAML_LINE = re.compile(
-    r"""^(?P<head>(?P<q>["']?)(?P<key>sr-due|sr-interval|sr-ease)(?P=q)[ \t]*:[ \t]*)"""
-    r"""(?P<value>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^ \t#][^#]*?|)"""
-    r"""(?P<tail>[ \t]*(?:[ \t]#.*)?)$"""
-)
+# A line that names a review key however it is spelled (quoted, another case, no
+# space after the colon): the writer must not add that key a second time.
+_SPELLS_KEY = re.compile(r"""^["']?(sr-due|sr-interval|sr-ease)["']?[ \t]*:""", re.IGNORECASE)
+
+
+class FrontmatterEditError(ValueError):
+    """The frontmatter cannot be edited safely; `line` is the note's 1-based line."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
 _JSON_VALUE = r"""("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|null|true|false)"""
 
 
@@ -55,13 +64,10 @@ def _content(line: str) -> str:
 
 
 def find_frontmatter(lines: list[str]) -> tuple[int, int] | None:
-    """(index of the opening `---`, index of the closing one), or None."""
-    if not lines or _content(lines[0]).rstrip() != "---":
-        return None
-    for i in range(1, len(lines)):
-        if _content(lines[i]).rstrip() == "---":
-            return 0, i
-    return None
+    """(index of the opening `---`, index of the closing one), or None: the block the
+    reader (core.notes.frontmatter) reads, by its own rule."""
+    end = frontmatter_end([_content(line) for line in lines])
+    return (0, end - 1) if end else None
 
 
 def set_review_keys(text: str, schedule: NoteSchedule) -> str:
@@ -81,24 +87,47 @@ def set_review_keys(text: str, schedule: NoteSchedule) -> str:
     if "".join(body).strip().startswith("{"):
         new_body = _set_json("".join(body), values)
         return "".join(lines[: start + 1]) + new_body + "".join(lines[end:])
-    found: set[str] = set()
+    found: dict[str, int] = {}
     for j, line in enumerate(body):
-        m = _YAML_LINE.match(_content(line))
-        if not m:
+        content = _content(line)
+        lineno = start + j + 2
+        kl = key_line(content)
+        if kl is None or kl.key not in KEYS:
+            spelled = _SPELLS_KEY.match(content)
+            if spelled:
+                raise FrontmatterEditError(
+                    lineno,
+                    f"frontmatter line {content.strip()[:60]!r} is not the key"
+                    f" {spelled[1].lower()} as YAML reads it; srs-dl will not add a second"
+                    " one (write it `key: value`)",
+                )
             continue
-        key = m["key"]
-        found.add(key)
-        head = m["head"]
-        if not m["value"]:
+        key = kl.key
+        # A key given twice (YAML that Obsidian refuses already) gets the value each time.
+        found.setdefault(key, lineno)
+        if kl.trailing:
+            raise FrontmatterEditError(
+                lineno, f"frontmatter key {key} holds a value srs-dl cannot rewrite"
+            )
+        old = content[kl.value_start : kl.value_end]
+        head, tail = content[: kl.value_start], content[kl.value_end :]
+        if not old:
             following = body[j + 1] if j + 1 < len(body) else ""
             if following[:1] in (" ", "\t") or following.startswith("-"):
-                raise ValueError(
-                    f"line {start + j + 2}: frontmatter key {key} holds a block value "
-                    "srs-dl cannot rewrite"
+                raise FrontmatterEditError(
+                    lineno,
+                    f"frontmatter key {key} holds a block value srs-dl cannot rewrite",
                 )
-            if not head.endswith((" ", "\t")):
-                head += " "
-        body[j] = head + _quoted(m["value"], values[key], key) + m["tail"] + _ending(line)
+        if not head.endswith((" ", "\t")):
+            head += " "
+        if kl.commented:
+            # `key: # note`: the value goes before the comment, which stays.
+            tail = " " + tail
+        try:
+            new = _quoted(old, values[key], key)
+        except ValueError as exc:
+            raise FrontmatterEditError(lineno, str(exc)) from None
+        body[j] = head + new + tail + _ending(line)
     ending = _ending(lines[start]) or "\n"
     added = [f"{k}: {values[k]}{ending}" for k in KEYS if k not in found]
     return "".join(lines[: start + 1] + body + added + lines[end:])

@@ -11,7 +11,10 @@ them unless marked *srs-dl*:
 * `q::a` / `q:::a` on one line (longest separator wins; *srs-dl*: the separator
   is the first one outside inline code). The lines above it in its paragraph are
   not part of it. A comment on the same line, or on the next line if that line
-  starts with `<!--SR:` (*srs-dl*: and holds a `-->`), is its schedule.
+  starts with `<!--SR:` (*srs-dl*: and holds a `-->`), is its schedule; so is a
+  comment in the plugin's `> [!sr|card-metadata]` callout on the lines after it
+  (its `useCalloutsForSchedulingComments`), and (*srs-dl*) for a card quoted with
+  `>`, a next line holding only `> <!--SR:...-->`.
 * Multi-line: a line that is exactly the separator (`?`, reversed `??`) after
   some text makes the paragraph a card: front above, back below, to the blank
   line (or to the end-marker line when one is set; blank lines then stay in the
@@ -85,6 +88,8 @@ from srs_dl.core.notes.tags import (
 
 _ML, _MLR, _CLOZE = "multiline", "multiline_reversed", "cloze"
 _DATAVIEW_KEY_RE = re.compile(r"[ \t]*(?:>[ \t]*)*[a-z][a-z0-9_-]*")
+#: A line holding only a scheduling comment behind a `>` quote (`> <!--SR:...-->`).
+_QUOTED_COMMENT_RE = re.compile(r"^(?:>[ \t]?)+[ \t]*<!--SR:.*?-->[ \t]*$")
 _FENCE_RE = re.compile(r"`+|~+")
 _BLOCK_ID_END_RE = re.compile(r" \^[a-zA-Z0-9-]+$")
 
@@ -221,6 +226,9 @@ def _scan(lines: list[str], start: int, c: Compiled, dataview_fields: bool) -> S
                     # Only a whole comment: a broken `<!--SR:` line the card took
                     # would be pushed off it by the comment srs-dl writes there.
                     if nxt.startswith("<!--SR:") and nxt.find("-->", 7) >= 0:
+                        last = sr_next = i + 1
+                    elif c0 == ">" and _QUOTED_COMMENT_RE.match(nxt):
+                        # srs-dl: a quoted card's comment, quoted as the card is.
                         last = sr_next = i + 1
                     elif nxt.startswith(SR_METADATA_CALLOUT):
                         j = i + 2

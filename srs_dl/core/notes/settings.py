@@ -34,6 +34,9 @@ class ParseSettings:
     all_notes: bool = False
     folders_as_decks: bool = False
     comment_on_same_line: bool = False
+    #: The plugin's `useCalloutsForSchedulingComments`: a new comment goes in its
+    #: `> [!sr|card-metadata]` callout. Writing only: both forms are always read.
+    callout_comments: bool = False
     review_tags: tuple[str, ...] = ("#review",)
     ignore_folders: tuple[str, ...] = ()
     #: Read `key:: value` lines whose key is a lowercase word as Dataview fields, not cards.
@@ -63,6 +66,27 @@ def resolve(*layers: Mapping[str, Any]) -> ParseSettings:
     return ParseSettings(**merged)
 
 
+_PLUGIN_SEPARATORS = {
+    "singleLineCardSeparator": "inline_sep",
+    "singleLineReversedCardSeparator": "inline_reversed_sep",
+    "multilineCardSeparator": "multiline_sep",
+    "multilineReversedCardSeparator": "multiline_reversed_sep",
+}
+#: What an import warning about an unusable plugin separator adds.
+USED = "srs-dl uses the default"
+
+
+def unusable_separators(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(plugin key, value) of each empty or blank separator in a plugin settings
+    object: as a separator it would make every line a card, or every card vanish;
+    from_plugin_data leaves them out."""
+    return [
+        (key, value)
+        for key in _PLUGIN_SEPARATORS
+        if isinstance(value := data.get(key), str) and not value.strip()
+    ]
+
+
 def from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
     """The partial settings a vault's plugin `data.json` gives (pure: the dict is already loaded).
 
@@ -77,19 +101,15 @@ def from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(inner, Mapping):
         data = inner
     out: dict[str, Any] = {}
-    simple = {
-        "singleLineCardSeparator": "inline_sep",
-        "singleLineReversedCardSeparator": "inline_reversed_sep",
-        "multilineCardSeparator": "multiline_sep",
-        "multilineReversedCardSeparator": "multiline_reversed_sep",
-        "multilineCardEndMarker": "end_marker",
-    }
+    simple = {**_PLUGIN_SEPARATORS, "multilineCardEndMarker": "end_marker"}
+    unusable = {key for key, _ in unusable_separators(data)}
     for key, name in simple.items():
-        if isinstance(data.get(key), str):
+        if isinstance(data.get(key), str) and key not in unusable:
             out[name] = data[key]
     for key, name in (
         ("convertFoldersToDecks", "folders_as_decks"),
         ("cardCommentOnSameLine", "comment_on_same_line"),
+        ("useCalloutsForSchedulingComments", "callout_comments"),
     ):
         if isinstance(data.get(key), bool):
             out[name] = data[key]

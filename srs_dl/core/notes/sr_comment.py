@@ -120,8 +120,8 @@ def _parse_fsrs(segment: str) -> SRGroup:
 def _plain_group(y: str, mo: str, d: str, ivl: str, ease: str) -> SRGroup | None:
     """A group in the plugin's own format; None when it needs the general path to
     name its problem (a date that does not exist, ease 0)."""
-    if not ease.strip("0"):
-        return None
+    if not ease.strip("0") or len(ease) > 6 or len(ivl) > 7:
+        return None  # ease 0, or a number out of range: the general path says which
     key = y + mo + d
     due = _DATES.get(key)
     if due is None:
@@ -132,6 +132,20 @@ def _plain_group(y: str, mo: str, d: str, ivl: str, ease: str) -> SRGroup | None
         if len(_DATES) < 20_000:
             _DATES[key] = due
     return new_group(due, float(ivl), int(ease))
+
+
+#: Days from 0001-01-01 to 9999-12-31: no longer interval has a due date.
+MAX_INTERVAL = 3_652_058
+#: Far above any ease the plugin writes (250 by default); beyond it a number is damage.
+MAX_EASE = 100_000
+
+
+def _in_range(value: float, limit: int, what: str, text: str, segment: str) -> None:
+    if value > limit:
+        raise ValueError(
+            f"{what} {text.strip()[:24]!r} is out of range (at most {limit:,})"
+            f" in scheduling group {segment[:60]!r}"
+        )
 
 
 def parse_group(segment: str) -> SRGroup:
@@ -156,6 +170,8 @@ def parse_group(segment: str) -> SRGroup:
     ease_value = _number(parts[2], "ease", seg)
     if ease_value <= 0:
         raise ValueError(f"ease {parts[2].strip()!r} must be above 0 in scheduling group {seg!r}")
+    _in_range(interval, MAX_INTERVAL, "interval", parts[1], seg)
+    _in_range(ease_value, MAX_EASE, "ease", parts[2], seg)
     # The plugin reads eases with parseInt: a fraction is dropped.
     return SRGroup(due=due, interval=interval, ease=int(ease_value))
 

@@ -10,6 +10,11 @@ whitespace, moving a block id); srs-dl touches only the comment:
   closing code fence (the plugin's `isCardCommentsOnSameLine`), and wherever a
   comment on that line would not be read back (`Question.ends_in_fence`: an HTML
   comment line, the separator; or a line holding a `<!--SR:` never closed);
+- with `callouts` (the plugin's `useCalloutsForSchedulingComments`), a new comment
+  goes in the plugin's callout, on the two lines after the card, byte for byte as
+  the plugin writes them: `> [!sr|card-metadata] ` and `>  <!--SR:...-->` (a
+  comment already in a callout, or quoted as `> <!--SR:...-->` under a quoted
+  card, is replaced where it is, its `> ` kept);
 - an adopted comment (cut off from its card by a blank line) is removed from its
   line with the one space just before it (the separator the writer adds; other
   whitespace is the user's), the whole line going if nothing but spaces and tabs
@@ -26,6 +31,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from srs_dl.core.notes.model import Question, SRGroup
+from srs_dl.core.notes.questions import SR_METADATA_CALLOUT as CALLOUT
 from srs_dl.core.notes.sr_comment import format_comment
 
 _BLOCK_ID_AT_END = re.compile(r" \^[a-zA-Z0-9-]+$")
@@ -66,6 +72,7 @@ def apply_schedules(
     updates: Sequence[tuple[Question, tuple[SRGroup, ...]]],
     *,
     same_line: bool = False,
+    callouts: bool = False,
 ) -> str:
     """`text` with each question's comment set to its groups.
 
@@ -96,7 +103,11 @@ def apply_schedules(
                 continue
             ops.append(_Op(i, order, "remove", i, comment.start, comment.end))
         last = question.last_line - 1
-        if same_line and not question.ends_in_fence and not _opens_comment(lines[last][0]):
+        if callouts:
+            ops.append(
+                _Op(last + 0.5, order, "insert_after", last, text=f"{CALLOUT} \n>  {new_comment}")
+            )
+        elif same_line and not question.ends_in_fence and not _opens_comment(lines[last][0]):
             ops.append(_Op(last, order, "append", last, text=new_comment))
         else:
             ops.append(_Op(last + 0.5, order, "insert_after", last, text=new_comment))
@@ -112,13 +123,16 @@ def apply_schedules(
             m = _BLOCK_ID_AT_END.search(content)
             at = m.start() if m else len(content)
             lines[op.line] = (content[:at] + " " + op.text + content[at:], ending)
-        elif ending:
-            lines.insert(op.line + 1, (op.text, ending))
         else:
-            # The card is the last line and the text has no final newline: the
-            # comment becomes the last line, still without one.
-            lines[op.line] = (content, default_ending)
-            lines.insert(op.line + 1, (op.text, ""))
+            new_lines = op.text.split("\n")
+            if ending:
+                lines[op.line + 1 : op.line + 1] = [(t, ending) for t in new_lines]
+            else:
+                # The card is the last line and the text has no final newline: the
+                # comment becomes the last line, still without one.
+                lines[op.line] = (content, default_ending)
+                lines[op.line + 1 : op.line + 1] = [(t, default_ending) for t in new_lines]
+                lines[-1] = (lines[-1][0], "")
     return "".join(content + ending for content, ending in lines)
 
 

@@ -128,8 +128,11 @@ def round_one_decimal(x: float) -> float:
 
 
 def add_days(today: dt.date, interval: float) -> dt.date:
-    """moment's `add(interval, "d")`: a fractional day count is rounded half up."""
-    return today + dt.timedelta(days=js_round(interval))
+    """moment's `add(interval, "d")`: a fractional day count is rounded half up. A due
+    date past 9999-12-31 (a card whose comment says 9999-12-01) is that day: the
+    calendar ends there, and a schedule must still be a date."""
+    days = js_round(interval)
+    return today + dt.timedelta(days=min(days, (dt.date.max - today).days))
 
 
 def fuzz_range(interval: int) -> int:

@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from srs_dl.config import Config
-from srs_dl.core.notes.settings import ParseSettings, from_plugin_data, resolve
+from srs_dl.core.notes.settings import (
+    USED,
+    ParseSettings,
+    from_plugin_data,
+    resolve,
+    unusable_separators,
+)
 from srs_dl.services.importing import drill_deck
 from srs_dl.services.importing.apply import Batch, Writer
 from srs_dl.services.importing.summary import ImportSummary
@@ -52,6 +58,8 @@ class _Unit:
     root: str
     is_file: bool
     flags: dict[str, Any]
+    #: The folder's symlinks are followed (given now, or remembered from its import).
+    follow: bool = False
     settings: ParseSettings | None = None
     skey: str = ""
     base: str = ""
@@ -94,6 +102,8 @@ def plugin_layer(vault: str | None, warnings: list[str]) -> dict[str, Any]:
     inner = data.get("settings")
     settings = inner if isinstance(inner, dict) else data
     layer = from_plugin_data(settings)
+    for key, value in unusable_separators(settings):
+        warnings.append(f"{path}: {key} {value!r} is not a separator (empty or blank); {USED}")
     for source in (data, settings):
         if isinstance(source.get("dataview_fields"), bool):
             layer["dataview_fields"] = source["dataview_fields"]
@@ -101,8 +111,11 @@ def plugin_layer(vault: str | None, warnings: list[str]) -> dict[str, Any]:
 
 
 def settings_key(settings: ParseSettings, drill_table: Mapping[str, Sequence[str]]) -> str:
+    read = settings.to_dict()
+    # Where a new comment goes changes no card read: notes need no re-reading for it.
+    read.pop("callout_comments", None)
     blob = json.dumps(
-        [PARSE_VERSION, settings.to_dict(), sorted((k, list(v)) for k, v in drill_table.items())],
+        [PARSE_VERSION, read, sorted((k, list(v)) for k, v in drill_table.items())],
         sort_keys=True,
         ensure_ascii=False,
     )
@@ -182,20 +195,23 @@ class _Run:
             own = folders_store.covering(rows, path)
             if own is not None and own.path != path and not flags:
                 # Part of a remembered folder: read with that folder's flags.
-                units.append(_Unit(own.id, own.path, path, is_file, own.flags))
+                follow = self.follow or own.follow_symlinks
+                units.append(_Unit(own.id, own.path, path, is_file, own.flags, follow))
                 continue
             if own is not None and own.path == path:
                 use = flags or own.flags
+                follow = self.follow or own.follow_symlinks
                 # A folder never written into (the bundled deck) stays so.
                 keep = own.writeback and bool(writeback)
-                if use != own.flags or keep != own.writeback:
-                    fid = self._save_folder(path, use, keep)
+                if use != own.flags or keep != own.writeback or follow != own.follow_symlinks:
+                    fid = self._save_folder(path, use, keep, follow)
                 else:
                     fid = own.id
             else:
                 use = flags
-                fid = self._save_folder(path, use, writeback)
-            units.append(_Unit(fid, path, path, is_file, dict(use)))
+                follow = self.follow
+                fid = self._save_folder(path, use, writeback, follow)
+            units.append(_Unit(fid, path, path, is_file, dict(use), follow))
             rows = folders_store.list_folders(self.conn)
         self.all_folders = rows
         return units
@@ -211,18 +227,28 @@ class _Run:
                 )
                 continue
             units.append(
-                _Unit(row.id, row.path, row.path, not os.path.isdir(row.path), dict(row.flags))
+                _Unit(
+                    row.id,
+                    row.path,
+                    row.path,
+                    not os.path.isdir(row.path),
+                    dict(row.flags),
+                    row.follow_symlinks,
+                )
             )
         return units
 
-    def _save_folder(self, path: str, flags: dict[str, Any], writeback: bool) -> int:
-        if self.dry_run:
+    def _save_folder(
+        self, path: str, flags: dict[str, Any], writeback: bool, follow: bool = False
+    ) -> int:
+        with nullcontext() if self.dry_run else transaction(self.conn):
             return folders_store.save_folder(
-                self.conn, path, flags, writeback=writeback, imported_at=None
-            )
-        with transaction(self.conn):
-            return folders_store.save_folder(
-                self.conn, path, flags, writeback=writeback, imported_at=None
+                self.conn,
+                path,
+                flags,
+                writeback=writeback,
+                imported_at=None,
+                follow_symlinks=follow,
             )
 
     def resolve_unit(self, unit: _Unit) -> None:
@@ -251,7 +277,7 @@ class _Run:
                 base=unit.base,
                 ignore=IgnoreRules.compile(unit.settings.ignore_folders),
                 skip=skip,
-                follow_symlinks=self.follow,
+                follow_symlinks=unit.follow,
                 cancelled=self.cancelled,
             )
             unit.found = result.notes
@@ -277,7 +303,8 @@ class _Run:
             units.append(unit)
             # Vaults inside: walked with their own settings, under the same folder row.
             todo[:0] = [
-                _Unit(unit.folder_id, unit.folder_path, v, False, unit.flags) for v in unit.vaults
+                _Unit(unit.folder_id, unit.folder_path, v, False, unit.flags, unit.follow)
+                for v in unit.vaults
             ]
         if self.cancelled():
             s.cancelled = True

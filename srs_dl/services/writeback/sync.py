@@ -37,6 +37,7 @@ from srs_dl.core.notes.sr_comment import format_group, parse_group
 from srs_dl.store import reviews as store
 from srs_dl.store import writeback as writes
 from srs_dl.store.cards import CardRow
+from srs_dl.store.folders import follows_symlinks
 from srs_dl.store.reviews import write_transaction
 from srs_dl.store.writeback import NoteForWriting
 from srs_dl.vault.read import NoteReadError, decode_note, read_bytes, sha1_hex
@@ -99,6 +100,13 @@ class _Plan:
     unmatched: int = 0
     #: (line, end_line, card id) of the cards the new comments moved down.
     lines: list[tuple[int, int, int]] = field(default_factory=list)
+    #: Its folder was imported following symlinks: a link on its path is written through.
+    follow_symlinks: bool = False
+
+    @property
+    def real_folder(self) -> str:
+        """The folder the write renames in (a followed link's target's)."""
+        return os.path.dirname(os.path.realpath(self.path))
 
     @property
     def new_hash(self) -> str:
@@ -127,7 +135,7 @@ def _plan(
     conn: sqlite3.Connection, config: Config, note: NoteForWriting, cache: dict[_CacheKey, _Context]
 ) -> _Plan | NoteOutcome:
     """What writing this note would change, from its bytes on disk; no writing here."""
-    from srs_dl.core.notes.frontmatter_edit import set_review_keys
+    from srs_dl.core.notes.frontmatter_edit import FrontmatterEditError, set_review_keys
     from srs_dl.core.notes.grammar import parse_note
     from srs_dl.core.notes.writeback import apply_schedules
     from srs_dl.services.importing.worker import qhash
@@ -196,11 +204,18 @@ def _plan(
     new_text = text.text
     try:
         if updates:
-            new_text = apply_schedules(new_text, updates, same_line=settings.comment_on_same_line)
+            new_text = apply_schedules(
+                new_text,
+                updates,
+                same_line=settings.comment_on_same_line,
+                callouts=settings.callout_comments,
+            )
         review_text = None
         if note.review_dirty and note.review is not None:
             new_text = set_review_keys(new_text, note.review)
             review_text = _review_text(note.review)
+    except FrontmatterEditError as exc:
+        return NoteOutcome(path, problem=f"{path}:{exc.line}: {exc.reason}")
     except ValueError as exc:
         return NoteOutcome(path, problem=f"{path}: {exc}")
     final = parsed.questions
@@ -216,6 +231,7 @@ def _plan(
         review_text,
         unmatched=len(dirty - written.keys()),
         lines=lines,
+        follow_symlinks=follows_symlinks(note.folder_settings),
     )
 
 
@@ -324,7 +340,13 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncR
     gone: list[int] = []
 
     def write(plan: _Plan) -> None:
-        atomic_write(plan.path, plan.new_bytes, plan.old_hash, sync_dir=False)
+        atomic_write(
+            plan.path,
+            plan.new_bytes,
+            plan.old_hash,
+            sync_dir=False,
+            follow_symlinks=plan.follow_symlinks,
+        )
 
     # fsync waits on the disk, not the CPU: files written side by side share the
     # file system's journal commits (1,000 notes: 6 s one by one, well under 1 s so).
@@ -337,7 +359,7 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncR
         elif error is not None:
             report.errors.append(str(error))
         else:
-            folders.add(os.path.dirname(plan.path))
+            folders.add(plan.real_folder)
             done.append(plan)
     for folder in sorted(folders):
         fsync_dir(folder)
@@ -422,7 +444,7 @@ def _run(
         # immediate write-back, another sync) then always starts from our result.
         with writers_lock(_lock_path(conn)):
             plans = _plan_batch(conn, config, batch, cache, report)
-            remove_stale_temps({os.path.dirname(p.path) for p in plans})
+            remove_stale_temps({p.real_folder for p in plans})
             _write_batch(conn, plans, report)
 
 

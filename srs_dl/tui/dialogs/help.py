@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
+
+from srs_dl.core.screen_text import screen_text
 
 
 def describe_bindings(screen: Screen) -> list[tuple[str, str, str, str]]:
@@ -61,7 +62,7 @@ class HelpDialog(ModalScreen[None]):
             if where != section:
                 section = where
                 table.add_row("", f"[b $accent]{where}[/]", "")
-            table.add_row(f"[b]{escape(key)}[/]", description, tooltip)
+            table.add_row(f"[b]{screen_text(key, markup=True)}[/]", description, tooltip)
         table.add_row("[b]ctrl+p[/]", "Palette", "Every action of this screen, by name.")
         table.focus()
 

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
+from srs_dl.core.screen_text import screen_text
 from srs_dl.tui.messages import ImportFinished, Progress
 
 
@@ -191,6 +192,4 @@ class ImportDialog(ModalScreen[str | None]):
 
 
 def _escape(text: str) -> str:
-    from textual.markup import escape
-
-    return escape(text)
+    return screen_text(text, markup=True)

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from srs_dl.core.screen_text import screen_text
 from srs_dl.core.search.index import COLUMNS, BrowseRow, CardIndex, Matches, effective_state
 from srs_dl.tui.messages import (
     BrowseHistoryLoaded,
@@ -292,7 +293,9 @@ class BrowseScreen(AreaScreen):
     @on(BrowseIndexFailed)
     def _index_failed(self, event: BrowseIndexFailed) -> None:
         self.query_one(BrowseTable).loading = False
-        self.query_one("#browse-status", Label).update(f"Cannot read the cards: {event.text}")
+        self.query_one("#browse-status", Label).update(
+            screen_text(f"Cannot read the cards: {event.text}", markup=True)
+        )
         self.notify(event.text, title="Browse", severity="error", timeout=8)
 
     @on(BrowseRowsChanged)
@@ -383,13 +386,14 @@ class BrowseScreen(AreaScreen):
         due_style = "bold" if row.due is not None and row.due <= today and state == "review" else ""
         # Plain strings, padded, where no style is needed: a page is built per keystroke.
         return (
-            _deck(row.deck, WIDTHS["deck"]),
+            # Plain strings are Textual markup to the table: shown through screen_text.
+            screen_text(_deck(row.deck, WIDTHS["deck"]), markup=True),
             Text(due, style=due_style) if due_style else due,
             f"{_number(row.interval):>{WIDTHS['interval']}}",
             f"{_number(row.ease):>{WIDTHS['ease']}}",
             f"{row.lapses:>{WIDTHS['lapses']}}",
             Text(state, style=STATE_STYLES[state]) if STATE_STYLES.get(state) else state,
-            _one_line(row.front[:300]),
+            screen_text(_one_line(row.front[:300]), markup=True),
         )
 
     def _status(self) -> None:
@@ -518,16 +522,15 @@ class BrowseScreen(AreaScreen):
 
 def card_text(row: BrowseRow) -> Text:
     text = Text()
-    text.append(row.front.strip() + "\n", style="bold")
+    text.append(screen_text(row.front.strip()) + "\n", style="bold")
     if row.back.strip():
-        text.append("\n" + row.back.strip() + "\n")
-    text.append(f"\n{row.deck} · {row.kind} · card {row.id}\n", style="dim")
+        text.append("\n" + screen_text(row.back.strip()) + "\n")
+    text.append(screen_text(f"\n{row.deck} · {row.kind} · card {row.id}\n"), style="dim")
     if row.note_tags:
-        text.append(
-            "tags: " + " ".join("#" + t.lstrip("#") for t in row.note_tags) + "\n", style="dim"
-        )
+        tags = " ".join("#" + t.lstrip("#") for t in row.note_tags)
+        text.append(screen_text(f"tags: {tags}\n"), style="dim")
     if row.path:
-        text.append(f"{row.path}:{row.line or 1}\n", style="dim")
+        text.append(screen_text(f"{row.path}:{row.line or 1}\n"), style="dim")
     return text
 
 

@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Label, ListItem, ListView, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from srs_dl.core.screen_text import screen_text
 from srs_dl.tui.messages import DeckCountsLoaded, SyncFinished, WorkerFailed
 from srs_dl.tui.screens.base import AreaScreen
 
@@ -315,6 +316,4 @@ class DecksScreen(AreaScreen):
 
 
 def _escape(text: str) -> str:
-    from textual.markup import escape
-
-    return escape(text)
+    return screen_text(text, markup=True)

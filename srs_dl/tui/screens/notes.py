@@ -11,11 +11,11 @@ from typing import Any
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from srs_dl.core.screen_text import screen_text
 from srs_dl.tui.card_markdown import for_display
 from srs_dl.tui.messages import ActionDone, GradeChosen, NotesLoaded, WorkerFailed
 from srs_dl.tui.screens.base import AreaScreen
@@ -132,7 +132,9 @@ class NotesScreen(AreaScreen):
         for note in event.notes:
             due = note.schedule.due.isoformat() if note.schedule else "new"
             options.add_option(
-                Option(f"{escape(Path(note.path).stem)}\n[dim]{due}[/]", id=note.path)
+                Option(
+                    f"{screen_text(Path(note.path).stem, markup=True)}\n[dim]{due}[/]", id=note.path
+                )
             )
         count = len(event.notes)
         self.query_one("#notes-count", Label).update(
@@ -156,10 +158,10 @@ class NotesScreen(AreaScreen):
             path = self.current = event.path
             empty.display = False
             text_widget.display = True
-            await text_widget.update(for_display(event.text))
+            await text_widget.update(for_display(screen_text(event.text)))
             self.query_one("#note-scroll", VerticalScroll).scroll_home(animate=False)
             row = next((n for n in event.notes if n.path == path), None)
-            where = escape(_short(path))
+            where = screen_text(_short(path), markup=True)
             if row is not None and row.schedule is not None:
                 sched = row.schedule
                 where = (

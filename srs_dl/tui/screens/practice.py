@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.binding import Binding
-from textual.markup import escape
 from textual.widgets import Label
 
+from srs_dl.core.screen_text import screen_text
 from srs_dl.tui.messages import CardShown
 from srs_dl.tui.screens.review import ReviewScreen
 from srs_dl.tui.widgets.grade_bar import GradeBar
@@ -102,9 +102,11 @@ class PracticeScreen(ReviewScreen):
             )
             return
         topic = getattr(event.drill, "topic", event.drill.kind)
-        self.query_one("#review-progress", Label).update(f"Free practice · [b]{escape(topic)}[/b]")
+        self.query_one("#review-progress", Label).update(
+            f"Free practice · [b]{screen_text(topic, markup=True)}[/b]"
+        )
         self.query_one("#review-where", Label).update(
-            f"kind [b]{escape(self.deck or 'all, in turn')}[/b] · not graded"
+            f"kind [b]{screen_text(self.deck or 'all, in turn', markup=True)}[/b] · not graded"
         )
 
     def _after_check(self) -> None:

@@ -18,10 +18,10 @@ from textual import on
 from textual.app import CSSPathType
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Label, Rule, Static
 
+from srs_dl.core.screen_text import screen_text
 from srs_dl.services.review.view import ReviewView
 from srs_dl.tui.card_markdown import card_markdown
 from srs_dl.tui.messages import (
@@ -329,7 +329,7 @@ class ReviewScreen(AreaScreen):
         where = event.card.deck
         if event.note_path and event.card.line:
             where = _where(event.card.deck, Path(event.note_path).name, event.card.line)
-        self.query_one("#review-where", Label).update(escape(where))
+        self.query_one("#review-where", Label).update(screen_text(where, markup=True))
 
     @on(SessionFinished)
     def _finished(self, event: SessionFinished) -> None:
@@ -337,7 +337,9 @@ class ReviewScreen(AreaScreen):
         seconds = time.monotonic() - self.started_at if self.started_at is not None else 0.0
         by_button = {r: self.answers.count(r) for r in BUTTONS}
         self.query_one("#review-progress", Label).update("[b]0[/b] left")
-        self.query_one("#review-where", Label).update(escape(self.deck or "all decks"))
+        self.query_one("#review-where", Label).update(
+            screen_text(self.deck or "all decks", markup=True)
+        )
         self.query_one(SessionSummary).show(self.deck, len(self.answers), seconds, by_button)
         self._show_part("summary")
         self.query_one(GradeBar).show("none")

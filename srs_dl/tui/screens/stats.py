@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from srs_dl.core.screen_text import screen_text
 from srs_dl.core.stats import Stats, Tally
 from srs_dl.services.stats import Cancelled
 from srs_dl.tui.messages import Progress
@@ -179,7 +180,9 @@ class StatsScreen(AreaScreen):
             if isinstance(error, Cancelled):
                 return
             text = str(error).splitlines()[0] if str(error) else type(error).__name__
-            self.query_one("#stats-waiting", Label).update(f"Statistics failed: {text}")
+            self.query_one("#stats-waiting", Label).update(
+                screen_text(f"Statistics failed: {text}", markup=True)
+            )
             self.notify(text, title="Stats", severity="error", timeout=10)
 
     def show(self, s: Stats) -> None:

@@ -22,9 +22,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import DataTable, Input, Static
 
+from srs_dl.core.screen_text import screen_text
 from srs_dl.tui.messages import AnswerSubmitted
 from srs_dl.tui.widgets.drill_plot import DrillPlot
 
@@ -116,7 +116,7 @@ class DrillPanel(Vertical, can_focus=True):
         `outcome` (markup): what became of the answer (recorded as Again, to be graded...)."""
         verdict = self.query_one("#drill-verdict", Static)
         if ok is None:
-            verdict.update(f"[$warning]{escape(message)}[/]")
+            verdict.update(f"[$warning]{screen_text(message, markup=True)}[/]")
             self.query_one("#drill-answer", Input).focus()
             return
         mark = "[b $success]✓[/]" if ok else "[b $error]✗[/]"
@@ -126,11 +126,11 @@ class DrillPanel(Vertical, can_focus=True):
         legend = self._fill_steps()
         if self._steps_width > self._room():
             legend = ";  ".join(x for x in (legend, "←/→ scroll the table") if x)
-        lines = [f"{mark} {escape(message)}{hint}"]
+        lines = [f"{mark} {screen_text(message, markup=True)}{hint}"]
         if outcome:
             lines.append(outcome)
         if legend:
-            lines.append(f"[dim]{escape(legend)}[/]")
+            lines.append(f"[dim]{screen_text(legend, markup=True)}[/]")
         verdict.update("\n".join(lines))
         self.add_class("checked")
         self.query_one("#drill-steps", DataTable).focus()
@@ -181,12 +181,12 @@ def recorded_line(response: str, due: dt.date | None, today: dt.date) -> str:
     else:
         days = (due - today).days
         when = f"next due {due.isoformat()} (in {days} day{'s' if days != 1 else ''})"
-    return f"Recorded as [b]{escape(response.title())}[/b]: {when}. [b]enter[/b]: next card."
+    return f"Recorded as [b]{screen_text(response.title(), markup=True)}[/b]: {when}. [b]enter[/b]: next card."
 
 
 def prompt_markup(prompt: str) -> str:
     """The prompt's lines kept as they are, `code` spans highlighted."""
-    return re.sub(r"`([^`]+)`", r"[b $accent]\1[/]", escape(prompt))
+    return re.sub(r"`([^`]+)`", r"[b $accent]\1[/]", screen_text(prompt, markup=True))
 
 
 #: Headers too wide for 100 columns: (short header, its meaning, shown under the verdict).

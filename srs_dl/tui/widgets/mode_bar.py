@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
+from srs_dl.core.screen_text import screen_text
 from srs_dl.tui.areas import AREAS
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class ModeBar(Horizontal):
         self.set_class(job.running, "busy")
         if not job.running:
             return
-        self.query_one("#job-label", Label).update(job.label)
+        self.query_one("#job-label", Label).update(screen_text(job.label, markup=True))
         bar = self.query_one(ProgressBar)
         if job.total:
             bar.update(total=job.total, progress=job.done)
