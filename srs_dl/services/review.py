@@ -71,10 +71,10 @@ def note_writable(conn: sqlite3.Connection, note_id: int | None) -> bool:
     return bool(row and row[0])
 
 
-def _schedule_of(card: CardRow) -> sm2.CardSchedule | None:
+def _schedule_of(card: CardRow) -> sm2.Sm2Schedule | None:
     if card.due is None or card.interval is None or card.ease is None:
         return None
-    return sm2.CardSchedule(card.due, card.interval, card.ease)
+    return sm2.Sm2Schedule(card.due, card.interval, card.ease)
 
 
 def _new_card_ease(conn: sqlite3.Connection, card: CardRow, config: Config) -> int | None:

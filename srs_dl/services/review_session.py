@@ -101,7 +101,7 @@ class ReviewSession:
     def can_undo(self) -> bool:
         return bool(self._log_ids)
 
-    def preview(self, card_id: int) -> dict[str, sm2.CardSchedule]:
+    def preview(self, card_id: int) -> dict[str, sm2.Sm2Schedule]:
         """What each button would give this card now ("Good 8d")."""
         card = get_card(self.conn, card_id)
         if card is None:
