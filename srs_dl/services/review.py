@@ -21,6 +21,7 @@ from srs_dl.core.notes.sr_comment import format_group
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
 from srs_dl.core.scheduling.note_review import note_ease
+from srs_dl.services import fsrs_grading, scheduling_choice
 from srs_dl.store import log as logstore
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card
@@ -130,15 +131,38 @@ def review_card(
     histogram: dict[int, int] | None = None,
     detail: Mapping[str, Any] | None = None,
     action: str = "review",
+    now: dt.datetime | None = None,
 ) -> tuple[CardRow, CardRow, int]:
     """One review in one transaction: (card before, card after, log id).
 
     `histogram` (days from today -> cards due) is read for load balancing and
-    updated in place; None reads it from the database.
+    updated in place; None reads it from the database. `now` (with its timezone)
+    times an FSRS review; None: `config.resolve_now(today)`.
     """
     resp = sm2.parse_response(response)
     with write_transaction(conn):
         before = _usable(get_card(conn, card_id), card_id)
+        choice = scheduling_choice.for_note(conn, config, before.note_id)
+        if fsrs_grading.uses_fsrs(before, choice):
+            writable = note_writable(conn, before.note_id)
+            snap, log_id = fsrs_grading.review_fsrs(
+                conn,
+                config,
+                today,
+                before,
+                resp,
+                choice,
+                now=now,
+                detail=detail,
+                action=action,
+                note_sched_differs=lambda text: writable and text != before.note_sched,
+            )
+            after = get_card(conn, card_id)
+            assert after is not None
+            _move_histogram(
+                histogram, before.due if before.state != "new" else None, after.due, today
+            )
+            return before, after, log_id
         hist = histogram if histogram is not None else store.due_histogram(conn, today)
         state = _schedule_of(before)
         new_ease = _new_card_ease(conn, before, config) if state is None else None

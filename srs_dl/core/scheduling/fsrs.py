@@ -68,6 +68,8 @@ S_MAX = 36500.0
 _INIT_S_MAX = 100.0
 _W17_W18_CEILING = 2.0
 _MINUTE = dt.timedelta(minutes=1)
+_LEGACY_MIN_EASE = 130
+_LEGACY_MAX_EASE = 370
 _DAY_MINUTES = 1440
 
 
@@ -203,6 +205,19 @@ class FsrsSchedule:
     lapses: int
     learning_steps: int
     last_review: dt.datetime | None
+
+    @property
+    def due_day(self) -> dt.date:
+        """The day the card falls due, in the timezone its due time carries (the
+        shell gives local times; a group read from a note is in UTC until then)."""
+        return self.due.date()
+
+    @property
+    def ease(self) -> int:
+        """The plugin's SM-2 reading of the difficulty (`difficultyToEase`), for
+        displays that show an ease."""
+        normalized = (10.0 - _clamp(self.difficulty, 1, 10)) / 9.0
+        return js_round(_LEGACY_MIN_EASE + normalized * (_LEGACY_MAX_EASE - _LEGACY_MIN_EASE))
 
     def __post_init__(self) -> None:
         if self.due.tzinfo is None or (
@@ -359,7 +374,7 @@ def _after_steps(
             stability=s,
             state=State.REVIEW,
             learning_steps=next_step,
-            interval=minutes // _DAY_MINUTES,
+            interval=math.floor(minutes / _DAY_MINUTES),
             due=now + js_round(minutes) * _MINUTE,
         )
     ivl = next_interval(params, s)
@@ -447,10 +462,6 @@ def _review_state(
         interval=ivl,
         due=now + dt.timedelta(days=ivl),
     )
-
-
-_LEGACY_MIN_EASE = 130
-_LEGACY_MAX_EASE = 370
 
 
 def ease_to_difficulty(ease: float | None) -> float:
