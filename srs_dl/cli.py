@@ -121,6 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="read `key:: value` lines with a lowercase key as Dataview fields",
     )
     p.add_argument(
+        "--algorithm",
+        choices=("sm2", "fsrs"),
+        help="schedule these cards with SM-2 or FSRS (default: the vault's plugin setting)",
+    )
+    p.add_argument(
+        "--desired-retention",
+        type=float,
+        metavar="R",
+        help="FSRS's target chance of recall, above 0 and at most 1 (default: the vault's, 0.9)",
+    )
+    p.add_argument(
         "--follow-symlinks",
         action="store_true",
         help="follow symlinks that lead out of the imported folder",

@@ -42,6 +42,17 @@ def flags_from_args(args: argparse.Namespace) -> dict[str, Any]:
     for name in ("all_notes", "folders_as_decks", "dataview_fields"):
         if getattr(args, name, None):
             flags[name] = True
+    # Scheduling flags ride with the folder's parse flags (ParseSettings ignores them);
+    # services/scheduling_choice.py reads them.
+    if getattr(args, "algorithm", None):
+        flags["algorithm"] = args.algorithm
+    retention = getattr(args, "desired_retention", None)
+    if retention is not None:
+        if not 0 < retention <= 1:
+            raise CliError(
+                f"--desired-retention: {retention} is not above 0 and at most 1", status=2
+            )
+        flags["desired_retention"] = retention
     return flags
 
 
