@@ -107,7 +107,7 @@ class Config:
     parse: dict[str, Any] = field(default_factory=dict)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     #: `[scheduling] algorithm` ("sm2" or "fsrs") and `desired_retention` (FSRS);
-    #: None: the vault's own plugin setting decides (services/scheduling_choice.py).
+    #: None: the vault's own plugin setting decides (services/review/scheduling_choice.py).
     algorithm: str | None = None
     desired_retention: float | None = None
     review: ReviewSettings = field(default_factory=ReviewSettings)

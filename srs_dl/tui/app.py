@@ -210,7 +210,7 @@ class SrsApp(App[None]):
             self.post_message(Progress("rescan", done, total))
 
         try:
-            from srs_dl.services.importer import rescan
+            from srs_dl.services.importing.importer import rescan
             from srs_dl.store.db import connect
 
             conn = connect(self.env.db_path)

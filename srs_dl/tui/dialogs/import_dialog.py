@@ -118,7 +118,7 @@ class ImportDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, path: Path, flags: dict[str, object]) -> None:
-        from srs_dl.services.importer import import_paths
+        from srs_dl.services.importing.importer import import_paths
         from srs_dl.store.db import connect
 
         app = self.app

@@ -1,7 +1,7 @@
 """One review of a card FSRS schedules, inside the caller's transaction.
 
 A card is FSRS's when its stored group is an FSRS group, or when its note's
-vault schedules with FSRS (services/scheduling_choice.py): then a new card gets
+vault schedules with FSRS (services/review/scheduling_choice.py): then a new card gets
 an FSRS schedule and an SM-2 card is converted at this review, as the plugin
 does after a switch. The core (`core.scheduling.card.review`) computes; this
 module maps the row, stores the result and logs it.
@@ -18,7 +18,7 @@ from srs_dl.config import Config, resolve_now
 from srs_dl.core.notes.fsrs_group import is_fsrs
 from srs_dl.core.scheduling import card as card_model
 from srs_dl.core.scheduling.card import Rating
-from srs_dl.services.scheduling_choice import SchedulingChoice, review_context
+from srs_dl.services.review.scheduling_choice import SchedulingChoice, review_context
 from srs_dl.store import card_states
 from srs_dl.store import log as logstore
 from srs_dl.store import reviews as store

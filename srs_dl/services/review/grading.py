@@ -21,7 +21,7 @@ from srs_dl.core.notes.sr_comment import format_group
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
 from srs_dl.core.scheduling.note_review import note_ease
-from srs_dl.services import fsrs_grading, scheduling_choice
+from srs_dl.services.review import fsrs_grading, scheduling_choice
 from srs_dl.store import log as logstore
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card
@@ -211,7 +211,7 @@ def _write_back_now(
     if config.review.writeback != "immediate" or not note_writable(conn, note_id):
         return None, None
     assert note_id is not None
-    from srs_dl.services.sync import write_note_now
+    from srs_dl.services.writeback.sync import write_note_now
 
     outcome = write_note_now(conn, config, note_id)
     return outcome.written, outcome.problem
@@ -474,25 +474,3 @@ def build_queue(
         reviews_done_today=reviews_done,
     )
     return items + tuple(q.QueueItem(c.id, False) for c in again)
-
-
-# The session lives in its own module (it walks the queue); importers of this one find it here.
-from srs_dl.services.review_session import ReviewSession  # noqa: E402
-
-__all__ = [
-    "GradeResult",
-    "ReviewError",
-    "ReviewSession",
-    "build_queue",
-    "bury",
-    "check_cards",
-    "grade",
-    "grade_cards",
-    "history",
-    "reset",
-    "review_card",
-    "suspend",
-    "undo_entry",
-    "undo_last",
-    "unsuspend",
-]

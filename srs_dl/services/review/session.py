@@ -19,7 +19,7 @@ from typing import Any
 from srs_dl.config import Config
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
-from srs_dl.services import review as rv
+from srs_dl.services.review import grading as rv
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card
 
