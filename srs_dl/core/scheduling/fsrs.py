@@ -389,6 +389,20 @@ def _after_steps(
     )
 
 
+def interval_text(schedule: FsrsSchedule, now: dt.datetime) -> str:
+    """A button's label as the plugin's `formatScheduleInterval` gives it: whole days
+    as SM-2's labels ("8d", "1.5m", "2.1y"), a learning step as the minutes or
+    hours until it is due, rounded up ("10 min", "2 hr")."""
+    from srs_dl.core.scheduling.sm2 import interval_label
+
+    if schedule.interval >= 1:
+        return interval_label(schedule.interval)
+    minutes = max(1, math.ceil(max(dt.timedelta(0), schedule.due - now) / _MINUTE))
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{max(1, math.ceil(minutes / 60))} hr"
+
+
 def new_card(now: dt.datetime) -> FsrsSchedule:
     """A card never reviewed (ts-fsrs's `createEmptyCard`); also the plugin's Reset."""
     now = to_millisecond(now)

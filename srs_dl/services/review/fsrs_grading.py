@@ -17,7 +17,9 @@ from typing import Any
 from srs_dl.config import Config, resolve_now
 from srs_dl.core.notes.fsrs_group import is_fsrs
 from srs_dl.core.scheduling import card as card_model
+from srs_dl.core.scheduling import fsrs
 from srs_dl.core.scheduling.card import Rating
+from srs_dl.core.scheduling.fsrs import FsrsSchedule
 from srs_dl.services.review.scheduling_choice import SchedulingChoice, review_context
 from srs_dl.store import card_states
 from srs_dl.store import log as logstore
@@ -72,3 +74,18 @@ def review_fsrs(
         detail=detail,
     )
     return after, log_id
+
+
+def button_labels(
+    card: CardRow, choice: SchedulingChoice, config: Config, now: dt.datetime
+) -> dict[str, str]:
+    """What each button would give this FSRS card now: "Good 10 min", "Easy 8d"."""
+    tz = now.tzinfo
+    assert tz is not None
+    context = review_context(choice, config)
+    previews = card_model.preview(card_states.card_state(card, tz), now, context)
+    labels: dict[str, str] = {}
+    for rating, after in previews.items():
+        assert isinstance(after.schedule, FsrsSchedule)
+        labels[rating.label] = fsrs.interval_text(after.schedule, fsrs.to_millisecond(now))
+    return labels

@@ -219,8 +219,12 @@ class ReviewScreen(AreaScreen):
         from srs_dl.core.scheduling.sm2 import interval_label
         from srs_dl.store.cards import note_path
 
-        preview = session.preview(card.id)
-        labels = {response: interval_label(s.interval) for response, s in preview.items()}
+        own_labels = getattr(session, "button_labels", None)
+        if own_labels is not None:
+            labels = own_labels(card.id)
+        else:
+            preview = session.preview(card.id)
+            labels = {response: interval_label(s.interval) for response, s in preview.items()}
         left, new = session.counts()
         drill = None
         if card.kind == "drill":
