@@ -185,9 +185,30 @@ def comment_only(line: str) -> bool:
     return m is not None and not line[: m.start()].strip() and not line[m.end() :].strip()
 
 
+def unclosed_comment(line: str) -> tuple[int, int, tuple[SRGroup, ...]] | None:
+    """A `<!--SR:` never closed on its line whose rest reads as groups (`Q::A
+    <!--SR:!2023-09-02,4,270`): (start, end, groups); None otherwise. The plugin
+    still reads such a schedule (its legacy `!date,interval,ease` extractor)."""
+    k = line.rfind(COMMENT_OPEN)
+    if k < 0 or COMMENT_CLOSE in line[k:]:
+        return None
+    body = line[k + len(COMMENT_OPEN) :].rstrip()
+    try:
+        groups = parse_groups(body)
+    except ValueError:
+        return None
+    return k, k + len(COMMENT_OPEN) + len(body), groups
+
+
 def without_comments(line: str) -> str:
-    """The line without its scheduling comments and the spaces and tabs before them."""
-    return _COMMENT_WS_RE.sub("", line)
+    """The line without its scheduling comments (an unclosed one that reads as one
+    too) and the spaces and tabs before them."""
+    rest = _COMMENT_WS_RE.sub("", line)
+    if COMMENT_OPEN in rest:
+        unclosed = unclosed_comment(rest)
+        if unclosed is not None:
+            rest = rest[: unclosed[0]].rstrip(" \t")
+    return rest
 
 
 def card_schedule(group: SRGroup) -> SRGroup | None:
