@@ -72,6 +72,8 @@ def review_fsrs(
         before=logstore.snapshot(before),
         after=after,
         detail=detail,
+        # The time FSRS scheduled from (SRS_DL_NOW or the clock): the optimizer reads it.
+        at=when.astimezone(dt.UTC).isoformat(timespec="milliseconds"),
     )
     return after, log_id
 

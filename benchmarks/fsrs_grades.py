@@ -1,7 +1,7 @@
 """FSRS grades against SM-2 grades through the review service (issue 15), run by hand:
 prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/fsrs.py [--grades 100000] [--dir DIR]
+    .venv/bin/python benchmarks/fsrs_grades.py [--grades 100000] [--dir DIR]
 
 Two decks of the same size: one of SM-2 cards, one of FSRS cards (their groups in
 cards.raw_group, as an import of a vault on FSRS stores them). Each card is graded
