@@ -172,7 +172,7 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
         "','.join('?' * len(folders))",
     ): "a run of ? placeholders",
     ("srs_dl/store/browse.py", "marks"): "a run of ? placeholders",
-    ("srs_dl/commands/tui.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
+    ("srs_dl/store/decks.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
 }
 
 

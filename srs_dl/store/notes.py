@@ -177,3 +177,8 @@ def append_log_rows(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) 
             f" VALUES ({', '.join('?' for _ in LOG_COLUMNS)})"
         )
         conn.executemany(sql, rows)
+
+
+def note_paths(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every note's path by its id (deleted notes too: their cards are listed with --all)."""
+    return {int(i): str(p) for i, p in conn.execute("SELECT id, path FROM notes")}

@@ -154,13 +154,12 @@ class SrsApp(App[None]):
 
     @work(thread=True, group="prefetch", exit_on_error=False)
     def prefetch_counts(self) -> None:
-        from srs_dl.store.db import connect
-        from srs_dl.store.decks import deck_counts
+        from srs_dl.services.deck import deck_counts, open_deck
 
         assert self._prefetch is not None
         ready, box = self._prefetch
         try:
-            conn = connect(self.env.db_path)
+            conn = open_deck(self.env.db_path)
             try:
                 box.append(deck_counts(conn, self.env.today))
             finally:
@@ -210,10 +209,10 @@ class SrsApp(App[None]):
             self.post_message(Progress("rescan", done, total))
 
         try:
+            from srs_dl.services.deck import open_deck
             from srs_dl.services.importing.importer import rescan
-            from srs_dl.store.db import connect
 
-            conn = connect(self.env.db_path)
+            conn = open_deck(self.env.db_path)
             try:
                 summary = rescan(
                     conn, self.env.config, self.env.today, progress=progress, cancel=cancel

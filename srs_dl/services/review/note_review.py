@@ -451,3 +451,12 @@ __all__ = [
     "list_notes",
     "preview_note",
 ]
+
+
+def note_body(path: str) -> str:
+    """A note's text to show: its frontmatter (the schedule's keys among them) left out."""
+    from srs_dl.core.notes.frontmatter import frontmatter_end
+    from srs_dl.vault.read import read_note
+
+    lines = read_note(path).text.splitlines()
+    return "\n".join(lines[frontmatter_end(lines) :]).strip("\n")

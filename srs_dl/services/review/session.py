@@ -22,7 +22,7 @@ from srs_dl.core.scheduling import sm2
 from srs_dl.services.review import fsrs_grading, scheduling_choice
 from srs_dl.services.review import grading as rv
 from srs_dl.store import reviews as store
-from srs_dl.store.cards import CardRow, get_card
+from srs_dl.store.cards import CardRow, get_card, note_path
 
 
 class ReviewSession:
@@ -45,6 +45,10 @@ class ReviewSession:
         #: Log ids of this session's reviews, parallel to the pure session's undo stack.
         self._log_ids: list[int] = []
         self.reload()
+
+    def note_path(self, note_id: int | None) -> str | None:
+        """The path of a card's note (None: a drill card, or a note gone)."""
+        return note_path(self.conn, note_id)
 
     def reload(self) -> None:
         """Rebuild the queue from the database (after an import or a sync)."""

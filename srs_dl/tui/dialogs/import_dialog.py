@@ -118,8 +118,8 @@ class ImportDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, path: Path, flags: dict[str, object]) -> None:
+        from srs_dl.services.deck import open_deck
         from srs_dl.services.importing.importer import import_paths
-        from srs_dl.store.db import connect
 
         app = self.app
         env = app.env  # type: ignore[attr-defined]
@@ -128,7 +128,7 @@ class ImportDialog(ModalScreen[str | None]):
             self.post_message(Progress("import", done, total))
 
         try:
-            conn = connect(env.db_path)
+            conn = open_deck(env.db_path)
             try:
                 summary = import_paths(
                     conn,

@@ -32,9 +32,9 @@ class AreaScreen(Screen[None]):
 
     def connect(self) -> sqlite3.Connection:
         """A connection for the calling worker thread (connections never cross threads)."""
-        from srs_dl.store.db import connect
+        from srs_dl.services.deck import open_deck
 
-        return connect(self.env.db_path)
+        return open_deck(self.env.db_path)
 
     def refresh_keys(self) -> None:
         """refresh_bindings, at most once per refresh: each call rebuilds the footer,

@@ -12,9 +12,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
+from textual.app import CSSPathType
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
@@ -62,7 +63,7 @@ def grade_bindings(prefix: str) -> list[Binding]:
 class ReviewScreen(AreaScreen):
     AREA = "review"
     TITLE = "Review"
-    CSS_PATH = "review.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = "review.tcss"
     BINDINGS = [
         Binding(
             "space,enter",
@@ -217,7 +218,6 @@ class ReviewScreen(AreaScreen):
     def _post_card(self, session: Any, card: Any) -> None:
         """In the session thread: post `card` with its button labels and the counts."""
         from srs_dl.core.scheduling.sm2 import interval_label
-        from srs_dl.store.cards import note_path
 
         own_labels = getattr(session, "button_labels", None)
         if own_labels is not None:
@@ -231,7 +231,7 @@ class ReviewScreen(AreaScreen):
             from srs_dl.services.review.drill_cards import drill_for
 
             drill = drill_for(card)
-        path = note_path(session.conn, card.note_id)
+        path = session.note_path(card.note_id)
         self.post_message(
             CardShown(
                 card, labels, left, new, path, drill, bool(getattr(session, "can_undo", True))
