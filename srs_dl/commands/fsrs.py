@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from srs_dl.commands.registry import Registry, add_common, add_json
+from srs_dl.commands.registry import Handler, Registry, add_common, add_json
 from srs_dl.context import CliError, Context
 
+if TYPE_CHECKING:  # annotations only: `srs-dl --help` loads no database code
+    import sqlite3
 
-def _deck(ctx: Context):  # type: ignore[no-untyped-def]
+
+def _deck(ctx: Context) -> sqlite3.Connection:
     if not ctx.db_path.exists():
         raise CliError(f"{ctx.db_path}: no database here (import notes first)")
     return ctx.connect(create=False)
@@ -67,12 +71,11 @@ def cmd_optimize(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.core.scheduling.fsrs import DEFAULT_WEIGHTS
-    from srs_dl.store import fsrs_weights
+    from srs_dl.services.review.fsrs_optimizer import current_weights
 
     conn = _deck(ctx)
     try:
-        weights = fsrs_weights.load(conn)
-        info = fsrs_weights.fit_info(conn) if weights is not None else None
+        weights, info = current_weights(conn)
     finally:
         conn.close()
     source = "fitted" if weights is not None else "default"
@@ -110,9 +113,11 @@ def register(registry: Registry) -> None:
     p = registry.add(
         "fsrs", "the deck's FSRS weights: fit them to your review log, show them", _no_action
     )
-    sub = p.add_subparsers(dest="fsrs_command", metavar="ACTION", required=True)
+    sub = p.add_subparsers(
+        dest="fsrs_command", metavar="ACTION", required=True, help="optimize, show or reset"
+    )
 
-    def add(name: str, help_text: str, handler):  # type: ignore[no-untyped-def]
+    def add(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
         q = sub.add_parser(name, help=help_text, description=help_text)
         add_common(q, sub=True)
         q.set_defaults(handler=handler)

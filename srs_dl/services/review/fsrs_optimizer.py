@@ -114,6 +114,14 @@ def optimize(
     return Report(len(reviews), len(train), len(test), before, after, weights, stored)
 
 
+def current_weights(
+    conn: sqlite3.Connection,
+) -> tuple[tuple[float, ...] | None, dict[str, object] | None]:
+    """(the deck's fitted weights or None for the defaults, what they were fitted on)."""
+    weights = fsrs_weights.load(conn)
+    return weights, (fsrs_weights.fit_info(conn) if weights is not None else None)
+
+
 def reset_weights(conn: sqlite3.Connection) -> None:
     with transaction(conn):
         fsrs_weights.clear(conn)
