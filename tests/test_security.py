@@ -167,10 +167,7 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
         "srs_dl/services/review/note_review.py",
         "','.join('?' * len(ids))",
     ): "a run of ? placeholders",
-    (
-        "srs_dl/services/review/note_review.py",
-        "','.join('?' * len(folders))",
-    ): "a run of ? placeholders",
+    ("srs_dl/store/review_notes.py", "','.join('?' * len(folders))"): "a run of ? placeholders",
     ("srs_dl/store/browse.py", "marks"): "a run of ? placeholders",
     ("srs_dl/store/decks.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
 }

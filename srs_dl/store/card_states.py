@@ -12,10 +12,11 @@ is the state, and two copies of it could drift apart.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from dataclasses import replace
+from typing import Any
 
 from srs_dl.core.notes.fsrs_group import format_fsrs_group, is_fsrs, parse_fsrs_group
-from srs_dl.core.scheduling.card import CardState, QueueState
+from srs_dl.core.scheduling.card import CardState
 from srs_dl.core.scheduling.fsrs import FsrsSchedule
 from srs_dl.core.scheduling.sm2 import Sm2Schedule
 from srs_dl.store.cards import CardRow
@@ -44,22 +45,11 @@ def fsrs_schedule(raw_group: str | None, tz: dt.tzinfo) -> FsrsSchedule | None:
 
 
 def card_state(row: CardRow, tz: dt.tzinfo) -> CardState:
-    """The row's scheduling state; times in the user's timezone `tz`."""
-    schedule: FsrsSchedule | Sm2Schedule | None = fsrs_schedule(row.raw_group, tz)
-    if (
-        schedule is None
-        and row.due is not None
-        and row.interval is not None
-        and row.ease is not None
-    ):
-        schedule = Sm2Schedule(row.due, row.interval, row.ease)
-    return CardState(
-        state=cast(QueueState, row.state),
-        schedule=schedule,
-        buried_until=row.buried_until,
-        reps=row.reps,
-        lapses=row.lapses,
-    )
+    """The row's scheduling state (`CardRow.scheduling`), with the FSRS state its
+    group holds; FSRS times in the user's timezone `tz`."""
+    state = row.scheduling
+    schedule = fsrs_schedule(row.raw_group, tz)
+    return state if schedule is None else replace(state, schedule=schedule)
 
 
 def snapshot(card: CardState, raw_group: str | None) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from srs_dl.core.scheduling.card import queue_state
+from srs_dl.core.scheduling.card import CardState, queue_state
+from srs_dl.core.scheduling.sm2 import Sm2Schedule
 
 CARD_COLUMNS = (
     "id, note_id, deck, kind, sibling, qhash, front, back, line, end_line, due, interval, ease,"
@@ -43,6 +44,14 @@ class CardRow:
 
     def effective_state(self, today: dt.date) -> str:
         return queue_state(self.state, self.buried_until, self.due is not None, today)
+
+    @property
+    def scheduling(self) -> CardState:
+        """The card model's view of this row: its queue state and SM-2 schedule."""
+        schedule = None
+        if self.due is not None and self.interval is not None and self.ease is not None:
+            schedule = Sm2Schedule(self.due, self.interval, self.ease)
+        return CardState(self.state, schedule, self.buried_until, self.reps, self.lapses)  # type: ignore[arg-type]  # a stored state is a QueueState
 
 
 def row_to_card(row: Sequence[Any]) -> CardRow:

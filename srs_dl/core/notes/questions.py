@@ -41,8 +41,6 @@ _UNCLOSED = (
     "scheduling comment without '-->': its schedule is read, as the plugin reads it,"
     " and the comment is closed when srs-dl next writes it"
 )
-_INLINE = ("inline", "inline_reversed")
-_REVERSED = ("inline_reversed", "multiline_reversed")
 _BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
 
 

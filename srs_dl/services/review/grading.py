@@ -15,18 +15,27 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from srs_dl.config import Config
+from srs_dl.config import Config, resolve_now
 from srs_dl.core.notes.model import SRGroup
 from srs_dl.core.notes.sr_comment import format_group
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
+from srs_dl.core.scheduling.card import Rating, review
+from srs_dl.core.scheduling.card import reset as reset_card
+from srs_dl.core.scheduling.fsrs import FsrsSchedule
 from srs_dl.core.scheduling.note_review import note_ease
 from srs_dl.services.review import fsrs_grading, scheduling_choice
+from srs_dl.store import card_states, notes, review_notes
 from srs_dl.store import log as logstore
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card
 from srs_dl.store.log import LogEntry
 from srs_dl.store.reviews import write_transaction
+
+
+def review_moment(today: dt.date) -> dt.datetime:
+    """The moment a review happens: the review day (--today) at the wall clock's time."""
+    return dt.datetime.combine(today, dt.datetime.now().time())
 
 
 class ReviewError(Exception):
@@ -64,36 +73,18 @@ def note_writable(conn: sqlite3.Connection, note_id: int | None) -> bool:
     """A note srs-dl may write into: a live note in a folder imported with write-back."""
     if note_id is None:
         return False
-    row = conn.execute(
-        "SELECT f.writeback FROM notes AS n JOIN folders AS f ON f.id = n.folder_id"
-        " WHERE n.id = ? AND n.deleted = 0",
-        (note_id,),
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def _schedule_of(card: CardRow) -> sm2.Sm2Schedule | None:
-    if card.due is None or card.interval is None or card.ease is None:
-        return None
-    return sm2.Sm2Schedule(card.due, card.interval, card.ease)
+    return notes.writeback_on(conn, note_id)
 
 
 def _new_card_ease(conn: sqlite3.Connection, card: CardRow, config: Config) -> int | None:
     """A new card in a note with its own `sr-ease` starts from the note's ease, as the plugin."""
     if card.note_id is None:
         return None
-    row = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (card.note_id,)).fetchone()
-    if not row or not row[0]:
+    own = review_notes.own_ease(conn, card.note_id)
+    if not own:
         return None
-    eases = [
-        r[0]
-        for r in conn.execute(
-            "SELECT ease FROM cards WHERE note_id = ? AND due IS NOT NULL AND ease IS NOT NULL"
-            " AND state != 'deleted'",
-            (card.note_id,),
-        )
-    ]
-    value = note_ease(row[0], eases, config.scheduler)
+    eases = review_notes.scheduled_card_eases(conn, card.note_id)
+    value = note_ease(own, eases, config.scheduler)
     return sm2.js_round(value) if value else None
 
 
@@ -142,49 +133,30 @@ def review_card(
     resp = sm2.parse_response(response)
     with write_transaction(conn):
         before = _usable(get_card(conn, card_id), card_id)
+        # The algorithm: the card's own schedule, else its vault's (scheduling_choice).
         choice = scheduling_choice.for_note(conn, config, before.note_id)
-        if fsrs_grading.uses_fsrs(before, choice):
-            writable = note_writable(conn, before.note_id)
-            snap, log_id = fsrs_grading.review_fsrs(
-                conn,
-                config,
-                today,
-                before,
-                resp,
-                choice,
-                now=now,
-                detail=detail,
-                action=action,
-                note_sched_differs=lambda text: writable and text != before.note_sched,
-            )
-            after = get_card(conn, card_id)
-            assert after is not None
-            _move_histogram(
-                histogram, before.due if before.state != "new" else None, after.due, today
-            )
-            return before, after, log_id
+        by_fsrs = fsrs_grading.uses_fsrs(before, choice)
         hist = histogram if histogram is not None else store.due_histogram(conn, today)
-        state = _schedule_of(before)
-        new_ease = _new_card_ease(conn, before, config) if state is None else None
-        result = sm2.review(state, resp, today, hist, config.scheduler, new_ease=new_ease)
-        if result is None:  # Reset of a new card: the plugin changes nothing, neither do we
-            due, interval, ease = None, None, None
-            new_state = "new"
+        # FSRS schedules to the minute (its learning steps), from a time with its zone.
+        when = now if now is not None else resolve_now(today) if by_fsrs else review_moment(today)
+        card = card_states.card_state(before, when.tzinfo or dt.UTC)
+        new_ease = _new_card_ease(conn, before, config) if card.schedule is None else None
+        context = scheduling_choice.review_context(
+            choice, config, histogram=hist, new_ease=new_ease
+        )
+        if resp == "reset":
+            after_card, _ = reset_card(card, when, context)
         else:
-            due, interval, ease = result.due, result.interval, result.ease
-            new_state = "review"
-        after_snap = {
-            "due": store.iso(due),
-            "interval": interval,
-            "ease": ease,
-            "state": new_state,
-            "buried_until": None,
-            "reps": before.reps + 1,
-            "lapses": before.lapses + (1 if resp == "again" and state is not None else 0),
-            # Reviewed here with SM-2: an FSRS group it came with is replaced.
-            "raw_group": before.raw_group if result is None else None,
-        }
-        text = sched_text(due, interval, ease)
+            after_card, _ = review(card, Rating.parse(resp), when, context)
+        # Reset of a new card: the plugin changes nothing, neither do we (no schedule);
+        # reviewed here with SM-2, an FSRS group it came with is replaced.
+        after_snap = card_states.snapshot(after_card, before.raw_group)
+        if isinstance(after_card.schedule, FsrsSchedule):
+            text = after_snap["raw_group"]
+            at: str | None = when.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+        else:
+            text = sched_text(after_card.due, after_snap["interval"], after_snap["ease"])
+            at = None
         dirty = note_writable(conn, before.note_id) and text != before.note_sched
         store.set_schedule(conn, card_id, after_snap, dirty=dirty)
         log_id = logstore.append(
@@ -197,9 +169,12 @@ def review_card(
             before=logstore.snapshot(before),
             after=after_snap,
             detail=detail,
+            # The time an FSRS review was scheduled from: the optimizer reads it.
+            at=at,
         )
         after = get_card(conn, card_id)
         assert after is not None
+    due = after_card.due
     _move_histogram(histogram, before.due if before.state != "new" else None, due, today)
     return before, after, log_id
 
@@ -376,9 +351,7 @@ def undo_entry(conn: sqlite3.Connection, config: Config, today: dt.date, log_id:
         entry = logstore.get_entry(conn, log_id)
         if entry is None or entry.card_id is None or entry.before is None:
             raise ReviewError(f"log entry {log_id}: nothing to undo")
-        if conn.execute(
-            "SELECT 1 FROM log WHERE card_id = ? AND undoes = ?", (entry.card_id, log_id)
-        ).fetchone():
+        if logstore.is_undone(conn, entry.card_id, log_id):
             raise ReviewError(f"log entry {log_id}: already undone")
         card = get_card(conn, entry.card_id)
         if card is None:
