@@ -16,7 +16,7 @@ import pytest
 
 from srs_dl.core.notes.fsrs_group import format_fsrs_group, parse_fsrs_group, parse_time
 from srs_dl.core.notes.sr_comment import parse_date
-from srs_dl.core.scheduling import fsrs
+from srs_dl.core.scheduling import fsrs, fsrs_from_sm2
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "fsrs_vectors.json").read_text())
 SEQUENCES: list[dict[str, Any]] = VECTORS["sequences"]
@@ -30,7 +30,7 @@ def _before(group: str | None) -> fsrs.FsrsSchedule | None:
     date_s, ivl, ease = group.split(",")
     # The harness ran in UTC: the SM-2 due day starts at UTC midnight.
     due = dt.datetime.combine(parse_date(date_s), dt.time(0, tzinfo=dt.UTC))
-    return fsrs.from_sm2(due, float(ivl), int(ease))
+    return fsrs_from_sm2.from_sm2(due, float(ivl), int(ease))
 
 
 def test_vectors_state_their_origin() -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Literal
 
-from srs_dl.core.scheduling import fsrs, sm2
+from srs_dl.core.scheduling import fsrs, fsrs_from_sm2, sm2
 from srs_dl.core.scheduling.fsrs import FsrsParameters, FsrsSchedule
 from srs_dl.core.scheduling.sm2 import SchedulerSettings, Sm2Schedule
 
@@ -202,7 +202,7 @@ def _review_fsrs(
     if isinstance(schedule, Sm2Schedule):
         # The plugin reads an SM-2 due date as the start of that day, local time.
         midnight = dt.datetime.combine(schedule.due, dt.time(0), now.tzinfo)
-        schedule = fsrs.from_sm2(midnight, schedule.interval, schedule.ease)
+        schedule = fsrs_from_sm2.from_sm2(midnight, schedule.interval, schedule.ease)
     return fsrs.review(schedule, int(rating), now, context.fsrs)
 
 

@@ -68,8 +68,9 @@ S_MAX = 36500.0
 _INIT_S_MAX = 100.0
 _W17_W18_CEILING = 2.0
 _MINUTE = dt.timedelta(minutes=1)
-_LEGACY_MIN_EASE = 130
-_LEGACY_MAX_EASE = 370
+#: The plugin maps FSRS difficulty 10..1 onto its SM-2 ease range 130..370 and back.
+LEGACY_MIN_EASE = 130
+LEGACY_MAX_EASE = 370
 _DAY_MINUTES = 1440
 
 
@@ -217,7 +218,7 @@ class FsrsSchedule:
         """The plugin's SM-2 reading of the difficulty (`difficultyToEase`), for
         displays that show an ease."""
         normalized = (10.0 - _clamp(self.difficulty, 1, 10)) / 9.0
-        return js_round(_LEGACY_MIN_EASE + normalized * (_LEGACY_MAX_EASE - _LEGACY_MIN_EASE))
+        return js_round(LEGACY_MIN_EASE + normalized * (LEGACY_MAX_EASE - LEGACY_MIN_EASE))
 
     def __post_init__(self) -> None:
         if self.due.tzinfo is None or (
@@ -377,7 +378,11 @@ def _after_steps(
             interval=math.floor(minutes / _DAY_MINUTES),
             due=now + js_round(minutes) * _MINUTE,
         )
-    ivl = next_interval(params, s)
+    return _in_review(card, d, s, next_interval(params, s), now)
+
+
+def _in_review(card: FsrsSchedule, d: float, s: float, ivl: int, now: dt.datetime) -> FsrsSchedule:
+    """The card in Review, due `ivl` whole days from now."""
     return replace(
         card,
         difficulty=d,
@@ -467,47 +472,4 @@ def _review_state(
     easy = max(next_interval(params, memory[Grade.EASY][1]), good + 1)
     ivl = {Grade.HARD: hard, Grade.GOOD: good, Grade.EASY: easy}[g]
     d, s = memory[g]
-    return replace(
-        card,
-        difficulty=d,
-        stability=s,
-        state=State.REVIEW,
-        learning_steps=0,
-        interval=ivl,
-        due=now + dt.timedelta(days=ivl),
-    )
-
-
-def ease_to_difficulty(ease: float | None) -> float:
-    """The plugin's `easeToDifficulty`: an SM-2 ease (130-370) onto FSRS's 10-1."""
-    if ease is None:
-        return 5.5
-    clamped = _clamp(ease, _LEGACY_MIN_EASE, _LEGACY_MAX_EASE)
-    normalized = (clamped - _LEGACY_MIN_EASE) / (_LEGACY_MAX_EASE - _LEGACY_MIN_EASE)
-    return _clamp(10 - normalized * 9, 1, 10)
-
-
-def from_sm2(due: dt.datetime, interval: float, ease: float | None) -> FsrsSchedule:
-    """An SM-2 card as the plugin turns it into an FSRS card at its first FSRS review
-    (`sm2ScheduleToFsrsCard`).
-
-    `due` is the start of the SM-2 due day in the user's timezone (the plugin reads
-    `2025-03-01` as local midnight); the interval is read as the plugin reads it
-    (`parseInt`, so truncated). The last review is taken as `interval` calendar
-    days before the due day.
-    """
-    if due.tzinfo is None:
-        raise ValueError("the SM-2 due day must carry a timezone")
-    days = max(1, math.trunc(interval))
-    last = dt.datetime.combine(due.date() - dt.timedelta(days=days), due.timetz())
-    return FsrsSchedule(
-        due=due,
-        interval=days,
-        stability=max(0.1, days),
-        difficulty=ease_to_difficulty(ease),
-        state=State.REVIEW,
-        reps=max(1, js_round(math.log2(days + 1))),
-        lapses=0,
-        learning_steps=0,
-        last_review=last,
-    )
+    return _in_review(card, d, s, ivl, now)
