@@ -135,10 +135,6 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
     ("srs_dl/store/db.py", "index + 1"): "an int: the migration number",
     ("srs_dl/store/cards.py", "STORED_COLUMNS"): "', '.join(StoredCard._fields): a NamedTuple's"
     " field names",
-    (
-        "srs_dl/services/importing/drill_deck.py",
-        "STORED_COLUMNS",
-    ): "store.cards.STORED_COLUMNS (above)",
     ("srs_dl/store/cards.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
     ("srs_dl/store/cards.py", "table"): "next_id(conn, table) is called with 'notes'/'cards'",
     ("srs_dl/store/cards.py", "marks"): "a run of ? placeholders",

@@ -1,8 +1,10 @@
 """The deck as the shells open and list it: a connection for the calling thread, the
 decks with their counts, the cards, the remembered folders.
 
-A connection never crosses threads: each command, and each TUI worker thread,
-opens its own here and closes it.
+Each command opens its own connection here and closes it. The app opens a
+`DeckPool` once: its workers borrow a connection each and give it back on close()
+(store/pool.py says why: no reconnect per task, and never a second open of the
+file that could drop the locks of the connections already open).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from srs_dl.store import folders as folders_store
 from srs_dl.store import notes as notes_store
 from srs_dl.store.cards import CardRow
 from srs_dl.store.db import StoreError, transaction
+from srs_dl.store.pool import DeckPool
 
 __all__ = [
     "CardRow",
+    "DeckPool",
     "StoreError",
     "check_writable",
     "deck_counts",

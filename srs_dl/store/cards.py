@@ -307,3 +307,21 @@ def update_cards(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> 
     if rows:
         sets = ", ".join(f"{c} = ?" for c in UPDATE_COLUMNS)
         conn.executemany(f"UPDATE cards SET {sets} WHERE id = ?", rows)  # noqa: S608
+
+
+def has_drill_cards(conn: sqlite3.Connection, deck: str) -> bool:
+    """Some drill card (no note) is in `deck`."""
+    row = conn.execute(
+        "SELECT 1 FROM cards WHERE note_id IS NULL AND kind = 'drill' AND deck = ? LIMIT 1",
+        (deck,),
+    ).fetchone()
+    return row is not None
+
+
+def stored_drill_cards(conn: sqlite3.Connection) -> list[StoredCard]:
+    """Every drill card, deleted ones too (a kind asked for again gets its history back)."""
+    rows = conn.execute(
+        f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
+        " WHERE note_id IS NULL AND kind = 'drill'"
+    )
+    return [StoredCard._make(row) for row in rows]
