@@ -184,3 +184,22 @@ def test_a_damaged_fsrs_group_warns_and_the_deck_keeps_its_fsrs_state(
     assert (
         _group(note.read_text(encoding="utf-8"), "What is FSRS?::A scheduler") == ISSUE[0]["after"]
     )
+
+
+def test_the_deck_keeps_an_fsrs_due_day_on_the_local_calendar(
+    vault: Path, monkeypatch, capsys
+) -> None:
+    """02:00 UTC on 1 March is the evening of 28 February in New York: the card is due
+    that day there, as its review here would store it."""
+    import time
+
+    late = "fsrs,2025-03-01T02:00:00.000Z,3,3.2,5.1,2,3,0,0,2025-02-26T02:00:00.000Z"
+    (vault / "fsrs.md").write_text(_note(late), encoding="utf-8")
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        _run(monkeypatch, capsys, "import", str(vault), at="2025-02-27T12:00:00.000Z")
+        assert _ids(monkeypatch, capsys)["What is FSRS?"]["due"] == "2025-02-28"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
