@@ -10,8 +10,8 @@ Adding a mode (how H8's stats and browse screens join):
      shows in the mode bar, the help screen and the command palette.
 The screen reads the database through `self.app.env` (db path, today, config)
 in @work(thread=True) workers that borrow a connection from the app's pool
-(srs_dl.store.pool, through services.deck: opened once, lent to one worker at a
-time) and post messages (messages.py) back.
+(srs_dl.services.deck.DeckPool: opened once, lent to one worker at a time) and
+post messages (messages.py) back.
 """
 
 from __future__ import annotations
