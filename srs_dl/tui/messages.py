@@ -130,3 +130,35 @@ class AnswerSubmitted(Message):
     """Enter in a drill's answer box: the text typed."""
 
     text: str
+
+
+@dataclass
+class BrowseIndexLoaded(Message):
+    """The browser's search index is built (a core.search.index.CardIndex)."""
+
+    index: Any
+
+
+@dataclass
+class BrowseIndexFailed(Message):
+    """The browser could not read the cards; the one line to show."""
+
+    text: str
+
+
+@dataclass
+class BrowseRowsChanged(Message):
+    """Cards re-read after they changed: caught up with the log up to `mark` (None:
+    after an action of the browser's own, whose outcome `text` says)."""
+
+    rows: list[Any]
+    mark: int | None = None
+    text: str | None = None
+
+
+@dataclass
+class BrowseHistoryLoaded(Message):
+    """A card's log entries, for the history panel."""
+
+    card_id: int
+    entries: list[Any]

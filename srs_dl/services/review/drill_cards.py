@@ -22,10 +22,11 @@ import numpy as np
 from srs_dl.config import Config
 from srs_dl.core.drills import CheckResult, Drill, check, generate
 from srs_dl.services.review import grading as rv
+from srs_dl.services.review.view import RIGHT_GRADES
 from srs_dl.store.cards import CardRow
 
 #: What a right answer may be graded (a wrong one is always Again).
-RIGHT_RESPONSES = ("hard", "good", "easy")
+RIGHT_RESPONSES = RIGHT_GRADES
 
 #: Keep the log small whatever is pasted into the answer box.
 _MAX_TYPED = 2000

@@ -25,7 +25,13 @@ from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from srs_dl.core.search.index import COLUMNS, BrowseRow, CardIndex, Matches, effective_state
-from srs_dl.tui.messages import Progress
+from srs_dl.tui.messages import (
+    BrowseHistoryLoaded,
+    BrowseIndexFailed,
+    BrowseIndexLoaded,
+    BrowseRowsChanged,
+    Progress,
+)
 from srs_dl.tui.screens.base import AreaScreen
 
 #: Column headers, and the fixed widths (the front takes what is left).
@@ -218,7 +224,7 @@ class BrowseScreen(AreaScreen):
 
     # -- loading --------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="browse-index", exit_on_error=False)
-    def load_index(self) -> CardIndex:
+    def load_index(self) -> None:
         from srs_dl.services.browse import load_index
 
         worker = get_current_worker()
@@ -229,11 +235,19 @@ class BrowseScreen(AreaScreen):
                 cancel.set()
             self.post_message(Progress("browse", done, total))
 
-        conn = self.connect()
         try:
-            return load_index(conn, self.env.today, progress=progress, cancel=cancel)
-        finally:
-            conn.close()
+            conn = self.connect()
+            try:
+                index = load_index(conn, self.env.today, progress=progress, cancel=cancel)
+            finally:
+                conn.close()
+        except InterruptedError:  # a newer load, or the app is closing
+            return
+        except Exception as exc:
+            self.post_message(BrowseIndexFailed(_first_line(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(BrowseIndexLoaded(index))
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
@@ -252,51 +266,52 @@ class BrowseScreen(AreaScreen):
             self.catch_up(self.index.log_mark)
 
     @work(thread=True, exclusive=True, group="browse-catch-up", exit_on_error=False)
-    def catch_up(self, mark: int) -> tuple[int, list[BrowseRow]]:
+    def catch_up(self, mark: int) -> None:
         from srs_dl.services.browse import catch_up
 
         conn = self.connect()
         try:
-            return catch_up(conn, mark)
+            new_mark, rows = catch_up(conn, mark)
         finally:
             conn.close()
+        if not get_current_worker().is_cancelled:  # a newer catch-up reads fresher rows
+            self.post_message(BrowseRowsChanged(rows, mark=new_mark))
 
     @on(Worker.StateChanged)
-    def _worker_done(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            error = worker.error
-            if isinstance(error, InterruptedError):  # a cancelled load
-                return
-            text = str(error).splitlines()[0] if str(error) else type(error).__name__
-            if worker.group == "browse-index":
-                self.query_one(BrowseTable).loading = False
-                self.query_one("#browse-status", Label).update(f"Cannot read the cards: {text}")
+            text = _first_line(event.worker.error)
             self.notify(text, title="Browse", severity="error", timeout=8)
+
+    @on(BrowseIndexLoaded)
+    def _index_loaded(self, event: BrowseIndexLoaded) -> None:
+        self.index = event.index
+        self.query_one(BrowseTable).loading = False
+        self.search()
+
+    @on(BrowseIndexFailed)
+    def _index_failed(self, event: BrowseIndexFailed) -> None:
+        self.query_one(BrowseTable).loading = False
+        self.query_one("#browse-status", Label).update(f"Cannot read the cards: {event.text}")
+        self.notify(event.text, title="Browse", severity="error", timeout=8)
+
+    @on(BrowseRowsChanged)
+    def _rows_changed(self, event: BrowseRowsChanged) -> None:
+        if self.index is None:
             return
-        if event.state != WorkerState.SUCCESS:
-            return
-        result = worker.result
-        if worker.group == "browse-index" and isinstance(result, CardIndex):
-            self.index = result
-            self.query_one(BrowseTable).loading = False
-            self.search()
-        elif worker.group == "browse-catch-up" and self.index is not None and result:
-            mark, rows = result
-            if rows:
-                self.index.update(rows)
-                self.search(keep=True)
-            self.index.log_mark = max(self.index.log_mark, mark)
-        elif worker.group == "browse-action" and self.index is not None and result:
-            text, rows = result
-            self.index.update(rows)
+        if event.rows:
+            self.index.update(event.rows)
             self.search(keep=True)
-            self.notify(text, title="Browse", timeout=4)
-        elif worker.group == "browse-history" and result:
-            card_id, entries = result
-            row = self._current()
-            if row is not None and row.id == card_id:
-                self.query_one("#browse-history", Static).update(history_table(entries))
+        if event.mark is not None:
+            self.index.log_mark = max(self.index.log_mark, event.mark)
+        if event.text:
+            self.notify(event.text, title="Browse", timeout=4)
+
+    @on(BrowseHistoryLoaded)
+    def _history_loaded(self, event: BrowseHistoryLoaded) -> None:
+        row = self._current()
+        if row is not None and row.id == event.card_id:
+            self.query_one("#browse-history", Static).update(history_table(event.entries))
 
     # -- searching ------------------------------------------------------------------------
     @on(Input.Changed, "#browse-query")
@@ -423,14 +438,15 @@ class BrowseScreen(AreaScreen):
         self.load_history(row.id)
 
     @work(thread=True, exclusive=True, group="browse-history", exit_on_error=False)
-    def load_history(self, card_id: int) -> tuple[int, list[Any]]:
+    def load_history(self, card_id: int) -> None:
         from srs_dl.services.review.grading import history
 
         conn = self.connect()
         try:
-            return card_id, history(conn, card_id)
+            entries = history(conn, card_id)
         finally:
             conn.close()
+        self.post_message(BrowseHistoryLoaded(card_id, entries))
 
     # -- sorting --------------------------------------------------------------------------
     def action_sort(self, column: int) -> None:
@@ -480,14 +496,15 @@ class BrowseScreen(AreaScreen):
             self.apply(action, row.id)
 
     @work(thread=True, group="browse-action", exit_on_error=False)
-    def apply(self, action: str, card_id: int) -> tuple[str, list[BrowseRow]]:
+    def apply(self, action: str, card_id: int) -> None:
         from srs_dl.services.browse import act_on_card
 
         conn = self.connect()
         try:
-            return act_on_card(conn, self.env.config, self.env.today, action, card_id)
+            text, rows = act_on_card(conn, self.env.config, self.env.today, action, card_id)
         finally:
             conn.close()
+        self.post_message(BrowseRowsChanged(rows, text=text))
 
     def action_edit(self) -> None:
         row = self._current()
@@ -538,3 +555,8 @@ def history_table(entries: list[Any]) -> Table | Text:
         style = "dim strike" if e.id in undone else ""
         table.add_row(e.day.isoformat(), Text(what, style=style), ivl)
     return table
+
+
+def _first_line(error: BaseException | None) -> str:
+    text = str(error) if error is not None else ""
+    return text.splitlines()[0] if text else type(error).__name__

@@ -10,7 +10,7 @@ The session (srs_dl.services.review.ReviewSession) lives in one worker thread
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -22,6 +22,7 @@ from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Label, Rule, Static
 
+from srs_dl.services.review.view import ReviewView
 from srs_dl.tui.card_markdown import card_markdown
 from srs_dl.tui.messages import (
     ActionDone,
@@ -42,7 +43,6 @@ from srs_dl.tui.widgets.session_summary import SessionSummary
 
 GRADES = Binding.Group("Grade", compact=True)
 #: What a right drill answer may be graded (a wrong one is Again, recorded when checked).
-RIGHT_GRADES = ("hard", "good", "easy")
 
 
 def grade_bindings(prefix: str) -> list[Binding]:
@@ -119,20 +119,52 @@ class ReviewScreen(AreaScreen):
         self.request = -1
         self.deck: str | None = None
         self.thread: SessionThread[Any] | None = None
-        self.card: Any = None
-        self.note_path: str | None = None
-        self.intervals: dict[str, str] = {}
-        self.revealed = False
-        self.drill: Any = None
-        #: The checked answer (services.review.drill_cards.DrillAnswer) of the drill card shown.
-        self.checked: Any = None
-        self.drill_ok: bool | None = None
-        self.busy = True
-        self.finished = False
-        self.can_undo = False
+        #: What the review shows and allows now (services.review.view).
+        self.view = ReviewView()
         self.edited = False
         self.started_at: float | None = None
         self.answers: list[str] = []
+
+    # What the view holds, read where the screen reads it (tests and PracticeScreen too).
+    @property
+    def card(self) -> Any:
+        return self.view.card
+
+    @property
+    def drill(self) -> Any:
+        return self.view.drill
+
+    @property
+    def intervals(self) -> Mapping[str, str]:
+        return self.view.intervals
+
+    @property
+    def note_path(self) -> str | None:
+        return self.view.note_path
+
+    @property
+    def revealed(self) -> bool:
+        return self.view.revealed
+
+    @property
+    def checked(self) -> Any:
+        return self.view.checked
+
+    @property
+    def drill_ok(self) -> bool | None:
+        return self.view.drill_ok
+
+    @property
+    def busy(self) -> bool:
+        return self.view.busy
+
+    @property
+    def finished(self) -> bool:
+        return self.view.finished
+
+    @property
+    def can_undo(self) -> bool:
+        return self.view.can_undo
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="review-status"):
@@ -170,9 +202,7 @@ class ReviewScreen(AreaScreen):
         if self.thread is not None:
             self.thread.stop()
         self.request, self.deck = self._wanted()
-        self.card = None
-        self.finished = False
-        self.busy = True
+        self.view = ReviewView()
         self.answers = []
         self.started_at = None
         self._show_part("wait")
@@ -243,7 +273,7 @@ class ReviewScreen(AreaScreen):
             return
         # Keys stay as they are while the job runs (a footer rebuild per grade is too slow);
         # the actions ignore keys until the session answers.
-        self.busy = True
+        self.view = self.view.working()
         self.thread.submit(job)
 
     # -- rendering --------------------------------------------------------------------------
@@ -256,13 +286,12 @@ class ReviewScreen(AreaScreen):
 
     @on(CardShown)
     async def _card_shown(self, event: CardShown) -> None:
-        self.card, self.intervals, self.note_path = event.card, event.intervals, event.note_path
-        self.drill, self.drill_ok, self.checked = event.drill, None, None
-        self.revealed = False
-        if self.finished:
-            self.finished = False
+        was_finished = self.finished
+        self.view = self.view.showing(
+            event.card, event.intervals, event.note_path, event.drill, event.can_undo
+        )
+        if was_finished:
             self.refresh_keys()
-        self.can_undo = event.can_undo
         if self.started_at is None:
             self.started_at = time.monotonic()
         self._show_status(event)
@@ -296,7 +325,7 @@ class ReviewScreen(AreaScreen):
             scroll.scroll_home(animate=False)
             scroll.focus()
             grades.show("question")
-        self.busy = False
+        self.view = self.view.idle()
 
     def _show_status(self, event: CardShown) -> None:
         progress = f"[b]{event.left}[/b] left, [b]{event.new}[/b] new"
@@ -308,11 +337,7 @@ class ReviewScreen(AreaScreen):
 
     @on(SessionFinished)
     def _finished(self, event: SessionFinished) -> None:
-        self.card = None
-        self.drill = None
-        self.finished = True
-        self.can_undo = event.can_undo
-        self.busy = False
+        self.view = self.view.done(event.can_undo)
         seconds = time.monotonic() - self.started_at if self.started_at is not None else 0.0
         by_button = {r: self.answers.count(r) for r in BUTTONS}
         self.query_one("#review-progress", Label).update("[b]0[/b] left")
@@ -333,7 +358,7 @@ class ReviewScreen(AreaScreen):
 
     @on(WorkerFailed)
     def _failed(self, event: WorkerFailed) -> None:
-        self.busy = False
+        self.view = self.view.idle()
         self.notify(event.text, title="Review", severity="error", timeout=10)
 
     def _data_changed(self, what: str) -> None:
@@ -346,61 +371,20 @@ class ReviewScreen(AreaScreen):
 
     # -- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # The footer keeps the same keys from card to card: each change of check_action's
-        # answer rebuilds it (tens of ms, more than showing a card). Whether an action fits
-        # the moment is `available`; the actions and the palette ask it. A drill card moves
-        # the focus (answer box, steps), which rebuilds the footer anyway: it can differ.
-        if self.finished and action in ("reveal", "grade", "bury", "suspend", "edit"):
-            return False  # the summary (refresh_keys is called when it shows and goes)
-        if action == "next":
-            return self._can_go_on()
-        if self.drill is not None:
-            if action == "grade":
-                # Only what the checked answer allows: nothing before the check or after a
-                # wrong answer (Again already), Hard / Good / Easy after a right one.
-                return self.card is not None and parameters[0] in self._allowed()
-            return action not in ("reveal", "edit") and (
-                self.card is not None or action not in ("bury", "suspend")
-            )
-        return True
+        # Whether an action fits the moment is `available` (the actions and the palette
+        # ask it); the footer's coarser, steadier rule is the view's `in_footer`.
+        return self.view.in_footer(action, parameters)
 
     def available(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
         """Whether `action` makes sense right now (the command palette offers only these)."""
-        if self.busy:
+        if action == "undo" and self.thread is None:
             return False
-        shown = self.card is not None
-        if action == "reveal":
-            return shown and not self.revealed and self.drill is None
-        if action == "next":
-            return self._can_go_on()
-        if action == "grade":
-            return shown and parameters[0] in self._allowed()
-        if action in ("bury", "suspend"):
-            return shown
-        if action == "edit":
-            return shown and self.note_path is not None
-        if action == "undo":
-            return self.thread is not None and self.can_undo
-        return True
-
-    def _can_go_on(self) -> bool:
-        """A checked drill with no grade left to choose: answered wrong (graded Again
-        when checked), or free practice (never graded)."""
-        return (
-            self.drill is not None
-            and self.drill_ok is not None
-            and (self.card is None or self.drill_ok is False)
-        )
-
-    def _allowed(self) -> tuple[str, ...]:
-        if self.drill is not None:
-            return RIGHT_GRADES if self.drill_ok else ()
-        return BUTTONS if self.revealed else ()
+        return self.view.available(action, parameters)
 
     def action_reveal(self) -> None:
         if not self.available("reveal", ()):
             return
-        self.revealed = True
+        self.view = self.view.reveal()
         self.query_one("#card-rule").display = True
         self.query_one("#card-back").display = True
         self.query_one(GradeBar).show("grades", self.intervals)
@@ -523,17 +507,14 @@ class ReviewScreen(AreaScreen):
 
     @on(DrillChecked)
     def _drill_checked(self, event: DrillChecked) -> None:
-        self.busy = False
-        self.checked = event.checked
         graded = event.checked.graded if event.checked is not None else None
+        self.view = self.view.answer_checked(event.checked, event.ok, graded is not None)
         if graded is not None:
-            self.can_undo = True
             self.answers.append(graded.response)  # undo takes it back like any grade
         panel = self.query_one(DrillPanel)
         if event.ok is None:
             panel.show_verdict(None, event.message)
             return
-        self.drill_ok = event.ok
         panel.show_verdict(event.ok, event.message, self._outcome(graded))
         self._after_check()
         self.refresh_keys()
@@ -548,7 +529,9 @@ class ReviewScreen(AreaScreen):
 
     def _after_check(self) -> None:
         if self.drill_ok:
-            self.query_one(GradeBar).show("grades", self.intervals, allowed=self._allowed())
+            self.query_one(GradeBar).show(
+                "grades", self.intervals, allowed=self.view.allowed_grades()
+            )
         else:
             self.query_one(GradeBar).show("next", next_label="Next card (enter)")
 

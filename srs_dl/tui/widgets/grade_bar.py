@@ -5,6 +5,8 @@ Again), a single "Next" button that runs the screen's `next` action."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -47,7 +49,7 @@ class GradeBar(Horizontal):
     def show(
         self,
         state: str,
-        intervals: dict[str, str] | None = None,
+        intervals: Mapping[str, str] | None = None,
         allowed: tuple[str, ...] = BUTTONS,
         hint: str = "",
         next_label: str = "Next (enter)",
