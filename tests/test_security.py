@@ -136,6 +136,8 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
     ("srs_dl/store/cards.py", "STORED_COLUMNS"): "', '.join(StoredCard._fields): a NamedTuple's"
     " field names",
     ("srs_dl/store/cards.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
+    ("srs_dl/store/export.py", "where"): "store.cards.deck_clause() with its column"
+    " qualified (fixed SQL with ? placeholders), or fixed text",
     ("srs_dl/store/cards.py", "table"): "next_id(conn, table) is called with 'notes'/'cards'",
     ("srs_dl/store/cards.py", "marks"): "a run of ? placeholders",
     ("srs_dl/store/cards.py", "sets"): "'col = ?' for constant column names",
