@@ -18,8 +18,8 @@ from srs_dl.store.db import journal_wal, leave_wal
 #: The schema name a worker's chunk of cards is deserialized into.
 CHUNK_DB = "import_w"
 
-#: A chunk's cards in file order (rowid), a row per card: the CardTuple without its
-#: state (a card with a due date is in review, else new).
+#: A chunk's cards in file order (rowid), a row per card: the importing.worker.FoundCard
+#: without its state (a card with a due date is in review, else new).
 CARDS_TABLE = (
     "CREATE TABLE c (task INTEGER, deck, kind, sibling, qhash, front, back, line, end_line,"
     " due, interval, ease, note_sched, raw_group, unreadable DEFAULT 0)"
@@ -49,7 +49,7 @@ _COPY_NEW = (
     + " WHERE c.task IN (SELECT value FROM json_each(?)) ORDER BY c.rowid"
 )
 _COPY_ALL = _COPY_FROM_CHUNK + " ORDER BY c.rowid"
-#: A chunk's cards as CardTuples (after the task id), in file order.
+#: A chunk's cards as FoundCard fields (after the task id), in file order.
 _SELECT_CHUNK = (
     "SELECT c.task, c.deck, c.kind, c.sibling, c.qhash, c.front, c.back, c.line, c.end_line,"
     " c.due, c.interval, c.ease, CASE WHEN c.due IS NULL THEN 'new' ELSE 'review' END,"
@@ -108,7 +108,7 @@ def load_chunk(conn: sqlite3.Connection, blob: bytes) -> None:
 
 
 def chunk_cards(conn: sqlite3.Connection, tasks: Iterable[int]) -> Iterator[tuple[Any, ...]]:
-    """(task id, *CardTuple) of the chunk's cards of these notes, in file order."""
+    """(task id, *FoundCard fields) of the chunk's cards of these notes, in file order."""
     yield from conn.execute(_SELECT_CHUNK, (json.dumps(list(tasks)),))
 
 

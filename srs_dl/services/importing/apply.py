@@ -19,7 +19,7 @@ from typing import Any
 from srs_dl.services.importing import drill_deck
 from srs_dl.services.importing.card_merge import Merger, OrphanPool, match_own
 from srs_dl.services.importing.summary import ImportSummary
-from srs_dl.services.importing.worker import FAILED, QHASH, SAME, CardTuple, NoteTuple
+from srs_dl.services.importing.worker import FAILED, SAME, FoundCard, NoteTuple
 from srs_dl.store import import_chunks as chunks
 from srs_dl.store.cards import (
     StoredCard,
@@ -76,7 +76,7 @@ class _Parsed:
     folder_id: int
     skey: str
     result: tuple[Any, ...]
-    cards: list[CardTuple] = field(default_factory=list)
+    cards: list[FoundCard] = field(default_factory=list)
     pairs: list[StoredCard | None] = field(default_factory=list)
 
 
@@ -223,7 +223,7 @@ def apply_chunk(
 def _load_cards(conn: sqlite3.Connection, notes: list[_Parsed]) -> None:
     by_tid = {p.tid: p for p in notes}
     for row in chunks.chunk_cards(conn, by_tid):
-        by_tid[row[0]].cards.append(row[1:])
+        by_tid[row[0]].cards.append(FoundCard._make(row[1:]))
 
 
 def _merge(
@@ -246,7 +246,7 @@ def _merge(
         if batch.may_have_orphans(conn):
             pool.add(
                 orphans_by_qhash(
-                    conn, [str(p.cards[i][QHASH]) for p, i in unmatched], list(batch.vanished)
+                    conn, [p.cards[i].qhash for p, i in unmatched], list(batch.vanished)
                 )
             )
         for p, i in unmatched:

@@ -20,16 +20,7 @@ import json
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from srs_dl.services.importing.worker import (
-    BACK,
-    FRONT,
-    KIND,
-    QHASH,
-    SIBLING,
-    UNREADABLE,
-    CardTuple,
-    NoteTuple,
-)
+from srs_dl.services.importing.worker import FoundCard, NoteTuple
 from srs_dl.store.cards import StoredCard, sched_text
 from srs_dl.store.notes import NoteState
 
@@ -59,7 +50,7 @@ def _sort_key(e: StoredCard) -> tuple[bool, int, int]:
 
 
 def match_own(
-    parsed: Sequence[CardTuple], existing: Sequence[StoredCard], taken: set[int]
+    parsed: Sequence[FoundCard], existing: Sequence[StoredCard], taken: set[int]
 ) -> list[StoredCard | None]:
     """For each parsed card, the stored card of the same note it is (or None)."""
     pairs: list[StoredCard | None] = [None] * len(parsed)
@@ -68,7 +59,7 @@ def match_own(
     pool = sorted(existing, key=_sort_key)
 
     def run(
-        key_p: Callable[[CardTuple], Hashable | None],
+        key_p: Callable[[FoundCard], Hashable | None],
         key_e: Callable[[StoredCard], Hashable | None],
     ) -> None:
         index: dict[Hashable, list[StoredCard]] = {}
@@ -90,14 +81,14 @@ def match_own(
                         pairs[i] = e
                         break
 
-    run(lambda p: (p[KIND], p[SIBLING], p[QHASH]), lambda e: (e.kind, e.sibling, e.qhash))
+    run(lambda p: (p.kind, p.sibling, p.qhash), lambda e: (e.kind, e.sibling, e.qhash))
     if None in pairs and any(e.id not in taken for e in pool):
         run(
-            lambda p: (p[SIBLING], p[FRONT]) if p[FRONT] else None,
+            lambda p: (p.sibling, p.front) if p.front else None,
             lambda e: (e.sibling, e.front) if e.front else None,
         )
         run(
-            lambda p: (p[SIBLING], p[BACK]) if p[BACK] else None,
+            lambda p: (p.sibling, p.back) if p.back else None,
             lambda e: (e.sibling, e.back) if e.back else None,
         )
     return pairs
@@ -107,14 +98,14 @@ class OrphanPool:
     """Cards a note's new questions may have come from, by (kind, sibling, qhash)."""
 
     def __init__(self) -> None:
-        self._index: dict[tuple[object, object, object], list[StoredCard]] = {}
+        self._index: dict[tuple[str, int, str], list[StoredCard]] = {}
 
     def add(self, cards: Sequence[StoredCard]) -> None:
         for e in cards:
             self._index.setdefault((e.kind, e.sibling, e.qhash), []).append(e)
 
-    def take(self, p: CardTuple, taken: set[int]) -> StoredCard | None:
-        lst = self._index.get((p[KIND], p[SIBLING], p[QHASH]))
+    def take(self, p: FoundCard, taken: set[int]) -> StoredCard | None:
+        lst = self._index.get((p.kind, p.sibling, p.qhash))
         while lst:
             e = lst.pop(0)
             if e.id not in taken:
@@ -162,9 +153,9 @@ class Merger:
             )
         )
 
-    def card(self, note_id: int, p: CardTuple, e: StoredCard | None) -> None:
+    def card(self, note_id: int, p: FoundCard, e: StoredCard | None) -> None:
         if e is None:
-            self.inserts.append((self.next_card_id, note_id) + p[:UNREADABLE])
+            self.inserts.append((self.next_card_id, note_id, *p[:-1]))  # every field but unreadable
             self.next_card_id += 1
             self.new += 1
             return

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from srs_dl.core.notes.fsrs_group import parse_fsrs_group
 from srs_dl.core.notes.model import Comment, ParsedNote, SRGroup
@@ -32,43 +32,30 @@ Task = tuple[int, str, str, str | None, str]
 #: serialized database of the chunk's cards (table `c`, see store.import_chunks.CARDS_TABLE).
 Chunk = tuple[list[tuple[Any, ...]], bytes | None]
 
-#: One card as found: (deck, kind, sibling, qhash, front, back, line, end_line, due ISO,
-#: interval, ease, state, group text as format_group writes it (None: new), raw group,
-#: unreadable: 1 when its comment is malformed, so what the deck holds must stay)
-CardTuple = tuple[
-    str,
-    str,
-    int,
-    str,
-    str,
-    str,
-    int,
-    int,
-    str | None,
-    float | None,
-    int | None,
-    str,
-    str | None,
-    str | None,
-    int,
-]
-(
-    DECK,
-    KIND,
-    SIBLING,
-    QHASH,
-    FRONT,
-    BACK,
-    LINE,
-    END_LINE,
-    DUE,
-    INTERVAL,
-    EASE,
-    STATE,
-    GROUP,
-    RAW,
-    UNREADABLE,
-) = range(15)
+
+class FoundCard(NamedTuple):
+    """One card as a note's text has it, as the workers find it and the merge reads it."""
+
+    deck: str
+    kind: str
+    sibling: int
+    qhash: str
+    front: str
+    back: str
+    line: int
+    end_line: int
+    #: ISO date (None: new).
+    due: str | None
+    interval: float | None
+    ease: int | None
+    state: str
+    #: The group text as format_group writes it (None: new).
+    group: str | None
+    #: A group kept verbatim (FSRS).
+    raw_group: str | None
+    #: 1 when its comment is malformed, so what the deck holds must stay.
+    unreadable: int
+
 
 #: (is_review, review due ISO, interval, ease, schedule text, deck, links JSON, drills JSON,
 #:  1 when the note has sr-* frontmatter keys that do not read as a schedule,

@@ -57,22 +57,28 @@ def ordered_map(
     )
     pending: deque[Future[Any]] = deque()
     upcoming = iter(items)
-    try:
+
+    def submit_next() -> None:
         for item in upcoming:
             pending.append(pool.submit(fn, item))
-            if len(pending) >= DEPTH * workers:
-                break
-        while pending:
-            future = pending.popleft()
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                raise WorkerError("an import worker process died") from None
-            except Exception as exc:
-                raise WorkerError(_remote_text(exc)) from None
-            for item in upcoming:
-                pending.append(pool.submit(fn, item))
-                break
-            yield result
+            return
+
+    try:
+        try:
+            while len(pending) < DEPTH * workers and len(pending) < len(items):
+                submit_next()
+            while pending:
+                future = pending.popleft()
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    raise
+                except Exception as exc:
+                    raise WorkerError(_remote_text(exc)) from None
+                submit_next()
+                yield result
+        except BrokenProcessPool:
+            # From result() or from submit(): a worker died (killed, out of memory).
+            raise WorkerError("an import worker process died") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
