@@ -26,7 +26,16 @@ from srs_dl.core.screen_text import screen_text
 
 #: The modules under srs_dl.commands, in `--help` order. Each registers its own
 #: commands (see commands/registry.py): a new command is a module plus a line here.
-COMMAND_MODULES = ("tui", "importing", "reviewing", "notes", "drills", "stats", "export")
+COMMAND_MODULES = (
+    "tui",
+    "importing",
+    "reviewing",
+    "notes",
+    "drills",
+    "stats",
+    "export",
+    "fsrs",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

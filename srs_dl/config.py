@@ -86,6 +86,23 @@ def resolve_today(flag: str | None) -> dt.date:
     return today
 
 
+def resolve_now(today: dt.date) -> dt.datetime:
+    """The time of a review, with the local timezone: `SRS_DL_NOW` (ISO 8601) if set,
+    else now; on a `--today` other than today, that day at the current time of day.
+    FSRS schedules to the minute (its learning steps), SM-2 by the day."""
+    value = os.environ.get("SRS_DL_NOW")
+    if value:
+        try:
+            fixed = dt.datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise ConfigError(f"SRS_DL_NOW: {value!r} is not an ISO 8601 time") from exc
+        return fixed.astimezone() if fixed.tzinfo is None else fixed
+    now = dt.datetime.now().astimezone()
+    if now.date() == today:
+        return now
+    return dt.datetime.combine(today, now.timetz())
+
+
 @dataclass(frozen=True)
 class ReviewSettings:
     new_per_day: int = 20
@@ -100,6 +117,10 @@ class Config:
     #: A partial ParseSettings layer (field names of ParseSettings).
     parse: dict[str, Any] = field(default_factory=dict)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    #: `[scheduling] algorithm` ("sm2" or "fsrs") and `desired_retention` (FSRS);
+    #: None: the vault's own plugin setting decides (services/review/scheduling_choice.py).
+    algorithm: str | None = None
+    desired_retention: float | None = None
     review: ReviewSettings = field(default_factory=ReviewSettings)
     #: Extra heading-name -> drill kinds entries, on top of the defaults.
     drill_headings: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -175,10 +196,27 @@ def _from_toml(path: Path, data: dict[str, Any], warnings: tuple[str, ...] = ())
         parse.setdefault("cloze_patterns", [CLOZE_STYLES[n] for n in dict.fromkeys(names)])
     headings = _section(data, "drills").get("headings", {})
     editor = data.get("editor")
+    scheduling = _section(data, "scheduling")
+    algorithm = scheduling.get("algorithm")
+    if algorithm is not None and algorithm not in ("sm2", "fsrs"):
+        raise ConfigError(
+            f'{path}: [scheduling] algorithm must be "sm2" or "fsrs", not {algorithm!r}'
+        )
+    retention = scheduling.get("desired_retention")
+    if retention is not None and (
+        isinstance(retention, bool)
+        or not isinstance(retention, int | float)
+        or not 0 < retention <= 1
+    ):
+        raise ConfigError(
+            f"{path}: [scheduling] desired_retention must be a number above 0 and at most 1, not {retention!r}"
+        )
     return Config(
         path=path,
         parse=parse,
         scheduler=build(SchedulerSettings, "scheduling"),
+        algorithm=algorithm,
+        desired_retention=None if retention is None else float(retention),
         review=build(ReviewSettings, "review"),
         drill_headings={
             str(k): tuple(v) if isinstance(v, list) else (str(v),) for k, v in headings.items()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from srs_dl.core.notes.model import ParsedNote
+from srs_dl.core.notes.sr_comment import unclosed_comment
 
 _COMMENT = re.compile(r"[ \t]*<!--SR:.*?-->")
 _SIBLINGS = {"inline": 1, "inline_reversed": 2, "multiline": 1, "multiline_reversed": 2}
@@ -58,14 +59,19 @@ def check_invariants(text: str, parsed: ParsedNote) -> None:
         assert 1 <= c.line <= n
         line = lines[c.line - 1]
         assert 0 <= c.start < c.end <= len(line)
-        assert line[c.start : c.end].startswith("<!--SR:") and line[c.start : c.end].endswith("-->")
+        span = line[c.start : c.end]
+        # A comment never closed (sr_comment.unclosed_comment) runs to the end of its line.
+        closed = span.endswith("-->") or ("-->" not in span and span == line[c.start :].rstrip())
+        assert span.startswith("<!--SR:") and closed
         assert c.own_line == (not line[: c.start].strip() and not line[c.end :].strip())
         if not c.adopted:
             # Inside the card's span, or (as the plugin reads it) on comment-only
             # lines opening its paragraph.
             assert before < c.line
             assert c.line >= q.first_line or all(
-                _COMMENT.fullmatch(lines[k].rstrip()) or lines[k].startswith(">")
+                _COMMENT.fullmatch(lines[k].rstrip())
+                or lines[k].startswith(">")
+                or (lines[k].lstrip().startswith("<!--SR:") and unclosed_comment(lines[k]))
                 for k in range(c.line - 1, q.first_line - 1)
             )
             previous_end = max(previous_end, c.line)

@@ -392,6 +392,21 @@ MALFORMED = [
     ("ease-0", "!2026-02-20,4,0", r"ease '0'"),
     ("letters", "!soon,four,high", r"bad date 'soon'"),
     ("more-groups-than-cards", "!2026-02-20,4,250!2026-02-21,5,250", r"2 groups for 1 card"),
+    (
+        "fsrs-field-count",
+        "!fsrs,2026-02-20T08:00:00.000Z,4,3.2,5.1,2,3,0",
+        r"FSRS group 'fsrs,[^']*' has 7 fields after 'fsrs', expected 9",
+    ),
+    (
+        "fsrs-bad-timestamp",
+        "!fsrs,2026-02-30T08:00:00.000Z,4,3.2,5.1,2,3,0,0,-",
+        r"bad due time '2026-02-30T08:00:00.000Z' \(no such time\) in FSRS group",
+    ),
+    (
+        "fsrs-nan-stability",
+        "!fsrs,2026-02-20T08:00:00.000Z,4,NaN,5.1,2,3,0,0,2026-02-16T08:00:00.000Z",
+        r"bad stability 'NaN' \(not a number\) in FSRS group",
+    ),
 ]
 
 

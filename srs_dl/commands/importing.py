@@ -50,6 +50,17 @@ def flags_from_args(args: argparse.Namespace) -> dict[str, Any]:
     for name in ("all_notes", "folders_as_decks", "dataview_fields"):
         if getattr(args, name, None):
             flags[name] = True
+    # Scheduling flags ride with the folder's parse flags (ParseSettings ignores them);
+    # services/review/scheduling_choice.py reads them.
+    if getattr(args, "algorithm", None):
+        flags["algorithm"] = args.algorithm
+    retention = getattr(args, "desired_retention", None)
+    if retention is not None:
+        if not 0 < retention <= 1:
+            raise CliError(
+                f"--desired-retention: {retention} is not above 0 and at most 1", status=2
+            )
+        flags["desired_retention"] = retention
     return flags
 
 
@@ -300,6 +311,17 @@ def register(registry: Registry) -> None:
         action="store_true",
         default=None,
         help="read `key:: value` lines with a lowercase key as Dataview fields",
+    )
+    p.add_argument(
+        "--algorithm",
+        choices=("sm2", "fsrs"),
+        help="schedule these cards with SM-2 or FSRS (default: the vault's plugin setting)",
+    )
+    p.add_argument(
+        "--desired-retention",
+        type=float,
+        metavar="R",
+        help="FSRS's target chance of recall, above 0 and at most 1 (default: the vault's, 0.9)",
     )
     p.add_argument(
         "--follow-symlinks",

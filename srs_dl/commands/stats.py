@@ -11,10 +11,13 @@ from srs_dl.commands.registry import Registry, add_json
 from srs_dl.context import CliError, Context
 
 if TYPE_CHECKING:  # annotations only: `srs-dl --help` does not load the statistics
+    from srs_dl.core.scheduling.fsrs_stats import FsrsStats
     from srs_dl.core.stats import Bucket, Stats, Tally
 
 
 def cmd_stats(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.config import resolve_now
+    from srs_dl.services.fsrs_stats import compute_fsrs
     from srs_dl.services.stats import compute
 
     if not ctx.db_path.exists():
@@ -22,13 +25,31 @@ def cmd_stats(args: argparse.Namespace, ctx: Context) -> int:
     conn = ctx.connect(create=False)
     try:
         stats = compute(conn, ctx.today)
+        fsrs = compute_fsrs(conn, ctx.config, resolve_now(ctx.today))
     finally:
         conn.close()
     if args.json:
-        sys.stdout.write(json.dumps(stats.to_json(), ensure_ascii=False) + "\n")
+        out = stats.to_json()
+        if fsrs is not None:  # only for a deck with FSRS cards
+            out["fsrs"] = fsrs.to_json()
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(format_text(stats))
+        if fsrs is not None:
+            sys.stdout.write(fsrs_text(fsrs))
     return 0
+
+
+def fsrs_text(f: FsrsStats) -> str:
+    """The FSRS lines of the text summary."""
+    true = "-" if f.true_retention is None else f"{100 * f.true_retention:.1f}%"
+    mean = "-" if f.mean_retrievability is None else f"{100 * f.mean_retrievability:.1f}%"
+    return (
+        f"fsrs: {f.cards} cards ({f.reviewed} reviewed), mean retrievability {mean};"
+        f" true retention {true} of {f.reviews} reviews, desired {100 * f.desired_retention:.0f}%\n"
+        f"fsrs retrievability: {_buckets(f.retrievability)}\n"
+        f"fsrs stability: {_buckets(f.stability)}\n"
+    )
 
 
 def _pct(t: Tally) -> str:

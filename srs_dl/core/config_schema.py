@@ -129,6 +129,8 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "honour_overdue": _boolean,
         "ease_floor": _integer(100, 1000),
         "max_link_factor": _number(0.0, 1.0),
+        "algorithm": _choice("sm2", "fsrs"),
+        "desired_retention": _number(0.01, 1.0),
     },
     "review": {
         "new_per_day": _integer(0, 1_000_000),

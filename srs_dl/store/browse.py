@@ -16,7 +16,9 @@ BATCH = 10_000
 _SELECT = """
     SELECT cards.id, cards.deck, cards.due, cards.interval, cards.ease, cards.lapses,
            cards.state, cards.front, cards.back, cards.kind, cards.line, notes.path,
-           cards.buried_until, notes.tags
+           cards.buried_until, notes.tags,
+           CASE WHEN cards.raw_group LIKE 'fsrs,%' THEN 'fsrs'
+                WHEN cards.due IS NOT NULL THEN 'sm2' ELSE '' END
     FROM cards LEFT JOIN notes ON notes.id = cards.note_id
 """
 
@@ -73,6 +75,7 @@ def _row(raw: Sequence[Any]) -> BrowseRow:
         path,
         buried_until,
         tags,
+        algo,
     ) = raw
     return BrowseRow(
         id=int(cid),
@@ -90,6 +93,7 @@ def _row(raw: Sequence[Any]) -> BrowseRow:
         buried_until=dt.date.fromisoformat(buried_until) if buried_until else None,
         # NULL: a note not parsed since the column came (schema v2); "[]": no tags.
         note_tags=_note_tags(tags) if tags and tags != "[]" else (),
+        algo=str(algo or ""),
     )
 
 

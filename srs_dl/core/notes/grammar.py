@@ -77,7 +77,7 @@ from srs_dl.core.notes.questions import (
     in_inline_code,
 )
 from srs_dl.core.notes.settings import ParseSettings
-from srs_dl.core.notes.sr_comment import COMMENT_RE
+from srs_dl.core.notes.sr_comment import COMMENT_RE, unclosed_comment
 from srs_dl.core.notes.tags import (
     heading_in_line,
     links_in_line,
@@ -223,9 +223,12 @@ def _scan(lines: list[str], start: int, c: Compiled, dataview_fields: bool) -> S
                 sr_next = -1
                 if i + 1 < n:
                     nxt = lines[i + 1]
-                    # Only a whole comment: a broken `<!--SR:` line the card took
-                    # would be pushed off it by the comment srs-dl writes there.
-                    if nxt.startswith("<!--SR:") and nxt.find("-->", 7) >= 0:
+                    # Only a whole comment, or one never closed that reads as one
+                    # (srs-dl closes it in place): any other broken `<!--SR:` line the
+                    # card took would be pushed off it by the comment srs-dl writes.
+                    if nxt.startswith("<!--SR:") and (
+                        nxt.find("-->", 7) >= 0 or unclosed_comment(nxt) is not None
+                    ):
                         last = sr_next = i + 1
                     elif c0 == ">" and _QUOTED_COMMENT_RE.match(nxt):
                         # srs-dl: a quoted card's comment, quoted as the card is.

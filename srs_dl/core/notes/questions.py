@@ -27,6 +27,7 @@ from srs_dl.core.notes.sr_comment import (
     card_schedule,
     comment_only,
     parse_groups,
+    unclosed_comment,
     without_comments,
 )
 from srs_dl.core.notes.tags import QUESTION_TAG_RE, deck_of_tag
@@ -36,6 +37,10 @@ DEFAULT_DECK = "default"
 #: The plugin's callout for scheduling comments (`useCalloutsForSchedulingComments`).
 SR_METADATA_CALLOUT = "> [!sr|card-metadata]"
 
+_UNCLOSED = (
+    "scheduling comment without '-->': its schedule is read, as the plugin reads it,"
+    " and the comment is closed when srs-dl next writes it"
+)
 _BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
 
 
@@ -258,10 +263,16 @@ class _Builder:
         src = self.lines[line_no]
         m = COMMENT_RE.search(src)
         if m is None:
-            self.warnings.append(
-                ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a scheduling comment")
-            )
-            return None
+            unclosed = unclosed_comment(src)
+            if unclosed is None:
+                self.warnings.append(
+                    ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a scheduling comment")
+                )
+                return None
+            self.warnings.append(ParseWarning(line_no + 1, _UNCLOSED))
+            start, end, read = unclosed
+            own = not src[:start].strip() and not src[end:].strip()
+            return new_comment(line_no + 1, start, end, own, adopted, read)
         try:
             groups: tuple[SRGroup, ...] = parse_groups(m.group(1))
         except ValueError as exc:
@@ -361,7 +372,9 @@ class _Builder:
     def _orphan(self, line_no: int, comments: list[Comment | None]) -> None:
         raws = self.scan.raws
         k = bisect.bisect_right(self.firsts, line_no) - 1
-        if COMMENT_RE.search(self.lines[line_no]) is None:
+        if COMMENT_RE.search(self.lines[line_no]) is None and (
+            unclosed_comment(self.lines[line_no]) is None
+        ):
             self.warnings.append(
                 ParseWarning(line_no + 1, "'<!--SR:' without '-->': not a scheduling comment")
             )

@@ -141,3 +141,26 @@ def from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
                 CLOZE_STYLES[style] for key, style in flags if data.get(key) is True
             )
     return out
+
+
+#: The plugin's `algorithm` values (its SRAlgorithmType) -> srs-dl's names.
+PLUGIN_ALGORITHMS = {"SM-2-OSR": "sm2", "FSRS": "fsrs"}
+
+
+def scheduling_from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The flashcard algorithm a vault's plugin `data.json` chooses (already loaded):
+    `{"algorithm": "sm2" | "fsrs", "desired_retention": float}`, each key only when
+    the file sets it to a value the plugin accepts (its settings page takes a
+    retention above 0 and at most 1). Whole file or its `settings` object."""
+    inner = data.get("settings")
+    if isinstance(inner, Mapping):
+        data = inner
+    out: dict[str, Any] = {}
+    algorithm = PLUGIN_ALGORITHMS.get(str(data.get("algorithm")))
+    if algorithm is not None:
+        out["algorithm"] = algorithm
+    retention = data.get("fsrsDesiredRetention")
+    if isinstance(retention, int | float) and not isinstance(retention, bool):
+        if 0 < retention <= 1:
+            out["desired_retention"] = float(retention)
+    return out

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 
 from srs_dl.core.notes.fast_init import new_group
+from srs_dl.core.notes.fsrs_group import parse_fsrs_group
 from srs_dl.core.notes.model import NEVER_REVIEWED, SRGroup
 
 COMMENT_OPEN = "<!--SR:"
@@ -41,17 +42,12 @@ _ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY_RE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 _LONG_RE = re.compile(r"([A-Za-z]{3})\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{4})")
 _NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_FSRS_DUE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # The plugin's own format, read without the general path (most groups look like this).
 _PLAIN_GROUP_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d),(\d+),(\d+)")
 _PLAIN_BODY_RE = re.compile(r"(?:!\d{4}-\d\d-\d\d,\d+,\d+)+")
 _PLAIN_GROUPS_RE = re.compile(r"!(\d{4})-(\d\d)-(\d\d),(\d+),(\d+)")
 #: Due dates by their digits: a vault's comments share few dates.
 _DATES: dict[str, dt.date] = {}
-
-# The plugin maps an FSRS difficulty (1..10) onto its SM-2 ease range (130..370).
-_LEGACY_MIN_EASE = 130
-_LEGACY_MAX_EASE = 370
 
 
 def parse_date(text: str) -> dt.date:
@@ -84,37 +80,15 @@ def _number(text: str, what: str, segment: str) -> float:
     return float(s)
 
 
-def _difficulty_to_ease(difficulty: float) -> int:
-    clamped = min(10.0, max(1.0, difficulty))
-    normalized = (10.0 - clamped) / 9.0
-    # JS Math.round rounds halves up; Python's round() would round them to even.
-    return math.floor(_LEGACY_MIN_EASE + normalized * (_LEGACY_MAX_EASE - _LEGACY_MIN_EASE) + 0.5)
-
-
 def _parse_fsrs(segment: str) -> SRGroup:
     fields = segment.split(",")
-    due: dt.date | None = None
-    if len(fields) > 1:
-        m = _FSRS_DUE_RE.match(fields[1].strip())
-        if m:
-            try:
-                due = dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                due = None
-    interval = 0.0
-    ease = 250
-    try:
-        interval = float(fields[2]) if len(fields) > 2 else 0.0
-        if not math.isfinite(interval):
-            interval = 0.0
-    except ValueError:
-        interval = 0.0
-    try:
-        if len(fields) > 4 and math.isfinite(float(fields[4])):
-            ease = _difficulty_to_ease(float(fields[4]))
-    except ValueError:
-        ease = 250
-    return SRGroup(due=due, interval=interval, ease=ease, raw=segment)
+    if len(fields) > 1 and fields[1].strip() == "-":
+        # No due time: the plugin reads the card as never reviewed (parseFsrsTimestamp).
+        return SRGroup(due=None, interval=0.0, ease=250, raw=segment)
+    schedule = parse_fsrs_group(segment)
+    return SRGroup(
+        due=schedule.due_day, interval=schedule.interval, ease=schedule.ease, raw=segment
+    )
 
 
 def _plain_group(y: str, mo: str, d: str, ivl: str, ease: str) -> SRGroup | None:
@@ -227,9 +201,30 @@ def comment_only(line: str) -> bool:
     return m is not None and not line[: m.start()].strip() and not line[m.end() :].strip()
 
 
+def unclosed_comment(line: str) -> tuple[int, int, tuple[SRGroup, ...]] | None:
+    """A `<!--SR:` never closed on its line whose rest reads as groups (`Q::A
+    <!--SR:!2023-09-02,4,270`): (start, end, groups); None otherwise. The plugin
+    still reads such a schedule (its legacy `!date,interval,ease` extractor)."""
+    k = line.rfind(COMMENT_OPEN)
+    if k < 0 or COMMENT_CLOSE in line[k:]:
+        return None
+    body = line[k + len(COMMENT_OPEN) :].rstrip()
+    try:
+        groups = parse_groups(body)
+    except ValueError:
+        return None
+    return k, k + len(COMMENT_OPEN) + len(body), groups
+
+
 def without_comments(line: str) -> str:
-    """The line without its scheduling comments and the spaces and tabs before them."""
-    return _COMMENT_WS_RE.sub("", line)
+    """The line without its scheduling comments (an unclosed one that reads as one
+    too) and the spaces and tabs before them."""
+    rest = _COMMENT_WS_RE.sub("", line)
+    if COMMENT_OPEN in rest:
+        unclosed = unclosed_comment(rest)
+        if unclosed is not None:
+            rest = rest[: unclosed[0]].rstrip(" \t")
+    return rest
 
 
 def card_schedule(group: SRGroup) -> SRGroup | None:

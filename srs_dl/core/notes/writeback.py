@@ -147,7 +147,10 @@ def _check_comment(lines: list[tuple[str, str]], line: int, start: int, end: int
     if not 1 <= line <= len(lines):
         raise ValueError(f"line {line}: scheduling comment beyond the end of the note")
     span = lines[line - 1][0][start:end]
-    if not (0 <= start < end and span.startswith(_COMMENT_START) and span.endswith("-->")):
+    # A comment never closed (read for its schedule, see sr_comment.unclosed_comment)
+    # is replaced by a closed one.
+    closed = span.endswith("-->") or "-->" not in span
+    if not (0 <= start < end and span.startswith(_COMMENT_START) and closed):
         raise ValueError(
             f"line {line}: no scheduling comment at columns {start}-{end}; "
             "the note changed since it was read"

@@ -29,18 +29,20 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Literal
 
-from srs_dl.core.scheduling import sm2
+from srs_dl.core.scheduling import fsrs, fsrs_from_sm2, sm2
+from srs_dl.core.scheduling.fsrs import FsrsParameters, FsrsSchedule
 from srs_dl.core.scheduling.sm2 import SchedulerSettings, Sm2Schedule
 
 #: Where a card stands in the queue. "deleted": gone from its note (kept for its log).
 QueueState = Literal["new", "review", "suspended", "buried", "deleted"]
 QUEUE_STATES: tuple[QueueState, ...] = ("new", "review", "suspended", "buried", "deleted")
 
-#: One algorithm's schedule; FSRS adds `| FsrsSchedule`.
-Schedule = Sm2Schedule
+#: One algorithm's schedule.
+Schedule = Sm2Schedule | FsrsSchedule
 
-#: The algorithms a card never reviewed can be scheduled with.
-Algorithm = Literal["sm2"]
+#: The algorithms a card can be scheduled with.
+Algorithm = Literal["sm2", "fsrs"]
+ALGORITHMS: tuple[Algorithm, ...] = ("sm2", "fsrs")
 
 
 class Rating(IntEnum):
@@ -117,8 +119,14 @@ class ReviewContext:
     #: The ease a card never reviewed starts from when its note has its own
     #: (`note_review.note_ease`); None: the base ease.
     new_ease: int | None = None
-    #: The algorithm that schedules a card never reviewed.
+    #: The vault's algorithm (the plugin's `algorithm` setting): it schedules a card
+    #: never reviewed, and under "fsrs" an SM-2 card is converted to FSRS at its next
+    #: review, as the plugin does when a vault switches. An FSRS card stays FSRS
+    #: whatever this says (the plugin would turn it back into SM-2 under "sm2",
+    #: dropping its stability, difficulty, reps and lapses).
     new_card_algorithm: Algorithm = "sm2"
+    #: FSRS's parameters (desired retention, maximum interval, weights).
+    fsrs: FsrsParameters = field(default_factory=FsrsParameters)
     #: Randomness for an algorithm's fuzz; None: no fuzz (SM-2-OSR has none, its
     #: load balancing is deterministic).
     rng: random.Random | None = None
@@ -160,14 +168,17 @@ def _after(card: CardState, schedule: Schedule | None, *, lapse: bool) -> CardSt
 def _algorithm(card: CardState, context: ReviewContext) -> Algorithm:
     if card.schedule is None:
         return context.new_card_algorithm
+    if isinstance(card.schedule, FsrsSchedule):
+        return "fsrs"
     if isinstance(card.schedule, Sm2Schedule):
-        return "sm2"
+        return "fsrs" if context.new_card_algorithm == "fsrs" else "sm2"
     raise TypeError(f"no algorithm schedules {type(card.schedule).__name__}")
 
 
 def _review_sm2(
     card: CardState, rating: Rating, now: dt.datetime, context: ReviewContext
 ) -> Sm2Schedule:
+    assert not isinstance(card.schedule, FsrsSchedule)  # _algorithm sends those to FSRS
     result = sm2.review(
         card.schedule,
         rating.label,
@@ -180,6 +191,24 @@ def _review_sm2(
     return result
 
 
+def _aware(now: dt.datetime) -> dt.datetime:
+    if now.tzinfo is None:
+        raise ValueError("an FSRS review needs the time with its timezone")
+    return now
+
+
+def _review_fsrs(
+    card: CardState, rating: Rating, now: dt.datetime, context: ReviewContext
+) -> FsrsSchedule:
+    now = _aware(now)
+    schedule = card.schedule
+    if isinstance(schedule, Sm2Schedule):
+        # The plugin reads an SM-2 due date as the start of that day, local time.
+        midnight = dt.datetime.combine(schedule.due, dt.time(0), now.tzinfo)
+        schedule = fsrs_from_sm2.from_sm2(midnight, schedule.interval, schedule.ease)
+    return fsrs.review(schedule, int(rating), now, context.fsrs)
+
+
 def review(
     card: CardState, rating: Rating, now: dt.datetime, context: ReviewContext
 ) -> tuple[CardState, ReviewLog]:
@@ -189,8 +218,11 @@ def review(
     """
     _reviewable(card)
     algorithm = _algorithm(card, context)
+    schedule: Schedule
     if algorithm == "sm2":
         schedule = _review_sm2(card, rating, now, context)
+    elif algorithm == "fsrs":
+        schedule = _review_fsrs(card, rating, now, context)
     else:  # pragma: no cover - every Algorithm has a branch above
         raise TypeError(f"no reviewer for {algorithm!r}")
     # A lapse is forgetting a card already learnt; Again on a new card is not one.
@@ -205,12 +237,16 @@ def preview(card: CardState, now: dt.datetime, context: ReviewContext) -> dict[R
 
 
 def reset(card: CardState, now: dt.datetime, context: ReviewContext) -> tuple[CardState, ReviewLog]:
-    """The plugin's Reset: a reviewed card starts over (due today, the first interval,
-    the base ease); a card never reviewed is left unscheduled (only its count moves).
+    """The plugin's Reset: a reviewed card starts over (SM-2: due today, the first
+    interval, the base ease; FSRS: a new FSRS card due now, ts-fsrs's empty card); a
+    card never reviewed is left unscheduled (only its count moves).
     """
     _reviewable(card)
     schedule: Schedule | None = None
-    if card.schedule is not None and _algorithm(card, context) == "sm2":
-        schedule = Sm2Schedule(now.date(), sm2.INITIAL_INTERVAL, context.sm2.base_ease)
+    if card.schedule is not None:
+        if _algorithm(card, context) == "sm2":
+            schedule = Sm2Schedule(now.date(), sm2.INITIAL_INTERVAL, context.sm2.base_ease)
+        else:
+            schedule = fsrs.new_card(_aware(now))
     after = _after(card, schedule, lapse=False)
     return after, ReviewLog("reset", None, now, card, after)

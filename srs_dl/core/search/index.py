@@ -47,6 +47,8 @@ class BrowseRow:
     buried_until: dt.date | None = None
     #: The tags of the card's note (frontmatter and body), as the import stored them.
     note_tags: tuple[str, ...] = ()
+    #: What schedules the card: "fsrs", "sm2", or "" for a card never reviewed.
+    algo: str = ""
 
 
 def card_tags(row: BrowseRow) -> tuple[str, ...]:
@@ -210,6 +212,10 @@ class CardIndex:
 
             def test(i: int) -> bool:
                 return rows[i].kind.startswith(text)
+        elif term.field == "algo":
+
+            def test(i: int) -> bool:
+                return bool(rows[i].algo) and rows[i].algo.startswith(text)
         else:  # is:
 
             def test(i: int) -> bool:

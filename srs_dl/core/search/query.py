@@ -2,8 +2,9 @@
 
 Query syntax: words must all appear (in front, back, deck or tags), in any
 case; "quoted words" match as a phrase; `-word` excludes; `deck:x`, `tag:x`
-(also `#x`: the card's deck, #tags in its text and its note's tags), `state:x`
-and `kind:x` look in that field only; `is:due` keeps
+(also `#x`: the card's deck, #tags in its text and its note's tags), `state:x`,
+`kind:x` and `algo:x` (`algo:fsrs`, `algo:sm2`: what schedules the card; a card
+never reviewed has none) look in that field only; `is:due` keeps
 cards due as of today (`is:new`, `is:suspended`, `is:buried` as the states).
 """
 
@@ -13,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-FIELDS = frozenset({"deck", "tag", "state", "kind", "is"})
+FIELDS = frozenset({"deck", "tag", "state", "kind", "algo", "is"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from srs_dl.core.notes.model import Comment, ParsedNote
+from srs_dl.core.notes.fsrs_group import parse_fsrs_group
+from srs_dl.core.notes.model import Comment, ParsedNote, SRGroup
 from srs_dl.core.notes.settings import ParseSettings
 from srs_dl.core.notes.sr_comment import card_schedule, format_group
 from srs_dl.store.import_chunks import serialize_chunk
@@ -245,7 +246,7 @@ class _Rows:
                         back,
                         first,
                         last,
-                        g.due.isoformat() if g.due else None,
+                        _due_day(g),
                         float(g.interval),
                         int(g.ease),
                         format_group(g),
@@ -384,3 +385,16 @@ def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Ite
         initargs=(setup,),
         method=method,
     )
+
+
+def _due_day(g: SRGroup) -> str | None:
+    """The day a card falls due as the deck keeps it: an FSRS group's due time on the
+    local calendar (the core reads it in UTC), as a review here stores it."""
+    if g.due is None:
+        return None
+    if g.raw is None:
+        return g.due.isoformat()
+    try:
+        return parse_fsrs_group(g.raw).due.astimezone().date().isoformat()
+    except ValueError:
+        return g.due.isoformat()

@@ -15,15 +15,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from srs_dl.config import Config
+from srs_dl.config import Config, resolve_now
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
-from srs_dl.core.scheduling.card import Rating, ReviewContext, review
+from srs_dl.core.scheduling.card import Rating, review
 from srs_dl.core.scheduling.card import reset as reset_card
+from srs_dl.core.scheduling.fsrs import FsrsSchedule
 from srs_dl.core.scheduling.note_review import note_ease
+from srs_dl.services.review import fsrs_grading, scheduling_choice
 from srs_dl.services.writeback.sync import write_note_now
+from srs_dl.store import card_states, notes, review_notes
 from srs_dl.store import log as logstore
-from srs_dl.store import notes, review_notes
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card, sched_text
 from srs_dl.store.log import LogEntry
@@ -105,41 +107,44 @@ def review_card(
     histogram: dict[int, int] | None = None,
     detail: Mapping[str, Any] | None = None,
     action: str = "review",
+    now: dt.datetime | None = None,
 ) -> tuple[CardRow, CardRow, int]:
     """One review in one transaction: (card before, card after, log id).
 
     `histogram` (days from today -> cards due) is read for load balancing and
-    updated in place; None reads it from the database.
+    updated in place; None reads it from the database. `now` (with its timezone)
+    times an FSRS review; None: `config.resolve_now(today)`.
     """
     resp = sm2.parse_response(response)
     with write_transaction(conn):
         before = _usable(get_card(conn, card_id), card_id)
+        # The algorithm: the card's own schedule, else its vault's (scheduling_choice).
+        choice = scheduling_choice.for_note(conn, config, before.note_id)
+        by_fsrs = fsrs_grading.uses_fsrs(before, choice)
         hist = histogram if histogram is not None else store.due_histogram(conn, today)
-        card = before.scheduling
+        # FSRS schedules to the minute (its learning steps), from a time with its zone.
+        when = now if now is not None else resolve_now(today) if by_fsrs else review_moment(today)
+        card = card_states.card_state(before, when.tzinfo or dt.UTC)
         new_ease = _new_card_ease(conn, before, config) if card.schedule is None else None
-        context = ReviewContext(config.scheduler, hist, new_ease)
-        now = review_moment(today)
-        if resp == "reset":
-            after_card, _ = reset_card(card, now, context)
-        else:
-            after_card, _ = review(card, Rating.parse(resp), now, context)
-        # Reset of a new card: the plugin changes nothing, neither do we (no schedule).
-        result = after_card.schedule
-        due, interval, ease = (
-            (result.due, result.interval, result.ease) if result else (None, None, None)
+        context = scheduling_choice.review_context(
+            choice, config, histogram=hist, new_ease=new_ease
         )
-        after_snap = {
-            "due": store.iso(due),
-            "interval": interval,
-            "ease": ease,
-            "state": after_card.state,
-            "buried_until": None,
-            "reps": after_card.reps,
-            "lapses": after_card.lapses,
-            # Reviewed here with SM-2: an FSRS group it came with is replaced.
-            "raw_group": before.raw_group if result is None else None,
-        }
-        text = sched_text(store.iso(due), interval, ease)
+        if resp == "reset":
+            after_card, _ = reset_card(card, when, context)
+        else:
+            after_card, _ = review(card, Rating.parse(resp), when, context)
+        # Reset of a new card: the plugin changes nothing, neither do we (no schedule);
+        # reviewed here with SM-2, an FSRS group it came with is replaced.
+        after_snap = card_states.snapshot(after_card, before.raw_group)
+        text = sched_text(
+            after_snap["due"], after_snap["interval"], after_snap["ease"], after_snap["raw_group"]
+        )
+        # The time an FSRS review was scheduled from: the optimizer reads it.
+        at = (
+            when.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+            if isinstance(after_card.schedule, FsrsSchedule)
+            else None
+        )
         dirty = note_writable(conn, before.note_id) and text != before.note_sched
         store.set_schedule(conn, card_id, after_snap, dirty=dirty)
         log_id = logstore.append(
@@ -152,9 +157,11 @@ def review_card(
             before=logstore.snapshot(before),
             after=after_snap,
             detail=detail,
+            at=at,
         )
         after = get_card(conn, card_id)
         assert after is not None
+    due = after_card.due
     _move_histogram(histogram, before.due if before.state != "new" else None, due, today)
     return before, after, log_id
 

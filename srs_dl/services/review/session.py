@@ -17,10 +17,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from srs_dl.config import Config
+from srs_dl.config import Config, resolve_now
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
 from srs_dl.core.scheduling.card import ReviewContext, preview
+from srs_dl.services.review import fsrs_grading, scheduling_choice
 from srs_dl.services.review import grading as rv
 from srs_dl.store import log as logstore
 from srs_dl.store import reviews as store
@@ -123,6 +124,18 @@ class ReviewSession:
         context = ReviewContext(self.config.scheduler, self.histogram, new_ease)
         out = preview(state, rv.review_moment(self.today), context)
         return {rating.label: after.schedule for rating, after in out.items()}  # type: ignore[misc]  # a review always schedules
+
+    def button_labels(self, card_id: int) -> dict[str, str]:
+        """Each button's interval label for this card now: SM-2's "8d", or FSRS's
+        "10 min" / "8d" for a card FSRS schedules."""
+        card = get_card(self.conn, card_id)
+        if card is None:
+            raise rv.ReviewError(f"card {card_id}: no such card")
+        choice = scheduling_choice.for_note(self.conn, self.config, card.note_id)
+        if fsrs_grading.uses_fsrs(card, choice):
+            now = resolve_now(self.today)
+            return fsrs_grading.button_labels(card, choice, self.config, now)
+        return {r: sm2.interval_label(s.interval) for r, s in self.preview(card_id).items()}
 
     def grade(
         self, card_id: int, response: str, *, drill_detail: Mapping[str, Any] | None = None

@@ -249,8 +249,12 @@ class ReviewScreen(AreaScreen):
         """In the session thread: post `card` with its button labels and the counts."""
         from srs_dl.core.scheduling.sm2 import interval_label
 
-        preview = session.preview(card.id)
-        labels = {response: interval_label(s.interval) for response, s in preview.items()}
+        own_labels = getattr(session, "button_labels", None)
+        if own_labels is not None:
+            labels = own_labels(card.id)
+        else:
+            preview = session.preview(card.id)
+            labels = {response: interval_label(s.interval) for response, s in preview.items()}
         left, new = session.counts()
         drill = None
         if card.kind == "drill":

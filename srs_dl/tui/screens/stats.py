@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from srs_dl.core.scheduling.fsrs_stats import FsrsStats
 from srs_dl.core.screen_text import screen_text
 from srs_dl.core.stats import Stats, Tally
 from srs_dl.services.stats import Cancelled
@@ -81,6 +82,20 @@ def drills_table(s: Stats) -> Table | Text:
     return table
 
 
+def fsrs_table(f: FsrsStats) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column()
+    table.add_column(justify="right")
+    true = "-" if f.true_retention is None else f"{100 * f.true_retention:.1f}%"
+    mean = "-" if f.mean_retrievability is None else f"{100 * f.mean_retrievability:.1f}%"
+    table.add_row("FSRS cards", f"{f.cards:,}")
+    table.add_row("reviewed", f"{f.reviewed:,}")
+    table.add_row("mean retrievability", mean)
+    table.add_row("true retention", f"{true} of {f.reviews:,}")
+    table.add_row("desired retention", f"{100 * f.desired_retention:.0f}%")
+    return table
+
+
 class StatsScreen(AreaScreen):
     AREA = "stats"
     TITLE = "Stats"
@@ -95,6 +110,7 @@ class StatsScreen(AreaScreen):
         super().__init__()
         self.stats: Stats | None = None
         self._cancel: threading.Event | None = None
+        self._fsrs: FsrsStats | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="stats-status"):
@@ -113,12 +129,19 @@ class StatsScreen(AreaScreen):
             with Horizontal(id="stats-bottom"):
                 yield RetentionPlot(id="stats-retention", classes="stats-panel")
                 yield Static("", id="stats-drills", classes="stats-panel")
+            with Horizontal(id="stats-fsrs"):
+                yield BucketPlot(id="stats-fsrs-r", classes="stats-panel")
+                yield BucketPlot(id="stats-fsrs-s", classes="stats-panel")
+                yield Static("", id="stats-fsrs-summary", classes="stats-panel")
 
     def on_mount(self) -> None:
         self.query_one("#stats-body").display = False
         self.query_one("#stats-summary").border_title = "Summary"
         self.query_one("#stats-calendar").border_title = "Reviews per day, last 12 months"
         self.query_one("#stats-drills").border_title = "Drills: accuracy by kind"
+        self.query_one("#stats-fsrs-summary").border_title = "FSRS"
+        # Only a deck with FSRS cards shows their panel.
+        self.query_one("#stats-fsrs").display = False
         # Cards changed by a rescan or an import: recompute now if shown (else on resume).
         self.srs.data_signal.subscribe(
             self, lambda _what: self.action_refresh() if self.is_current else None
@@ -151,9 +174,14 @@ class StatsScreen(AreaScreen):
                 cancel.set()
             self.post_message(Progress(JOB, done, total))
 
+        from srs_dl.config import resolve_now
+        from srs_dl.services.fsrs_stats import compute_fsrs
+
         conn = self.connect()
         try:
-            return compute(conn, self.env.today, progress=progress, cancel=cancel)
+            stats = compute(conn, self.env.today, progress=progress, cancel=cancel)
+            self._fsrs = compute_fsrs(conn, self.env.config, resolve_now(self.env.today))
+            return stats
         finally:
             conn.close()
 
@@ -207,3 +235,15 @@ class StatsScreen(AreaScreen):
         self.query_one("#stats-eases", BucketPlot).draw("Ease (cards)", s.eases)
         self.query_one(RetentionPlot).draw(s.retention)
         self.query_one("#stats-drills", Static).update(drills_table(s))
+        self.show_fsrs(self._fsrs)
+
+    def show_fsrs(self, f: FsrsStats | None) -> None:
+        panel = self.query_one("#stats-fsrs")
+        panel.display = f is not None
+        if f is None:
+            return
+        self.query_one("#stats-fsrs-r", BucketPlot).draw(
+            "Retrievability now (FSRS)", f.retrievability
+        )
+        self.query_one("#stats-fsrs-s", BucketPlot).draw("Stability (FSRS)", f.stability)
+        self.query_one("#stats-fsrs-summary", Static).update(fsrs_table(f))
