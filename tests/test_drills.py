@@ -184,8 +184,10 @@ def test_prompts_state_the_convention_and_the_tolerance() -> None:
         else:
             assert "3 significant figures" in prompt and "0.5%" in prompt
         if d["kind"] == "momentum":
-            assert ("PyTorch convention" in prompt) == (d["params"]["convention"] == "pytorch")
-            assert ("Course convention" in prompt) == (d["params"]["convention"] == "ema")
+            convention = d["params"]["convention"]
+            assert ("torch.optim.SGD" in prompt) == (convention != "ema")
+            assert ("dampening=beta" in prompt) == (convention == "pytorch_dampened")
+            assert ("course's convention" in prompt) == (convention == "ema")
         if d["kind"] in ("adam", "rmsprop"):
             assert "eps" in prompt and "after the square root" in prompt
         if d["kind"] == "batchnorm_inference":

@@ -89,6 +89,9 @@ def momentum_right(p: P, steps: int | None = None) -> list[float]:
     b = p["beta"]
     if p["convention"] == "ema":
         return run_optimizer(p, momentum_update(p["lr"], b, 1 - b, 1 - b, b), steps)
+    if p["convention"] == "pytorch_dampened":
+        # torch.optim.SGD(momentum=b, dampening=b): no dampening on the first step.
+        return run_optimizer(p, momentum_update(p["lr"], b, 1.0, 1 - b, b), steps)
     return run_optimizer(p, momentum_update(p["lr"], b, 1.0, 1.0, b), steps)
 
 
@@ -104,6 +107,9 @@ def momentum_mistakes(p: P) -> dict[str, Any]:
         out["other_convention"] = run_optimizer(p, momentum_update(lr, b, 1.0, 1.0, b))
         out["beta_swapped"] = run_optimizer(p, momentum_update(lr, b, b, b, 1 - b))
         out["bias_corrected"] = run_optimizer(p, momentum_update(lr, b, 1 - b, 1 - b, b, True))
+    elif p["convention"] == "pytorch_dampened":
+        out["dampened_first_step"] = run_optimizer(p, momentum_update(lr, b, 1 - b, 1 - b, b))
+        out["no_dampening"] = run_optimizer(p, momentum_update(lr, b, 1.0, 1.0, b))
     else:
         out["other_convention"] = run_optimizer(p, momentum_update(lr, b, 1 - b, 1 - b, b))
     return out
@@ -218,6 +224,7 @@ def ema_mistakes(p: P) -> dict[str, Any]:
             "t_off_by_one": v / (1 - b ** (big_t + 1)),
             "t_off_by_one_early": v / (1 - b ** (big_t - 1)),
             "beta_swapped": swapped / (1 - b**big_t),
+            "plain_mean": sum(th) / big_t,
         }
     else:
         out |= {

@@ -82,6 +82,7 @@ def tolerance_text(answer: Answer, rel_tol: float) -> str:
     if isinstance(answer, int):
         return "Integer answers must be exact."
     pct = f"{rel_tol * 100:g}%"
+    carry = "Keep at least 4 significant figures in every intermediate result; "
     if rel_tol == DEFAULT_REL_TOL:
-        return f"Give 3 significant figures: each number may be off by at most {pct} (relative)."
-    return f"Each number may be off by at most {pct} (relative)."
+        return f"{carry}give 3 significant figures: each number may be off by at most {pct} (relative)."
+    return f"{carry}each number may be off by at most {pct} (relative)."
