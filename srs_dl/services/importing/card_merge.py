@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from srs_dl.services.import_worker import (
+from srs_dl.services.importing.worker import (
     BACK,
     FRONT,
     KIND,

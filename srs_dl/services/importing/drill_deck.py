@@ -17,7 +17,7 @@ from srs_dl.store.cards import STORED_COLUMNS, StoredCard
 from srs_dl.store.notes import live_drill_pairs
 
 if TYPE_CHECKING:
-    from srs_dl.services.card_merge import Merger
+    from srs_dl.services.importing.card_merge import Merger
 
 DRILL_DECK = "drills"
 
