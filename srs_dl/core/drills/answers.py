@@ -39,6 +39,8 @@ class CheckResult:
     value: Answer | None = None
     #: The name of the common mistake the wrong answer matches, if any.
     mistake: str | None = None
+    #: What that mistake is ("putting eps inside the square root").
+    diagnosis: str | None = None
 
 
 class AnswerError(ValueError):
@@ -188,6 +190,11 @@ def check(drill: Drill, text: str) -> CheckResult:
     for mistake in drill.mistakes:
         if within_tolerance(value, mistake.answer, drill.rel_tol, drill.abs_tol):
             return CheckResult(
-                False, f"{message} Yours is what {mistake.description} gives.", value, mistake.name
+                False,
+                f"{message} Yours is what {drill.topic} gives with this mistake: "
+                f"{mistake.description}.",
+                value,
+                mistake.name,
+                mistake.description,
             )
     return CheckResult(False, message, value)
