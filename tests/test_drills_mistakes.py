@@ -393,6 +393,131 @@ def bn_inference_mistakes(p: P) -> dict[str, Any]:
     }
 
 
+# --- issue 16's kinds ------------------------------------------------------------------
+
+
+def adamw_update(p: P, *, decay: float | None = None, l2: float = 0.0, corrected: bool = True):
+    lr, b1, b2, eps = p["lr"], p["beta1"], p["beta2"], p["eps"]
+    shrink = lr * p["weight_decay"] if decay is None else decay
+    inner = adam_update(p, corrected=corrected)
+
+    def update(w: np.ndarray, g: np.ndarray, t: int, st: dict) -> np.ndarray:
+        return shrink * w + inner(w, g + l2 * w, t, st)
+
+    return update
+
+
+def adamw_mistakes(p: P) -> dict[str, Any]:
+    wd = p["weight_decay"]
+    return {
+        "starting_weights": p["w0"],
+        "l2_through_moments": run_optimizer(p, adamw_update(p, decay=0.0, l2=wd)),
+        "decay_without_lr": run_optimizer(p, adamw_update(p, decay=wd)),
+        "no_weight_decay": run_optimizer(p, adamw_update(p, decay=0.0)),
+        "no_bias_correction": run_optimizer(p, adamw_update(p, corrected=False)),
+        "one_step_fewer": run_optimizer(p, adamw_update(p), len(p["grads"]) - 1),
+    }
+
+
+def nesterov_update(p: P, *, step_of: str = "nesterov", damp: float = 1.0):
+    lr, b = p["lr"], p["beta"]
+
+    def update(w: np.ndarray, g: np.ndarray, t: int, st: dict) -> np.ndarray:
+        st["b"] = damp * g if t == 1 else b * st["b"] + damp * g
+        return (
+            lr
+            * {
+                "nesterov": g + b * st["b"],
+                "buffer": st["b"],
+                "look_ahead": b * st["b"],
+                "sgd": g,
+            }[step_of]
+        )
+
+    return update
+
+
+def nesterov_mistakes(p: P) -> dict[str, Any]:
+    return {
+        "starting_weights": p["w0"],
+        "plain_momentum": run_optimizer(p, nesterov_update(p, step_of="buffer")),
+        "look_ahead_only": run_optimizer(p, nesterov_update(p, step_of="look_ahead")),
+        "course_buffer": run_optimizer(p, nesterov_update(p, damp=1 - p["beta"])),
+        "plain_sgd": run_optimizer(p, nesterov_update(p, step_of="sgd")),
+        "one_step_fewer": run_optimizer(p, nesterov_update(p), len(p["grads"]) - 1),
+    }
+
+
+def warmup_cosine_at(p: P, step: int, *, origin=None, span=None, eta=None, half=0.5, sf=None):
+    a0, warm, total = p["alpha0"], p["warmup"], p["total"]
+    sf = p["start_factor"] if sf is None else sf
+    eta = p["eta_min"] if eta is None else eta
+    if step < warm:
+        return a0 * (sf + (1 - sf) * step / warm)
+    k = step - (warm if origin is None else origin)
+    return eta + (a0 - eta) * (1 + math.cos(math.pi * k / (span or total - warm))) * half
+
+
+def warmup_cosine_mistakes(p: P) -> dict[str, Any]:
+    s = p["step"]
+    out: dict[str, Any] = {
+        "no_schedule": p["alpha0"],
+        "step_from_one": warmup_cosine_at(p, s + 1),
+        "step_minus_one": warmup_cosine_at(p, s - 1),
+    }
+    if s < p["warmup"]:
+        out["ramp_from_zero"] = warmup_cosine_at(p, s, sf=0.0)
+    else:
+        out |= {
+            "cosine_from_zero": warmup_cosine_at(p, s, origin=0),
+            "t_max_total": warmup_cosine_at(p, s, span=p["total"]),
+            "no_eta_min": warmup_cosine_at(p, s, eta=0.0),
+            "no_half": warmup_cosine_at(p, s, half=1.0),
+        }
+    return out
+
+
+def fold(p: P, *, eps=None, root=True, centre=True, shift=True, scale_w=True, scale_b=True):
+    w, b = np.array(p["w"], dtype=float), np.array(p["b"], dtype=float)
+    v = np.array(p["var"]) + (p["eps"] if eps is None else eps)
+    scale = np.array(p["gamma"]) / (np.sqrt(v) if root else v)
+    ww = w * scale[:, None] if scale_w else w
+    bb = b - np.array(p["mean"]) if centre else b
+    bb = scale * bb if scale_b else bb
+    bb = bb + np.array(p["beta"]) if shift else bb
+    return np.column_stack([ww, bb]).tolist()
+
+
+def bn_fold_mistakes(p: P) -> dict[str, Any]:
+    return {
+        "unchanged": np.column_stack([np.array(p["w"]), np.array(p["b"])]).tolist(),
+        "eps_ignored": fold(p, eps=0.0),
+        "variance_not_std": fold(p, root=False),
+        "mean_forgotten": fold(p, centre=False),
+        "beta_forgotten": fold(p, shift=False),
+        "weights_unscaled": fold(p, scale_w=False),
+        "bias_unscaled": fold(p, scale_b=False),
+    }
+
+
+def clip(p: P) -> list[list[float]]:
+    g = np.array(p["grads"], dtype=float)
+    return (g * min(1.0, p["max_norm"] / (np.linalg.norm(g) + 1e-6))).tolist()
+
+
+def grad_clip_mistakes(p: P) -> dict[str, Any]:
+    g, mx = np.array(p["grads"], dtype=float), p["max_norm"]
+    total = np.linalg.norm(g)
+    own = np.linalg.norm(g, axis=1, keepdims=True)
+    return {
+        "no_clipping": g.tolist(),
+        "per_tensor": (g * np.minimum(1.0, mx / (own + 1e-6))).tolist(),
+        "by_value": np.clip(g, -mx, mx).tolist(),
+        "unit_norm": (g / total).tolist(),
+        "squared_norm": (g * min(1.0, mx / total**2)).tolist(),
+    }
+
+
 RIGHT: dict[str, Callable[[P], Any]] = {
     "minibatch": minibatch_right,
     "ema": ema_right,
@@ -405,6 +530,11 @@ RIGHT: dict[str, Callable[[P], Any]] = {
     "log_scale": log_right,
     "batchnorm": batchnorm_right,
     "batchnorm_inference": bn_inference_right,
+    "adamw": lambda p: run_optimizer(p, adamw_update(p)),
+    "nesterov": lambda p: run_optimizer(p, nesterov_update(p)),
+    "warmup_cosine": lambda p: warmup_cosine_at(p, p["step"]),
+    "bn_fold": fold,
+    "grad_clip": clip,
 }
 
 MISTAKES: dict[str, Callable[[P], dict[str, Any]]] = {
@@ -422,6 +552,11 @@ MISTAKES: dict[str, Callable[[P], dict[str, Any]]] = {
     "log_scale": log_scale_mistakes,
     "batchnorm": batchnorm_mistakes,
     "batchnorm_inference": bn_inference_mistakes,
+    "adamw": adamw_mistakes,
+    "nesterov": nesterov_mistakes,
+    "warmup_cosine": warmup_cosine_mistakes,
+    "bn_fold": bn_fold_mistakes,
+    "grad_clip": grad_clip_mistakes,
 }
 
 # The contract's list of common mistakes, as named above, and where each is tested.
@@ -505,7 +640,9 @@ def test_the_contract_mistakes_are_all_covered() -> None:
             assert any(produced), (mistake, kind, name)
 
 
-@pytest.mark.parametrize("kind", ["momentum", "rmsprop", "adam", "sgd_weight_decay"])
+@pytest.mark.parametrize(
+    "kind", ["momentum", "rmsprop", "adam", "sgd_weight_decay", "adamw", "nesterov"]
+)
 def test_typing_the_starting_weights_fails(kind: str) -> None:
     for d in drills_of(kind):
         for text in (typed(d.params["w0"]), rounded(d.params["w0"])):

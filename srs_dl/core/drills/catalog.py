@@ -12,13 +12,18 @@ import numpy as np
 
 from srs_dl.core.drills import (
     adam,
+    adamw,
     averages,
     batchnorm,
+    bn_fold,
+    clipping,
     log_scale,
     lr_decay,
     minibatch,
     momentum,
+    nesterov,
     rmsprop,
+    warmup_cosine,
 )
 from srs_dl.core.drills import weight_decay as wd
 from srs_dl.core.drills.answers import clearly_wrong, within_tolerance
@@ -52,6 +57,12 @@ SPECS: Mapping[str, KindSpec] = {
         log_scale.SPEC,
         batchnorm.BATCHNORM,
         batchnorm.BATCHNORM_INFERENCE,
+        # Issue 16's five (docs/drills.md extends the shared contract with them).
+        adamw.SPEC,
+        nesterov.SPEC,
+        warmup_cosine.SPEC,
+        bn_fold.SPEC,
+        clipping.SPEC,
     )
 }
 KINDS: tuple[str, ...] = tuple(SPECS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -168,7 +169,12 @@ def weights_kind(
         table = StepsTable(("t", *(h for h, _ in cols), "w_t"), tuple(rows))
 
         def worked() -> tuple[str, ...]:
-            return tuple(line for t in range(tr.num_steps) for line in worked_step(p, arrays, t))
+            every = {
+                f.name: getattr(tr, f.name).tolist()
+                for f in fields(tr)
+                if isinstance(getattr(tr, f.name), np.ndarray)
+            }
+            return tuple(line for t in range(tr.num_steps) for line in worked_step(p, every, t))
 
         return Solution(tr.final.tolist(), table, worked)
 
