@@ -397,8 +397,7 @@ def bn_inference_mistakes(p: P) -> dict[str, Any]:
 
 
 def adamw_update(p: P, *, decay: float | None = None, l2: float = 0.0, corrected: bool = True):
-    lr, b1, b2, eps = p["lr"], p["beta1"], p["beta2"], p["eps"]
-    shrink = lr * p["weight_decay"] if decay is None else decay
+    shrink = p["lr"] * p["weight_decay"] if decay is None else decay
     inner = adam_update(p, corrected=corrected)
 
     def update(w: np.ndarray, g: np.ndarray, t: int, st: dict) -> np.ndarray:

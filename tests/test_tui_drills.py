@@ -18,8 +18,8 @@ from srs_dl.tui.dialogs.help import describe_bindings
 from srs_dl.tui.screens.practice import PracticeScreen
 from srs_dl.tui.screens.review import ReviewScreen
 from srs_dl.tui.widgets.drill_panel import (
-    DrillPanel,
     STEP_DIGITS,
+    DrillPanel,
     column_number,
     steps_table,
     table_width,

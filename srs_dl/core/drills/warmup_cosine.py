@@ -91,7 +91,7 @@ def solve(p: Params) -> Solution:
     if step < warm:
         factor = sf + (1.0 - sf) * step / warm
         rows.append(("start_factor + (1 - start_factor) * step / warmup", val(factor)))
-        worked = (
+        worked: tuple[str, ...] = (
             f"factor = {num(sf)} + (1 - {num(sf)}) * {step} / {warm} = {val(factor)}",
             f"alpha = {num(a0)} * {val(factor)} = {val(rate)}",
         )
