@@ -55,13 +55,10 @@ def meaningful(answer: Answer) -> bool:
     return top >= 1e-6 and min(xs) >= RELATIVE_FLOOR * top
 
 
-def steady_path(path: Sequence[Sequence[float]]) -> bool:
-    """One weight per column of `path` (row t = the weights after t steps):
-    every value at least WEIGHT_FLOOR, and the steps of each weight add up to
-    at most MAX_PATH times its final value."""
-    n = len(path[0])
-    for i in range(n):
-        ws = [row[i] for row in path]
+def steady_path(paths: Sequence[Sequence[float]]) -> bool:
+    """Each weight's path (w_0, ..., w_T): every value at least WEIGHT_FLOOR, and
+    the steps of each weight add up to at most MAX_PATH times its final value."""
+    for ws in paths:
         if any(not abs(w) >= WEIGHT_FLOOR for w in ws):
             return False
         travelled = sum(abs(b - a) for a, b in zip(ws, ws[1:], strict=False))

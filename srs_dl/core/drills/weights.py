@@ -154,8 +154,7 @@ def weights_kind(
     def well_posed(p: Params, answer: Any) -> bool:
         if not moved_enough(p["w0"], answer):
             return False
-        each = paths(rule_of(p, exact), p["w0"], p["grads"])
-        return steady_path([list(row) for row in zip(*each, strict=True)])
+        return steady_path(paths(rule_of(p, exact), p["w0"], p["grads"]))
 
     def solve(p: Params) -> Solution:
         tr = trace(p)
