@@ -32,32 +32,20 @@ def _close(ours: object, theirs: object) -> None:
     )
 
 
+def _adam_like(cls, p: dict):  # noqa: ANN001, ANN202
+    """torch's optimizer `cls` with the drill's hyperparameters."""
+    return lambda ps: cls(
+        ps, lr=p["lr"], betas=(p["beta1"], p["beta2"]), eps=p["eps"], weight_decay=p["weight_decay"]
+    )
+
+
 def test_adamw_is_torch_adamw_and_not_adam_with_weight_decay() -> None:
     for i in DRAWS:
         d = generate("adamw", rng_for(7, i))
         p = d.params
-
-        def adamw(ps, p=p):  # noqa: ANN001, ANN202
-            return torch.optim.AdamW(
-                ps,
-                lr=p["lr"],
-                betas=(p["beta1"], p["beta2"]),
-                eps=p["eps"],
-                weight_decay=p["weight_decay"],
-            )
-
-        def adam_l2(ps, p=p):  # noqa: ANN001, ANN202
-            return torch.optim.Adam(
-                ps,
-                lr=p["lr"],
-                betas=(p["beta1"], p["beta2"]),
-                eps=p["eps"],
-                weight_decay=p["weight_decay"],
-            )
-
-        _close(d.answer, _weights(p, adamw, p["grads"]))
+        _close(d.answer, _weights(p, _adam_like(torch.optim.AdamW, p), p["grads"]))
         l2 = next(m for m in d.mistakes if m.name == "l2_through_moments")
-        _close(l2.answer, _weights(p, adam_l2, p["grads"]))
+        _close(l2.answer, _weights(p, _adam_like(torch.optim.Adam, p), p["grads"]))
 
 
 def test_nesterov_is_torch_sgd_nesterov() -> None:

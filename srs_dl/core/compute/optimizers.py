@@ -279,6 +279,33 @@ def rmsprop(
     )
 
 
+def _adam_steps(
+    run: _Run, lr: float, beta1: float, beta2: float, eps: float, shrink: float
+) -> dict[str, np.ndarray]:
+    """Adam's steps on `run`, each taking shrink * w_{t-1} off first (AdamW's decoupled
+    decay; 0 for Adam): the arrays of a trace, by field name, read-only."""
+    shape = run.grads.shape
+    out = {name: np.empty(shape) for name in ("decay", "v", "s", "v_hat", "s_hat", "denom", "step")}
+    w = run.w
+    pv = np.zeros(w.shape[1])
+    ps = np.zeros(w.shape[1])
+    for t in range(run.steps):
+        g = run.grad(t)
+        out["decay"][t] = shrink * w[t]
+        pv = beta1 * pv + (1.0 - beta1) * g
+        ps = beta2 * ps + (1.0 - beta2) * (g * g)
+        out["v"][t], out["s"][t] = pv, ps
+        out["v_hat"][t] = pv / (1.0 - beta1 ** (t + 1))
+        out["s_hat"][t] = ps / (1.0 - beta2 ** (t + 1))
+        out["denom"][t] = np.sqrt(out["s_hat"][t]) + eps
+        out["step"][t] = lr * out["v_hat"][t] / out["denom"][t]
+        w[t + 1] = w[t] - out["decay"][t] - out["step"][t]
+    return {name: readonly(a) for name, a in out.items()} | {
+        "w": readonly(w),
+        "grads": readonly(run.grads),
+    }
+
+
 def adam(
     w0: ArrayLike,
     grads: Gradients,
@@ -293,38 +320,9 @@ def adam(
     V_hat = V_t / (1 - beta1^t), S_hat = S_t / (1 - beta2^t) with t from 1,
     w_t = w_{t-1} - lr V_hat / (sqrt(S_hat) + eps)."""
     lr, beta1, beta2, eps = float(lr), _beta("beta1", beta1), _beta("beta2", beta2), float(eps)
-    run = _Run(w0, grads, steps)
-    shape = run.grads.shape
-    v, s = np.empty(shape), np.empty(shape)
-    v_hat, s_hat = np.empty(shape), np.empty(shape)
-    denom, step = np.empty(shape), np.empty(shape)
-    w = run.w
-    pv = np.zeros(w.shape[1])
-    ps = np.zeros(w.shape[1])
-    for t in range(run.steps):
-        g = run.grad(t)
-        pv = beta1 * pv + (1.0 - beta1) * g
-        ps = beta2 * ps + (1.0 - beta2) * (g * g)
-        v[t], s[t] = pv, ps
-        v_hat[t] = pv / (1.0 - beta1 ** (t + 1))
-        s_hat[t] = ps / (1.0 - beta2 ** (t + 1))
-        denom[t] = np.sqrt(s_hat[t]) + eps
-        step[t] = lr * v_hat[t] / denom[t]
-        w[t + 1] = w[t] - step[t]
-    return AdamTrace(
-        readonly(w),
-        readonly(run.grads),
-        readonly(v),
-        readonly(s),
-        readonly(v_hat),
-        readonly(s_hat),
-        readonly(denom),
-        readonly(step),
-        lr,
-        beta1,
-        beta2,
-        eps,
-    )
+    arrays = _adam_steps(_Run(w0, grads, steps), lr, beta1, beta2, eps, 0.0)
+    del arrays["decay"]
+    return AdamTrace(**arrays, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +368,7 @@ class AdamWTrace(_Trajectory):
     s: np.ndarray
     v_hat: np.ndarray
     s_hat: np.ndarray
+    denom: np.ndarray
     #: lr * V_hat / (sqrt(S_hat) + eps).
     step: np.ndarray
     lr: float
@@ -394,34 +393,5 @@ def adamw(
     the decay never enters the moments), then take Adam's bias-corrected step on g."""
     lr, beta1, beta2 = float(lr), _beta("beta1", beta1), _beta("beta2", beta2)
     eps, weight_decay = float(eps), float(weight_decay)
-    run = _Run(w0, grads, steps)
-    shape = run.grads.shape
-    decay, v, s, v_hat, s_hat, step = (np.empty(shape) for _ in range(6))
-    w = run.w
-    pv = np.zeros(w.shape[1])
-    ps = np.zeros(w.shape[1])
-    for t in range(run.steps):
-        g = run.grad(t)
-        decay[t] = lr * weight_decay * w[t]
-        pv = beta1 * pv + (1.0 - beta1) * g
-        ps = beta2 * ps + (1.0 - beta2) * (g * g)
-        v[t], s[t] = pv, ps
-        v_hat[t] = pv / (1.0 - beta1 ** (t + 1))
-        s_hat[t] = ps / (1.0 - beta2 ** (t + 1))
-        step[t] = lr * v_hat[t] / (np.sqrt(s_hat[t]) + eps)
-        w[t + 1] = w[t] - decay[t] - step[t]
-    return AdamWTrace(
-        readonly(w),
-        readonly(run.grads),
-        readonly(decay),
-        readonly(v),
-        readonly(s),
-        readonly(v_hat),
-        readonly(s_hat),
-        readonly(step),
-        lr,
-        beta1,
-        beta2,
-        eps,
-        weight_decay,
-    )
+    arrays = _adam_steps(_Run(w0, grads, steps), lr, beta1, beta2, eps, lr * weight_decay)
+    return AdamWTrace(**arrays, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)

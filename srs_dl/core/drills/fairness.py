@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from srs_dl.core.drills.answers import flat
 from srs_dl.core.drills.drill import Answer
 
 #: Significant figures the prompt asks the learner to carry.
@@ -33,14 +34,6 @@ def sig4(x: float) -> float:
     if x == 0.0 or not math.isfinite(x):
         return x
     return float(f"{x:.4g}")
-
-
-def flat(a: Answer) -> list[float]:
-    if isinstance(a, int | float):
-        return [a]
-    if a and isinstance(a[0], list):
-        return [x for row in a for x in row]  # type: ignore[union-attr]
-    return list(a)  # type: ignore[arg-type]
 
 
 def meaningful(answer: Answer) -> bool:
