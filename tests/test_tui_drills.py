@@ -423,7 +423,7 @@ async def test_widest_steps_of_every_kind_render_without_scrolling_at_100_column
                 what=f"{kind}'s steps laid out {width} wide",
             )
             assert width <= table.scrollable_content_region.width, kind
-            assert "scroll the table" not in _verdict(screen)
+            assert "scroll the table" not in _verdict(screen), kind
 
 
 @run_async

@@ -87,6 +87,8 @@ class DrillPanel(Vertical, can_focus=True):
         self.drill: Any = None
         #: The width the steps table needs to show every column in full.
         self._steps_width = 0
+        #: The checked drill's verdict lines (markup) and the steps table's legend.
+        self._verdict: tuple[list[str], str] = ([], "")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="drill-scroll"):
@@ -104,6 +106,8 @@ class DrillPanel(Vertical, can_focus=True):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "wide")
+        if self.has_class("checked"):
+            self._show_verdict_lines()  # whether the table must scroll depends on the width
 
     async def load(self, drill: Any) -> None:
         """Show a fresh drill, the input empty and focused."""
@@ -139,16 +143,24 @@ class DrillPanel(Vertical, can_focus=True):
         self.query_one("#drill-answer", Input).disabled = True
         self.query_one("#drill-solution", Static).update(solution_markup(self.drill))
         legend = self._fill_steps()
-        if self._steps_width > self._room():
-            legend = ";  ".join(x for x in (legend, "←/→ scroll the table") if x)
-        lines = [f"{mark} {escape(message)}{hint}"]
-        if outcome:
-            lines.append(outcome)
-        if legend:
-            lines.append(f"[dim]{escape(legend)}[/]")
-        verdict.update("\n".join(lines))
+        self._verdict = (
+            [f"{mark} {escape(message)}{hint}", *([outcome] if outcome else [])],
+            legend,
+        )
+        self._show_verdict_lines()
         self.add_class("checked")
         self.show_view("worked")
+
+    def _show_verdict_lines(self) -> None:
+        """The verdict, the outcome and the legend, with the sideways-scroll hint when the
+        steps table is wider than the panel is now (a panel not laid out yet has no width)."""
+        lines, legend = self._verdict
+        width = self._room()
+        if width > 0 and self._steps_width > width:
+            legend = ";  ".join(x for x in (legend, "←/→ scroll the table") if x)
+        if legend:
+            lines = [*lines, f"[dim]{escape(legend)}[/]"]
+        self.query_one("#drill-verdict", Static).update("\n".join(lines))
 
     @property
     def view(self) -> str | None:
@@ -226,6 +238,7 @@ _SHORT_HEADERS = {
     "lr * g_t / (sqrt(S_t) + eps)": ("Δw", "Δw = lr * g_t / (sqrt(S_t) + eps)"),
     "sqrt(S_t) + eps": ("√S_t + eps", ""),
     "weight_decay * w_{t-1}": ("wd * w_{t-1}", "wd = weight_decay"),
+    "lr * weight_decay * w_{t-1}": ("decay", "decay = lr * weight_decay * w_{t-1}"),
     "g_t + weight_decay * w_{t-1}": ("g_t + wd * w_{t-1}", "wd = weight_decay"),
     # batch norm at inference: the rows already say "batch k" and "test"
     "batch mean": ("mean", ""),
@@ -318,7 +331,10 @@ def steps_table(
         if meaning and meaning not in legend:
             legend.append(meaning)
     if "Δw" in short_cols and "w_t" in short_cols:
-        legend.append("w_t = w_{t-1} - Δw")
+        # AdamW takes its decoupled decay off before the step.
+        legend.append(
+            "w_t = w_{t-1} - decay - Δw" if "decay" in short_cols else "w_t = w_{t-1} - Δw"
+        )
     formats = [
         column_number([x for line in lines for x in _floats(line[j])]) for j in range(len(cols))
     ]
