@@ -66,6 +66,17 @@ class Rating(IntEnum):
         raise ValueError(f"unknown rating {text!r}: expected again, hard, good or easy")
 
 
+def queue_state(
+    state: QueueState | str, buried_until: dt.date | None, scheduled: bool, today: dt.date
+) -> QueueState:
+    """Where a card stands today: a burial ends on its date, the card is then new
+    (`scheduled` False: never reviewed) or in review again. The one place this rule
+    is written; the store's due-card queries mirror it in SQL (store.reviews)."""
+    if state == "buried" and buried_until is not None and buried_until <= today:
+        return "review" if scheduled else "new"
+    return state  # type: ignore[return-value]  # a stored state is one of QUEUE_STATES
+
+
 #: The ratings in button order.
 RATINGS: tuple[Rating, ...] = tuple(Rating)
 
@@ -89,9 +100,7 @@ class CardState:
 
     def effective_state(self, today: dt.date) -> QueueState:
         """A burial ends on its date: the card is then new or in review again."""
-        if self.state == "buried" and self.buried_until is not None and self.buried_until <= today:
-            return "new" if self.schedule is None else "review"
-        return self.state
+        return queue_state(self.state, self.buried_until, self.schedule is not None, today)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from srs_dl.core.scheduling.card import queue_state
 from srs_dl.core.search.query import Term, narrows, parse_query
 
 #: The table's columns, in order; each can be sorted on.
@@ -254,7 +255,7 @@ class CardIndex:
 def _tagline(tags: tuple[str, ...]) -> str:
     """Each tag and each of its sub-paths after a "/", space-led, so that `tag:x` (a tag,
     or a part of a nested tag, starting with x) is one substring test: " x" in it."""
-    out = []
+    out: list[str] = []
     for tag in tags:
         parts = tag.lstrip("#").split("/")
         out.extend("/".join(parts[k:]) for k in range(len(parts)))
@@ -262,9 +263,7 @@ def _tagline(tags: tuple[str, ...]) -> str:
 
 
 def effective_state(row: BrowseRow, today: dt.date) -> str:
-    if row.state == "buried" and row.buried_until is not None and row.buried_until <= today:
-        return "new" if row.due is None else "review"
-    return row.state
+    return queue_state(row.state, row.buried_until, row.due is not None, today)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -285,7 +285,7 @@ def _merge(
         if batch.may_have_orphans(conn):
             pool.add(
                 orphans_by_qhash(
-                    conn, [p.cards[i][QHASH] for p, i in unmatched], list(batch.vanished)
+                    conn, [str(p.cards[i][QHASH]) for p, i in unmatched], list(batch.vanished)
                 )
             )
         for p, i in unmatched:

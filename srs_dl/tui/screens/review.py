@@ -12,9 +12,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
+from textual.app import CSSPathType
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
@@ -62,7 +63,7 @@ def grade_bindings(prefix: str) -> list[Binding]:
 class ReviewScreen(AreaScreen):
     AREA = "review"
     TITLE = "Review"
-    CSS_PATH = "review.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = "review.tcss"
     BINDINGS = [
         Binding(
             "space,enter",
