@@ -30,6 +30,7 @@ from typing import Any
 from srs_dl.config import Config
 from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.scheduling import note_review as nr
+from srs_dl.core.scheduling.sm2 import interval_number
 from srs_dl.services.review.grading import note_writable
 from srs_dl.store import log as logstore
 from srs_dl.store.reviews import write_transaction
@@ -61,15 +62,11 @@ class NoteRow:
             "path": self.path,
             "deck": self.deck,
             "due": s.due.isoformat() if s else None,
-            "interval": _num(s.interval) if s else None,
+            "interval": interval_number(s.interval) if s else None,
             "ease": s.ease if s else None,
             "state": "new" if s is None else "review",
             "pending_write": self.dirty,
         }
-
-
-def _num(x: float) -> int | float:
-    return int(x) if float(x).is_integer() else x
 
 
 @dataclass(frozen=True, slots=True)
