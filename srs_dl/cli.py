@@ -24,7 +24,7 @@ from srs_dl.context import CliError, Context
 
 #: The modules under srs_dl.commands, in `--help` order. Each registers its own
 #: commands (see commands/registry.py): a new command is a module plus a line here.
-COMMAND_MODULES = ("tui", "importing", "reviewing", "notes", "drills", "stats")
+COMMAND_MODULES = ("tui", "importing", "reviewing", "notes", "drills", "stats", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,7 +113,7 @@ def _execute(args: argparse.Namespace) -> int:
 
 def _describe_unexpected(exc: Exception) -> str:
     from srs_dl.config import ConfigError
-    from srs_dl.store.db import StoreError
+    from srs_dl.services.deck import StoreError
 
     if isinstance(exc, (StoreError, ConfigError)):
         return str(exc)

@@ -1,6 +1,6 @@
 """`srs-dl due | grade | undo | bury | suspend | unsuspend | reset | sync | history`.
 
-Thin: each command calls srs_dl.services.review / .sync and prints. `grade`
+Thin: each command calls srs_dl.services.review / .writeback.sync and prints. `grade`
 prints (and flushes) one line per card right after that card's review is
 committed, so a script, or the crash harness, knows exactly what is done.
 `grade`, `bury`, `suspend`, `unsuspend` and `reset` check every id first: an
@@ -23,7 +23,7 @@ from srs_dl.context import CliError, Context
 if TYPE_CHECKING:  # annotations only: building the parser (`srs-dl --help`) needs neither
     import sqlite3
 
-    from srs_dl.store.cards import CardRow
+    from srs_dl.services.deck import CardRow
 
 
 def _print(text: str) -> None:
@@ -74,8 +74,8 @@ def _schedule_text(card: CardRow) -> str:
 
 def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.commands.importing import card_json
+    from srs_dl.services.deck import note_path
     from srs_dl.services.review.session import ReviewSession
-    from srs_dl.store.cards import note_path
 
     with _session(ctx) as conn:
         cards = ReviewSession(conn, ctx.config, ctx.today, args.deck).queue()
