@@ -359,22 +359,9 @@ def nesterov(
 
 
 @dataclass(frozen=True, slots=True)
-class AdamWTrace(_Trajectory):
-    w: np.ndarray
-    grads: np.ndarray
+class AdamWTrace(AdamTrace):
     #: lr * weight_decay * w_{t-1}: the decoupled decay, taken before the Adam step.
     decay: np.ndarray
-    v: np.ndarray
-    s: np.ndarray
-    v_hat: np.ndarray
-    s_hat: np.ndarray
-    denom: np.ndarray
-    #: lr * V_hat / (sqrt(S_hat) + eps).
-    step: np.ndarray
-    lr: float
-    beta1: float
-    beta2: float
-    eps: float
     weight_decay: float
 
 
