@@ -33,7 +33,7 @@ from srs_dl.core.drills.drill import (
     StepsTable,
     exact,
 )
-from srs_dl.core.drills.formatting import mat, num, val, vec
+from srs_dl.core.drills.formatting import mat, minus, num, plus, val, vec
 
 Matrix = list[list[float]]
 
@@ -174,8 +174,8 @@ def solve(p: Params) -> Solution:
                 f"mu_{k} = sum({vec(z[i], num)}) / {m} = {val(mean[i])}",
                 f"var_{k} = sum((z_{k} - mu_{k})^2) / {m} = {val(var[i])}",
                 f"sqrt(var_{k} + eps) = sqrt({val(var[i])} + {num(p['eps'])}) = {val(std[i])}",
-                f"Z_tilde_{k} = {num(p['gamma'][i])} * (z_{k} - {val(mean[i])}) / {val(std[i])}"
-                f" + {num(p['beta'][i])} = {vec(out[i])}",
+                f"Z_tilde_{k} = {num(p['gamma'][i])} * (z_{k} {minus(mean[i], val)}) / "
+                f"{val(std[i])} {plus(p['beta'][i])} = {vec(out[i])}",
             ]
         return tuple(lines)
 

@@ -16,7 +16,7 @@ import math
 from srs_dl.core.compute.batchnorm import fold_batchnorm
 from srs_dl.core.drills.draws import Draws, round_sig
 from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable
-from srs_dl.core.drills.formatting import mat, num, val, vec
+from srs_dl.core.drills.formatting import mat, minus, num, plus, val, vec
 
 Matrix = list[list[float]]
 
@@ -113,8 +113,8 @@ def solve(p: Params) -> Solution:
                 f"sqrt(var_{k} + eps) = sqrt({num(p['var'][i])} + {num(p['eps'])}) = {val(std[i])}",
                 f"gamma_{k} / sqrt(var_{k} + eps) = {num(p['gamma'][i])} / {val(std[i])} = {val(scale[i])}",
                 f"W'_{k} = {val(scale[i])} * {vec(p['w'][i], num)} = {vec(w[i])}",
-                f"b'_{k} = {val(scale[i])} * ({num(p['b'][i])} - {num(p['mean'][i])}) + "
-                f"{num(p['beta'][i])} = {val(b[i])}",
+                f"b'_{k} = {val(scale[i])} * ({num(p['b'][i])} {minus(p['mean'][i])}) "
+                f"{plus(p['beta'][i])} = {val(b[i])}",
             ]
         return tuple(lines)
 

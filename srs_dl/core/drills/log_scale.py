@@ -16,7 +16,7 @@ import math
 from srs_dl.core.compute.sampling import log_scale, one_minus_log_scale
 from srs_dl.core.drills.draws import Draws
 from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable
-from srs_dl.core.drills.formatting import num, val
+from srs_dl.core.drills.formatting import minus, num, val
 
 VALUE_LOWS = (1e-5, 1e-4, 1e-3, 1e-2)
 BETA_LOWS = (0.8, 0.9, 0.95)
@@ -98,7 +98,7 @@ def solve(p: Params) -> Solution:
             ("value = 10^r", val(value)),
         )
         worked: tuple[str, ...] = (
-            f"r = {val(a)} + {num(u)} * ({val(b)} - {val(a)}) = {val(a + u * (b - a))}",
+            f"r = {val(a)} + {num(u)} * ({val(b)} {minus(a, val)}) = {val(a + u * (b - a))}",
             f"value = 10^{val(a + u * (b - a))} = {val(value)}",
         )
     else:
@@ -112,7 +112,7 @@ def solve(p: Params) -> Solution:
             ("beta", val(value)),
         )
         worked = (
-            f"r = {val(a)} + {num(u)} * ({val(b)} - {val(a)}) = {val(a + u * (b - a))}",
+            f"r = {val(a)} + {num(u)} * ({val(b)} {minus(a, val)}) = {val(a + u * (b - a))}",
             f"1 - beta = 10^{val(a + u * (b - a))} = {val(10.0 ** (a + u * (b - a)))}",
             f"beta = 1 - {val(10.0 ** (a + u * (b - a)))} = {val(value)}",
         )

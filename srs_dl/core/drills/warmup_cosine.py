@@ -15,7 +15,7 @@ import math
 from srs_dl.core.compute.decay import warmup_cosine
 from srs_dl.core.drills.draws import Draws, round_sig
 from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable
-from srs_dl.core.drills.formatting import num, val
+from srs_dl.core.drills.formatting import num, plus, val
 
 NAMES = ("alpha0", "warmup", "total", "start_factor", "eta_min", "step")
 
@@ -106,7 +106,8 @@ def solve(p: Params) -> Solution:
         worked = (
             f"k = {step} - {warm} = {k}, T_max = {total} - {warm} = {span}",
             f"cos(pi * {k} / {span}) = {val(cosine)}",
-            f"alpha = {num(eta)} + ({num(a0)} - {num(eta)}) * (1 + {val(cosine)}) / 2 = {val(rate)}",
+            f"alpha = {num(eta)} + ({num(a0)} - {num(eta)}) * (1 {plus(cosine, val)}) / 2"
+            f" = {val(rate)}",
         )
     rows.append(("alpha", val(rate)))
     return Solution(rate, StepsTable(("quantity", "value"), tuple(rows)), lambda: worked)
