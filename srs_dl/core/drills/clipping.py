@@ -37,7 +37,8 @@ def candidate(d: Draws) -> Params | None:
     norms = [_norm(row) for row in grads]
     total = math.sqrt(sum(n * n for n in norms))
     max_norm = round_sig(d.uniform(max(min(norms) * 1.1, total * 0.2), total * 0.8), 1)
-    if not (min(norms) < max_norm < total):
+    # max_norm = 1 would make "dividing by the total norm" the right answer.
+    if not (min(norms) < max_norm < total) or 0.9 <= max_norm <= 1.1:
         return None
     return {"grads": grads, "max_norm": max_norm}
 
