@@ -40,15 +40,21 @@ TECHNIQUE_HEADINGS = (
     "Hyperparameter search",
     "Batch normalisation",
     "SGD with weight decay",
+    # Issue 16's drill kinds.
+    "Nesterov momentum",
+    "AdamW",
+    "Warm-up and cosine annealing",
+    "Folding batch norm",
+    "Gradient clipping",
 )
 
 #: The cards each note is meant to give, by kind (siblings counted: a reversed
 #: card is 2, a cloze one per deletion or group), and the deck they go to.
 INTENDED: dict[str, tuple[str, dict[str, int]]] = {
-    "Optimising a deep net.md": ("flashcards/dl/optim", {"multiline": 2, "inline": 1}),
+    "Optimising a deep net.md": ("flashcards/dl/optim", {"multiline": 2, "inline": 5}),
     "Mini-batch gradient descent.md": (
         "flashcards/dl/optim/minibatch",
-        {"multiline": 7, "inline": 6, "cloze": 4, "inline_reversed": 4},
+        {"multiline": 6, "inline": 8, "cloze": 4, "inline_reversed": 4},
     ),
     "Exponentially weighted averages.md": (
         "flashcards/dl/optim/ewa",
@@ -56,7 +62,7 @@ INTENDED: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "Momentum.md": (
         "flashcards/dl/optim/momentum",
-        {"multiline": 3, "inline": 4, "cloze": 2, "multiline_reversed": 2},
+        {"multiline": 5, "inline": 5, "cloze": 2, "multiline_reversed": 2},
     ),
     "RMSprop.md": (
         "flashcards/dl/optim/rmsprop",
@@ -64,19 +70,19 @@ INTENDED: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "Adam.md": (
         "flashcards/dl/optim/adam",
-        {"multiline": 3, "inline": 4, "cloze": 3, "inline_reversed": 2, "multiline_reversed": 4},
+        {"multiline": 4, "inline": 4, "cloze": 3, "inline_reversed": 2, "multiline_reversed": 4},
     ),
     "Learning-rate decay.md": (
         "flashcards/dl/optim/lr-decay",
-        {"multiline": 4, "inline": 6, "cloze": 3, "multiline_reversed": 2},
+        {"multiline": 5, "inline": 7, "cloze": 3, "multiline_reversed": 2},
     ),
     "Hyperparameter search.md": (
         "flashcards/dl/optim/hyperparameters",
-        {"multiline": 5, "inline": 2, "cloze": 3, "multiline_reversed": 4},
+        {"multiline": 4, "inline": 5, "cloze": 3, "multiline_reversed": 4},
     ),
     "Batch normalisation.md": (
         "flashcards/dl/optim/batchnorm",
-        {"multiline": 6, "inline": 11, "cloze": 4, "multiline_reversed": 2},
+        {"multiline": 7, "inline": 13, "cloze": 4, "multiline_reversed": 2},
     ),
     "SGD with weight decay.md": (
         "flashcards/dl/optim/weight-decay",
@@ -370,7 +376,9 @@ def test_the_deck_size_and_every_syntax() -> None:
     total: Counter[str] = Counter()
     for rel in INTENDED:
         total.update(_kinds(_parse(rel)))
-    assert 80 <= sum(total.values()) <= 150
+    # 150 before issue 16, which split backs holding several facts and added the cards of
+    # five drill kinds.
+    assert 80 <= sum(total.values()) <= 170
     assert set(total) == {"inline", "inline_reversed", "multiline", "multiline_reversed", "cloze"}
     # `-?-` cards exist, in their own vault.
     assert (

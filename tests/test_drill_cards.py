@@ -153,3 +153,36 @@ def test_a_session_of_one_drill_kind_queues_only_that_kinds_drill_cards(conn):
     ] == [ema]
     assert ReviewSession(conn, config(), TODAY, drill_kind="batchnorm").queue() == []
     assert len(ReviewSession(conn, config(), TODAY).queue()) == 4
+
+
+def test_a_drill_card_is_asked_in_recall_mode_once_answered_right_twice(conn):
+    cid = _drill_card(conn, "rmsprop")
+    modes = []
+    for _ in range(3):
+        card = get_card(conn, cid)
+        drill = dc.shown_drill(conn, card)
+        modes.append(drill.mode)
+        checked = dc.answer(conn, config(), TODAY, card, answer_text(drill.answer))
+        assert checked.detail["mode"] == drill.mode
+        dc.grade_right(conn, config(), TODAY, card, checked, "good")
+    assert modes == ["formula", "formula", "recall"]
+    recall = dc.shown_drill(conn, get_card(conn, cid))
+    # Recall: the technique and its convention, not the rule; the solution still has it.
+    assert "torch.optim.RMSprop" in recall.prompt and recall.formula not in recall.prompt
+    assert "sqrt(S_t) + eps" in recall.formula and recall.worked
+    # A wrong answer does not count; an undone right one does not either.
+    wrong = dc.answer(conn, config(), TODAY, get_card(conn, cid), "1e9, " * 2 + "1e9")
+    assert wrong.result.ok is not True
+
+
+def test_the_checked_answer_names_the_mistake_it_matches(conn):
+    cid = _drill_card(conn, "rmsprop")
+    card = get_card(conn, cid)
+    drill = dc.shown_drill(conn, card)
+    inside = next(m for m in drill.mistakes if m.name == "eps_inside_root")
+    checked = dc.answer(conn, config(), TODAY, card, answer_text(inside.answer))
+    assert checked.result.ok is False and checked.result.mistake == "eps_inside_root"
+    assert "RMSprop gives with this mistake: putting eps inside the square root" in (
+        checked.result.message
+    )
+    assert checked.detail["mistake"] == "eps_inside_root"

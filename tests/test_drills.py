@@ -41,6 +41,12 @@ CONTRACT_KINDS = (
     "log_scale",
     "batchnorm",
     "batchnorm_inference",
+    # The extension of the contract (docs/drills.md).
+    "adamw",
+    "nesterov",
+    "warmup_cosine",
+    "bn_fold",
+    "grad_clip",
 )
 CONTRACT_PARAMS = {
     "minibatch": {"m", "batch_size", "epochs"},
@@ -53,6 +59,11 @@ CONTRACT_PARAMS = {
     "log_scale": {"low", "high", "u", "target"},
     "batchnorm": {"z", "gamma", "beta", "eps"},
     "batchnorm_inference": {"batches", "momentum", "eps", "gamma", "beta", "z_test"},
+    "adamw": {"lr", "beta1", "beta2", "eps", "weight_decay", "w0", "grads"},
+    "nesterov": {"lr", "beta", "w0", "grads"},
+    "warmup_cosine": {"alpha0", "warmup", "total", "start_factor", "eta_min", "step"},
+    "bn_fold": {"w", "b", "gamma", "beta", "mean", "var", "eps"},
+    "grad_clip": {"grads", "max_norm"},
 }
 SCHEDULE_PARAMS = {
     "inverse_time": {"decay_rate"},
@@ -119,7 +130,7 @@ def test_json_lines_follow_the_contract() -> None:
             assert set(p) == {"schedule", "alpha0", "epoch"} | SCHEDULE_PARAMS[p["schedule"]]
         else:
             assert set(p) == CONTRACT_PARAMS[kind], kind
-        if kind in ("momentum", "rmsprop", "adam", "sgd_weight_decay"):
+        if kind in ("momentum", "rmsprop", "adam", "sgd_weight_decay", "adamw", "nesterov"):
             n = len(p["w0"])
             assert 1 <= n <= 3 and 2 <= len(p["grads"]) <= 4
             assert all(_is_vector(g, n) for g in p["grads"])
@@ -131,6 +142,12 @@ def test_json_lines_follow_the_contract() -> None:
             n, k = len(p["z_test"]), len(p["z_test"][0])
             assert all(len(b) == n and len(b[0]) >= 2 for b in p["batches"])
             assert isinstance(a, list) and len(a) == n and all(_is_vector(r, k) for r in a)
+        elif kind == "bn_fold":
+            n, k = len(p["w"]), len(p["w"][0])
+            assert isinstance(a, list) and len(a) == n and all(_is_vector(r, k + 1) for r in a)
+        elif kind == "grad_clip":
+            n, m = len(p["grads"]), len(p["grads"][0])
+            assert isinstance(a, list) and len(a) == n and all(_is_vector(r, m) for r in a)
         elif kind == "minibatch":
             assert type(a) is int and all(type(p[x]) is int for x in p)
         else:
@@ -153,10 +170,10 @@ def test_inputs_are_at_realistic_scales() -> None:
     for d in lines(30 * len(KINDS), 8):
         p = d["params"]
         for name in ("lr", "alpha0"):
-            if name in p:
+            if name in p and d["kind"] != "bn_fold":
                 assert 1e-4 <= p[name] <= 0.1, (d["kind"], p)
         for name in ("beta", "beta1", "beta2"):
-            if name in p and d["kind"] not in ("batchnorm", "batchnorm_inference"):
+            if name in p and d["kind"] not in ("batchnorm", "batchnorm_inference", "bn_fold"):
                 assert 0.8 <= p[name] <= 0.999, (d["kind"], p)
         # Numbers a person can type: every input has at most 3 significant figures
         # (counts such as batch_size = 1024 aside).
@@ -184,8 +201,10 @@ def test_prompts_state_the_convention_and_the_tolerance() -> None:
         else:
             assert "3 significant figures" in prompt and "0.5%" in prompt
         if d["kind"] == "momentum":
-            assert ("PyTorch convention" in prompt) == (d["params"]["convention"] == "pytorch")
-            assert ("Course convention" in prompt) == (d["params"]["convention"] == "ema")
+            convention = d["params"]["convention"]
+            assert ("torch.optim.SGD" in prompt) == (convention != "ema")
+            assert ("dampening=beta" in prompt) == (convention == "pytorch_dampened")
+            assert ("course's convention" in prompt) == (convention == "ema")
         if d["kind"] in ("adam", "rmsprop"):
             assert "eps" in prompt and "after the square root" in prompt
         if d["kind"] == "batchnorm_inference":
@@ -312,7 +331,9 @@ def test_a_wrong_answer_names_the_mistake_it_matches() -> None:
     d = generate("adam", np.random.default_rng(2))
     no_correction = next(m for m in d.mistakes if m.name == "no_bias_correction")
     result = check(d, full_precision(no_correction.answer))
-    assert result == CheckResult(False, result.message, result.value, "no_bias_correction")
+    assert result == CheckResult(
+        False, result.message, result.value, "no_bias_correction", "skipping the bias correction"
+    )
     assert "skipping the bias correction" in result.message
     assert check(d, full_precision(d.answer)).ok is True
 
@@ -340,7 +361,7 @@ def test_build_rejects_params_that_are_not_the_kinds() -> None:
     with pytest.raises(DrillError, match="takes params"):
         build("adam", {"lr": 0.1})
     with pytest.raises(DrillError, match="unknown drill kind"):
-        build("adamw", {})
+        build("adagrad", {})
     with pytest.raises(DrillError):
         build("lr_decay", {"schedule": "cosine", "alpha0": 0.1, "epoch": 1})
 

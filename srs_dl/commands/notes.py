@@ -15,11 +15,8 @@ from srs_dl.commands.registry import Registry, add_json, response
 from srs_dl.context import CliError, Context
 
 
-def _num(x: float) -> int | float:
-    return int(x) if float(x).is_integer() else x
-
-
 def cmd_notes(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.core.scheduling.sm2 import interval_number
     from srs_dl.services.review.note_review import list_notes
 
     if not ctx.db_path.exists():
@@ -34,13 +31,16 @@ def cmd_notes(args: argparse.Namespace, ctx: Context) -> int:
             sys.stdout.write(json.dumps(note.to_json(), ensure_ascii=False) + "\n")
             continue
         s = note.schedule
-        when = "new" if s is None else f"{s.due.isoformat()}\t{_num(s.interval)}\t{s.ease}"
+        when = (
+            "new" if s is None else f"{s.due.isoformat()}\t{interval_number(s.interval)}\t{s.ease}"
+        )
         sys.stdout.write(f"{when}\t{note.path}\n")
     sys.stdout.flush()
     return 0
 
 
 def cmd_grade_note(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.core.scheduling.sm2 import interval_number
     from srs_dl.services.review.note_review import NoteReviewError, find_note, grade_note
 
     response = args.response.lower()
@@ -62,7 +62,7 @@ def cmd_grade_note(args: argparse.Namespace, ctx: Context) -> int:
                 a = result.after
                 sys.stdout.write(
                     f"{result.path}: {response} -> due {a.due.isoformat()},"
-                    f" interval {_num(a.interval)}, ease {a.ease}\n"
+                    f" interval {interval_number(a.interval)}, ease {a.ease}\n"
                 )
                 sys.stdout.flush()
                 if result.problem:

@@ -26,12 +26,6 @@ if TYPE_CHECKING:  # annotations only: building the parser (`srs-dl --help`) nee
     from srs_dl.services.deck import CardRow
 
 
-def _num(x: float | None) -> int | float | None:
-    if x is None:
-        return None
-    return int(x) if float(x).is_integer() else float(x)
-
-
 def _print(text: str) -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
@@ -69,9 +63,13 @@ def _short(text: str, width: int = 60) -> str:
 
 
 def _schedule_text(card: CardRow) -> str:
+    from srs_dl.core.scheduling.sm2 import interval_number
+
     if card.due is None:
         return "new"
-    return f"due {card.due.isoformat()}, interval {_num(card.interval)}, ease {card.ease}"
+    return (
+        f"due {card.due.isoformat()}, interval {interval_number(card.interval)}, ease {card.ease}"
+    )
 
 
 def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
@@ -94,6 +92,7 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.core.scheduling.sm2 import interval_number
     from srs_dl.services.review.grading import GradeResult, grade_cards
 
     def done(result: GradeResult) -> None:
@@ -103,7 +102,7 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
                 {
                     "id": card.id,
                     "due": card.due.isoformat() if card.due else None,
-                    "interval": _num(card.interval),
+                    "interval": interval_number(card.interval),
                     "ease": card.ease,
                 }
             )
@@ -236,6 +235,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
+    from srs_dl.core.scheduling.sm2 import interval_number
     from srs_dl.services.review.grading import history
 
     with _session(ctx) as conn:
@@ -246,7 +246,7 @@ def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
             continue
         after = entry.after or {}
         sched = (
-            f"due {after.get('due')}, interval {_num(after.get('interval'))},"
+            f"due {after.get('due')}, interval {interval_number(after.get('interval'))},"
             f" ease {after.get('ease')}"
             if after.get("due")
             else "new"

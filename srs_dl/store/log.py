@@ -152,6 +152,16 @@ def get_entry(conn: sqlite3.Connection, log_id: int) -> LogEntry | None:
     return row_to_entry(row) if row else None
 
 
+def right_drill_answers(conn: sqlite3.Connection, card_id: int) -> int:
+    """How many reviews of a drill card (not undone) were right answers."""
+    row = conn.execute(
+        "SELECT count(*) FROM log AS l WHERE l.card_id = ? AND l.action = 'review'"  # noqa: S608
+        f" AND json_extract(l.detail, '$.correct') = 1 AND {_NOT_UNDONE}",
+        (card_id,),
+    ).fetchone()
+    return int(row[0])
+
+
 def card_history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
     rows = conn.execute(
         f"SELECT {LOG_COLUMNS} FROM log WHERE card_id = ? ORDER BY id",  # noqa: S608

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from srs_dl.core.notes.model import NoteSchedule
+from srs_dl.core.scheduling.sm2 import interval_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,15 +30,11 @@ class NoteRow:
             "path": self.path,
             "deck": self.deck,
             "due": s.due.isoformat() if s else None,
-            "interval": _num(s.interval) if s else None,
+            "interval": interval_number(s.interval) if s else None,
             "ease": s.ease if s else None,
             "state": "new" if s is None else "review",
             "pending_write": self.dirty,
         }
-
-
-def _num(x: float) -> int | float:
-    return int(x) if float(x).is_integer() else x
 
 
 _COLUMNS = "id, path, deck, is_review, review_due, review_interval, review_ease, review_dirty"

@@ -4,11 +4,14 @@ Every number here comes from a core kernel (srs_dl.core.compute) run on the
 drill's own inputs: this module only chooses the kernel and names the lines.
 - ema: the average with and without bias correction, over the thetas;
 - lr_decay: the learning rate over the epochs, the asked epoch marked;
-- momentum / rmsprop / adam: the optimizer's path on a 2-D quadratic bowl with
-  the drill's betas, beside plain SGD's zig-zag;
+- the optimizers (momentum, nesterov, rmsprop, adam, adamw): each of the
+  drill's weights over its own steps, from its own w0 and gradients;
 - sgd_weight_decay: each weight over the steps, with and without the decay;
-- log_scale: the value as u runs from 0 to 1 (log axis), the drawn u marked.
-Other kinds (counts, batch norm) are shown by their steps table alone.
+- log_scale: the value as u runs from 0 to 1 (log axis), the drawn u marked;
+- batchnorm: each unit's batch before and after normalisation (per example);
+  batchnorm_inference: the test columns before and after the layer;
+- warmup_cosine: the learning rate over the steps, the asked step marked.
+Other kinds (counts, the L2 factor) are shown by their steps table alone.
 """
 
 from __future__ import annotations
@@ -91,26 +94,71 @@ def _lr_decay(p: dict[str, Any]) -> Figure:
     )
 
 
-def _path(optimizer: str, p: dict[str, Any]) -> Figure:
-    from srs_dl.core.compute.paths import quadratic_path
+def _trace(kind: str, p: dict[str, Any]) -> Any:
+    from srs_dl.core.compute import optimizers as opt
 
-    hyper: dict[str, Any] = {}
-    if optimizer == "momentum":
-        hyper = {"beta": p["beta"], "convention": p.get("convention", "pytorch")}
-    elif optimizer == "rmsprop":
-        hyper = {"beta": p["beta"]}
-    elif optimizer == "adam":
-        hyper = {"beta1": p["beta1"], "beta2": p["beta2"]}
-    path = quadratic_path(optimizer, **hyper)
-    plain = quadratic_path("sgd")
+    w0, g = p["w0"], p["grads"]
+    if kind == "momentum":
+        return opt.momentum(w0, g, p["lr"], p["beta"], p["convention"])
+    if kind == "nesterov":
+        return opt.nesterov(w0, g, p["lr"], p["beta"])
+    if kind == "rmsprop":
+        return opt.rmsprop(w0, g, p["lr"], p["beta"], p["eps"])
+    if kind == "adamw":
+        return opt.adamw(w0, g, p["lr"], p["beta1"], p["beta2"], p["eps"], p["weight_decay"])
+    return opt.adam(w0, g, p["lr"], p["beta1"], p["beta2"], p["eps"])
+
+
+def _weights(kind: str, p: dict[str, Any]) -> Figure:
+    """The drill's own weights over its own steps (t = 0 is w0)."""
+    w = _trace(kind, p).w
+    steps = list(range(w.shape[0]))
+    series = tuple(Series(f"w{i + 1}", steps, w[:, i].tolist()) for i in range(w.shape[1]))
+    return Figure(f"{kind}: the weights over the {len(steps) - 1} steps", "t", "w_t", series)
+
+
+def _batchnorm(p: dict[str, Any]) -> Figure:
+    from srs_dl.core.compute.batchnorm import batchnorm_train
+
+    tr = batchnorm_train(p["z"], p["gamma"], p["beta"], p["eps"])
+    return _before_after("batch norm: each unit's batch", tr.z.tolist(), tr.out.tolist())
+
+
+def _batchnorm_inference(p: dict[str, Any]) -> Figure:
+    from srs_dl.core.compute.batchnorm import batchnorm_inference
+
+    tr = batchnorm_inference(
+        p["batches"], p["momentum"], p["eps"], p["gamma"], p["beta"], p["z_test"]
+    )
+    return _before_after("batch norm at inference: z_test", tr.z_test.tolist(), tr.out.tolist())
+
+
+def _before_after(title: str, before: list[list[float]], after: list[list[float]]) -> Figure:
+    """Per unit, its values before and after the layer, one point per example."""
+    series: list[Series] = []
+    for i, (zb, za) in enumerate(zip(before, after, strict=True)):
+        xs = [float(k + 1) for k in range(len(zb))]
+        series.append(Series(f"unit {i + 1} before", xs, zb, scatter=True, marker="dot"))
+        series.append(Series(f"unit {i + 1} after", xs, za, scatter=True, marker="x"))
+    return Figure(f"{title} before and after normalisation", "example", "value", tuple(series))
+
+
+def _warmup_cosine(p: dict[str, Any]) -> Figure:
+    from srs_dl.core.compute.decay import warmup_cosine
+
+    steps = list(range(int(p["total"]) + 1))
+    rates = [
+        warmup_cosine(p["alpha0"], p["warmup"], p["total"], p["start_factor"], p["eta_min"], k)
+        for k in steps
+    ]
+    asked = rates[int(p["step"])]
     return Figure(
-        f"{optimizer} vs SGD on f(w) = (w1² + 10 w2²) / 2",
-        "w1",
-        "w2",
+        f"linear warm-up ({p['warmup']} steps) then cosine, alpha0 = {p['alpha0']:g}",
+        "step (from 0)",
+        "learning rate",
         (
-            Series("sgd", plain.w[:, 0].tolist(), plain.w[:, 1].tolist()),
-            Series(optimizer, path.w[:, 0].tolist(), path.w[:, 1].tolist()),
-            Series("minimum", [0.0], [0.0], scatter=True, marker="x"),
+            Series("rate", [float(k) for k in steps], rates),
+            Series(f"step {p['step']}", [float(p["step"])], [asked], scatter=True, marker="hd"),
         ),
     )
 
@@ -156,9 +204,14 @@ def _log_scale(p: dict[str, Any]) -> Figure:
 _BUILDERS = {
     "ema": _ema,
     "lr_decay": _lr_decay,
-    "momentum": lambda p: _path("momentum", p),
-    "rmsprop": lambda p: _path("rmsprop", p),
-    "adam": lambda p: _path("adam", p),
+    "momentum": lambda p: _weights("momentum", p),
+    "nesterov": lambda p: _weights("nesterov", p),
+    "rmsprop": lambda p: _weights("rmsprop", p),
+    "adam": lambda p: _weights("adam", p),
+    "adamw": lambda p: _weights("adamw", p),
+    "batchnorm": _batchnorm,
+    "batchnorm_inference": _batchnorm_inference,
+    "warmup_cosine": _warmup_cosine,
     "sgd_weight_decay": _weight_decay,
     "log_scale": _log_scale,
 }

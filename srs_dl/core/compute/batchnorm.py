@@ -150,3 +150,40 @@ def batchnorm_inference(
         readonly(z_norm),
         readonly(out),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FoldTrace:
+    #: sqrt(running_var + eps), per unit.
+    std: np.ndarray
+    #: gamma / std: what each unit's row of W and its shifted bias are scaled by.
+    scale: np.ndarray
+    w: np.ndarray
+    b: np.ndarray
+
+
+def fold_batchnorm(
+    w: ArrayLike,
+    b: ArrayLike,
+    gamma: ArrayLike,
+    beta: ArrayLike,
+    mean: ArrayLike,
+    var: ArrayLike,
+    eps: float,
+) -> FoldTrace:
+    """Fold an eval-mode batch norm into the linear layer before it (W: n x k, a row
+    per unit): W' = gamma W / sqrt(var + eps), b' = gamma (b - mean) / sqrt(var + eps) + beta,
+    so that W' x + b' = BatchNorm1d.eval()(W x + b) for every x."""
+    ww = as_matrix(w, "w")
+    n = ww.shape[0]
+    bb = as_per_row(b, n, "b")
+    g, be = as_per_row(gamma, n, "gamma"), as_per_row(beta, n, "beta")
+    mu, v = as_per_row(mean, n, "mean"), as_per_row(var, n, "var")
+    std = np.sqrt(v + float(eps))
+    scale = g / std
+    return FoldTrace(
+        readonly(std),
+        readonly(scale),
+        readonly(ww * scale[:, None]),
+        readonly(scale * (bb - mu) + be),
+    )

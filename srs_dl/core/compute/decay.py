@@ -12,6 +12,7 @@ are those of the drills contract:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -106,3 +107,23 @@ def schedule_curve(
         e = np.array(epochs, dtype=np.float64, ndmin=1)
     rates = np.array(learning_rate(schedule, alpha0, e, **params), dtype=np.float64, ndmin=1)
     return ScheduleCurve(schedule, readonly(e), readonly(rates))
+
+
+def warmup_cosine(
+    alpha0: float, warmup: int, total: int, start_factor: float, eta_min: float, step: int
+) -> float:
+    """Linear warm-up then cosine annealing, as torch.optim.lr_scheduler.SequentialLR of
+    LinearLR(start_factor, end_factor=1, total_iters=warmup) and CosineAnnealingLR(T_max =
+    total - warmup, eta_min) with milestones=[warmup]. `step` counts scheduler.step() calls
+    from 0, as torch does: step 0 is the first batch's rate, alpha0 * start_factor.
+
+    step < warmup: alpha0 (start_factor + (1 - start_factor) step / warmup);
+    then eta_min + (alpha0 - eta_min) (1 + cos(pi (step - warmup) / (total - warmup))) / 2."""
+    if not 0 < warmup < total:
+        raise ValueError(f"need 0 < warmup < total, got warmup={warmup}, total={total}")
+    if not 0 <= step <= total:
+        raise ValueError(f"step must be in [0, total={total}], got {step}")
+    if step < warmup:
+        return float(alpha0) * (start_factor + (1.0 - start_factor) * step / warmup)
+    k, span = step - warmup, total - warmup
+    return eta_min + (alpha0 - eta_min) * (1.0 + math.cos(math.pi * k / span)) / 2.0

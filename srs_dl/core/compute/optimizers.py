@@ -21,8 +21,8 @@ from srs_dl.core.compute.arrays import as_steps, as_vector, readonly
 
 GradientFn = Callable[[np.ndarray], ArrayLike]
 Gradients = ArrayLike | GradientFn
-MomentumConvention = Literal["ema", "pytorch"]
-MOMENTUM_CONVENTIONS: tuple[str, ...] = ("ema", "pytorch")
+MomentumConvention = Literal["ema", "pytorch", "pytorch_dampened"]
+MOMENTUM_CONVENTIONS: tuple[str, ...] = ("ema", "pytorch", "pytorch_dampened")
 
 
 class _Trajectory:
@@ -209,8 +209,13 @@ def momentum(
 
     - "ema" (the course): V_0 = 0, V_t = beta V_{t-1} + (1 - beta) g_t;
     - "pytorch" (torch.optim.SGD(momentum=beta, dampening=0)): the buffer is
-      g_1 on the first step, then beta * buffer + g_t. It is 1 / (1 - beta)
-      times the "ema" V in the long run, so the same lr steps further.
+      g_1 on the first step, then beta * buffer + g_t. That is exactly
+      V_t / (1 - beta) at every step (both are linear in the gradients and
+      agree at t = 1), so the same lr steps 1 / (1 - beta) times further;
+    - "pytorch_dampened" (torch.optim.SGD(momentum=beta, dampening=beta)): the
+      buffer is g_1 on the first step (torch skips dampening there), then
+      beta * buffer + (1 - beta) g_t: it is not the course's V, whose first
+      step is (1 - beta) g_1.
     """
     if convention not in MOMENTUM_CONVENTIONS:
         raise ValueError(f"convention must be one of {MOMENTUM_CONVENTIONS}, got {convention!r}")
@@ -219,11 +224,12 @@ def momentum(
     v = np.empty_like(run.grads)
     step = np.empty_like(run.grads)
     w = run.w
-    keep = 1.0 - beta if convention == "ema" else 1.0
+    keep = 1.0 if convention == "pytorch" else 1.0 - beta
+    first = 1.0 - beta if convention == "ema" else 1.0
     for t in range(run.steps):
         g = run.grad(t)
         if t == 0:
-            v[0] = keep * g
+            v[0] = first * g
         else:
             v[t] = beta * v[t - 1] + keep * g
         step[t] = lr * v[t]
@@ -273,6 +279,33 @@ def rmsprop(
     )
 
 
+def _adam_steps(
+    run: _Run, lr: float, beta1: float, beta2: float, eps: float, shrink: float
+) -> dict[str, np.ndarray]:
+    """Adam's steps on `run`, each taking shrink * w_{t-1} off first (AdamW's decoupled
+    decay; 0 for Adam): the arrays of a trace, by field name, read-only."""
+    shape = run.grads.shape
+    out = {name: np.empty(shape) for name in ("decay", "v", "s", "v_hat", "s_hat", "denom", "step")}
+    w = run.w
+    pv = np.zeros(w.shape[1])
+    ps = np.zeros(w.shape[1])
+    for t in range(run.steps):
+        g = run.grad(t)
+        out["decay"][t] = shrink * w[t]
+        pv = beta1 * pv + (1.0 - beta1) * g
+        ps = beta2 * ps + (1.0 - beta2) * (g * g)
+        out["v"][t], out["s"][t] = pv, ps
+        out["v_hat"][t] = pv / (1.0 - beta1 ** (t + 1))
+        out["s_hat"][t] = ps / (1.0 - beta2 ** (t + 1))
+        out["denom"][t] = np.sqrt(out["s_hat"][t]) + eps
+        out["step"][t] = lr * out["v_hat"][t] / out["denom"][t]
+        w[t + 1] = w[t] - out["decay"][t] - out["step"][t]
+    return {name: readonly(a) for name, a in out.items()} | {
+        "w": readonly(w),
+        "grads": readonly(run.grads),
+    }
+
+
 def adam(
     w0: ArrayLike,
     grads: Gradients,
@@ -287,35 +320,65 @@ def adam(
     V_hat = V_t / (1 - beta1^t), S_hat = S_t / (1 - beta2^t) with t from 1,
     w_t = w_{t-1} - lr V_hat / (sqrt(S_hat) + eps)."""
     lr, beta1, beta2, eps = float(lr), _beta("beta1", beta1), _beta("beta2", beta2), float(eps)
+    arrays = _adam_steps(_Run(w0, grads, steps), lr, beta1, beta2, eps, 0.0)
+    del arrays["decay"]
+    return AdamTrace(**arrays, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+
+
+@dataclass(frozen=True, slots=True)
+class NesterovTrace(_Trajectory):
+    w: np.ndarray
+    grads: np.ndarray
+    #: The momentum buffer: g_1, then beta * buffer + g_t.
+    v: np.ndarray
+    #: The direction stepped along: g_t + beta * buffer_t.
+    direction: np.ndarray
+    step: np.ndarray
+    lr: float
+    beta: float
+
+
+def nesterov(
+    w0: ArrayLike, grads: Gradients, lr: float, beta: float, *, steps: int | None = None
+) -> NesterovTrace:
+    """torch.optim.SGD(lr, momentum=beta, nesterov=True) (dampening must be 0 there):
+    buffer_1 = g_1, buffer_t = beta buffer_{t-1} + g_t, w_t = w_{t-1} - lr (g_t + beta buffer_t)."""
+    lr, beta = float(lr), _beta("beta", beta)
     run = _Run(w0, grads, steps)
-    shape = run.grads.shape
-    v, s = np.empty(shape), np.empty(shape)
-    v_hat, s_hat = np.empty(shape), np.empty(shape)
-    denom, step = np.empty(shape), np.empty(shape)
+    v, direction, step = (np.empty_like(run.grads) for _ in range(3))
     w = run.w
-    pv = np.zeros(w.shape[1])
-    ps = np.zeros(w.shape[1])
     for t in range(run.steps):
         g = run.grad(t)
-        pv = beta1 * pv + (1.0 - beta1) * g
-        ps = beta2 * ps + (1.0 - beta2) * (g * g)
-        v[t], s[t] = pv, ps
-        v_hat[t] = pv / (1.0 - beta1 ** (t + 1))
-        s_hat[t] = ps / (1.0 - beta2 ** (t + 1))
-        denom[t] = np.sqrt(s_hat[t]) + eps
-        step[t] = lr * v_hat[t] / denom[t]
+        v[t] = g if t == 0 else beta * v[t - 1] + g
+        direction[t] = g + beta * v[t]
+        step[t] = lr * direction[t]
         w[t + 1] = w[t] - step[t]
-    return AdamTrace(
-        readonly(w),
-        readonly(run.grads),
-        readonly(v),
-        readonly(s),
-        readonly(v_hat),
-        readonly(s_hat),
-        readonly(denom),
-        readonly(step),
-        lr,
-        beta1,
-        beta2,
-        eps,
+    return NesterovTrace(
+        readonly(w), readonly(run.grads), readonly(v), readonly(direction), readonly(step), lr, beta
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AdamWTrace(AdamTrace):
+    #: lr * weight_decay * w_{t-1}: the decoupled decay, taken before the Adam step.
+    decay: np.ndarray
+    weight_decay: float
+
+
+def adamw(
+    w0: ArrayLike,
+    grads: Gradients,
+    lr: float,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    weight_decay: float = 1e-2,
+    *,
+    steps: int | None = None,
+) -> AdamWTrace:
+    """torch.optim.AdamW: the weights first shrink by lr * weight_decay * w (decoupled:
+    the decay never enters the moments), then take Adam's bias-corrected step on g."""
+    lr, beta1, beta2 = float(lr), _beta("beta1", beta1), _beta("beta2", beta2)
+    eps, weight_decay = float(eps), float(weight_decay)
+    arrays = _adam_steps(_Run(w0, grads, steps), lr, beta1, beta2, eps, lr * weight_decay)
+    return AdamWTrace(**arrays, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)

@@ -11,28 +11,27 @@ Not applicable: momentum's first step, weight decay (not part of Adam here).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from srs_dl.core.compute.optimizers import adam
 from srs_dl.core.drills.draws import Draws, round_sig
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
+from srs_dl.core.drills.drill import Mistake, Params, Rounder, exact
 from srs_dl.core.drills.formatting import num
 from srs_dl.core.drills.weights import (
     WeightRule,
     cell,
     draw_grads,
     draw_shape,
-    draw_start,
-    grads_lines,
-    moved_enough,
     per_weight,
-    weights_question,
+    start_for,
+    weights_kind,
 )
 
 BETA1S = (0.8, 0.85, 0.9, 0.95)
 BETA2S = (0.99, 0.995, 0.999)
 
 
-def _rule(
+def adam_rule(
     lr: float,
     b1: float,
     b2: float,
@@ -41,60 +40,66 @@ def _rule(
     corrected: bool = True,
     t_shift: int = 0,
     eps_at: str = "after_root",
+    decay: float = 0.0,
+    l2: float = 0.0,
+    r: Rounder = exact,
 ) -> WeightRule:
-    def run(w: float, gs: list[float]) -> float:
+    """Adam on one weight; `decay` is AdamW's decoupled lr * weight_decay share taken
+    off w before the step, `l2` a weight decay added to the gradient (torch.optim.Adam's
+    weight_decay, which goes through the moments)."""
+
+    def run(w: float, gs: list[float]) -> list[float]:
         v = s = 0.0
+        path = [w]
         for t, g in enumerate(gs, 1):
-            v = b1 * v + (1.0 - b1) * g
-            s = b2 * s + (1.0 - b2) * g * g
+            if l2:
+                g = r(g + r(l2 * w))
+            v = r(r(b1 * v) + r((1.0 - b1) * g))
+            s = r(r(b2 * s) + r((1.0 - b2) * r(g * g)))
             if corrected:
-                vh, sh = v / (1.0 - b1 ** (t + t_shift)), s / (1.0 - b2 ** (t + t_shift))
+                vh = r(v / r(1.0 - b1 ** (t + t_shift)))
+                sh = r(s / r(1.0 - b2 ** (t + t_shift)))
             else:
                 vh, sh = v, s
             if eps_at == "inside_root":
-                denom = math.sqrt(sh + eps)
+                denom = r(math.sqrt(sh + eps))
             else:
-                denom = math.sqrt(sh) + (eps if eps_at == "after_root" else 0.0)
-            w -= lr * vh / denom
-        return w
+                denom = r(r(math.sqrt(sh)) + (eps if eps_at == "after_root" else 0.0))
+            shrink = r(decay * w) if decay else 0.0
+            w = r(w - shrink - r(lr * vh / denom))
+            path.append(w)
+        return path
 
     return run
 
 
-def _correct(p: Params) -> WeightRule:
-    return _rule(p["lr"], p["beta1"], p["beta2"], p["eps"])
+def _rule_of(p: Params, r: Rounder) -> WeightRule:
+    return adam_rule(p["lr"], p["beta1"], p["beta2"], p["eps"], r=r)
+
+
+def draw_adam(d: Draws) -> Params:
+    """lr, betas, eps and gradients near eps (see the module's docstring)."""
+    n, steps = draw_shape(d)
+    eps = round_sig(d.log_uniform(1e-3, 0.1), 1)
+    return {
+        "lr": round_sig(d.log_uniform(1e-4, 0.1), 1),
+        "beta1": d.choice(BETA1S),
+        "beta2": d.choice(BETA2S),
+        "eps": eps,
+        "w0": [],
+        "grads": draw_grads(d, n, steps, lambda: eps * d.log_uniform(0.5, 10.0)),
+    }
 
 
 def candidate(d: Draws) -> Params | None:
-    n, steps = draw_shape(d)
-    lr = round_sig(d.log_uniform(1e-4, 0.1), 1)
-    beta1, beta2 = d.choice(BETA1S), d.choice(BETA2S)
-    eps = round_sig(d.log_uniform(1e-3, 0.1), 1)
-    grads = draw_grads(d, n, steps, lambda: eps * d.log_uniform(0.5, 10.0))
-    params: Params = {
-        "lr": lr,
-        "beta1": beta1,
-        "beta2": beta2,
-        "eps": eps,
-        "w0": [0.0] * n,
-        "grads": grads,
-    }
-    w0 = draw_start(d, [-w for w in per_weight(_correct(params), [0.0] * n, grads)])
-    if w0 is None:
-        return None
-    params["w0"] = w0
-    return params
-
-
-def reference(p: Params) -> list[float]:
-    return per_weight(_correct(p), p["w0"], p["grads"])
+    return start_for(d, draw_adam(d), _rule_of)
 
 
 def mistakes(p: Params) -> list[Mistake]:
     lr, b1, b2, eps, w0, grads = p["lr"], p["beta1"], p["beta2"], p["eps"], p["w0"], p["grads"]
 
-    def wrong(**how: object) -> list[float]:
-        return per_weight(_rule(lr, b1, b2, eps, **how), w0, grads)  # type: ignore[arg-type]
+    def wrong(**how: Any) -> list[float]:
+        return per_weight(adam_rule(lr, b1, b2, eps, **how), w0, grads)
 
     return [
         Mistake("starting_weights", "leaving the weights at w0", list(w0)),
@@ -105,68 +110,67 @@ def mistakes(p: Params) -> list[Mistake]:
         ),
         Mistake("eps_ignored", "leaving eps out", wrong(eps_at="none")),
         Mistake(
-            "one_step_fewer", "stopping one step early", per_weight(_correct(p), w0, grads[:-1])
+            "one_step_fewer",
+            "stopping one step early",
+            per_weight(_rule_of(p, exact), w0, grads[:-1]),
         ),
     ]
 
 
-def well_posed(p: Params, answer: object) -> bool:
-    return moved_enough(p["w0"], answer)  # type: ignore[arg-type]
+def moment_lines(p: Params, a: dict[str, list[Any]], t: int) -> list[str]:
+    """V_t, S_t and their bias-corrected values with the numbers in (Adam and AdamW)."""
+    b1, b2 = p["beta1"], p["beta2"]
+    g, v, sq, vh, sh = a["grads"], a["v"], a["s"], a["v_hat"], a["s_hat"]
+    pv, ps = (cell(v[t - 1]), cell(sq[t - 1])) if t else ("0", "0")
+    k = t + 1
+    return [
+        f"V_{k} = {num(b1)} * {pv} + {num(round(1.0 - b1, 12))} * {cell(g[t])} = {cell(v[t])}",
+        f"S_{k} = {num(b2)} * {ps} + {num(round(1.0 - b2, 12))} * {cell(g[t])}^2 = {cell(sq[t])}",
+        f"V_hat_{k} = {cell(v[t])} / (1 - {num(b1)}^{k}) = {cell(vh[t])}",
+        f"S_hat_{k} = {cell(sq[t])} / (1 - {num(b2)}^{k}) = {cell(sh[t])}",
+    ]
 
 
-def solve(p: Params) -> Solution:
-    tr = adam(p["w0"], p["grads"], p["lr"], p["beta1"], p["beta2"], p["eps"])
-    w, g, v, sq, vh, sh, step = (
-        a.tolist() for a in (tr.w, tr.grads, tr.v, tr.s, tr.v_hat, tr.s_hat, tr.step)
-    )
-    rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", "", "", cell(w[0]))]
-    for t in range(tr.num_steps):
-        rows.append(
-            (
-                t + 1,
-                cell(g[t]),
-                cell(v[t]),
-                cell(sq[t]),
-                cell(vh[t]),
-                cell(sh[t]),
-                cell(step[t]),
-                cell(w[t + 1]),
-            )
-        )
-    columns = (
-        "t",
-        "g_t",
-        "V_t",
-        "S_t",
-        "V_hat_t",
-        "S_hat_t",
-        "lr * V_hat / (sqrt(S_hat) + eps)",
-        "w_t",
-    )
-    return Solution(tr.final.tolist(), StepsTable(columns, tuple(rows)))
+def worked_step(p: Params, a: dict[str, list[Any]], t: int) -> list[str]:
+    w, vh, sh = a["w"], a["v_hat"], a["s_hat"]
+    return [
+        *moment_lines(p, a, t),
+        f"w_{t + 1} = {cell(w[t])} - {num(p['lr'])} * {cell(vh[t])} / "
+        f"(sqrt({cell(sh[t])}) + {num(p['eps'])}) = {cell(w[t + 1])}",
+    ]
 
 
-def prompt(p: Params) -> str:
-    return "\n".join(
-        [
-            "Adam, as torch.optim.Adam: V and S start at 0, both moments are bias-corrected "
-            "(divided by 1 - beta^t, t counting from 1), and eps is added after the square root: "
-            "w_t = w_{t-1} - lr * V_hat_t / (sqrt(S_hat_t) + eps).",
-            f"lr = {num(p['lr'])}, beta1 = {num(p['beta1'])}, beta2 = {num(p['beta2'])}, eps = {num(p['eps'])}",
-            grads_lines(p["w0"], p["grads"]),
-            weights_question(len(p["w0"]), len(p["grads"])),
-        ]
+def adam_settings(p: Params) -> str:
+    return (
+        f"lr = {num(p['lr'])}, beta1 = {num(p['beta1'])}, beta2 = {num(p['beta2'])}, "
+        f"eps = {num(p['eps'])}"
     )
 
 
-SPEC = KindSpec(
+SPEC = weights_kind(
     kind="adam",
     topic="Adam",
-    candidate=candidate,
-    reference=reference,
-    mistakes=mistakes,
-    solve=solve,
-    prompt=prompt,
-    well_posed=well_posed,
     param_names=("lr", "beta1", "beta2", "eps", "w0", "grads"),
+    candidate=candidate,
+    rule_of=_rule_of,
+    mistakes=mistakes,
+    trace=lambda p: adam(p["w0"], p["grads"], p["lr"], p["beta1"], p["beta2"], p["eps"]),
+    columns=lambda p: (
+        ("g_t", "grads"),
+        ("V_t", "v"),
+        ("S_t", "s"),
+        ("V_hat_t", "v_hat"),
+        ("S_hat_t", "s_hat"),
+        ("lr * V_hat / (sqrt(S_hat) + eps)", "step"),
+    ),
+    worked_step=worked_step,
+    technique=lambda p: "Adam, as torch.optim.Adam(lr, betas=(beta1, beta2), eps) computes it.",
+    formula=lambda p: (
+        "V and S start at 0, V_t = beta1 * V_{t-1} + (1 - beta1) * g_t, "
+        "S_t = beta2 * S_{t-1} + (1 - beta2) * g_t^2; both moments are bias-corrected "
+        "(divided by 1 - beta^t, t counting from 1), and eps is added after the square root: "
+        "w_t = w_{t-1} - lr * V_hat_t / (sqrt(S_hat_t) + eps)."
+    ),
+    settings=adam_settings,
+    large_eps=True,
 )

@@ -39,6 +39,8 @@ class CheckResult:
     value: Answer | None = None
     #: The name of the common mistake the wrong answer matches, if any.
     mistake: str | None = None
+    #: What that mistake is ("putting eps inside the square root").
+    diagnosis: str | None = None
 
 
 class AnswerError(ValueError):
@@ -126,14 +128,15 @@ def parse_answer(text: str, like: Answer) -> Answer:
         return values
     n = len(like)
     if len(values) == 1 or all(len(r) == 1 for r in values):
-        flat = [x for r in values for x in r]
-        if len(flat) == n:
-            return flat
-        raise AnswerError(f"Expected {_plural(n, 'number')} (one per weight), got {len(flat)}.")
+        numbers = [x for r in values for x in r]
+        if len(numbers) == n:
+            return numbers
+        raise AnswerError(f"Expected {_plural(n, 'number')} (one per weight), got {len(numbers)}.")
     raise AnswerError(f"Expected {_plural(n, 'number')} on one line, got {_describe(rows)}.")
 
 
-def _flat(a: Answer) -> list[float]:
+def flat(a: Answer) -> list[float]:
+    """Every number of an answer, row by row."""
     if isinstance(a, int | float):
         return [a]
     if a and isinstance(a[0], list):
@@ -151,7 +154,7 @@ def within_tolerance(value: Answer, answer: Answer, rel_tol: float, abs_tol: flo
     if isinstance(answer, int):
         # parse_answer gives an int only for an exactly whole number.
         return isinstance(value, int) and value == answer
-    vs, ans = _flat(value), _flat(answer)
+    vs, ans = flat(value), flat(answer)
     return len(vs) == len(ans) and all(
         _off(x, a, rel_tol, abs_tol) <= 1.0 for x, a in zip(vs, ans, strict=True)
     )
@@ -164,7 +167,7 @@ def clearly_wrong(
     checker rejects even when the learner rounds it to 3 significant figures."""
     if isinstance(answer, int):
         return value != answer
-    vs, ans = _flat(value), _flat(answer)
+    vs, ans = flat(value), flat(answer)
     if len(vs) != len(ans):
         return True
     return any(not _off(x, a, rel_tol, abs_tol) <= margin for x, a in zip(vs, ans, strict=True))
@@ -179,7 +182,7 @@ def check(drill: Drill, text: str) -> CheckResult:
     if within_tolerance(value, drill.answer, drill.rel_tol, drill.abs_tol):
         return CheckResult(True, f"Correct: {shown}.", value)
     message = f"Not right: the answer is {shown}."
-    vs, ans = _flat(value), _flat(drill.answer)
+    vs, ans = flat(value), flat(drill.answer)
     if len(ans) > 1 and not drill.integer:
         wrong = sum(
             _off(x, a, drill.rel_tol, drill.abs_tol) > 1.0 for x, a in zip(vs, ans, strict=True)
@@ -188,6 +191,11 @@ def check(drill: Drill, text: str) -> CheckResult:
     for mistake in drill.mistakes:
         if within_tolerance(value, mistake.answer, drill.rel_tol, drill.abs_tol):
             return CheckResult(
-                False, f"{message} Yours is what {mistake.description} gives.", value, mistake.name
+                False,
+                f"{message} Yours is what {drill.topic} gives with this mistake: "
+                f"{mistake.description}.",
+                value,
+                mistake.name,
+                mistake.description,
             )
     return CheckResult(False, message, value)

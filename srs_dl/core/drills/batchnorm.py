@@ -24,32 +24,42 @@ from collections.abc import Callable
 
 from srs_dl.core.compute.batchnorm import batchnorm_inference, batchnorm_train
 from srs_dl.core.drills.draws import Draws
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
-from srs_dl.core.drills.formatting import mat, num, val, vec
+from srs_dl.core.drills.drill import (
+    KindSpec,
+    Mistake,
+    Params,
+    Rounder,
+    Solution,
+    StepsTable,
+    exact,
+)
+from srs_dl.core.drills.formatting import mat, minus, num, plus, val, vec
 
 Matrix = list[list[float]]
 
 
-def _stats(row: list[float], ddof: int = 0) -> tuple[float, float]:
+def _stats(row: list[float], ddof: int = 0, r: Rounder = exact) -> tuple[float, float]:
     m = len(row)
-    mu = sum(row) / m
-    return mu, sum((x - mu) ** 2 for x in row) / (m - ddof)
+    mu = r(sum(row) / m)
+    return mu, r(sum(r(r(x - mu) ** 2) for x in row) / (m - ddof))
 
 
-def _normalise(z: Matrix, eps: float, *, ddof: int = 0, eps_at: str = "inside_root") -> Matrix:
+def _normalise(
+    z: Matrix, eps: float, *, ddof: int = 0, eps_at: str = "inside_root", r: Rounder = exact
+) -> Matrix:
     out = []
     for row in z:
-        mu, var = _stats(row, ddof)
+        mu, var = _stats(row, ddof, r)
         if eps_at == "inside_root":
-            denom = math.sqrt(var + eps)
+            denom = r(math.sqrt(r(var + eps)))
         else:
             denom = math.sqrt(var) + (eps if eps_at == "after_root" else 0.0)
-        out.append([(x - mu) / denom for x in row])
+        out.append([r(r(x - mu) / denom) for x in row])
     return out
 
 
-def _affine(zn: Matrix, gamma: list[float], beta: list[float]) -> Matrix:
-    return [[g * x + b for x in row] for row, g, b in zip(zn, gamma, beta, strict=True)]
+def _affine(zn: Matrix, gamma: list[float], beta: list[float], r: Rounder = exact) -> Matrix:
+    return [[r(r(g * x) + b) for x in row] for row, g, b in zip(zn, gamma, beta, strict=True)]
 
 
 def _transpose(z: Matrix) -> Matrix:
@@ -85,8 +95,8 @@ def candidate(d: Draws) -> Params:
     return {"z": z, "gamma": gamma, "beta": beta, "eps": eps}
 
 
-def reference(p: Params) -> Matrix:
-    return _affine(_normalise(p["z"], p["eps"]), p["gamma"], p["beta"])
+def reference(p: Params, r: Rounder) -> Matrix:
+    return _affine(_normalise(p["z"], p["eps"], r=r), p["gamma"], p["beta"], r)
 
 
 def mistakes(p: Params) -> list[Mistake]:
@@ -123,7 +133,7 @@ def mistakes(p: Params) -> list[Mistake]:
 def _conditioned(zn: Matrix, gamma: list[float], beta: list[float], out: Matrix) -> bool:
     """No output is a near-cancellation of gamma * z_norm and beta."""
     return all(
-        abs(o) >= 0.1 * (abs(g * x) + abs(b))
+        abs(o) >= 0.3 * (abs(g * x) + abs(b))
         for zrow, orow, g, b in zip(zn, out, gamma, beta, strict=True)
         for x, o in zip(zrow, orow, strict=True)
     )
@@ -154,16 +164,29 @@ def solve(p: Params) -> Solution:
         "z_norm",
         "gamma * z_norm + beta",
     )
-    return Solution(tr.out.tolist(), StepsTable(columns, rows))
+
+    def worked() -> tuple[str, ...]:
+        lines = []
+        m = len(z[0])
+        for i in range(len(z)):
+            k = i + 1
+            lines += [
+                f"mu_{k} = sum({vec(z[i], num)}) / {m} = {val(mean[i])}",
+                f"var_{k} = sum((z_{k} - mu_{k})^2) / {m} = {val(var[i])}",
+                f"sqrt(var_{k} + eps) = sqrt({val(var[i])} + {num(p['eps'])}) = {val(std[i])}",
+                f"Z_tilde_{k} = {num(p['gamma'][i])} * (z_{k} {minus(mean[i], val)}) / "
+                f"{val(std[i])} {plus(p['beta'][i])} = {vec(out[i])}",
+            ]
+        return tuple(lines)
+
+    return Solution(tr.out.tolist(), StepsTable(columns, rows), worked)
 
 
-def prompt(p: Params) -> str:
+def given(p: Params) -> str:
     n, m = len(p["z"]), len(p["z"][0])
     return "\n".join(
         [
-            f"Batch normalisation in training mode. Z is {n} x {m}: a row per unit, a column per example. "
-            "Normalise each row with its batch mean and biased variance (divide by m), "
-            "eps inside the square root, then scale by gamma and shift by beta.",
+            f"Z is {n} x {m}: a row per unit, a column per example.",
             f"Z = {mat(p['z'], num)}",
             f"gamma = {vec(p['gamma'], num)}, beta = {vec(p['beta'], num)}, eps = {num(p['eps'])}",
             f"What is Z_tilde = gamma * Z_norm + beta ({n} x {m})?",
@@ -178,9 +201,17 @@ BATCHNORM = KindSpec(
     reference=reference,
     mistakes=mistakes,
     solve=solve,
-    prompt=prompt,
+    technique=lambda p: (
+        "Batch normalisation in training mode, as torch.nn.BatchNorm1d computes it."
+    ),
+    formula=lambda p: (
+        "Normalise each row with its batch mean and biased variance (divide by m), "
+        "eps inside the square root, then scale by gamma and shift by beta."
+    ),
+    given=given,
     well_posed=well_posed,
     param_names=("z", "gamma", "beta", "eps"),
+    large_eps=True,
 )
 
 
@@ -207,6 +238,7 @@ def _running(
     old_weight: float | None = None,
     ddof: int = 1,
     start: tuple[list[float], list[float]] | None = None,
+    r: Rounder = exact,
 ) -> tuple[list[float], list[float]]:
     if start is None:
         start = ([0.0] * len(stats[0]), [1.0] * len(stats[0]))
@@ -214,15 +246,18 @@ def _running(
     keep = 1.0 - momentum if old_weight is None else old_weight
     new = 1.0 - keep
     for units in stats:
-        mean = [keep * r + new * mu for r, (mu, _, _) in zip(mean, units, strict=True)]
-        var = [keep * r + new * sq / (m - ddof) for r, (_, sq, m) in zip(var, units, strict=True)]
+        mean = [r(r(keep * a) + r(new * r(mu))) for a, (mu, _, _) in zip(mean, units, strict=True)]
+        var = [
+            r(r(keep * a) + r(new * r(sq / (m - ddof))))
+            for a, (_, sq, m) in zip(var, units, strict=True)
+        ]
     return mean, var
 
 
-def _evaluate(p: Params, mean: list[float], var: list[float]) -> Matrix:
+def _evaluate(p: Params, mean: list[float], var: list[float], r: Rounder = exact) -> Matrix:
     eps = p["eps"]
     return [
-        [g * (x - mu) / math.sqrt(v + eps) + b for x in row]
+        [r(r(g * r(r(x - mu) / r(math.sqrt(r(v + eps))))) + b) for x in row]
         for row, mu, v, g, b in zip(p["z_test"], mean, var, p["gamma"], p["beta"], strict=True)
     ]
 
@@ -250,8 +285,8 @@ def inference_candidate(d: Draws) -> Params:
     }
 
 
-def inference_reference(p: Params) -> Matrix:
-    return _evaluate(p, *_running(_batch_stats(p["batches"]), p["momentum"]))
+def inference_reference(p: Params, r: Rounder) -> Matrix:
+    return _evaluate(p, *_running(_batch_stats(p["batches"]), p["momentum"], r=r), r)
 
 
 def inference_mistakes(p: Params) -> list[Mistake]:
@@ -317,7 +352,11 @@ def inference_solve(p: Params) -> Solution:
     )
     mean, var, var_u = tr.batch_mean.tolist(), tr.batch_var.tolist(), tr.batch_var_unbiased.tolist()
     run_mean, run_var = tr.running_mean.tolist(), tr.running_var.tolist()
-    rows: list[tuple[str | int, ...]] = [("start", "", "", "", vec(run_mean[0]), vec(run_var[0]))]
+    rows: list[tuple[str | int, ...]] = [
+        ("start", "", "", "", vec(run_mean[0]), vec(run_var[0]), "")
+    ]
+    keep, new = num(round(1.0 - p["momentum"], 12)), num(p["momentum"])
+    worked = []
     for b in range(len(tr.batches)):
         rows.append(
             (
@@ -327,11 +366,24 @@ def inference_solve(p: Params) -> Solution:
                 vec(var_u[b]),
                 vec(run_mean[b + 1]),
                 vec(run_var[b + 1]),
+                "",
             )
         )
-    rows.append(("test: sqrt(running var + eps)", vec(tr.std), "", "", "", ""))
-    rows.append(("test: z_norm", mat(tr.z_norm), "", "", "", ""))
-    rows.append(("test: gamma * z_norm + beta", mat(tr.out), "", "", "", ""))
+        worked += [
+            f"running mean = {keep} * {vec(run_mean[b])} + {new} * {vec(mean[b])}"
+            f" = {vec(run_mean[b + 1])}",
+            f"running var = {keep} * {vec(run_var[b])} + {new} * {vec(var_u[b])}"
+            f" = {vec(run_var[b + 1])}",
+        ]
+    # The test columns' quantities in a column of their own (not under the batch statistics).
+    blank = ("", "", "", "", "")
+    rows.append(("test: sqrt(running var + eps)", *blank, vec(tr.std)))
+    rows.append(("test: z_norm", *blank, mat(tr.z_norm)))
+    rows.append(("test: gamma * z_norm + beta", *blank, mat(tr.out)))
+    worked += [
+        f"sqrt(running var + eps) = {vec(tr.std)}",
+        f"out = gamma * (z_test - running mean) / {vec(tr.std)} + beta = {mat(tr.out)}",
+    ]
     columns = (
         "step",
         "batch mean",
@@ -339,20 +391,32 @@ def inference_solve(p: Params) -> Solution:
         "batch var (1/(m-1))",
         "running mean",
         "running var",
+        "z_test",
     )
-    return Solution(tr.out.tolist(), StepsTable(columns, tuple(rows)))
+    return Solution(tr.out.tolist(), StepsTable(columns, tuple(rows)), lambda: tuple(worked))
 
 
-def inference_prompt(p: Params) -> str:
-    n, k = len(p["z_test"]), len(p["z_test"][0])
-    lines = [
+def inference_technique(p: Params) -> str:
+    n = len(p["z_test"])
+    return (
         f"torch.nn.BatchNorm1d({n}, eps={num(p['eps'])}, momentum={num(p['momentum'])}) is trained "
         "(training mode) on these batches in order, then evaluated (eval mode) on z_test. "
-        "Rows are units, columns examples. The running mean starts at 0 and the running variance at 1; "
-        "after each batch, running = (1 - momentum) * running + momentum * batch statistic, "
-        "the variance term being the unbiased batch variance (divide by m - 1).",
-    ]
-    lines += [f"batch {b} = {mat(batch, num)}" for b, batch in enumerate(p["batches"], 1)]
+        "Rows are units, columns examples."
+    )
+
+
+def inference_formula(p: Params) -> str:
+    return (
+        "The running mean starts at 0 and the running variance at 1; after each batch, "
+        "running = (1 - momentum) * running + momentum * batch statistic, the variance term "
+        "being the unbiased batch variance (divide by m - 1); eval mode normalises with the "
+        "running statistics, eps inside the square root."
+    )
+
+
+def inference_given(p: Params) -> str:
+    n, k = len(p["z_test"]), len(p["z_test"][0])
+    lines = [f"batch {b} = {mat(batch, num)}" for b, batch in enumerate(p["batches"], 1)]
     lines += [
         f"gamma = {vec(p['gamma'], num)}, beta = {vec(p['beta'], num)}",
         f"z_test = {mat(p['z_test'], num)}",
@@ -368,7 +432,9 @@ BATCHNORM_INFERENCE = KindSpec(
     reference=inference_reference,
     mistakes=inference_mistakes,
     solve=inference_solve,
-    prompt=inference_prompt,
+    technique=inference_technique,
+    formula=inference_formula,
+    given=inference_given,
     well_posed=inference_well_posed,
     param_names=("batches", "momentum", "eps", "gamma", "beta", "z_test"),
 )

@@ -29,6 +29,18 @@ def val(x: float) -> str:
     return "0" if s == "-0" else s
 
 
+def plus(x: float, fmt: Formatter | None = None) -> str:
+    """`+ x` in a substituted line, `- |x|` when x is negative (never `+ -1.2`)."""
+    text = (fmt or num)(abs(x))
+    return f"- {text}" if x < 0 else f"+ {text}"
+
+
+def minus(x: float, fmt: Formatter | None = None) -> str:
+    """`- x` in a substituted line, `+ |x|` when x is negative (never `- -0.4`)."""
+    text = (fmt or num)(abs(x))
+    return f"+ {text}" if x < 0 else f"- {text}"
+
+
 def plain(xs: Any) -> Any:
     """Python floats from a numpy array (they format about twice as fast)."""
     return xs.tolist() if hasattr(xs, "tolist") else xs
@@ -66,6 +78,8 @@ def shape_hint(answer: Answer) -> str:
         return "Answer with one number."
     if answer and isinstance(answer[0], list):
         n, m = len(answer), len(answer[0])
+        if n == 1 and m == 1:
+            return "Answer with the 1 x 1 matrix: one number."
         if n == 1:
             return f"Answer with the 1 x {m} matrix: {m} numbers on one row, e.g. `1.5 -0.2 0.7`."
         return (
@@ -82,6 +96,7 @@ def tolerance_text(answer: Answer, rel_tol: float) -> str:
     if isinstance(answer, int):
         return "Integer answers must be exact."
     pct = f"{rel_tol * 100:g}%"
+    carry = "Keep at least 4 significant figures in every intermediate result; "
     if rel_tol == DEFAULT_REL_TOL:
-        return f"Give 3 significant figures: each number may be off by at most {pct} (relative)."
-    return f"Each number may be off by at most {pct} (relative)."
+        return f"{carry}give 3 significant figures: each number may be off by at most {pct} (relative)."
+    return f"{carry}each number may be off by at most {pct} (relative)."

@@ -23,6 +23,11 @@ _DECAY = ("lr_decay",)
 _SEARCH = ("log_scale",)
 _BATCHNORM = ("batchnorm", "batchnorm_inference")
 _WEIGHT_DECAY = ("sgd_weight_decay", "l2_equivalent")
+_ADAMW = ("adamw",)
+_NESTEROV = ("nesterov",)
+_WARMUP = ("warmup_cosine",)
+_BN_FOLD = ("bn_fold",)
+_CLIPPING = ("grad_clip",)
 
 #: Technique names (as headings write them) to drill kinds. Keys are matched
 #: after normalize_name, so spelling variants differing in case, spaces,
@@ -83,6 +88,23 @@ DEFAULT_HEADING_KINDS: dict[str, tuple[str, ...]] = {
     "Weight decay": _WEIGHT_DECAY,
     "L2 regularization": _WEIGHT_DECAY,
     "L2 regularisation": _WEIGHT_DECAY,
+    # Issue 16's kinds.
+    "AdamW": _ADAMW,
+    "Decoupled weight decay": _ADAMW,
+    "Nesterov momentum": _NESTEROV,
+    "Nesterov accelerated gradient": _NESTEROV,
+    "Nesterov": _NESTEROV,
+    "Learning-rate warm-up": _WARMUP,
+    "Warm-up": _WARMUP,
+    "Warmup": _WARMUP,
+    "Warm-up and cosine annealing": _WARMUP,
+    "Cosine annealing": _WARMUP,
+    "Cosine decay": _WARMUP,
+    "Folding batch norm": _BN_FOLD,
+    "Folding batch normalisation": _BN_FOLD,
+    "Batch-norm folding": _BN_FOLD,
+    "Gradient clipping": _CLIPPING,
+    "Clipping gradients": _CLIPPING,
 }
 
 _SEPARATOR = re.compile(r" [-=] ")

@@ -15,8 +15,8 @@ import math
 
 from srs_dl.core.compute.sampling import log_scale, one_minus_log_scale
 from srs_dl.core.drills.draws import Draws
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
-from srs_dl.core.drills.formatting import num, val
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable
+from srs_dl.core.drills.formatting import minus, num, val
 
 VALUE_LOWS = (1e-5, 1e-4, 1e-3, 1e-2)
 BETA_LOWS = (0.8, 0.9, 0.95)
@@ -40,11 +40,13 @@ def candidate(d: Draws) -> Params | None:
     return {"low": d.choice(BETA_LOWS), "high": d.choice(BETA_HIGHS), "u": u, "target": "one_minus"}
 
 
-def reference(p: Params) -> float:
+def reference(p: Params, r: Rounder) -> float:
     low, high, u = p["low"], p["high"], p["u"]
     if p["target"] == "value":
-        return _log(low, high, u)
-    return 1.0 - _log(1.0 - high, 1.0 - low, u)
+        a, b = r(math.log10(low)), r(math.log10(high))
+        return r(10.0 ** r(a + r(u * r(b - a))))
+    a, b = r(math.log10(r(1.0 - high))), r(math.log10(r(1.0 - low)))
+    return r(1.0 - r(10.0 ** r(a + r(u * r(b - a)))))
 
 
 def mistakes(p: Params) -> list[Mistake]:
@@ -95,6 +97,10 @@ def solve(p: Params) -> Solution:
             ("r = log10 low + u * (log10 high - log10 low)", val(a + u * (b - a))),
             ("value = 10^r", val(value)),
         )
+        worked: tuple[str, ...] = (
+            f"r = {val(a)} + {num(u)} * ({val(b)} {minus(a, val)}) = {val(a + u * (b - a))}",
+            f"value = 10^{val(a + u * (b - a))} = {val(value)}",
+        )
     else:
         value = float(one_minus_log_scale(low, high, u))
         a, b = math.log10(1.0 - high), math.log10(1.0 - low)
@@ -105,23 +111,36 @@ def solve(p: Params) -> Solution:
             ("1 - beta = 10^r", val(10.0 ** (a + u * (b - a)))),
             ("beta", val(value)),
         )
-    return Solution(value, StepsTable(("quantity", "value"), rows))
+        worked = (
+            f"r = {val(a)} + {num(u)} * ({val(b)} {minus(a, val)}) = {val(a + u * (b - a))}",
+            f"1 - beta = 10^{val(a + u * (b - a))} = {val(10.0 ** (a + u * (b - a)))}",
+            f"beta = 1 - {val(10.0 ** (a + u * (b - a)))} = {val(value)}",
+        )
+    return Solution(value, StepsTable(("quantity", "value"), rows), lambda: worked)
 
 
-def prompt(p: Params) -> str:
-    low, high, u = num(p["low"]), num(p["high"]), num(p["u"])
+def technique(p: Params) -> str:
+    low, high = num(p["low"]), num(p["high"])
     if p["target"] == "value":
         return (
-            f"Random search for a hyperparameter between low = {low} and high = {high} on a log scale: "
-            "the exponent is uniform, u = 0 giving low and u = 1 giving high.\n"
-            f"The uniform draw is u = {u}. What value is sampled?"
+            f"Random search for a hyperparameter between low = {low} and high = {high} "
+            "on a log scale: u = 0 gives low and u = 1 gives high."
         )
     return (
-        f"Random search for a beta between low = {low} and high = {high}, sampling 1 - beta on a "
-        "log scale (its exponent uniform between log10(1 - high) and log10(1 - low)): "
-        "u = 0 gives 1 - beta = 1 - high (beta = high), u = 1 gives beta = low.\n"
-        f"The uniform draw is u = {u}. What beta is sampled?"
+        f"Random search for a beta between low = {low} and high = {high}, with 1 - beta "
+        "on a log scale: u = 0 gives beta = high, u = 1 gives beta = low."
     )
+
+
+def formula(p: Params) -> str:
+    if p["target"] == "value":
+        return "value = 10^(log10 low + u * (log10 high - log10 low))."
+    return "1 - beta = 10^(log10(1 - high) + u * (log10(1 - low) - log10(1 - high)))."
+
+
+def given(p: Params) -> str:
+    what = "value" if p["target"] == "value" else "beta"
+    return f"The uniform draw is u = {num(p['u'])}. What {what} is sampled?"
 
 
 SPEC = KindSpec(
@@ -131,6 +150,8 @@ SPEC = KindSpec(
     reference=reference,
     mistakes=mistakes,
     solve=solve,
-    prompt=prompt,
+    technique=technique,
+    formula=formula,
+    given=given,
     param_names=("low", "high", "u", "target"),
 )

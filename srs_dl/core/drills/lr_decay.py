@@ -15,7 +15,7 @@ import math
 
 from srs_dl.core.compute.decay import SCHEDULE_PARAMS, SCHEDULES, learning_rate
 from srs_dl.core.drills.draws import Draws, round_sig
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable
 from srs_dl.core.drills.formatting import num, val
 
 FORMULAS = {
@@ -61,8 +61,15 @@ def candidate(d: Draws) -> Params | None:
     return p
 
 
-def reference(p: Params) -> float:
-    return _rate(p, p["epoch"])
+def reference(p: Params, r: Rounder) -> float:
+    schedule, alpha0, epoch = p["schedule"], p["alpha0"], p["epoch"]
+    if schedule == "inverse_time":
+        return r(alpha0 / r(1.0 + r(p["decay_rate"] * epoch)))
+    if schedule == "exponential":
+        return r(r(p["base"] ** epoch) * alpha0)
+    if schedule == "inverse_sqrt":
+        return r(r(p["k"] / r(math.sqrt(epoch))) * alpha0)
+    return r(alpha0 * r(p["drop"] ** (epoch // p["epochs_per_drop"])))
 
 
 def mistakes(p: Params) -> list[Mistake]:
@@ -104,15 +111,27 @@ def solve(p: Params) -> Solution:
     schedule, alpha0, epoch = p["schedule"], p["alpha0"], p["epoch"]
     rate = _rate(p, epoch)
     rows: list[tuple[str | int, ...]] = [("alpha0", val(alpha0)), ("epoch", epoch)]
+    a0 = num(alpha0)
     if schedule == "inverse_time":
         factor = 1.0 + p["decay_rate"] * epoch
         rows += [("1 + decay_rate * epoch", val(factor))]
+        worked = [
+            f"1 + {num(p['decay_rate'])} * {epoch} = {val(factor)}",
+            f"alpha = {a0} / {val(factor)} = {val(rate)}",
+        ]
     elif schedule == "exponential":
-        rows += [("base^epoch", val(p["base"] ** epoch))]
+        power = p["base"] ** epoch
+        rows += [("base^epoch", val(power))]
+        worked = [
+            f"{num(p['base'])}^{epoch} = {val(power)}",
+            f"alpha = {val(power)} * {a0} = {val(rate)}",
+        ]
     elif schedule == "inverse_sqrt":
-        rows += [
-            ("sqrt(epoch)", val(math.sqrt(epoch))),
-            ("k / sqrt(epoch)", val(p["k"] / math.sqrt(epoch))),
+        root = math.sqrt(epoch)
+        rows += [("sqrt(epoch)", val(root)), ("k / sqrt(epoch)", val(p["k"] / root))]
+        worked = [
+            f"sqrt({epoch}) = {val(root)}",
+            f"alpha = {num(p['k'])} / {val(root)} * {a0} = {val(rate)}",
         ]
     else:
         drops = epoch // p["epochs_per_drop"]
@@ -120,20 +139,20 @@ def solve(p: Params) -> Solution:
             ("drops = floor(epoch / epochs_per_drop)", drops),
             ("drop^drops", val(p["drop"] ** drops)),
         ]
-    rows.append(("alpha", val(rate)))
-    return Solution(rate, StepsTable(("quantity", "value"), tuple(rows)))
-
-
-def prompt(p: Params) -> str:
-    schedule = p["schedule"]
-    given = ", ".join(f"{name} = {num(p[name])}" for name in ("alpha0", *SCHEDULE_PARAMS[schedule]))
-    return "\n".join(
-        [
-            f"{NAMES[schedule]}: {FORMULAS[schedule]}.",
-            given,
-            f"What is the learning rate at epoch {num(p['epoch'])}?",
+        worked = [
+            f"drops = floor({epoch} / {p['epochs_per_drop']}) = {drops}",
+            f"alpha = {a0} * {num(p['drop'])}^{drops} = {val(rate)}",
         ]
+    rows.append(("alpha", val(rate)))
+    return Solution(rate, StepsTable(("quantity", "value"), tuple(rows)), lambda: tuple(worked))
+
+
+def given(p: Params) -> str:
+    schedule = p["schedule"]
+    values = ", ".join(
+        f"{name} = {num(p[name])}" for name in ("alpha0", *SCHEDULE_PARAMS[schedule])
     )
+    return f"{values}\nWhat is the learning rate at epoch {num(p['epoch'])}?"
 
 
 def _params_of(p: Params) -> tuple[str, ...]:
@@ -147,7 +166,9 @@ SPEC = KindSpec(
     reference=reference,
     mistakes=mistakes,
     solve=solve,
-    prompt=prompt,
+    technique=lambda p: f"{NAMES[p['schedule']]}.",
+    formula=lambda p: f"{FORMULAS[p['schedule']]}.",
+    given=given,
     param_names=("schedule", "alpha0", "epoch"),
     params_of=_params_of,
 )

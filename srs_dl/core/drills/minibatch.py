@@ -12,7 +12,7 @@ import math
 
 from srs_dl.core.compute.minibatch import batch_sizes, num_updates
 from srs_dl.core.drills.draws import Draws, round_sig
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable
 from srs_dl.core.drills.formatting import num, val
 
 BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
@@ -26,7 +26,7 @@ def candidate(d: Draws) -> Params | None:
     return {"m": m, "batch_size": batch_size, "epochs": d.integer(2, 20)}
 
 
-def reference(p: Params) -> int:
+def reference(p: Params, r: Rounder) -> int:
     return p["epochs"] * -(-p["m"] // p["batch_size"])
 
 
@@ -57,15 +57,25 @@ def solve(p: Params) -> Solution:
         ("epochs", epochs),
         ("updates = epochs * ceil(m / batch_size)", total),
     )
-    return Solution(total, StepsTable(("quantity", "value"), rows))
+    per_epoch = len(sizes)
+    worked = (
+        f"ceil({m} / {bs}) = ceil({val(m / bs)}) = {per_epoch} updates per epoch",
+        f"{epochs} * {per_epoch} = {total}",
+    )
+    return Solution(total, StepsTable(("quantity", "value"), rows), lambda: worked)
 
 
-def prompt(p: Params) -> str:
+def technique(p: Params) -> str:
     return (
-        f"Mini-batch gradient descent on m = {num(p['m'])} examples with batch_size = "
-        f"{num(p['batch_size'])}, for {num(p['epochs'])} epochs. Each epoch is a fresh pass over "
-        "the data, and an epoch's last, smaller batch still makes an update. "
-        "How many parameter updates are made in all?"
+        "Mini-batch gradient descent. Each epoch is a fresh pass over the data, and an "
+        "epoch's last, smaller batch still makes an update (drop_last=False)."
+    )
+
+
+def given(p: Params) -> str:
+    return (
+        f"m = {num(p['m'])} examples, batch_size = {num(p['batch_size'])}, "
+        f"{num(p['epochs'])} epochs. How many parameter updates are made in all?"
     )
 
 
@@ -76,6 +86,8 @@ SPEC = KindSpec(
     reference=reference,
     mistakes=mistakes,
     solve=solve,
-    prompt=prompt,
+    technique=technique,
+    formula=lambda p: "updates = epochs * ceil(m / batch_size).",
+    given=given,
     param_names=("m", "batch_size", "epochs"),
 )

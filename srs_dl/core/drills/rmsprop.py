@@ -8,27 +8,27 @@ slip); no square root; a bias correction RMSprop does not apply; beta and
 Not applicable: momentum's first step and weight decay (RMSprop has neither).
 Inputs: eps is drawn in [1e-3, 0.1] and the gradients near eps / sqrt(1 - beta),
 so sqrt(S_t) and eps are of a size: with eps = 1e-8 and gradients near 1 the
-eps mistakes would give the same digits as the right method.
+eps mistakes would give the same digits as the right method (the prompt says
+eps is large for that reason).
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from srs_dl.core.compute.optimizers import rmsprop
 from srs_dl.core.drills.draws import Draws, round_sig
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
+from srs_dl.core.drills.drill import Mistake, Params, Rounder, exact
 from srs_dl.core.drills.formatting import num
 from srs_dl.core.drills.weights import (
     WeightRule,
     cell,
     draw_grads,
     draw_shape,
-    draw_start,
-    grads_lines,
-    moved_enough,
     per_weight,
-    weights_question,
+    start_for,
+    weights_kind,
 )
 
 BETAS = (0.8, 0.9, 0.95, 0.99, 0.999)
@@ -44,52 +44,56 @@ def _rule(
     root: bool = True,
     corrected: bool = False,
     swapped: bool = False,
+    r: Rounder = exact,
 ) -> WeightRule:
     keep, old = (beta, 1.0 - beta) if swapped else (1.0 - beta, beta)
 
-    def run(w: float, gs: list[float]) -> float:
+    def run(w: float, gs: list[float]) -> list[float]:
         s = 0.0
+        path = [w]
         for t, g in enumerate(gs, 1):
             x = w if square_weights else g
-            s = old * s + keep * x * x
+            s = r(r(old * s) + r(keep * r(x * x)))
             sc = s / (1.0 - beta**t) if corrected else s
             if eps_at == "inside_root":
-                denom = math.sqrt(sc + eps)
+                denom = r(math.sqrt(sc + eps))
             else:
-                denom = math.sqrt(sc) if root else sc
+                denom = r(math.sqrt(sc)) if root else sc
                 if eps_at == "after_root":
-                    denom += eps
-            w -= lr * g / denom
+                    denom = r(denom + eps)
+            w = r(w - r(lr * g / denom))
             if eps_at == "outside_division":
                 w += eps
-        return w
+            path.append(w)
+        return path
 
     return run
 
 
+def _rule_of(p: Params, r: Rounder) -> WeightRule:
+    return _rule(p["lr"], p["beta"], p["eps"], r=r)
+
+
 def candidate(d: Draws) -> Params | None:
     n, steps = draw_shape(d)
-    lr = round_sig(d.log_uniform(1e-4, 0.1), 1)
     beta = d.choice(BETAS)
     eps = round_sig(d.log_uniform(1e-3, 0.1), 1)
     centre = eps / math.sqrt(1.0 - beta)
-    grads = draw_grads(d, n, steps, lambda: centre * d.log_uniform(0.3, 5.0))
-    rule = _rule(lr, beta, eps)
-    w0 = draw_start(d, [-w for w in per_weight(rule, [0.0] * n, grads)])
-    if w0 is None:
-        return None
-    return {"lr": lr, "beta": beta, "eps": eps, "w0": w0, "grads": grads}
-
-
-def reference(p: Params) -> list[float]:
-    return per_weight(_rule(p["lr"], p["beta"], p["eps"]), p["w0"], p["grads"])
+    params: Params = {
+        "lr": round_sig(d.log_uniform(1e-4, 0.1), 1),
+        "beta": beta,
+        "eps": eps,
+        "w0": [],
+        "grads": draw_grads(d, n, steps, lambda: centre * d.log_uniform(0.3, 5.0)),
+    }
+    return start_for(d, params, _rule_of)
 
 
 def mistakes(p: Params) -> list[Mistake]:
     lr, beta, eps, w0, grads = p["lr"], p["beta"], p["eps"], p["w0"], p["grads"]
 
-    def wrong(**how: object) -> list[float]:
-        return per_weight(_rule(lr, beta, eps, **how), w0, grads)  # type: ignore[arg-type]
+    def wrong(**how: Any) -> list[float]:
+        return per_weight(_rule(lr, beta, eps, **how), w0, grads)
 
     return [
         Mistake("starting_weights", "leaving the weights at w0", list(w0)),
@@ -122,41 +126,39 @@ def mistakes(p: Params) -> list[Mistake]:
     ]
 
 
-def well_posed(p: Params, answer: object) -> bool:
-    return moved_enough(p["w0"], answer)  # type: ignore[arg-type]
+def worked_step(p: Params, a: dict[str, list[Any]], t: int) -> list[str]:
+    beta, eps, lr = p["beta"], p["eps"], p["lr"]
+    g, sq, denom, w = a["grads"], a["s"], a["denom"], a["w"]
+    prev = cell(sq[t - 1]) if t else "0"
+    return [
+        f"S_{t + 1} = {num(beta)} * {prev} + {num(round(1.0 - beta, 12))} * {cell(g[t])}^2"
+        f" = {cell(sq[t])}",
+        f"sqrt(S_{t + 1}) + eps = sqrt({cell(sq[t])}) + {num(eps)} = {cell(denom[t])}",
+        f"w_{t + 1} = {cell(w[t])} - {num(lr)} * {cell(g[t])} / {cell(denom[t])}"
+        f" = {cell(w[t + 1])}",
+    ]
 
 
-def solve(p: Params) -> Solution:
-    tr = rmsprop(p["w0"], p["grads"], p["lr"], p["beta"], p["eps"])
-    w, g, sq, denom, step = (a.tolist() for a in (tr.w, tr.grads, tr.s, tr.denom, tr.step))
-    rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", cell(w[0]))]
-    for t in range(tr.num_steps):
-        rows.append((t + 1, cell(g[t]), cell(sq[t]), cell(denom[t]), cell(step[t]), cell(w[t + 1])))
-    columns = ("t", "g_t", "S_t", "sqrt(S_t) + eps", "lr * g_t / (sqrt(S_t) + eps)", "w_t")
-    return Solution(tr.final.tolist(), StepsTable(columns, tuple(rows)))
-
-
-def prompt(p: Params) -> str:
-    return "\n".join(
-        [
-            "RMSprop, as torch.optim.RMSprop(lr, alpha=beta, eps): S_0 = 0, "
-            "S_t = beta * S_{t-1} + (1 - beta) * g_t^2 (elementwise), "
-            "w_t = w_{t-1} - lr * g_t / (sqrt(S_t) + eps): no bias correction, eps after the square root.",
-            f"lr = {num(p['lr'])}, beta = {num(p['beta'])}, eps = {num(p['eps'])}",
-            grads_lines(p["w0"], p["grads"]),
-            weights_question(len(p["w0"]), len(p["grads"])),
-        ]
-    )
-
-
-SPEC = KindSpec(
+SPEC = weights_kind(
     kind="rmsprop",
     topic="RMSprop",
-    candidate=candidate,
-    reference=reference,
-    mistakes=mistakes,
-    solve=solve,
-    prompt=prompt,
-    well_posed=well_posed,
     param_names=("lr", "beta", "eps", "w0", "grads"),
+    candidate=candidate,
+    rule_of=_rule_of,
+    mistakes=mistakes,
+    trace=lambda p: rmsprop(p["w0"], p["grads"], p["lr"], p["beta"], p["eps"]),
+    columns=lambda p: (
+        ("g_t", "grads"),
+        ("S_t", "s"),
+        ("sqrt(S_t) + eps", "denom"),
+        ("lr * g_t / (sqrt(S_t) + eps)", "step"),
+    ),
+    worked_step=worked_step,
+    technique=lambda p: "RMSprop, as torch.optim.RMSprop(lr, alpha=beta, eps) computes it.",
+    formula=lambda p: (
+        "S_0 = 0, S_t = beta * S_{t-1} + (1 - beta) * g_t^2 (elementwise), "
+        "w_t = w_{t-1} - lr * g_t / (sqrt(S_t) + eps): no bias correction, eps after the square root."
+    ),
+    settings=lambda p: f"lr = {num(p['lr'])}, beta = {num(p['beta'])}, eps = {num(p['eps'])}",
+    large_eps=True,
 )

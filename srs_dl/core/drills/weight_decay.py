@@ -16,31 +16,39 @@ l2_equivalent mistakes: lambda = weight_decay, lambda = 2 weight_decay.
 
 from __future__ import annotations
 
+from typing import Any
+
 from srs_dl.core.compute.optimizers import l2_equivalent, sgd_weight_decay
 from srs_dl.core.drills.draws import Draws, round_sig
-from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Solution, StepsTable
-from srs_dl.core.drills.formatting import num, val
-from srs_dl.core.drills.weights import (
-    WeightRule,
-    cell,
-    draw_shape,
-    grads_lines,
-    moved_enough,
-    per_weight,
-    weights_question,
+from srs_dl.core.drills.drill import (
+    KindSpec,
+    Mistake,
+    Params,
+    Rounder,
+    Solution,
+    StepsTable,
+    exact,
 )
+from srs_dl.core.drills.formatting import num, val
+from srs_dl.core.drills.weights import WeightRule, cell, draw_shape, per_weight, weights_kind
 
 LRS = (0.01, 0.02, 0.05, 0.1)
 DECAYS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
 
 
-def _rule(lr: float, decay: float) -> WeightRule:
-    def run(w: float, gs: list[float]) -> float:
+def _rule(lr: float, decay: float, r: Rounder = exact) -> WeightRule:
+    def run(w: float, gs: list[float]) -> list[float]:
+        path = [w]
         for g in gs:
-            w -= lr * (g + decay * w)
-        return w
+            w = r(w - r(lr * r(g + r(decay * w))))
+            path.append(w)
+        return path
 
     return run
+
+
+def _rule_of(p: Params, r: Rounder) -> WeightRule:
+    return _rule(p["lr"], p["weight_decay"], r)
 
 
 def candidate(d: Draws) -> Params | None:
@@ -53,10 +61,6 @@ def candidate(d: Draws) -> Params | None:
         [round_sig(d.sign() * d.log_uniform(0.1, 3.0), 2) for _ in range(n)] for _ in range(steps)
     ]
     return {"lr": lr, "weight_decay": wd, "w0": w0, "grads": grads}
-
-
-def reference(p: Params) -> list[float]:
-    return per_weight(_rule(p["lr"], p["weight_decay"]), p["w0"], p["grads"])
 
 
 def mistakes(p: Params) -> list[Mistake]:
@@ -77,53 +81,35 @@ def mistakes(p: Params) -> list[Mistake]:
     ]
 
 
-def well_posed(p: Params, answer: object) -> bool:
-    return moved_enough(p["w0"], answer)  # type: ignore[arg-type]
+def worked_step(p: Params, a: dict[str, list[Any]], t: int) -> list[str]:
+    w, g, eff = a["w"], a["grads"], a["effective_grad"]
+    return [
+        f"g_{t + 1} + weight_decay * w_{t} = {cell(g[t])} + {num(p['weight_decay'])} * "
+        f"{cell(w[t])} = {cell(eff[t])}",
+        f"w_{t + 1} = {cell(w[t])} - {num(p['lr'])} * {cell(eff[t])} = {cell(w[t + 1])}",
+    ]
 
 
-def solve(p: Params) -> Solution:
-    tr = sgd_weight_decay(p["w0"], p["grads"], p["lr"], p["weight_decay"])
-    w, g, decay, eff, step = (
-        a.tolist() for a in (tr.w, tr.grads, tr.decay, tr.effective_grad, tr.step)
-    )
-    rows: list[tuple[str | int, ...]] = [(0, "", "", "", "", cell(w[0]))]
-    for t in range(tr.num_steps):
-        rows.append(
-            (t + 1, cell(g[t]), cell(decay[t]), cell(eff[t]), cell(step[t]), cell(w[t + 1]))
-        )
-    columns = (
-        "t",
-        "g_t",
-        "weight_decay * w_{t-1}",
-        "g_t + weight_decay * w_{t-1}",
-        "lr * (...)",
-        "w_t",
-    )
-    return Solution(tr.final.tolist(), StepsTable(columns, tuple(rows)))
-
-
-def prompt(p: Params) -> str:
-    return "\n".join(
-        [
-            "SGD with weight decay, as torch.optim.SGD(lr, weight_decay) (no momentum): "
-            "each step adds weight_decay * w to the gradient before w -= lr * gradient.",
-            f"lr = {num(p['lr'])}, weight_decay = {num(p['weight_decay'])}",
-            grads_lines(p["w0"], p["grads"]),
-            weights_question(len(p["w0"]), len(p["grads"])),
-        ]
-    )
-
-
-SGD_WEIGHT_DECAY = KindSpec(
+SGD_WEIGHT_DECAY = weights_kind(
     kind="sgd_weight_decay",
     topic="SGD with weight decay",
-    candidate=candidate,
-    reference=reference,
-    mistakes=mistakes,
-    solve=solve,
-    prompt=prompt,
-    well_posed=well_posed,
     param_names=("lr", "weight_decay", "w0", "grads"),
+    candidate=candidate,
+    rule_of=_rule_of,
+    mistakes=mistakes,
+    trace=lambda p: sgd_weight_decay(p["w0"], p["grads"], p["lr"], p["weight_decay"]),
+    columns=lambda p: (
+        ("g_t", "grads"),
+        ("weight_decay * w_{t-1}", "decay"),
+        ("g_t + weight_decay * w_{t-1}", "effective_grad"),
+        ("lr * (...)", "step"),
+    ),
+    worked_step=worked_step,
+    technique=lambda p: (
+        "SGD with weight decay, as torch.optim.SGD(lr, weight_decay) computes it (no momentum)."
+    ),
+    formula=lambda p: "Each step adds weight_decay * w to the gradient before w -= lr * gradient.",
+    settings=lambda p: f"lr = {num(p['lr'])}, weight_decay = {num(p['weight_decay'])}",
 )
 
 
@@ -131,8 +117,8 @@ def l2_candidate(d: Draws) -> Params:
     return {"weight_decay": round_sig(d.log_uniform(1e-4, 0.1), d.choice((1, 2)))}
 
 
-def l2_reference(p: Params) -> float:
-    return p["weight_decay"] / 2.0
+def l2_reference(p: Params, r: Rounder) -> float:
+    return r(p["weight_decay"] / 2.0)
 
 
 def l2_mistakes(p: Params) -> list[Mistake]:
@@ -152,15 +138,8 @@ def l2_solve(p: Params) -> Solution:
         ("equal when", f"2 * lambda = {val(wd)}"),
         ("lambda", val(lam)),
     )
-    return Solution(lam, StepsTable(("quantity", "value"), rows))
-
-
-def l2_prompt(p: Params) -> str:
-    return (
-        f"torch.optim.SGD(params, lr, weight_decay={num(p['weight_decay'])}) updates "
-        "w -= lr * (g + weight_decay * w). For which lambda does plain SGD (same lr) on "
-        "loss + lambda * sum(w^2) make exactly the same updates?"
-    )
+    worked = (f"2 * lambda = {num(wd)}, so lambda = {num(wd)} / 2 = {val(lam)}",)
+    return Solution(lam, StepsTable(("quantity", "value"), rows), lambda: worked)
 
 
 L2_EQUIVALENT = KindSpec(
@@ -170,6 +149,14 @@ L2_EQUIVALENT = KindSpec(
     reference=l2_reference,
     mistakes=l2_mistakes,
     solve=l2_solve,
-    prompt=l2_prompt,
+    technique=lambda p: (
+        f"torch.optim.SGD(params, lr, weight_decay={num(p['weight_decay'])}) updates "
+        "w -= lr * (g + weight_decay * w)."
+    ),
+    formula=lambda p: "d/dw (lambda * w^2) = 2 * lambda * w.",
+    given=lambda p: (
+        "For which lambda does plain SGD (same lr) on loss + lambda * sum(w^2) "
+        "make exactly the same updates?"
+    ),
     param_names=("weight_decay",),
 )

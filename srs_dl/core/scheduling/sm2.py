@@ -320,5 +320,13 @@ def interval_label(interval: float) -> str:
     return f"{_js_number(years)}y"
 
 
+def interval_number(interval: float | None) -> int | float | None:
+    """An interval as the CLI and the JSON show it: a whole number of days as an int
+    (8, not 8.0), a fractional one as it is, none as None."""
+    if interval is None:
+        return None
+    return int(interval) if float(interval).is_integer() else float(interval)
+
+
 def _js_number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))

@@ -2,7 +2,10 @@
 
 A drill card (kind 'drill') only names a drill kind; each review draws its
 numbers from a generator seeded with (card id, reps), so the drill shown and
-the drill checked are the same, and the next review brings new numbers. A
+the drill checked are the same, and the next review brings new numbers. A new
+card's prompt spells out the formula; once the card has been answered right
+RECALL_AFTER times it is asked in recall mode (the technique's name and
+convention only: the learner brings the formula). A
 wrong answer is graded Again at once; a right one lets the learner choose
 Hard, Good or Easy. The log's detail keeps the inputs, the typed answer, the
 correct answer and whether it was right, so a review can be re-checked later.
@@ -21,9 +24,14 @@ import numpy as np
 
 from srs_dl.config import Config
 from srs_dl.core.drills import CheckResult, Drill, check, generate
+from srs_dl.core.drills.drill import FORMULA, RECALL
 from srs_dl.services.review import grading as rv
 from srs_dl.services.review.view import RIGHT_GRADES
 from srs_dl.store.cards import CardRow
+from srs_dl.store.log import right_drill_answers
+
+#: Right answers after which a drill card no longer shows the formula.
+RECALL_AFTER = 2
 
 #: What a right answer may be graded (a wrong one is always Again).
 RIGHT_RESPONSES = RIGHT_GRADES
@@ -38,11 +46,21 @@ class DrillCardError(Exception):
     """Not a drill card, or a grade that does not fit the answer; one line."""
 
 
-def drill_for(card: CardRow) -> Drill:
-    """The drill this card shows now (the same until the card is graded)."""
+def drill_for(card: CardRow, mode: str = FORMULA) -> Drill:
+    """The drill this card shows now (the same numbers until the card is graded)."""
     if card.kind != "drill" or not card.drill_kind:
         raise DrillCardError(f"card {card.id}: not a drill card")
-    return generate(card.drill_kind, np.random.default_rng([card.id, card.reps]))
+    return generate(card.drill_kind, np.random.default_rng([card.id, card.reps]), mode)
+
+
+def mode_for(conn: sqlite3.Connection, card: CardRow) -> str:
+    """Formula mode until the card has been answered right RECALL_AFTER times, then recall."""
+    return RECALL if right_drill_answers(conn, card.id) >= RECALL_AFTER else FORMULA
+
+
+def shown_drill(conn: sqlite3.Connection, card: CardRow) -> Drill:
+    """The drill as the card asks it now, in the mode its history calls for."""
+    return drill_for(card, mode_for(conn, card))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +96,7 @@ def detail_of(drill: Drill, typed: str, result: CheckResult) -> dict[str, Any]:
         "answer": _jsonable(drill.answer),
         "correct": result.ok,
         "mistake": result.mistake,
+        "mode": drill.mode,
     }
 
 
@@ -97,7 +116,7 @@ def answer(
     learner's choice. `grade` is the grading function to use (a ReviewSession's
     `grade`, so its queue follows); by default the plain service.
     """
-    drill = drill_for(card)
+    drill = shown_drill(conn, card)
     result = check(drill, text)
     detail = detail_of(drill, text, result)
     if result.ok is False:

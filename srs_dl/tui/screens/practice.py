@@ -1,8 +1,10 @@
 """Practice: numeric drills. First the drill cards due today (deck `drills`, or
 the chosen kind's drill cards in every deck), graded like any review (a wrong answer is Again); then free practice: fresh
 numbers for the kind chosen (or every kind in turn), checked and explained,
-not graded: enter (or n) after the check brings the next one. Drills come from
-srs_dl.core.drills; this screen only renders."""
+not graded: enter (or n) after the check brings the next one; m switches free
+practice between formula mode (the prompt states the rule) and recall mode (only
+its name and convention). Drill cards pick their mode from their history (the
+drill-card service). Drills come from srs_dl.core.drills; this screen only renders."""
 
 from __future__ import annotations
 
@@ -55,7 +57,17 @@ class PracticeScreen(ReviewScreen):
             id="practice-kind",
             tooltip="Choose which kind of drill to practise.",
         ),
+        Binding(
+            "m",
+            "switch_mode",
+            "Formula/recall",
+            id="practice-mode",
+            tooltip="Free practice: the prompt with the formula, or recall (name and convention only).",
+        ),
     ]
+
+    #: Free practice's prompt mode ("formula" or "recall").
+    free_mode = "formula"
 
     def _wanted(self) -> tuple[int, str | None]:
         return self.srs.practice_request, self.srs.practice_kind
@@ -90,7 +102,7 @@ class PracticeScreen(ReviewScreen):
         from srs_dl.core.drills import KINDS, generate, rng_for
 
         kind = state.kind or KINDS[state.drawn % len(KINDS)]
-        drill = generate(kind, rng_for(state.seed, state.drawn))
+        drill = generate(kind, rng_for(state.seed, state.drawn), self.free_mode)
         state.drawn += 1
         self.post_message(CardShown(None, {}, 0, 0, None, drill))
 
@@ -106,7 +118,8 @@ class PracticeScreen(ReviewScreen):
             f"Free practice · [b]{screen_text(topic, markup=True)}[/b]"
         )
         self.query_one("#review-where", Label).update(
-            f"kind [b]{screen_text(self.deck or 'all, in turn', markup=True)}[/b] · not graded"
+            f"kind [b]{screen_text(self.deck or 'all, in turn', markup=True)}[/b] · not graded · "
+            f"[b]{event.drill.mode}[/b] mode (m: switch)"
         )
 
     def _after_check(self) -> None:
@@ -122,7 +135,7 @@ class PracticeScreen(ReviewScreen):
         # (bury, suspend and undo of drill cards are in the review of the deck `drills`).
         if action in ("reveal", "edit", "bury", "suspend", "undo"):
             return False
-        if action == "next_drill":  # free practice only (a drill card is graded first)
+        if action in ("next_drill", "switch_mode"):  # free practice only (cards are graded)
             return self.card is None
         return super().check_action(action, parameters)
 
@@ -131,6 +144,8 @@ class PracticeScreen(ReviewScreen):
             return not self.busy and self.card is None and self.drill is not None
         if action == "choose_kind":
             return True
+        if action == "switch_mode":
+            return not self.busy and self.card is None and self.drill is not None
         if action in ("reveal", "edit", "bury", "suspend", "undo"):
             return False
         return super().available(action, parameters)
@@ -139,6 +154,19 @@ class PracticeScreen(ReviewScreen):
         if not self.available("next_drill"):
             return
         self._submit(self._post_next)
+
+    def action_switch_mode(self) -> None:
+        """Free practice in the other mode; an unchecked drill is asked again in it
+        (same numbers), a checked one keeps its solution and the next follows the mode."""
+        if not self.available("switch_mode"):
+            return
+        from srs_dl.core.drills import build
+        from srs_dl.core.drills.drill import FORMULA, RECALL
+
+        self.free_mode = RECALL if self.free_mode == FORMULA else FORMULA
+        if self.drill_ok is None:
+            drill = build(self.drill.kind, self.drill.params, self.free_mode)
+            self.post_message(CardShown(None, {}, 0, 0, None, drill))
 
     def action_choose_kind(self) -> None:
         from srs_dl.tui.dialogs.kind_picker import KindPicker

@@ -258,9 +258,9 @@ class ReviewScreen(AreaScreen):
         left, new = session.counts()
         drill = None
         if card.kind == "drill":
-            from srs_dl.services.review.drill_cards import drill_for
+            from srs_dl.services.review.drill_cards import shown_drill
 
-            drill = drill_for(card)
+            drill = shown_drill(session.conn, card)
         path = session.note_path(card.note_id)
         self.post_message(
             CardShown(

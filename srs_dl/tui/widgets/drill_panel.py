@@ -1,5 +1,8 @@
-"""A drill in place: the prompt, an input for the answer, then the verdict with
-the worked steps (a table) and a plot of the computation. The screen that holds
+"""A drill in place: the prompt, an input for the answer, then the verdict (with
+the common mistake the answer matches, if any) and three views of the
+solution, `t` going from one to the next: the worked solution (the formula,
+then one line per step with the numbers in), the steps table, and a plot of
+the computation. The question stays in view above them. The screen that holds
 it checks the answer (through the core or the drill-card service) and calls
 `show_verdict`.
 
@@ -13,8 +16,9 @@ inside its panel (left / right).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.cells import cell_len
@@ -30,6 +34,8 @@ from srs_dl.tui.widgets.drill_plot import DrillPlot
 
 #: From this width on, the steps and the plot are shown side by side.
 WIDE = 150
+
+Formatter = Callable[[float], str]
 
 
 class StepsTable(DataTable[str]):
@@ -47,27 +53,32 @@ class DrillPanel(Vertical, can_focus=True):
     DrillPanel { height: 1fr; }
     DrillPanel:focus { background-tint: $foreground 0%; }
     DrillPanel #drill-scroll { height: auto; max-height: 16; }
-    DrillPanel.checked #drill-scroll { max-height: 4; }
+    DrillPanel.checked #drill-scroll { max-height: 40%; }
     DrillPanel #drill-prompt { padding: 0 1; }
     DrillPanel #drill-answer { margin: 0 1; }
     DrillPanel #drill-verdict { height: auto; padding: 0 2; }
     DrillPanel #drill-work { height: 1fr; min-height: 6; display: none; }
     DrillPanel.checked #drill-work { display: block; }
-    DrillPanel #drill-steps { width: 1fr; height: 1fr; }
+    DrillPanel #drill-worked { width: 1fr; height: 1fr; padding: 0 1; display: none; }
+    DrillPanel #drill-steps { width: 1fr; height: 1fr; display: none; }
     DrillPanel DrillPlot { width: 1fr; height: 1fr; display: none; }
-    DrillPanel.show-plot #drill-steps { display: none; }
-    DrillPanel.show-plot DrillPlot { display: block; }
-    DrillPanel.wide.has-plot #drill-steps { display: block; width: 3fr; }
-    DrillPanel.wide.has-plot DrillPlot { display: block; width: 2fr; }
+    DrillPanel.view-worked #drill-worked { display: block; }
+    DrillPanel.view-steps #drill-steps { display: block; }
+    DrillPanel.view-plot DrillPlot { display: block; }
+    DrillPanel.wide.has-plot.view-steps #drill-steps { width: 3fr; }
+    DrillPanel.wide.has-plot.view-steps DrillPlot { display: block; width: 2fr; }
     """
+
+    #: The views of a checked drill, in the order `t` goes through them.
+    VIEWS = ("worked", "steps", "plot")
 
     BINDINGS = [
         Binding(
             "t",
             "toggle_view",
-            "Steps/plot",
+            "Solution/steps/plot",
             id="drill-toggle",
-            tooltip="Show the plot of the computation, or the worked steps.",
+            tooltip="The worked solution, the steps table or the plot of the computation.",
         ),
     ]
 
@@ -76,6 +87,8 @@ class DrillPanel(Vertical, can_focus=True):
         self.drill: Any = None
         #: The width the steps table needs to show every column in full.
         self._steps_width = 0
+        #: The checked drill's verdict lines (markup) and the steps table's legend.
+        self._verdict: tuple[list[str], str] = ([], "")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="drill-scroll"):
@@ -86,16 +99,20 @@ class DrillPanel(Vertical, can_focus=True):
         )
         yield Static("", id="drill-verdict")
         with Horizontal(id="drill-work"):
+            with VerticalScroll(id="drill-worked"):
+                yield Static("", id="drill-solution")
             yield StepsTable(id="drill-steps", zebra_stripes=True, cursor_type="row")
             yield DrillPlot(id="drill-plot")
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "wide")
+        if self.has_class("checked"):
+            self._show_verdict_lines()  # whether the table must scroll depends on the width
 
     async def load(self, drill: Any) -> None:
         """Show a fresh drill, the input empty and focused."""
         self.drill = drill
-        self.remove_class("checked", "show-plot", "has-plot")
+        self.remove_class("checked", "has-plot", *(f"view-{v}" for v in self.VIEWS))
         self.query_one("#drill-prompt", Static).update(prompt_markup(drill.prompt))
         self.query_one("#drill-scroll").scroll_home(animate=False)
         answer = self.query_one("#drill-answer", Input)
@@ -120,36 +137,55 @@ class DrillPanel(Vertical, can_focus=True):
             self.query_one("#drill-answer", Input).focus()
             return
         mark = "[b $success]✓[/]" if ok else "[b $error]✗[/]"
-        hint = "  [dim](t: plot)[/]" if self.query_one(DrillPlot).draw(self.drill) else ""
-        self.set_class(bool(hint), "has-plot")
+        plotted = self.query_one(DrillPlot).draw(self.drill)
+        self.set_class(plotted, "has-plot")
+        hint = "  [dim](t: steps table" + (", plot" if plotted else "") + ")[/]"
         self.query_one("#drill-answer", Input).disabled = True
+        self.query_one("#drill-solution", Static).update(solution_markup(self.drill))
         legend = self._fill_steps()
-        if self._steps_width > self._room():
-            legend = ";  ".join(x for x in (legend, "←/→ scroll the table") if x)
-        lines = [f"{mark} {screen_text(message, markup=True)}{hint}"]
-        if outcome:
-            lines.append(outcome)
-        if legend:
-            lines.append(f"[dim]{screen_text(legend, markup=True)}[/]")
-        verdict.update("\n".join(lines))
+        self._verdict = (
+            [f"{mark} {screen_text(message, markup=True)}{hint}", *([outcome] if outcome else [])],
+            legend,
+        )
+        self._show_verdict_lines()
         self.add_class("checked")
-        self.query_one("#drill-steps", DataTable).focus()
+        self.show_view("worked")
+
+    def _show_verdict_lines(self) -> None:
+        """The verdict, the outcome and the legend, with the sideways-scroll hint when the
+        steps table is wider than the panel is now (a panel not laid out yet has no width)."""
+        lines, legend = self._verdict
+        width = self._room()
+        if width > 0 and self._steps_width > width:
+            legend = ";  ".join(x for x in (legend, "←/→ scroll the table") if x)
+        if legend:
+            lines = [*lines, f"[dim]{screen_text(legend, markup=True)}[/]"]
+        self.query_one("#drill-verdict", Static).update("\n".join(lines))
+
+    @property
+    def view(self) -> str | None:
+        """The view of the checked drill shown now (None before the check)."""
+        return next((v for v in self.VIEWS if self.has_class(f"view-{v}")), None)
+
+    def show_view(self, view: str) -> None:
+        self.remove_class(*(f"view-{v}" for v in self.VIEWS))
+        self.add_class(f"view-{view}")
+        target = {"worked": "#drill-worked", "steps": "#drill-steps"}.get(view)
+        if target is None:
+            self.focus()
+        else:
+            self.query_one(target).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_view":
-            return (
-                self.has_class("checked")
-                and self.has_class("has-plot")
-                and not self.has_class("wide")
-            )
+            return self.has_class("checked")
         return True
 
     def action_toggle_view(self) -> None:
-        self.toggle_class("show-plot")
-        if self.has_class("show-plot"):
-            self.focus()
-        else:
-            self.query_one("#drill-steps", DataTable).focus()
+        views = [v for v in self.VIEWS if v != "plot" or self.has_class("has-plot")]
+        current = self.view
+        nxt = views[(views.index(current) + 1) % len(views)] if current in views else views[0]
+        self.show_view(nxt)
 
     def _fill_steps(self) -> str:
         """Fill the table; return the legend of the headers it shortened ("" if none)."""
@@ -189,12 +225,20 @@ def prompt_markup(prompt: str) -> str:
     return re.sub(r"`([^`]+)`", r"[b $accent]\1[/]", screen_text(prompt, markup=True))
 
 
+def solution_markup(drill: Any) -> str:
+    """The worked solution: the formula, then one line per step with the numbers in."""
+    lines = [f"[b]Formula[/b]  {screen_text(drill.formula, markup=True)}", ""]
+    lines += [screen_text(line, markup=True) for line in drill.worked]
+    return "\n".join(lines)
+
+
 #: Headers too wide for 100 columns: (short header, its meaning, shown under the verdict).
 _SHORT_HEADERS = {
     "lr * V_hat / (sqrt(S_hat) + eps)": ("Δw", "Δw = lr * V_hat / (sqrt(S_hat) + eps)"),
     "lr * g_t / (sqrt(S_t) + eps)": ("Δw", "Δw = lr * g_t / (sqrt(S_t) + eps)"),
     "sqrt(S_t) + eps": ("√S_t + eps", ""),
     "weight_decay * w_{t-1}": ("wd * w_{t-1}", "wd = weight_decay"),
+    "lr * weight_decay * w_{t-1}": ("decay", "decay = lr * weight_decay * w_{t-1}"),
     "g_t + weight_decay * w_{t-1}": ("g_t + wd * w_{t-1}", "wd = weight_decay"),
     # batch norm at inference: the rows already say "batch k" and "test"
     "batch mean": ("mean", ""),
@@ -208,6 +252,7 @@ _SHORT_HEADERS = {
 #: Batch norm at inference: in full, the test rows' labels make the table 101 wide.
 _SHORT_LABELS = {
     "test: sqrt(running var + eps)": ("test: σ", "σ = √(run var + eps)"),
+    "test: z_norm": ("test: ẑ", "ẑ = z_norm"),
     "test: gamma * z_norm + beta": ("test: out", "out = gamma * z_norm + beta (the answer)"),
 }
 
@@ -216,24 +261,67 @@ _SHORT_LABELS = {
 STEP_DIGITS = 5
 
 
-def short_number(text: str) -> str:
-    """A number at STEP_DIGITS significant digits, exponent without a leading 0 (1.2e-5);
-    any other text as it is."""
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    if not text.strip() or text.strip().lower() in ("nan", "inf", "-inf", "infinity"):
-        return text
-    return re.sub(r"e([+-])0(\d)", r"e\1\2", f"{value:.{STEP_DIGITS}g}")
+#: Below or above these, a column's numbers are all written with an exponent.
+_FIXED_RANGE = (1e-3, 1e5)
+
+
+def _floats(cell: str) -> list[float]:
+    """The non-integer numbers in a cell (a number, or a bracketed list of them)."""
+    out = []
+    for token in cell.strip("[]").split(","):
+        token = token.strip()
+        if not token or not any(c in token for c in ".eE"):
+            continue  # text, blank, or an integer (a count, a step number): shown as it is
+        try:
+            out.append(float(token))
+        except ValueError:
+            continue
+    return out
+
+
+def column_number(values: Sequence[float]) -> Formatter:
+    """One format for a column: STEP_DIGITS significant figures for every number,
+    with an exponent for all of them when any is outside _FIXED_RANGE (so a column
+    never mixes 0.000567 with 6.3266e-5), without one for none of them otherwise."""
+    sizes = [abs(v) for v in values if v != 0.0 and math.isfinite(v)]
+    low, high = _FIXED_RANGE
+    exponent = bool(sizes) and (min(sizes) < low or max(sizes) >= high)
+
+    def fmt(v: float) -> str:
+        if v == 0.0:
+            return "0"
+        if not math.isfinite(v):
+            return str(v)
+        if exponent:
+            return re.sub(r"e([+-])0*(\d)", r"e\1\2", f"{v:.{STEP_DIGITS - 1}e}")
+        return f"{v:#.{STEP_DIGITS}g}".rstrip(".")
+
+    return fmt
+
+
+def _format_cell(cell: str, fmt: Formatter) -> str:
+    def one(token: str) -> str:
+        t = token.strip()
+        if not t or not any(c in t for c in ".eE"):
+            return t
+        try:
+            return fmt(float(t))
+        except ValueError:
+            return t
+
+    vector = _vector(cell)
+    if vector is not None:
+        return "[" + ", ".join(one(v) for v in vector) + "]"
+    return one(cell)
 
 
 def steps_table(
     columns: Sequence[str], rows: Sequence[Sequence[object]]
 ) -> tuple[list[str], list[list[str]], str]:
     """The worked steps as the table shows them: one line per weight (per_element),
-    numbers shortened, long headers replaced by a short name; and the legend of those
-    names, with the update rule when a `Δw` column stands for the step taken."""
+    each column's numbers in one format (column_number), long headers replaced by a
+    short name; and the legend of those names, with the update rule when a `Δw`
+    column stands for the step taken."""
     cols, lines = per_element(columns, rows)
     legend: list[str] = []
     short_cols = []
@@ -243,13 +331,20 @@ def steps_table(
         if meaning and meaning not in legend:
             legend.append(meaning)
     if "Δw" in short_cols and "w_t" in short_cols:
-        legend.append("w_t = w_{t-1} - Δw")
+        # AdamW takes its decoupled decay off before the step.
+        legend.append(
+            "w_t = w_{t-1} - decay - Δw" if "decay" in short_cols else "w_t = w_{t-1} - Δw"
+        )
+    formats = [
+        column_number([x for line in lines for x in _floats(line[j])]) for j in range(len(cols))
+    ]
     body = []
     for line in lines:
         label, meaning = _SHORT_LABELS.get(line[0], (line[0], ""))
         if meaning and meaning not in legend:
             legend.append(meaning)
-        body.append([label, *(_short_cell(cell) for cell in line[1:])])
+        cells = [_format_cell(cell, formats[j]) for j, cell in enumerate(line) if j > 0]
+        body.append([label, *cells])
     return short_cols, body, ";  ".join(legend)
 
 
@@ -263,13 +358,6 @@ def table_width(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
         max(cell_len(cell) for cell in col) + CELL_PADDING
         for col in zip(columns, *rows, strict=True)
     )
-
-
-def _short_cell(cell: str) -> str:
-    vector = _vector(cell)
-    if vector is not None:
-        return "[" + ", ".join(short_number(v) for v in vector) + "]"
-    return short_number(cell)
 
 
 def _vector(cell: object) -> list[str] | None:
