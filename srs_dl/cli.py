@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "grade-note": "notes:cmd_grade_note",
     "drills": "drills:cmd_drills",
     "stats": "stats:cmd_stats",
+    "lint": "lint:cmd_lint",
 }
 
 RESPONSES = ("again", "hard", "good", "easy", "reset")
@@ -179,6 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("stats", "review statistics")
     p.add_argument("--json", action="store_true")
+
+    from srs_dl.commands.lint import add_parser as add_lint
+
+    add_lint(sub, _common)
     return parser
 
 

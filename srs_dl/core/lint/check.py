@@ -149,18 +149,22 @@ class Linter:
                 )
                 if binding is None or not _reads_an_input(binding, role):
                     continue
-                attempt = self._attempt(role, variant, statement, binding)
-                if attempt.agrees:
+                tried = self._attempts(role, variant, statement, binding)
+                if tried[-1].agrees:
                     return _info(role, variant, statement, binding, formula)
-                attempts.append(attempt)
+                attempts.extend(tried)
             if attempts:
-                best = min(attempts, key=lambda a: a.disagreements)
+                # A known mistake names the variant meant; else the closest one.
+                named = [a for a in attempts if _diagnose(role, a) is not None]
+                best = named[0] if named else min(attempts, key=lambda a: a.disagreements)
                 return _error(role, best, statement, formula)
         return _UNBOUND
 
-    def _attempt(
+    def _attempts(
         self, role: Role, variant: str, statement: Statement, binding: _Binding
-    ) -> _Attempt:
+    ) -> list[_Attempt]:
+        """The formula computed with each choice of the values it leaves open;
+        stops at the first that agrees (then last in the list)."""
         template = role.templates[variant]
         free = [
             p
@@ -171,7 +175,7 @@ class Linter:
         ]
         literals = [x for x in dict.fromkeys(numbers_in(statement.value)) if x not in (0.0, 1.0)]
         options: list[list[float | None]] = [[None, *literals[:4]] for _ in free]
-        first: _Attempt | None = None
+        out: list[_Attempt] = []
         cases_variant = variant or _default_variant(role.technique)
         for combo in itertools.product(*options):
             fixed = dict(binding.fixed)
@@ -180,13 +184,10 @@ class Linter:
             yours = _compute(statement.value, binding, cases, role)
             theirs = _kernel_value(role, cases)
             agree = _agree(yours, theirs, _RTOL[role.kind])
-            attempt = _Attempt(variant, cases, fixed, yours, theirs, agree, binding)
-            if attempt.agrees:
-                return attempt
-            if first is None:
-                first = attempt
-        assert first is not None
-        return first
+            out.append(_Attempt(variant, cases, fixed, yours, theirs, agree, binding))
+            if out[-1].agrees:
+                break
+        return out
 
 
 _UNBOUND = object()

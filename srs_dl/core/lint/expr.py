@@ -139,6 +139,8 @@ def tokenize(text: str) -> list[Token]:
 
 #: Methods read as functions of their receiver (`x.pow(2)` is x ^ 2).
 METHODS = frozenset({"pow", "sum", "sqrt", "exp", "log", "abs", "square", "mean"})
+#: Modules whose functions are called by their dotted name (`np.sqrt(x)`, not a method).
+MODULES = frozenset({"np", "numpy", "torch", "math", "tf", "jnp", "F", "nn"})
 
 
 class _Parser:
@@ -220,7 +222,9 @@ class _Parser:
             if self.at("(") and not self.tok.spaced:
                 args, kwargs = self.arguments()
                 end = self.tokens[self.i - 1].end
-                if attr.text in METHODS:
+                if attr.text in METHODS and not (
+                    isinstance(node, Name) and node.name.split(".")[0] in MODULES
+                ):
                     node = Call(node.start, end, attr.text, (node, *args), kwargs, method=True)
                 elif isinstance(node, Name):
                     node = Call(node.start, end, f"{node.name}.{attr.text}", args, kwargs)
