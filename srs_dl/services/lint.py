@@ -75,13 +75,47 @@ def lint_note_text(text: str, config: Config) -> list[Finding]:
     return linter_for(config).lint_text(text)
 
 
+_note_cache: dict[str, tuple[tuple[int, int], list[Finding]]] = {}
+
+
 def note_errors(path: str, config: Config) -> list[Finding]:
-    """The lint errors of one note ([] when it cannot be read: the review goes on)."""
+    """The lint errors of one note ([] when it cannot be read: the review goes on).
+    Kept while the file's size and mtime stay the same (a review shows many cards
+    of one note)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return []
+    stamp = (st.st_size, st.st_mtime_ns)
+    cached = _note_cache.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     try:
         text = read_note(path).text
     except NoteReadError:
         return []
-    return [f for f in lint_note_text(text, config) if f.severity == "error"]
+    errors = [f for f in lint_note_text(text, config) if f.severity == "error"]
+    if len(_note_cache) > 256:
+        _note_cache.clear()
+    _note_cache[path] = (stamp, errors)
+    return errors
+
+
+def card_warning(path: str | None, config: Config, line: int | None = None) -> str | None:
+    """One line for a card whose note has a lint error (the error nearest the card
+    first), None when the note has none."""
+    if not path:
+        return None
+    errors = note_errors(path, config)
+    if not errors:
+        return None
+    first = min(errors, key=lambda e: abs(e.line - line)) if line else errors[0]
+    role = first.message.split(":", 1)[0]
+    more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
+    return (
+        f"⚠ This note's {role} (line {first.line}){more} disagrees with the kernels:"
+        " see the Lint view (L) or `srs-dl lint`"
+    )
 
 
 def _notes_under(folder: str, report: LintReport) -> list[str]:

@@ -66,6 +66,8 @@ class CardShown(Message):
     note_path: str | None
     drill: Any = None  # a Drill for drill cards
     can_undo: bool = False
+    #: One line when the card's note has a lint error (services.lint.card_warning).
+    lint_warning: str | None = None
 
 
 @dataclass
@@ -130,3 +132,11 @@ class AnswerSubmitted(Message):
     """Enter in a drill's answer box: the text typed."""
 
     text: str
+
+
+@dataclass
+class LintFinished(Message):
+    """The Lint view's run ended: services.lint.LintReport, or a one-line error."""
+
+    report: Any
+    error: str | None = None

@@ -132,6 +132,7 @@ class ReviewScreen(AreaScreen):
         self.edited = False
         self.started_at: float | None = None
         self.answers: list[str] = []
+        self.lint_warning: str | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="review-status"):
@@ -142,6 +143,7 @@ class ReviewScreen(AreaScreen):
                 yield Static("", id="card-front")
                 yield Rule(id="card-rule", line_style="heavy")
                 yield Static("", id="card-back")
+                yield Static("", id="card-lint")
             yield DrillPanel(id="drill")
             yield SessionSummary("", id="summary")
             yield Static("Rescanning your notes…", id="review-wait", classes="muted")
@@ -228,9 +230,19 @@ class ReviewScreen(AreaScreen):
 
             drill = drill_for(card)
         path = note_path(session.conn, card.note_id)
+        from srs_dl.services.lint import card_warning
+
+        warning = card_warning(path, self.env.config, card.line) if card.kind != "drill" else None
         self.post_message(
             CardShown(
-                card, labels, left, new, path, drill, bool(getattr(session, "can_undo", True))
+                card,
+                labels,
+                left,
+                new,
+                path,
+                drill,
+                bool(getattr(session, "can_undo", True)),
+                warning,
             )
         )
 
@@ -281,6 +293,9 @@ class ReviewScreen(AreaScreen):
             self.query_one("#card-back", Static).update(card_markdown(event.card.back))
             self.query_one("#card-rule").display = False
             self.query_one("#card-back").display = False
+            self.lint_warning = event.lint_warning
+            self.query_one("#card-lint", Static).update(escape(event.lint_warning or ""))
+            self.query_one("#card-lint").display = False
             scroll = self.query_one("#card-scroll", VerticalScroll)
             scroll.border_title = _KIND_TITLE.get(event.card.kind, event.card.kind)
             card = event.card
@@ -399,6 +414,7 @@ class ReviewScreen(AreaScreen):
         self.revealed = True
         self.query_one("#card-rule").display = True
         self.query_one("#card-back").display = True
+        self.query_one("#card-lint").display = bool(self.lint_warning)
         self.query_one(GradeBar).show("grades", self.intervals)
 
     @on(RevealPressed)
