@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "drills": "drills:cmd_drills",
     "stats": "stats:cmd_stats",
     "lint": "lint:cmd_lint",
+    "explore": "explore:cmd_explore",
 }
 
 RESPONSES = ("again", "hard", "good", "easy", "reset")
@@ -181,9 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("stats", "review statistics")
     p.add_argument("--json", action="store_true")
 
+    from srs_dl.commands.explore import add_parser as add_explore
     from srs_dl.commands.lint import add_parser as add_lint
 
     add_lint(sub, _common)
+    add_explore(sub, _common)
     return parser
 
 
@@ -222,7 +225,7 @@ def run() -> None:
     restores the terminal, exits the ordinary way."""
     args = _parse(None)
     code = _execute(args)
-    if _command(args) == "tui":
+    if _command(args) in ("tui", "explore"):
         raise SystemExit(code)
     try:
         sys.stdout.flush()

@@ -41,6 +41,7 @@ AREAS: tuple[tuple[str, str, str, str, str], ...] = (
     ("stats", "stats", "StatsScreen", "S", "Stats"),
     ("browse", "browse", "BrowseScreen", "B", "Browse"),
     ("lint", "lint", "LintScreen", "L", "Lint"),
+    ("explore", "explorer", "ExplorerScreen", "X", "Explore"),
 )
 
 
@@ -125,6 +126,13 @@ class SrsApp(App[None]):
             )
             for mode, _m, _c, key, title in AREAS
         ),
+        Binding(
+            "x",
+            "explore_drill",
+            "Explore",
+            id="explore-drill",
+            tooltip="Open the explorer with this drill's inputs (after its worked solution).",
+        ),
     ]
 
     def __init__(self, env: TuiEnv, *, mode: str = "decks", arg: str | None = None) -> None:
@@ -143,6 +151,13 @@ class SrsApp(App[None]):
         self.practice_kind: str | None = arg if mode == "practice" else None
         self.review_request = 0
         self.practice_request = 0
+        #: The explorer's settings (core.explore.settings), kept across visits;
+        #: set before switching to open it on a drill's inputs.
+        self.explore_settings: object | None = None
+        if mode == "explore" and arg:
+            from srs_dl.core.explore.settings import for_kind
+
+            self.explore_settings = for_kind(arg)
         self._prefetch: tuple[threading.Event, list[list[tuple[str, int, int]]]] | None = None
 
     # -- start-up ---------------------------------------------------------------------------
@@ -273,6 +288,29 @@ class SrsApp(App[None]):
             self.screen.post_message(SessionRequested())
         else:
             self.switch_mode("practice")
+
+    def _checked_drill(self) -> object | None:
+        """The drill whose worked solution the screen shows, if any."""
+        screen = self.screen
+        drill = getattr(screen, "drill", None)
+        return (
+            drill if drill is not None and getattr(screen, "drill_ok", None) is not None else None
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "explore_drill":
+            return self._checked_drill() is not None
+        return True
+
+    def action_explore_drill(self) -> None:
+        """x after a drill's check: the explorer on that drill's kind and inputs."""
+        from srs_dl.core.explore.settings import from_drill
+
+        drill = self._checked_drill()
+        if drill is None:
+            return
+        self.explore_settings = from_drill(drill.kind, getattr(drill, "params", {}) or {})  # type: ignore[attr-defined]
+        self.switch_mode("explore")
 
     def action_help(self) -> None:
         from srs_dl.tui.dialogs.help import HelpDialog
