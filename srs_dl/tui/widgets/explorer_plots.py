@@ -31,8 +31,9 @@ class LossPlot(PlotextPlot):
     def show(self, scene: Any) -> None:
         plt = self.plt
         plt.clear_figure()
-        plt.title("loss per step")
-        plt.yscale("log")
+        # log10 by hand: plotext's log scale rewrites its data in place when it
+        # builds, so a second render of the same figure (a resize) fails.
+        plt.title("log10 loss per step")
         self.series = {}
         for path in scene.trajectories:
             loss = np.asarray(path.loss, dtype=np.float64)
@@ -44,7 +45,7 @@ class LossPlot(PlotextPlot):
             self.series[path.optimizer] = values.tolist()
             plt.plot(
                 steps.tolist(),
-                values.tolist(),
+                np.log10(values).tolist(),
                 marker="braille",
                 color=_rgb(PATH_STYLES[path.optimizer][0]),
             )

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from srs_dl.core.compute.surfaces import loss_grid
@@ -38,9 +39,15 @@ class SurfaceMap(Widget):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.scene: Any = None
+        self._strips: list[Strip] | None = None
+        self._built_for: tuple[int, int] = (0, 0)
+        self._bg_key: object = None
+        self._bg: tuple[np.ndarray, np.ndarray] | None = None
+        self._styles: dict[tuple[int, str | None], Style] = {}
 
     def show(self, scene: Any) -> None:
         self.scene = scene
+        self._strips = None
         self.refresh()
 
     def cell_of(self, x: float, y: float, cols: int, rows: int) -> tuple[int, int] | None:
@@ -53,11 +60,22 @@ class SurfaceMap(Widget):
             return (c, r)
         return None
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
+        # The line API: the rows are built once per scene and size, as segments
+        # (a Rich Text of this many spans costs more to convert than to build).
         cols, rows = self.size.width, self.size.height
-        if self.scene is None or cols < 4 or rows < 2:
-            return Text("")
+        if self._strips is None or self._built_for != (cols, rows):
+            self._strips = self._build(cols, rows)
+            self._built_for = (cols, rows)
+        return self._strips[y] if y < len(self._strips) else Strip.blank(cols)
+
+    def _background(self, cols: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """The bands of log loss and the contour characters (kept while only the
+        paths change)."""
         scene = self.scene
+        key = (scene.surface, scene.view, cols, rows)
+        if self._bg_key == key and self._bg is not None:
+            return self._bg
         grid = loss_grid(scene.surface, scene.view, cols, rows)
         with np.errstate(divide="ignore", invalid="ignore"):
             logs = np.log10(np.maximum(grid, 1e-12))
@@ -68,46 +86,57 @@ class SurfaceMap(Widget):
         edge[:, :-1] |= bands[:, :-1] != bands[:, 1:]
         edge[:-1, :] |= bands[:-1, :] != bands[1:, :]
         chars[edge] = "·"
+        self._bg_key, self._bg = key, (bands, chars)
+        return self._bg
+
+    def _build(self, cols: int, rows: int) -> list[Strip]:
+        if self.scene is None or cols < 4 or rows < 2:
+            return [Strip.blank(cols) for _ in range(rows)]
+        scene = self.scene
+        bands, background = self._background(cols, rows)
+        chars = background.copy()
         fg: dict[tuple[int, int], str] = {}
         for path in scene.trajectories:
             colour, letter = PATH_STYLES[path.optimizer]
-            cells = self._path_cells(path.w, cols, rows)
-            for cell in cells:
+            for cell in self._path_cells(path.w, cols, rows):
                 chars[cell[1], cell[0]] = "•"
                 fg[cell] = colour
             end = self.cell_of(float(path.w[-1, 0]), float(path.w[-1, 1]), cols, rows)
             if end is not None:
                 chars[end[1], end[0]] = letter
                 fg[end] = colour
-        for (x, y), mark, colour in (
-            (scene.trajectories[0].w[0], "o", "#ffffff"),
-            (scene.surface.minimum, "*", "#ffffff"),
+        for (x, y), mark in (
+            (scene.trajectories[0].w[0], "o"),
+            (scene.surface.minimum, "*"),
         ):
             cell = self.cell_of(float(x), float(y), cols, rows)
             if cell is not None:
                 chars[cell[1], cell[0]] = mark
-                fg[cell] = colour
-        text = Text(no_wrap=True, overflow="crop")
-        styles: dict[tuple[int, str | None], Style] = {}
+                fg[cell] = "#ffffff"
+        strips: list[Strip] = []
         for r in range(rows):
             line = chars[r]
             keys = [(int(bands[r, c]), fg.get((c, r))) for c in range(cols)]
+            segments: list[Segment] = []
             run = 0
             for c in range(1, cols + 1):
                 if c < cols and keys[c] == keys[run]:
                     continue
                 key = keys[run]
-                style = styles.get(key)
+                style = self._styles.get(key)
                 if style is None:
                     band, colour = key
-                    style = styles[key] = Style(
+                    style = self._styles[key] = Style(
                         color=colour or "#8a8fb0", bgcolor=_BAND_COLOURS[band], bold=bool(colour)
                     )
-                text.append("".join(line[run:c]), style)
+                segments.append(Segment("".join(line[run:c]), style))
                 run = c
-            if r < rows - 1:
-                text.append("\n")
-        return text
+            strips.append(Strip(segments, cols))
+        return strips
+
+    def text(self) -> str:
+        """The map as plain text (what the tests and the README's capture read)."""
+        return "\n".join(self.render_line(y).text for y in range(self.size.height))
 
     def _path_cells(self, w: np.ndarray, cols: int, rows: int) -> list[tuple[int, int]]:
         """The cells the path passes through, in order (segments interpolated)."""
