@@ -158,7 +158,7 @@ def test_lint_never_crashes_nor_executes(text: str) -> None:
         calls.append(repr(args)[:80])
         raise AssertionError("lint evaluated text")
 
-    builtins.eval, builtins.exec = refuse, refuse  # type: ignore[assignment]
+    builtins.eval, builtins.exec = refuse, refuse
     try:
         for finding in _LINTER.lint_text(note):
             assert finding.severity in ("error", "info")

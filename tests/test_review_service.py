@@ -26,7 +26,7 @@ def conn(tmp_path):
 def test_grade_good_on_a_review_card_follows_sm2_and_logs(conn):
     cid = add_card(conn, due=day(0), interval=10, ease=250)
     hist = due_histogram(conn, TODAY)
-    expected = sm2.review(sm2.CardSchedule(day(0), 10, 250), "good", TODAY, hist)
+    expected = sm2.review(sm2.Sm2Schedule(day(0), 10, 250), "good", TODAY, hist)
     result = rv.grade(conn, config(), TODAY, cid, "good")
     assert expected is not None
     assert (result.after.due, result.after.interval, result.after.ease) == (

@@ -29,7 +29,7 @@ V_dW = beta * V_dW + (1 - beta) * dW
 
 
 def _deck(tmp_path: Path) -> Deck:
-    from srs_dl.services.importer import import_paths
+    from srs_dl.services.importing.importer import import_paths
 
     vault = tmp_path / "vault"
     vault.mkdir()
@@ -61,7 +61,7 @@ async def test_lint_view_lists_findings_and_opens_the_line(tmp_path):
         opened.append((path, line))
         return False
 
-    app.open_in_editor = fake_editor  # type: ignore[method-assign]
+    app.open_in_editor = fake_editor
     async with app.run_test(size=(110, 30)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "report", None) is not None, what="lint")
         screen = app.screen

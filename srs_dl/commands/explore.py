@@ -4,22 +4,9 @@ optimizers' paths, the EMA panel or the schedules panel), on KIND when given."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
+from srs_dl.commands.registry import Registry
 from srs_dl.context import CliError, Context
-
-
-def add_parser(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:  # type: ignore[type-arg]
-    from srs_dl.core.explore.settings import KINDS
-
-    p = sub.add_parser(
-        "explore",
-        help="open the explorer: optimizers on a loss surface, EMA, schedules",
-        description="open the explorer: change one hyperparameter at a time and watch the"
-        " kernels' trajectories",
-    )
-    common(p, sub=True)
-    p.add_argument("kind", nargs="?", metavar="KIND", help=f"one of {', '.join(KINDS)}")
 
 
 def cmd_explore(args: argparse.Namespace, ctx: Context) -> int:
@@ -33,3 +20,14 @@ def cmd_explore(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.commands.tui import _open
 
     return _open(ctx, "explore", args.kind or None)
+
+
+def register(registry: Registry) -> None:
+    from srs_dl.core.explore.settings import KINDS
+
+    p = registry.add(
+        "explore",
+        "open the explorer: optimizers on a loss surface, EMA, learning-rate schedules",
+        cmd_explore,
+    )
+    p.add_argument("kind", nargs="?", metavar="KIND", help=f"one of {', '.join(KINDS)}")

@@ -13,23 +13,8 @@ import argparse
 import json
 import sys
 
+from srs_dl.commands.registry import Registry
 from srs_dl.context import CliError, Context
-
-
-def add_parser(sub: argparse._SubParsersAction, common) -> None:  # type: ignore[type-arg, no-untyped-def]
-    p = sub.add_parser(
-        "lint",
-        help="check the formulas in notes against the kernels",
-        description="check the formulas in notes against the NumPy kernels (nothing is written)",
-    )
-    common(p, sub=True)
-    p.add_argument(
-        "paths", nargs="*", metavar="PATH", help="notes or folders; none: every imported folder"
-    )
-    p.add_argument("--json", action="store_true", help="one JSON object per finding")
-    p.add_argument(
-        "--info", action="store_true", help="also report conventions worth knowing (info lines)"
-    )
 
 
 def cmd_lint(args: argparse.Namespace, ctx: Context) -> int:
@@ -68,3 +53,14 @@ def cmd_lint(args: argparse.Namespace, ctx: Context) -> int:
     sys.stdout.write("".join(out))
     sys.stdout.flush()
     return 1 if report.error_count else 0
+
+
+def register(registry: Registry) -> None:
+    p = registry.add("lint", "check the formulas in notes against the kernels", cmd_lint)
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="notes or folders; none: every imported folder"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per finding")
+    p.add_argument(
+        "--info", action="store_true", help="also report conventions worth knowing (info lines)"
+    )

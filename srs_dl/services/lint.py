@@ -59,7 +59,7 @@ _linters_lock = threading.Lock()
 
 def linter_for(config: Config) -> Linter:
     """One Linter per headings table: it keeps the kernel runs for the next note."""
-    from srs_dl.services.drill_deck import kinds_for
+    from srs_dl.services.importing.drill_deck import kinds_for
 
     extra = dict(config.drill_headings)
     key = tuple(sorted(extra.items()))

@@ -8,14 +8,15 @@ never offers an action the screen cannot take right now.
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
 class ScreenActions(Provider):
-    def _actions(self) -> list[tuple[str, str, partial[object]]]:
-        out: list[tuple[str, str, partial[object]]] = []
+    def _actions(self) -> list[tuple[str, str, partial[Any]]]:
+        out: list[tuple[str, str, partial[Any]]] = []
         seen: set[str] = set()
         app = self.app
         for active in self.screen.active_bindings.values():

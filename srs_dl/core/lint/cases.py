@@ -167,7 +167,7 @@ def _run(technique: str, variant: str, case: _Case) -> dict[str, np.ndarray | fl
         params = {p: h[p] for p in decay_kernels.SCHEDULE_PARAMS[variant]}
         out["epoch"] = case.epoch
         out["alpha"] = float(
-            decay_kernels.learning_rate(variant, h["alpha0"], case.epoch, **params)  # type: ignore[arg-type]
+            decay_kernels.learning_rate(variant, h["alpha0"], case.epoch, **params)
         )
         return out
     zero = np.zeros(N_WEIGHTS)

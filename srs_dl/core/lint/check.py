@@ -358,7 +358,9 @@ def _reads_an_input(binding: _Binding, role: Role) -> bool:
     return bool(used & _INPUTS)
 
 
-def _resolver(binding: _Binding, values: Mapping[str, np.ndarray], role: Role):  # type: ignore[no-untyped-def]
+def _resolver(
+    binding: _Binding, values: Mapping[str, np.ndarray], role: Role
+) -> tuple[Callable[[str], np.ndarray | None], Callable[[Call], np.ndarray | None]]:
     cache: dict[str, np.ndarray] = {}
 
     def resolve(name: str) -> np.ndarray | None:

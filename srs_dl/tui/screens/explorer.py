@@ -104,7 +104,7 @@ class ExplorerScreen(AreaScreen):
         )
         self.query_one("#explore-reading", Label).update(escape(reading))
         self._show_settings()
-        self.srs.explore_settings = s  # type: ignore[attr-defined]
+        self.srs.explore_settings = s
         self.redraws += 1
         self.last_redraw = time.perf_counter() - started
 

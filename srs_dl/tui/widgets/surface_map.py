@@ -109,10 +109,10 @@ class SurfaceMap(Widget):
             (scene.trajectories[0].w[0], "o"),
             (scene.surface.minimum, "*"),
         ):
-            cell = self.cell_of(float(x), float(y), cols, rows)
-            if cell is not None:
-                chars[cell[1], cell[0]] = mark
-                fg[cell] = "#ffffff"
+            mark_cell = self.cell_of(float(x), float(y), cols, rows)
+            if mark_cell is not None:
+                chars[mark_cell[1], mark_cell[0]] = mark
+                fg[mark_cell] = "#ffffff"
         strips: list[Strip] = []
         for r in range(rows):
             line = chars[r]
@@ -125,9 +125,9 @@ class SurfaceMap(Widget):
                 key = keys[run]
                 style = self._styles.get(key)
                 if style is None:
-                    band, colour = key
+                    band, ink = key
                     style = self._styles[key] = Style(
-                        color=colour or "#8a8fb0", bgcolor=_BAND_COLOURS[band], bold=bool(colour)
+                        color=ink or "#8a8fb0", bgcolor=_BAND_COLOURS[band], bold=bool(ink)
                     )
                 segments.append(Segment("".join(line[run:c]), style))
                 run = c
