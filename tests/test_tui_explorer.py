@@ -177,3 +177,13 @@ def test_explorer_snapshot(snap_compare, tmp_path):  # noqa: ANN001
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+def test_explore_help_names_every_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    from srs_dl.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["explore", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for kind in explore.KINDS:
+        assert kind in text

@@ -23,11 +23,17 @@ def cmd_explore(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def register(registry: Registry) -> None:
-    from srs_dl.core.explore.settings import KINDS
-
+    # Named here, not imported: the explorer's modules load NumPy, and building
+    # the parser must not (srs-dl --help starts fast).
     p = registry.add(
         "explore",
         "open the explorer: optimizers on a loss surface, EMA, learning-rate schedules",
         cmd_explore,
     )
-    p.add_argument("kind", nargs="?", metavar="KIND", help=f"one of {', '.join(KINDS)}")
+    p.add_argument(
+        "kind",
+        nargs="?",
+        metavar="KIND",
+        help="a surface (quadratic, rosenbrock), a panel (ema, schedules) or an optimizer"
+        " (sgd, momentum, rmsprop, adam, lr_decay)",
+    )
