@@ -313,3 +313,29 @@ def test_cli_lints_the_imported_folders(tmp_path: Path, capsys: pytest.CaptureFi
     capsys.readouterr()
     assert main(["--db", str(db), "lint"]) == 1
     assert f"{vault / 'n.md'}:4: RMSprop update" in capsys.readouterr().out
+
+
+def test_code_forms_cs231n() -> None:
+    rmsprop = (
+        "## RMSprop\n```python\ncache = decay_rate * cache + (1 - decay_rate) * dx**2\n"
+        "x += - learning_rate * dx / (np.sqrt(cache) + eps)\n```\n"
+    )
+    assert LINTER.lint_text(rmsprop) == []
+    assert _errors(rmsprop.replace("(np.sqrt(cache) + eps)", "np.sqrt(cache) + eps"))
+    velocity = "## Momentum\nv = mu * v - learning_rate * dx\nx += v\n"
+    (info,) = LINTER.lint_text(velocity)
+    assert info.severity == "info" and "velocity convention" in info.message
+    adam = (
+        "## Adam\nm = beta1*m + (1-beta1)*dx\nv = beta2*v + (1-beta2)*(dx**2)\n"
+        "x += - learning_rate * m / (np.sqrt(v) + eps)\n"
+    )
+    (e,) = _errors(adam)
+    assert e.line == 4 and "without bias correction" in e.message
+    assert e.suggestion == (
+        "x = x - learning_rate * m / (1 - beta1^t) / (sqrt(v / (1 - beta2^t)) + eps)"
+    )
+    assert _errors(adam.replace(adam.splitlines()[3], e.suggestion)) == []
+
+
+def test_step_by_step_schedules_are_skipped() -> None:
+    assert LINTER.lint_text("## Learning rate decay\nlr = lr * 0.95\nalpha = alpha * gamma\n") == []

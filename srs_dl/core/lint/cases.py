@@ -37,7 +37,8 @@ HYPER: Mapping[str, tuple[str, ...]] = {
     "decay": ("alpha0", "decay_rate", "base", "k", "drop", "epochs_per_drop"),
 }
 VARIANTS: Mapping[str, tuple[str, ...]] = {
-    "momentum": ("ema", "pytorch"),
+    # velocity: CS231n's v = mu * v - lr * g, x = x + v (PyTorch's buffer times -lr).
+    "momentum": ("ema", "pytorch", "velocity"),
     "decay": decay_kernels.SCHEDULES,
 }
 
@@ -185,8 +186,10 @@ def _run(technique: str, variant: str, case: _Case) -> dict[str, np.ndarray | fl
         out.update(theta=thetas[-1], V=e.v[-1], V_prev=before(e.v), V_hat=e.v_corrected[-1])
         return out
     if technique == "momentum":
-        m = momentum(case.w0, case.grads, h["lr"], h["beta"], variant)  # type: ignore[arg-type]
-        out.update(V=m.v[-1], V_prev=before(m.v))
+        convention = "pytorch" if variant == "velocity" else variant
+        m = momentum(case.w0, case.grads, h["lr"], h["beta"], convention)  # type: ignore[arg-type]
+        v = -h["lr"] * m.v if variant == "velocity" else m.v
+        out.update(V=v[-1], V_prev=before(v))
         trace: object = m
     elif technique == "rmsprop":
         r = rmsprop(case.w0, case.grads, h["lr"], h["beta"], h["eps"])

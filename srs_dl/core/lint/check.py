@@ -78,6 +78,9 @@ class _Binding:
     #: hyperparameter -> value fixed by the block.
     fixed: dict[str, float] = field(default_factory=dict)
     data_calls: list[Call] = field(default_factory=list)
+    #: The right side reads the quantity the formula defines, and it has no
+    #: previous value to stand for (`alpha = alpha * 0.95`).
+    reads_target: bool = False
 
     def note_names(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -275,6 +278,8 @@ def _bind(
                     q = "W_prev"
                 elif q in STATEFUL and (bound.previous or q == target.quantity):
                     q = f"{q}_prev"
+                elif q == target.quantity:
+                    binding.reads_target = True
                 binding.quantities[name] = q
                 continue
             if definition is not None:
@@ -350,6 +355,10 @@ def _literal(node: Node) -> float | None:
 def _reads_an_input(binding: _Binding, role: Role) -> bool:
     """A formula with nothing but constants on the right (alpha = 0.01) states a
     value, not the technique's formula."""
+    if binding.reads_target:
+        # `lr = lr * 0.95` updates a schedule step by step: a form the kernels
+        # (closed formulas of the epoch) do not state; skipped, not guessed.
+        return False
     used = set(binding.quantities.values()) - {role.target}
     if role.kind == "gradient":
         return bool(binding.data_calls or "data" in used) and (
@@ -586,7 +595,7 @@ def _error(role: Role, attempt: _Attempt, statement: Statement, formula: Formula
         canonical = _render(role.templates[attempt.variant], names, fixed_from_literals)
         what = f"differs from {role.authority}'s {canonical}"
     lhs = statement.target
-    op = statement.op
+    op = "=" if statement.op in ("+=", "-=") else statement.op
     if mistake is not None and mistake.fix == "halve_wd":
         suggestion = _halve_wd(formula, statement) or _suggest(role, attempt, names, lhs, op)
     else:
@@ -610,7 +619,21 @@ def _suggest(
     op: str,
     fixed: Mapping[str, float] | None = None,
 ) -> str:
-    return f"{lhs} {op} {_render(role.templates[attempt.variant], names, fixed or {})}"
+    template = role.templates[attempt.variant]
+    named = attempt.binding.note_names()
+    for quantity, definition in _DERIVED.items():
+        # A note that never names the corrected moments gets them written out.
+        if quantity not in named and "{" + quantity + "}" in template:
+            template = template.replace("{" + quantity + "}", definition)
+    return f"{lhs} {op} {_render(template, names, fixed or {})}"
+
+
+# Unparenthesized: every template divides by them or takes their root, where
+# left-to-right reading gives the same value.
+_DERIVED = {
+    "V_hat": "{V} / (1 - {beta1}^{t})",
+    "S_hat": "{S} / (1 - {beta2}^{t})",
+}
 
 
 def _halve_wd(formula: FormulaLine, statement: Statement) -> str | None:

@@ -330,11 +330,11 @@ def read_expression(text: str) -> tuple[Node, int]:
     return node, node.end
 
 
-_TARGET = re.compile(rf"\s*({_NAME})\s*(:=|==|=(?!=)|←|<-)\s*")
+_TARGET = re.compile(rf"\s*({_NAME})\s*(:=|==|=(?!=)|←|<-|\+=|-=)\s*")
 
 
 def read_statements(text: str) -> list[Statement]:
-    """Every `NAME = expr` (or :=, ==) that starts `text` or follows another one
+    """Every `NAME = expr` (or :=, ==, +=, -=) that starts `text` or follows another one
     after whitespace (`W = W - a * V     b = b - a * U`). [] when the text does not
     start with one; ExprError when it does but its value cannot be read."""
     out: list[Statement] = []
@@ -351,6 +351,10 @@ def read_statements(text: str) -> list[Statement]:
         value_start = m.end()
         node, length = read_expression(text[value_start:])
         node = _shift(node, value_start)
+        if op in ("+=", "-="):
+            # `x -= lr * dx` is x = x - lr * dx (the target's own span stands for x).
+            own = Name(m.start(1), target_end, target)
+            node = Bin(m.start(1), node.end, op[0], own, node)
         out.append(Statement(target, op, node, m.start(1), value_start + length))
         pos = value_start + length
         if not text[pos : pos + 1].isspace():

@@ -36,10 +36,11 @@ _TIME = re.compile(r"(?:_\{?(?:t|i)\}?)$")
 _PARAM_SUFFIX = re.compile(r"_?d[Wwb]$|_[Wb]$")
 
 _W = {"w": "W", "weight": "W", "weights": "W", "param": "W", "p": "W", "b": "W", "bias": "W"}
-_G = {"dw": "g", "db": "g", "g": "g", "grad": "g", "gradient": "g", "dtheta": "g"}
+_G = {"dw": "g", "db": "g", "g": "g", "grad": "g", "gradient": "g", "dtheta": "g", "dx": "g"}
 _LR = {"alpha": "lr", "lr": "lr", "learningrate": "lr", "eta": "lr"}
 _EPS = {"eps": "eps", "epsilon": "eps"}
-_OPTIMIZER = {**_W, "theta": "W", **_G, **_LR}
+# x and dx: CS231n's names for a parameter and its gradient.
+_OPTIMIZER = {**_W, "theta": "W", "x": "W", **_G, **_LR}
 
 TABLES: Mapping[str, Mapping[str, str]] = {
     "ema": {
@@ -77,6 +78,8 @@ TABLES: Mapping[str, Mapping[str, str]] = {
         "v": "S",
         "squareavg": "S",
         "r": "S",
+        "cache": "S",
+        "decayrate": "beta",
     },
     "adam": {
         **_OPTIMIZER,

@@ -104,6 +104,7 @@ ROLES: tuple[Role, ...] = (
         {
             "ema": "{beta} * {V_prev} + (1 - {beta}) * {g}",
             "pytorch": "{beta} * {V_prev} + {g}",
+            "velocity": "{beta} * {V_prev} - {lr} * {g}",
         },
         _OPTIMIZERS,
         (
@@ -117,13 +118,16 @@ ROLES: tuple[Role, ...] = (
             "pytorch": "PyTorch's convention (the gradient not scaled by 1 - {beta}); the course's"
             " {V} = {beta} * {V} + (1 - {beta}) * {g} takes steps 1 - {beta} times as large"
             " at the same learning rate",
+            "velocity": "the velocity convention ({V} = {beta} * {V} - {lr} * {g}, then"
+            " {W} = {W} + {V}): {V} is PyTorch's buffer times -{lr}, the same steps while"
+            " {lr} is constant",
         },
     ),
     Role(
         "momentum",
         "Momentum update",
         "W",
-        {"ema": "{W_prev} - {lr} * {V}"},
+        {"ema": "{W_prev} - {lr} * {V}", "velocity": "{W_prev} + {V}"},
         _OPTIMIZERS,
         (
             Mistake(
