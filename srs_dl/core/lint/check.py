@@ -20,7 +20,7 @@ import numpy as np
 
 from srs_dl.core.lint.cases import HYPER, VARIANTS, Cases, build_cases
 from srs_dl.core.lint.evaluate import Unbound, evaluate
-from srs_dl.core.lint.expr import Call, Node, Num, Statement, names_in, numbers_in
+from srs_dl.core.lint.expr import Call, Gen, Node, Num, Statement, names_in, numbers_in, walk
 from srs_dl.core.lint.names import (
     DATA_LOSS_CALLS,
     DEFAULT_NAMES,
@@ -297,42 +297,11 @@ def _bind(
 
 
 def _generator_var(node: Node, name: str) -> bool:
-    from srs_dl.core.lint.expr import Gen
-
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Gen) and n.var == name:
-            return True
-        for value in getattr(n, "__slots__", ()):
-            child = getattr(n, value, None)
-            if isinstance(child, Node):
-                stack.append(child)
-            elif isinstance(child, tuple):
-                for c in child:
-                    if isinstance(c, Node):
-                        stack.append(c)
-                    elif isinstance(c, tuple) and len(c) == 2 and isinstance(c[1], Node):
-                        stack.append(c[1])
-    return False
+    return any(isinstance(n, Gen) and n.var == name for n in walk(node))
 
 
 def _calls_in(node: Node) -> Iterable[Call]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Call):
-            yield n
-        for value in getattr(n, "__slots__", ()):
-            child = getattr(n, value, None)
-            if isinstance(child, Node):
-                stack.append(child)
-            elif isinstance(child, tuple):
-                for c in child:
-                    if isinstance(c, Node):
-                        stack.append(c)
-                    elif isinstance(c, tuple) and len(c) == 2 and isinstance(c[1], Node):
-                        stack.append(c[1])
+    return (n for n in walk(node) if isinstance(n, Call))
 
 
 def _latest(earlier: list[Statement], name: str) -> Statement | None:

@@ -377,54 +377,39 @@ def _shift(node: Node, offset: int) -> Node:
     return dataclasses.replace(node, **changes)  # type: ignore[arg-type]
 
 
+def children(node: Node) -> tuple[Node, ...]:
+    """The node's direct subtrees, left to right."""
+    if isinstance(node, Neg):
+        return (node.operand,)
+    if isinstance(node, Bin):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return (*node.args, *(v for _, v in node.kwargs))
+    if isinstance(node, Gen):
+        return (node.element, node.iterable)
+    return ()
+
+
+def walk(node: Node, skip: Callable[[Call], bool] | None = None) -> list[Node]:
+    """Every node of the tree, depth first, left to right; the arguments of the
+    calls `skip` accepts are left out (the call itself is kept)."""
+    out: list[Node] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        if isinstance(n, Call) and skip is not None and skip(n):
+            continue
+        stack.extend(reversed(children(n)))
+    return out
+
+
 def names_in(node: Node, skip: Callable[[Call], bool] | None = None) -> list[Name]:
     """Every Name in the tree, left to right (call and method names excluded,
     and the arguments of the calls `skip` accepts)."""
-    out: list[Name] = []
-
-    def walk(n: Node) -> None:
-        if isinstance(n, Call) and skip is not None and skip(n):
-            return
-        if isinstance(n, Name):
-            out.append(n)
-        elif isinstance(n, Neg):
-            walk(n.operand)
-        elif isinstance(n, Bin):
-            walk(n.left)
-            walk(n.right)
-        elif isinstance(n, Call):
-            for a in n.args:
-                walk(a)
-            for _, v in n.kwargs:
-                walk(v)
-        elif isinstance(n, Gen):
-            walk(n.element)
-            walk(n.iterable)
-
-    walk(node)
-    return out
+    return [n for n in walk(node, skip) if isinstance(n, Name)]
 
 
 def numbers_in(node: Node) -> list[float]:
     """The literal numbers of the tree, left to right."""
-    out: list[float] = []
-
-    def walk(n: Node) -> None:
-        if isinstance(n, Num):
-            out.append(n.value)
-        elif isinstance(n, Neg):
-            walk(n.operand)
-        elif isinstance(n, Bin):
-            walk(n.left)
-            walk(n.right)
-        elif isinstance(n, Call):
-            for a in n.args:
-                walk(a)
-            for _, v in n.kwargs:
-                walk(v)
-        elif isinstance(n, Gen):
-            walk(n.element)
-            walk(n.iterable)
-
-    walk(node)
-    return out
+    return [n.value for n in walk(node) if isinstance(n, Num)]

@@ -52,11 +52,15 @@ class LossPlot(PlotextPlot):
         self.refresh()
 
 
-class EmaPlot(PlotextPlot):
+class _ScenePlot(PlotextPlot):
+    """A plot that keeps the scene it drew."""
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.scene: Any = None
 
+
+class EmaPlot(_ScenePlot):
     def show(self, scene: Any) -> None:
         self.scene = scene
         plt = self.plt
@@ -75,11 +79,7 @@ class EmaPlot(PlotextPlot):
         self.refresh()
 
 
-class SchedulePlot(PlotextPlot):
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self.scene: Any = None
-
+class SchedulePlot(_ScenePlot):
     def show(self, scene: Any) -> None:
         self.scene = scene
         plt = self.plt
