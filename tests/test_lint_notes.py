@@ -339,3 +339,16 @@ def test_code_forms_cs231n() -> None:
 
 def test_step_by_step_schedules_are_skipped() -> None:
     assert LINTER.lint_text("## Learning rate decay\nlr = lr * 0.95\nalpha = alpha * gamma\n") == []
+
+
+def test_cli_reads_the_configs_heading_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    note = tmp_path / "n.md"
+    note.write_text("## Hinton's lecture 6e\nW = W - alpha * dW / sqrt(S_dW) + eps\n", "utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text('[drills.headings]\n"Hinton\'s lecture 6e" = ["rmsprop"]\n', "utf-8")
+    db = str(tmp_path / "x.db")
+    assert main(["--db", db, "lint", str(note)]) == 0
+    assert main(["--db", db, "--config", str(config), "lint", str(note)]) == 1
+    assert f"{note}:2: RMSprop update" in capsys.readouterr().out

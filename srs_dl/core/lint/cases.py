@@ -58,32 +58,31 @@ class Cases:
         return len(self.edges)
 
 
+#: How each hyperparameter is drawn: uniform on [low, high], "log" uniform in
+#: the exponent (eps large enough for its placement to show), "int" on [low, high].
+_DRAWS: Mapping[str, tuple[str, float, float]] = {
+    "lr": ("uniform", 0.01, 0.5),
+    "beta": ("uniform", 0.05, 0.95),
+    "beta1": ("uniform", 0.5, 0.95),
+    "beta2": ("uniform", 0.8, 0.999),
+    "eps": ("log", -3.0, -0.5),
+    "wd": ("uniform", 0.001, 0.2),
+    "alpha0": ("uniform", 0.01, 1.0),
+    "decay_rate": ("uniform", 0.1, 2.0),
+    "base": ("uniform", 0.5, 0.99),
+    "k": ("uniform", 0.5, 2.0),
+    "drop": ("uniform", 0.1, 0.9),
+    "epochs_per_drop": ("int", 2, 10),
+}
+
+
 def _draw(rng: np.random.Generator, name: str) -> float:
-    if name in ("lr",):
-        return float(rng.uniform(0.01, 0.5))
-    if name == "beta":
-        return float(rng.uniform(0.05, 0.95))
-    if name == "beta1":
-        return float(rng.uniform(0.5, 0.95))
-    if name == "beta2":
-        return float(rng.uniform(0.8, 0.999))
-    if name == "eps":
-        return float(10 ** rng.uniform(-3, -0.5))
-    if name == "wd":
-        return float(rng.uniform(0.001, 0.2))
-    if name == "alpha0":
-        return float(rng.uniform(0.01, 1.0))
-    if name == "decay_rate":
-        return float(rng.uniform(0.1, 2.0))
-    if name == "base":
-        return float(rng.uniform(0.5, 0.99))
-    if name == "k":
-        return float(rng.uniform(0.5, 2.0))
-    if name == "drop":
-        return float(rng.uniform(0.1, 0.9))
-    if name == "epochs_per_drop":
-        return float(rng.integers(2, 11))
-    raise ValueError(f"no distribution for {name!r}")
+    how, low, high = _DRAWS[name]
+    if how == "int":
+        return float(rng.integers(int(low), int(high) + 1))
+    if how == "log":
+        return float(10 ** rng.uniform(low, high))
+    return float(rng.uniform(low, high))
 
 
 @dataclass
