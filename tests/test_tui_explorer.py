@@ -48,8 +48,10 @@ def _assert_drawn_equals_kernels(screen) -> None:  # noqa: ANN001
     for path in scene.trajectories:
         np.testing.assert_array_equal(path.w, expected[path.optimizer])
         loss = surface.loss(expected[path.optimizer])
-        keep = np.isfinite(loss) & (loss > 0)
-        assert plotted[path.optimizer] == loss[keep].tolist()
+        steps, values = plotted[path.optimizer]
+        assert values == loss[steps].tolist()
+        # Every step when there are few; evenly spread, first and last kept, when many.
+        assert steps[0] == 0 and steps[-1] == s.steps and len(steps) == min(s.steps + 1, 120)
 
 
 def _explorer(tmp_path, **kwargs):  # noqa: ANN001, ANN202

@@ -47,8 +47,9 @@ class Surface:
 
     def gradient(self, w: np.ndarray) -> np.ndarray:
         x, y = float(w[0]), float(w[1])
-        if abs(x) > _LIMIT or abs(y) > _LIMIT or not (np.isfinite(x) and np.isfinite(y)):
-            return np.zeros(2)  # diverged: stay put instead of overflowing
+        # Diverged (NaN fails the comparison too): stay put instead of overflowing.
+        if not (abs(x) <= _LIMIT and abs(y) <= _LIMIT):
+            return np.zeros(2)
         if self.name == "quadratic":
             return np.array([x, self.condition * y])
         return np.array([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)])

@@ -13,6 +13,8 @@ from srs_dl.core.compute.surfaces import OPTIMIZER_NAMES
 from srs_dl.tui.widgets.surface_map import PATH_STYLES
 
 _SCHEDULE_COLOURS = ("red", "yellow", "magenta", "cyan", "green")
+#: Points per line at most (two per braille column of a 60-column plot).
+_MAX_POINTS = 120
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -25,8 +27,8 @@ class LossPlot(PlotextPlot):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        #: optimizer -> the losses drawn.
-        self.series: dict[str, list[float]] = {}
+        #: optimizer -> (the steps drawn, the losses at them).
+        self.series: dict[str, tuple[list[int], list[float]]] = {}
 
     def show(self, scene: Any) -> None:
         plt = self.plt
@@ -42,7 +44,11 @@ class LossPlot(PlotextPlot):
                 continue
             steps = np.arange(loss.size)[keep]
             values = loss[keep]
-            self.series[path.optimizer] = values.tolist()
+            if values.size > _MAX_POINTS:
+                # A plot this wide shows no more: plotext's cost grows with the points.
+                pick = np.unique(np.linspace(0, values.size - 1, _MAX_POINTS).astype(int))
+                steps, values = steps[pick], values[pick]
+            self.series[path.optimizer] = (steps.tolist(), values.tolist())
             plt.plot(
                 steps.tolist(),
                 np.log10(values).tolist(),

@@ -113,26 +113,32 @@ class SurfaceMap(Widget):
             if mark_cell is not None:
                 chars[mark_cell[1], mark_cell[0]] = mark
                 fg[mark_cell] = "#ffffff"
+        # One style id per cell (its band, and its path's colour if any), then one
+        # segment per run of equal ids: found with NumPy, row by row.
+        inks = [None, *dict.fromkeys(fg.values())]
+        ink_of = {ink: i for i, ink in enumerate(inks)}
+        ids = bands * len(inks)
+        for (c, r), ink in fg.items():
+            ids[r, c] += ink_of[ink]
         strips: list[Strip] = []
         for r in range(rows):
-            line = chars[r]
-            keys = [(int(bands[r, c]), fg.get((c, r))) for c in range(cols)]
-            segments: list[Segment] = []
-            run = 0
-            for c in range(1, cols + 1):
-                if c < cols and keys[c] == keys[run]:
-                    continue
-                key = keys[run]
-                style = self._styles.get(key)
-                if style is None:
-                    band, ink = key
-                    style = self._styles[key] = Style(
-                        color=ink or "#8a8fb0", bgcolor=_BAND_COLOURS[band], bold=bool(ink)
-                    )
-                segments.append(Segment("".join(line[run:c]), style))
-                run = c
+            row_ids = ids[r]
+            cuts = [0, *(np.flatnonzero(row_ids[1:] != row_ids[:-1]) + 1).tolist(), cols]
+            text = "".join(chars[r].tolist())
+            segments = [
+                Segment(text[a:b], self._style(int(bands[r, a]), inks[int(row_ids[a]) % len(inks)]))
+                for a, b in zip(cuts[:-1], cuts[1:], strict=True)
+            ]
             strips.append(Strip(segments, cols))
         return strips
+
+    def _style(self, band: int, ink: str | None) -> Style:
+        style = self._styles.get((band, ink))
+        if style is None:
+            style = self._styles[(band, ink)] = Style(
+                color=ink or "#8a8fb0", bgcolor=_BAND_COLOURS[band], bold=bool(ink)
+            )
+        return style
 
     def text(self) -> str:
         """The map as plain text (what the tests and the README's capture read)."""
