@@ -352,3 +352,15 @@ def test_cli_reads_the_configs_heading_table(
     assert main(["--db", db, "lint", str(note)]) == 0
     assert main(["--db", db, "--config", str(config), "lint", str(note)]) == 1
     assert f"{note}:2: RMSprop update" in capsys.readouterr().out
+
+
+def test_adam_paper_names_whatever_the_order() -> None:
+    # v is the second moment as soon as the paragraph writes an m, even later.
+    text = (
+        "## Adam\nv_t = beta2 * v + (1 - beta2) * g^2\nm_t = beta1 * m + (1 - beta1) * g\n"
+        "m_hat = m_t / (1 - beta1^t)\nv_hat = v_t / (1 - beta2^t)\n"
+        "w = w - lr * m_hat / (sqrt(v_hat) + eps)\n"
+    )
+    assert LINTER.lint_text(text) == []
+    (e,) = _errors(text.replace("(1 - beta2) * g^2", "(1 - beta2) * g"))
+    assert e.line == 2 and "g is not squared" in e.message

@@ -135,7 +135,7 @@ class Linter:
         earlier: list[Statement],
     ) -> Finding | None | object:
         written = [n.name for n in names_in(statement.value)] + [s.target for s in earlier]
-        m_names = technique == "adam" and uses_m([statement.target, *written])
+        m_names = technique == "adam" and uses_m([statement.target, *written, *formula.block_names])
         target = bind_name(statement.target, technique, first_moment_is_m=m_names)
         if target is None or target.previous:
             return _UNBOUND

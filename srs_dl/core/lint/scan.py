@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from srs_dl.core.lint.expr import ExprError, Statement, read_statements
+from srs_dl.core.lint.expr import ExprError, Statement, names_in, read_statements
 
 #: Drill kinds (core/drills/headings.py) to the technique lint checks.
 KIND_TECHNIQUES: Mapping[str, str] = {
@@ -71,6 +71,9 @@ class FormulaLine:
     mentions_weight_decay: bool
     #: The statements of this block before this line, for names they define.
     earlier: tuple[Statement, ...] = field(default=())
+    #: Every name the block's formulas use (Adam's m and v are read as the paper's
+    #: moments when the block writes an m anywhere).
+    block_names: tuple[str, ...] = field(default=())
 
 
 def _techniques_in(text: str) -> list[str]:
@@ -134,7 +137,7 @@ def find_formulas(text: str, heading_kinds: Callable[[str], tuple[str, ...]]) ->
         named = _techniques_in(block_text)
         keywords = _keywords(block_text)
         mentions = bool(re.search(r"weight[_ ]decay", block_text, re.I))
-        earlier: list[Statement] = []
+        found: list[tuple[int, str, list[Statement]]] = []
         for i in range(first, end):
             formula = _formula_text(lines[i])
             if formula is None:
@@ -143,8 +146,18 @@ def find_formulas(text: str, heading_kinds: Callable[[str], tuple[str, ...]]) ->
                 statements = read_statements(formula)
             except ExprError:
                 continue
-            if not statements:
-                continue
+            if statements:
+                found.append((i, formula, statements))
+        names = tuple(
+            dict.fromkeys(
+                name
+                for _i, _f, statements in found
+                for s in statements
+                for name in (s.target, *(n.name for n in names_in(s.value)))
+            )
+        )
+        earlier: list[Statement] = []
+        for i, formula, statements in found:
             techniques = tuple(dict.fromkeys((*heading_of[i], *named)))
             out.append(
                 FormulaLine(
@@ -155,6 +168,7 @@ def find_formulas(text: str, heading_kinds: Callable[[str], tuple[str, ...]]) ->
                     keywords=keywords,
                     mentions_weight_decay=mentions,
                     earlier=tuple(earlier),
+                    block_names=names,
                 )
             )
             earlier.extend(statements)
