@@ -204,6 +204,9 @@ DEFAULT_NAMES: Mapping[str, str] = {
 }
 
 
+_PAPER_V = {"v": "S", "vhat": "S_hat", "vcorrected": "S_hat", "vcorr": "S_hat"}
+
+
 @dataclass(frozen=True, slots=True)
 class Bound:
     """A name read as a quantity; `previous` when written as the value before the step."""
@@ -239,11 +242,12 @@ def bind_name(
     table: dict[str, str] = dict(TABLES.get(technique, {}))
     if technique == "decay" and variant:
         table.update(SCHEDULE_NAMES.get(variant, {}))
-    if technique == "adam" and first_moment_is_m:
-        # Adam's paper: m and v are the first and second moments.
-        table.update({"v": "S", "vhat": "S_hat", "vcorrected": "S_hat", "vcorr": "S_hat"})
     key = compact(name)
     quantity = table.get(key)
+    if technique == "adam" and first_moment_is_m and key in _PAPER_V:
+        # Adam's paper: m and v are the first and second moments (V_dW stays the
+        # course's first moment: only the bare v is the paper's).
+        quantity = _PAPER_V[key]
     if quantity is None:
         stripped = compact(_PARAM_SUFFIX.sub("", name))
         if stripped and stripped != key:
