@@ -177,3 +177,18 @@ def append_log_rows(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) 
             f" VALUES ({', '.join('?' for _ in LOG_COLUMNS)})"
         )
         conn.executemany(sql, rows)
+
+
+def note_paths(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every note's path by its id (deleted notes too: their cards are listed with --all)."""
+    return {int(i): str(p) for i, p in conn.execute("SELECT id, path FROM notes")}
+
+
+def writeback_on(conn: sqlite3.Connection, note_id: int) -> bool:
+    """The note is live and in a folder imported with write-back."""
+    row = conn.execute(
+        "SELECT f.writeback FROM notes AS n JOIN folders AS f ON f.id = n.folder_id"
+        " WHERE n.id = ? AND n.deleted = 0",
+        (note_id,),
+    ).fetchone()
+    return bool(row and row[0])

@@ -221,7 +221,6 @@ class ReviewScreen(AreaScreen):
         """In the session thread: post `card` with its button labels and the counts."""
         from srs_dl.core.scheduling.sm2 import interval_label
         from srs_dl.services.lint import card_warning
-        from srs_dl.store.cards import note_path
 
         preview = session.preview(card.id)
         labels = {response: interval_label(s.interval) for response, s in preview.items()}
@@ -231,7 +230,7 @@ class ReviewScreen(AreaScreen):
             from srs_dl.services.review.drill_cards import drill_for
 
             drill = drill_for(card)
-        path = note_path(session.conn, card.note_id)
+        path = session.note_path(card.note_id)
         warning = card_warning(path, self.env.config, card.line) if card.kind != "drill" else None
         self.post_message(
             CardShown(
