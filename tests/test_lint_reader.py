@@ -169,6 +169,64 @@ def test_lint_never_crashes_nor_executes(text: str) -> None:
     assert not Path("PWNED").exists()
 
 
+_NAMES = st.sampled_from(
+    [
+        "W", "w", "b", "x", "dW", "g", "dx", "V_dW", "S_dW", "V_{t-1}", "v", "m", "m_hat",
+        "v_hat", "Vcorrected_dW", "S_corrected", "beta", "beta1", "beta2", "momentum", "lr",
+        "alpha", "alpha0", "alpha_t", "eps", "epsilon", "t", "epoch", "decay_rate", "k", "base",
+        "drop", "epochs_per_drop", "theta_t", "weight_decay", "lambda_l2", "l2_norm", "loss",
+        "a", "cache",
+    ]
+)  # fmt: skip
+
+
+def _expressions() -> st.SearchStrategy[str]:
+    leaves = st.one_of(
+        _NAMES,
+        st.sampled_from(["0", "1", "2", "0.5", "0.9", "1e-8", "0.01"]),
+        st.just("criterion(outputs, targets)"),
+        st.just("sum(p.pow(2).sum() for p in model.parameters())"),
+    )
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        ops = st.sampled_from([" + ", " - ", " * ", " / ", "^", " ** "])
+        pair = st.tuples(inner, ops, inner).map("".join)
+        calls = st.tuples(st.sampled_from(["sqrt", "exp", "log", "floor", "sum"]), inner)
+        return st.one_of(
+            pair,
+            pair.map(lambda s: f"({s})"),
+            calls.map(lambda fc: f"{fc[0]}({fc[1]})"),
+            inner.map(lambda s: f"-{s}"),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=8)
+
+
+_HEADINGS = st.sampled_from(
+    ["## EMA", "## Momentum", "## RMSprop", "## Adam", "## Learning rate decay",
+     "## SGD with weight decay", "## Notes"]
+)  # fmt: skip
+_STATEMENT = st.tuples(_NAMES, st.sampled_from([" = ", " := ", " -= ", " += "]), _expressions())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _HEADINGS,
+    st.lists(_STATEMENT.map("".join), min_size=1, max_size=6),
+    st.booleans(),
+)
+def test_lint_never_crashes_on_formula_shaped_notes(
+    heading: str, lines: list[str], optimizer: bool
+) -> None:
+    """Notes made of the names and shapes the binder knows: definitions that read
+    themselves or each other, vectors where a number belongs, 0/0, overflow."""
+    head = "optimizer = optim.SGD(model.parameters(), lr=0.01, weight_decay=0.01)\n"
+    note = heading + "\n" + (head if optimizer else "") + "\n".join(lines) + "\n"
+    for finding in _LINTER.lint_text(note):
+        assert finding.severity in ("error", "info")
+        assert "\n" not in finding.message and finding.line >= 2
+
+
 def test_lint_sources_never_evaluate_text() -> None:
     banned = {"eval", "exec", "compile", "__import__", "parse_expr", "sympify"}
     for path in LINT_DIR.glob("*.py"):

@@ -152,7 +152,10 @@ class Linter:
                 )
                 if binding is None or not _reads_an_input(binding, role):
                     continue
-                tried = self._attempts(role, variant, statement, binding)
+                try:
+                    tried = self._attempts(role, variant, statement, binding)
+                except Unbound:
+                    continue  # computes something else than the role's quantity
                 if tried[-1].agrees:
                     return _info(role, variant, statement, binding, formula)
                 attempts.extend(tried)
@@ -183,13 +186,18 @@ class Linter:
         for combo in itertools.product(*options):
             fixed = dict(binding.fixed)
             fixed.update({p: v for p, v in zip(free, combo, strict=True) if v is not None})
-            cases = self.cases(role.technique, cases_variant, fixed)
+            try:
+                cases = self.cases(role.technique, cases_variant, fixed)
+            except ValueError:
+                continue  # a value the kernel refuses (beta = 2): no such choice
             yours = _compute(statement.value, binding, cases, role)
             theirs = _kernel_value(role, cases)
             agree = _agree(yours, theirs, _RTOL[role.kind])
             out.append(_Attempt(variant, cases, fixed, yours, theirs, agree, binding))
             if out[-1].agrees:
                 break
+        if not out:
+            raise Unbound("no values the kernel takes")
         return out
 
 
@@ -237,8 +245,11 @@ def _bind(
             binding.fixed[param] = value
     binding.quantities[statement.target] = target.quantity
     seen: set[str] = set()
+    resolving: set[str] = set()
 
-    def bind_tree(node: Node, depth: int) -> bool:
+    def bind_tree(node: Node, depth: int, scope: list[Statement]) -> bool:
+        """Bind the names of `node`; `scope`: the statements it may read definitions
+        from (a definition reads only those before it, so none can loop)."""
         if depth > 8:
             return False
         for call in _calls_in(node):
@@ -253,13 +264,28 @@ def _bind(
             return False
         for name_node in names_in(node, lambda c: any(c is d for d in binding.data_calls)):
             name = name_node.name
+            if name in resolving:
+                return False  # a definition that reads itself (l2 = l2 + x)
             if name in seen or name in binding.constants or name in binding.definitions:
                 continue
             if _generator_var(node, name):
                 continue
             seen.add(name)
-            definition = _latest(earlier, name)
+            found = _latest(scope, name)
+            definition = found[1] if found is not None else None
             bound = bind_name(name, technique, variant, first_moment_is_m=m_names)
+            if (
+                found is not None
+                and definition is not None
+                and bound is not None
+                and bound.quantity in HYPER.get(technique, ())
+                and _literal(definition.value) is None
+            ):
+                # A hyperparameter the block derives (alpha_t = alpha * sqrt(1 - beta2^t)
+                # / (1 - beta1^t)) is its formula, not the plain hyperparameter.
+                if not define(name, definition, depth, scope[: found[0]]):
+                    return False
+                continue
             if definition is not None and _literal(definition.value) is not None:
                 value = _literal(definition.value)
                 assert value is not None
@@ -282,15 +308,22 @@ def _bind(
                     binding.reads_target = True
                 binding.quantities[name] = q
                 continue
-            if definition is not None:
-                binding.definitions[name] = definition.value
-                if not bind_tree(definition.value, depth + 1):
+            if found is not None and definition is not None:
+                if not define(name, definition, depth, scope[: found[0]]):
                     return False
                 continue
             return False
         return True
 
-    if not bind_tree(statement.value, 0):
+    def define(name: str, definition: Statement, depth: int, scope: list[Statement]) -> bool:
+        binding.definitions[name] = definition.value
+        resolving.add(name)
+        try:
+            return bind_tree(definition.value, depth + 1, scope)
+        finally:
+            resolving.discard(name)
+
+    if not bind_tree(statement.value, 0, earlier):
         return None
     # The statement's own target may also be read on the right (V = beta * V + ...).
     return binding
@@ -304,10 +337,11 @@ def _calls_in(node: Node) -> Iterable[Call]:
     return (n for n in walk(node) if isinstance(n, Call))
 
 
-def _latest(earlier: list[Statement], name: str) -> Statement | None:
-    for s in reversed(earlier):
-        if s.target == name:
-            return s
+def _latest(scope: list[Statement], name: str) -> tuple[int, Statement] | None:
+    """The last statement of `scope` defining `name`, with its index."""
+    for i in range(len(scope) - 1, -1, -1):
+        if scope[i].target == name:
+            return i, scope[i]
     return None
 
 
@@ -354,7 +388,7 @@ def _resolver(
         node = binding.definitions.get(name)
         if node is not None:
             if name not in cache:
-                cache[name] = evaluate(node, resolve, resolve_call, params=lambda: values["W_prev"])
+                cache[name] = evaluate(node, resolve, resolve_call, params=lambda: _weights(values))
             return cache[name]
         return None
 
@@ -366,8 +400,18 @@ def _resolver(
     return resolve, resolve_call
 
 
+def _weights(values: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The weights a sum over model.parameters() runs over (Unbound in a technique
+    without weights, as an EMA)."""
+    if "W_prev" not in values:
+        raise Unbound("model.parameters()")
+    return values["W_prev"]
+
+
 def _data_loss(values: Mapping[str, np.ndarray]) -> np.ndarray:
     """A stand-in data loss whose gradient at the weights is g: g . w."""
+    if "g" not in values or "W_prev" not in values:
+        raise Unbound("data loss")
     return np.sum(values["g"] * values["W_prev"], axis=-1, keepdims=True)
 
 
@@ -375,13 +419,12 @@ def _compute(node: Node, binding: _Binding, cases: Cases, role: Role) -> np.ndar
     values = cases.values
     if role.kind != "gradient":
         resolve, resolve_call = _resolver(binding, values, role)
+        value = evaluate(node, resolve, resolve_call, params=lambda: _weights(values))
         try:
-            return np.broadcast_to(
-                evaluate(node, resolve, resolve_call, params=lambda: values["W_prev"]),
-                values[role.target].shape,
-            )
-        except (Unbound, ValueError):
-            return np.full(values[role.target].shape, np.nan)
+            return np.broadcast_to(value, values[role.target].shape)
+        except ValueError:
+            # A vector where the technique has a number (alpha = alpha0 * w): not its formula.
+            raise Unbound("shape") from None
     # A loss: one SGD step on it, its gradient taken by central differences.
     w = values["W_prev"]
     grad = np.empty_like(w)
@@ -398,10 +441,9 @@ def _compute(node: Node, binding: _Binding, cases: Cases, role: Role) -> np.ndar
             def weights(s: Mapping[str, np.ndarray] = shifted) -> np.ndarray:
                 return s["W_prev"]
 
-            try:
-                loss = evaluate(node, resolve, resolve_call, params=weights)
-            except (Unbound, ValueError):
-                return np.full(w.shape, np.nan)
+            loss = evaluate(node, resolve, resolve_call, params=weights)
+            if loss.ndim == 2 and loss.shape[1] != 1:
+                raise Unbound("a loss is a number, not one per weight")
             sides.append(np.broadcast_to(loss, (w.shape[0], 1)))
         grad[:, j : j + 1] = (sides[0] - sides[1]) / (2 * h)
     return w - values["lr"] * grad

@@ -42,7 +42,10 @@ def evaluate(
 ) -> np.ndarray:
     """The formula's value; `params` gives the weights for a generator over parameters."""
     with np.errstate(all="ignore"):
-        return np.asarray(_eval(node, resolve, resolve_call, params, {}), dtype=np.float64)
+        try:
+            return np.asarray(_eval(node, resolve, resolve_call, params, {}), dtype=np.float64)
+        except RecursionError:
+            raise Unbound("nested too deeply") from None
 
 
 def _eval(
