@@ -102,6 +102,8 @@ def in_tmux(keys: int) -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         session = f"explore-bench-{os.getpid()}"
+        # A tmux server of our own (own socket): no other session is touched.
+        tmux = ["tmux", "-L", session]
         env = f"env TERM=xterm-256color TEXTUAL_ANIMATIONS=none SRS_DL_DB={tmp}/x.db"
         subprocess.run(
             [
@@ -121,7 +123,7 @@ def in_tmux(keys: int) -> None:
 
         def pane() -> str:
             return subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+                [*tmux, "capture-pane", "-p", "-t", session], capture_output=True, text=True
             ).stdout
 
         def lr_shown() -> str | None:
@@ -145,7 +147,7 @@ def in_tmux(keys: int) -> None:
             for i in range(keys // 2):
                 before = selected()
                 t0 = time.perf_counter()
-                subprocess.run(["tmux", "send-keys", "-t", session, "Down" if i % 2 == 0 else "Up"])
+                subprocess.run([*tmux, "send-keys", "-t", session, "Down" if i % 2 == 0 else "Up"])
                 while selected() == before and time.perf_counter() - t0 < 5:
                     pass
                 moves.append(time.perf_counter() - t0)
@@ -166,7 +168,7 @@ def in_tmux(keys: int) -> None:
             print(f"   lr changed, paths redrawn:  {_ms(times)}")
             print(f"   selection moved only:        {_ms(moves)}")
         finally:
-            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+            subprocess.run([*tmux, "kill-server"], capture_output=True)
 
 
 def main() -> int:
