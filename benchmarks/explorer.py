@@ -107,7 +107,7 @@ def in_tmux(keys: int) -> None:
         env = f"env TERM=xterm-256color TEXTUAL_ANIMATIONS=none SRS_DL_DB={tmp}/x.db"
         subprocess.run(
             [
-                "tmux",
+                *tmux,
                 "new-session",
                 "-d",
                 "-s",
@@ -156,7 +156,7 @@ def in_tmux(keys: int) -> None:
                 before = lr_shown()
                 t0 = time.perf_counter()
                 subprocess.run(
-                    ["tmux", "send-keys", "-t", session, "Right" if i % 2 == 0 else "Left"]
+                    [*tmux, "send-keys", "-t", session, "Right" if i % 2 == 0 else "Left"]
                 )
                 while lr_shown() == before:
                     if time.perf_counter() - t0 > 5:
