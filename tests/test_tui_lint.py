@@ -96,6 +96,9 @@ async def test_review_warns_under_the_answer(tmp_path):
     async with app.run_test(size=(110, 30)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "card", None) is not None, what="a card")
         warning = app.screen.query_one("#card-lint", Static)
+        # The warning comes after the card (the note is linted once the card is shown),
+        # and shows with the answer only.
+        await wait_for(pilot, lambda: app.screen.lint_warning is not None, what="the lint")
         assert not warning.display
         await pilot.press("space")
         assert warning.display

@@ -106,7 +106,10 @@ def card_warning(path: str | None, config: Config, line: int | None = None) -> s
     first), None when the note has none."""
     if not path:
         return None
-    errors = note_errors(path, config)
+    try:
+        errors = note_errors(path, config)
+    except Exception:  # a lint bug must not stop a review; `srs-dl lint` shows it
+        return None
     if not errors:
         return None
     first = min(errors, key=lambda e: abs(e.line - line)) if line else errors[0]

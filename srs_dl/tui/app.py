@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
@@ -33,6 +34,11 @@ from srs_dl.config import Config
 from srs_dl.services.deck import DeckPool
 from srs_dl.tui.commands import ScreenActions
 from srs_dl.tui.messages import Progress, RescanFinished, SessionRequested
+
+if TYPE_CHECKING:
+    # Only for the annotation: the explorer's modules load NumPy, which the
+    # app's start does not need.
+    from srs_dl.core.explore.settings import ExplorerSettings
 
 #: (mode, module under srs_dl.tui.screens, class, key, title). Stats and browse are H8's.
 AREAS: tuple[tuple[str, str, str, str, str], ...] = (
@@ -155,7 +161,7 @@ class SrsApp(App[None]):
         self.practice_request = 0
         #: The explorer's settings (core.explore.settings), kept across visits;
         #: set before switching to open it on a drill's inputs.
-        self.explore_settings: object | None = None
+        self.explore_settings: ExplorerSettings | None = None
         if mode == "explore" and arg:
             from srs_dl.core.explore.settings import for_kind
 

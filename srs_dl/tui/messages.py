@@ -66,8 +66,6 @@ class CardShown(Message):
     note_path: str | None
     drill: Any = None  # a Drill for drill cards
     can_undo: bool = False
-    #: One line when the card's note has a lint error (services.lint.card_warning).
-    lint_warning: str | None = None
 
 
 @dataclass
@@ -140,3 +138,12 @@ class LintFinished(Message):
 
     report: Any
     error: str | None = None
+
+
+@dataclass
+class LintWarning(Message):
+    """The shown card's note has a lint error: one line for under the answer
+    (services.lint.card_warning), posted after the card itself."""
+
+    card_id: int
+    text: str

@@ -59,13 +59,12 @@ class ExplorerScreen(AreaScreen):
     def on_mount(self) -> None:
         self.query_one("#explore-surface-map").border_title = "loss surface"
         self.query_one("#explore-settings").border_title = "settings"
-        wanted = getattr(self.srs, "explore_settings", None)
-        if wanted is not None:
-            self.settings = wanted
+        if self.srs.explore_settings is not None:
+            self.settings = self.srs.explore_settings
         self.redraw()
 
     def on_screen_resume(self) -> None:
-        wanted = getattr(self.srs, "explore_settings", None)
+        wanted = self.srs.explore_settings
         if wanted is not None and wanted is not self.settings:
             self.settings = wanted
             self.redraw()

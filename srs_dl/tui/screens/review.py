@@ -29,6 +29,7 @@ from srs_dl.tui.messages import (
     CardShown,
     DrillChecked,
     GradeChosen,
+    LintWarning,
     RevealPressed,
     SessionFinished,
     SessionRequested,
@@ -231,19 +232,16 @@ class ReviewScreen(AreaScreen):
 
             drill = drill_for(card)
         path = session.note_path(card.note_id)
-        warning = card_warning(path, self.env.config, card.line) if card.kind != "drill" else None
         self.post_message(
             CardShown(
-                card,
-                labels,
-                left,
-                new,
-                path,
-                drill,
-                bool(getattr(session, "can_undo", True)),
-                warning,
+                card, labels, left, new, path, drill, bool(getattr(session, "can_undo", True))
             )
         )
+        # After the card is shown: reading and linting its note (once per note while
+        # the file is unchanged) must not delay it.
+        warning = card_warning(path, self.env.config, card.line) if card.kind != "drill" else None
+        if warning:
+            self.post_message(LintWarning(card.id, warning))
 
     def _submit(self, job: Any) -> None:
         if self.thread is None or self.busy:
@@ -292,8 +290,7 @@ class ReviewScreen(AreaScreen):
             self.query_one("#card-back", Static).update(card_markdown(event.card.back))
             self.query_one("#card-rule").display = False
             self.query_one("#card-back").display = False
-            self.lint_warning = event.lint_warning
-            self.query_one("#card-lint", Static).update(escape(event.lint_warning or ""))
+            self.lint_warning = None
             self.query_one("#card-lint").display = False
             scroll = self.query_one("#card-scroll", VerticalScroll)
             scroll.border_title = _KIND_TITLE.get(event.card.kind, event.card.kind)
@@ -307,6 +304,14 @@ class ReviewScreen(AreaScreen):
             scroll.focus()
             grades.show("question")
         self.busy = False
+
+    @on(LintWarning)
+    def _lint_warning(self, event: LintWarning) -> None:
+        if self.card is None or self.card.id != event.card_id:
+            return  # the review has moved on
+        self.lint_warning = event.text
+        self.query_one("#card-lint", Static).update(escape(event.text))
+        self.query_one("#card-lint").display = self.revealed
 
     def _show_status(self, event: CardShown) -> None:
         progress = f"[b]{event.left}[/b] left, [b]{event.new}[/b] new"
