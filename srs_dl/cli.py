@@ -24,7 +24,17 @@ from srs_dl.context import CliError, Context
 
 #: The modules under srs_dl.commands, in `--help` order. Each registers its own
 #: commands (see commands/registry.py): a new command is a module plus a line here.
-COMMAND_MODULES = ("tui", "importing", "reviewing", "notes", "drills", "stats", "lint", "explore")
+COMMAND_MODULES = (
+    "tui",
+    "importing",
+    "reviewing",
+    "notes",
+    "drills",
+    "stats",
+    "export",
+    "lint",
+    "explore",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

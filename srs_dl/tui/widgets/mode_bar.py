@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
+from srs_dl.tui.areas import AREAS
+
 if TYPE_CHECKING:
     from srs_dl.tui.app import JobState, SrsApp
 
@@ -30,8 +32,6 @@ class ModeBar(Horizontal):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        from srs_dl.tui.app import AREAS
-
         parts = ["[reverse b] srs-dl [/]"]
         for mode, _module, _cls, key, title in AREAS:
             if mode == self.current:
