@@ -35,6 +35,8 @@ COMMAND_MODULES = (
     "stats",
     "export",
     "fsrs",
+    "lint",
+    "explore",
 )
 
 

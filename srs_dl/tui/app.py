@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
@@ -36,6 +37,11 @@ from srs_dl.services.deck import DeckPool
 from srs_dl.tui.areas import AREAS
 from srs_dl.tui.commands import ScreenActions
 from srs_dl.tui.messages import Progress, RescanFinished, SessionRequested
+
+if TYPE_CHECKING:
+    # Only for the annotation: the explorer's modules load NumPy, which the
+    # app's start does not need.
+    from srs_dl.core.explore.settings import ExplorerSettings
 
 
 def _lazy_screen(module: str, cls: str) -> Callable[[], Screen]:
@@ -139,6 +145,13 @@ class SrsApp(App[None]):
             )
             for mode, _m, _c, key, title in AREAS
         ),
+        Binding(
+            "x",
+            "explore_drill",
+            "Explore",
+            id="explore-drill",
+            tooltip="Open the explorer with this drill's inputs (after its worked solution).",
+        ),
     ]
 
     def __init__(self, env: TuiEnv, *, mode: str = "decks", arg: str | None = None) -> None:
@@ -157,6 +170,13 @@ class SrsApp(App[None]):
         self.practice_kind: str | None = arg if mode == "practice" else None
         self.review_request = 0
         self.practice_request = 0
+        #: The explorer's settings (core.explore.settings), kept across visits;
+        #: set before switching to open it on a drill's inputs.
+        self.explore_settings: ExplorerSettings | None = None
+        if mode == "explore" and arg:
+            from srs_dl.core.explore.settings import for_kind
+
+            self.explore_settings = for_kind(arg)
         self._prefetch: tuple[threading.Event, list[list[tuple[str, int, int]]]] | None = None
         #: The deck's connections, opened once and lent to each worker in turn.
         self.deck = DeckPool(env.db_path)
@@ -290,6 +310,29 @@ class SrsApp(App[None]):
             self.screen.post_message(SessionRequested())
         else:
             self.switch_mode("practice")
+
+    def _checked_drill(self) -> object | None:
+        """The drill whose worked solution the screen shows, if any."""
+        screen = self.screen
+        drill = getattr(screen, "drill", None)
+        return (
+            drill if drill is not None and getattr(screen, "drill_ok", None) is not None else None
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "explore_drill":
+            return self._checked_drill() is not None
+        return True
+
+    def action_explore_drill(self) -> None:
+        """x after a drill's check: the explorer on that drill's kind and inputs."""
+        from srs_dl.core.explore.settings import from_drill
+
+        drill = self._checked_drill()
+        if drill is None:
+            return
+        self.explore_settings = from_drill(drill.kind, getattr(drill, "params", {}) or {})  # type: ignore[attr-defined]
+        self.switch_mode("explore")
 
     def action_help(self) -> None:
         from srs_dl.tui.dialogs.help import HelpDialog

@@ -8,4 +8,6 @@ AREAS: tuple[tuple[str, str, str, str, str], ...] = (
     ("practice", "practice", "PracticeScreen", "P", "Practice"),
     ("stats", "stats", "StatsScreen", "S", "Stats"),
     ("browse", "browse", "BrowseScreen", "B", "Browse"),
+    ("lint", "lint", "LintScreen", "L", "Lint"),
+    ("explore", "explorer", "ExplorerScreen", "X", "Explore"),
 )

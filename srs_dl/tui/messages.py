@@ -162,3 +162,19 @@ class BrowseHistoryLoaded(Message):
 
     card_id: int
     entries: list[Any]
+
+
+class LintFinished(Message):
+    """The Lint view's run ended: services.lint.LintReport, or a one-line error."""
+
+    report: Any
+    error: str | None = None
+
+
+@dataclass
+class LintWarning(Message):
+    """The shown card's note has a lint error: one line for under the answer
+    (services.lint.card_warning), posted after the card itself."""
+
+    card_id: int
+    text: str

@@ -30,6 +30,7 @@ from srs_dl.tui.messages import (
     CardShown,
     DrillChecked,
     GradeChosen,
+    LintWarning,
     RevealPressed,
     SessionFinished,
     SessionRequested,
@@ -124,6 +125,7 @@ class ReviewScreen(AreaScreen):
         self.edited = False
         self.started_at: float | None = None
         self.answers: list[str] = []
+        self.lint_warning: str | None = None
 
     # What the view holds, read where the screen reads it (tests and PracticeScreen too).
     @property
@@ -175,6 +177,7 @@ class ReviewScreen(AreaScreen):
                 yield Static("", id="card-front")
                 yield Rule(id="card-rule", line_style="heavy")
                 yield Static("", id="card-back")
+                yield Static("", id="card-lint")
             yield DrillPanel(id="drill")
             yield SessionSummary("", id="summary")
             yield Static("Rescanning your notes…", id="review-wait", classes="muted")
@@ -248,6 +251,7 @@ class ReviewScreen(AreaScreen):
     def _post_card(self, session: Any, card: Any) -> None:
         """In the session thread: post `card` with its button labels and the counts."""
         from srs_dl.core.scheduling.sm2 import interval_label
+        from srs_dl.services.lint import card_warning
 
         own_labels = getattr(session, "button_labels", None)
         if own_labels is not None:
@@ -267,6 +271,11 @@ class ReviewScreen(AreaScreen):
                 card, labels, left, new, path, drill, bool(getattr(session, "can_undo", True))
             )
         )
+        # After the card is shown: reading and linting its note (once per note while
+        # the file is unchanged) must not delay it.
+        warning = card_warning(path, self.env.config, card.line) if card.kind != "drill" else None
+        if warning:
+            self.post_message(LintWarning(card.id, warning))
 
     def _submit(self, job: Any) -> None:
         if self.thread is None or self.busy:
@@ -314,6 +323,8 @@ class ReviewScreen(AreaScreen):
             self.query_one("#card-back", Static).update(card_markdown(event.card.back))
             self.query_one("#card-rule").display = False
             self.query_one("#card-back").display = False
+            self.lint_warning = None
+            self.query_one("#card-lint").display = False
             scroll = self.query_one("#card-scroll", VerticalScroll)
             scroll.border_title = _KIND_TITLE.get(event.card.kind, event.card.kind)
             card = event.card
@@ -326,6 +337,14 @@ class ReviewScreen(AreaScreen):
             scroll.focus()
             grades.show("question")
         self.view = self.view.idle()
+
+    @on(LintWarning)
+    def _lint_warning(self, event: LintWarning) -> None:
+        if self.card is None or self.card.id != event.card_id:
+            return  # the review has moved on
+        self.lint_warning = event.text
+        self.query_one("#card-lint", Static).update(escape(event.text))
+        self.query_one("#card-lint").display = self.revealed
 
     def _show_status(self, event: CardShown) -> None:
         progress = f"[b]{event.left}[/b] left, [b]{event.new}[/b] new"
@@ -389,6 +408,7 @@ class ReviewScreen(AreaScreen):
         self.view = self.view.reveal()
         self.query_one("#card-rule").display = True
         self.query_one("#card-back").display = True
+        self.query_one("#card-lint").display = bool(self.lint_warning)
         self.query_one(GradeBar).show("grades", self.intervals)
 
     @on(RevealPressed)
