@@ -86,7 +86,9 @@ class SrsApp(App[None]):
     TITLE = "srs-dl"
     CSS_PATH = "app.tcss"
     MODES = {mode: _lazy_screen(module, cls) for mode, module, cls, _k, _t in AREAS}
-    COMMANDS = App.COMMANDS | {ScreenActions}
+    # One provider, so the palette lists the screen's actions first and no action twice
+    # (it adds the Textual commands ours do not cover).
+    COMMANDS = {ScreenActions}
 
     BINDINGS = [
         Binding(
@@ -121,6 +123,20 @@ class SrsApp(App[None]):
                 id=f"area-{mode}",
                 show=False,
                 tooltip=f"Go to {title}.",
+            )
+            for mode, _m, _c, key, title in AREAS
+        ),
+        # The same, from a text box too (where the letter is typed): the mode bar shows
+        # these while one has the focus.
+        *(
+            Binding(
+                f"alt+{key.lower()}",
+                f"area('{mode}')",
+                title,
+                id=f"area-{mode}-alt",
+                show=False,
+                priority=True,
+                tooltip=f"Go to {title}, even while typing.",
             )
             for mode, _m, _c, key, title in AREAS
         ),
