@@ -13,6 +13,7 @@ from review_support import config
 from srs_dl.services import review as rv
 from srs_dl.services.importer import import_paths, rescan
 from srs_dl.services.sync import sync, write_note_now
+from srs_dl.services.undo import undo_last
 from srs_dl.store.db import connect
 from srs_dl.vault.read import sha1_hex
 from srs_dl.vault.write import NoteChangedError, atomic_write
@@ -178,7 +179,7 @@ def test_an_fsrs_group_stays_verbatim_until_reviewed_here_and_after_an_undo(tmp_
     rv.grade(conn, cfg, TODAY, a, "good")
     text = note.read_text(encoding="utf-8")
     assert "fsrs" not in text and "A::a\n<!--SR:!2025-06-" in text
-    rv.undo_last(conn, cfg, TODAY)
+    undo_last(conn, cfg, TODAY)
     assert f"A::a\n<!--SR:!{fsrs}-->\n" in note.read_text(encoding="utf-8")
     assert conn.execute("SELECT raw_group, dirty FROM cards WHERE id = ?", (a,)).fetchone() == (
         fsrs,

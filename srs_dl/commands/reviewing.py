@@ -122,15 +122,28 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import undo_last
+    from srs_dl.services.undo import undo_last
 
     with _session(ctx) as conn:
-        entry, card = undo_last(conn, ctx.config, ctx.today)
+        undone = undo_last(conn, ctx.config, ctx.today)
+    entry = undone.entry
     what = entry.action + (f" ({entry.response})" if entry.response else "")
-    _print(
-        f"{card.id}: undid {what} of {entry.day.isoformat()} -> {card.state}, "
-        f"{_schedule_text(card)}"
-    )
+    when = entry.day.isoformat()
+    if undone.card is not None:
+        card = undone.card
+        # "new" once, not "new, new"; a schedule only when the card has one.
+        shown = card.state if card.due is None else f"{card.state}, {_schedule_text(card)}"
+        _print(f"{card.id}: undid {what} of {when} -> {shown}")
+    else:
+        s = undone.note_schedule
+        shown = (
+            "new (never reviewed)"
+            if s is None
+            else f"due {s.due.isoformat()}, interval {_num(s.interval)}, ease {s.ease}"
+        )
+        _print(f"{undone.note_path}: undid note rating ({entry.response}) of {when} -> {shown}")
+    if undone.writeback_problem:
+        _warn(f"{undone.writeback_problem} (the undo is kept; `srs-dl sync` writes it)")
     return 0
 
 

@@ -392,16 +392,6 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def undo_last(conn: sqlite3.Connection, config: Config, today: dt.date) -> tuple[LogEntry, CardRow]:
-    """Undo the newest review, reset, bury, suspend or unsuspend not yet undone."""
-    entry = logstore.last_undoable(conn)
-    if entry is None:
-        raise ReviewError("nothing to undo")
-    card = undo_entry(conn, config, today, entry.id)
-    _write_back_now(conn, config, card.note_id)
-    return entry, card
-
-
 def history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
     if get_card(conn, card_id) is None:
         raise ReviewError(f"card {card_id}: no such card")
@@ -469,6 +459,5 @@ __all__ = [
     "review_card",
     "suspend",
     "undo_entry",
-    "undo_last",
     "unsuspend",
 ]

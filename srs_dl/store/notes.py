@@ -177,3 +177,25 @@ def append_log_rows(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) 
             f" VALUES ({', '.join('?' for _ in LOG_COLUMNS)})"
         )
         conn.executemany(sql, rows)
+
+
+def set_note_review(
+    conn: sqlite3.Connection,
+    note_id: int,
+    due: str | None,
+    interval: float | None,
+    ease: int | None,
+    *,
+    dirty: bool,
+) -> None:
+    """Set a note's whole-note schedule (the caller owns the transaction)."""
+    conn.execute(
+        "UPDATE notes SET review_due = ?, review_interval = ?, review_ease = ?,"
+        " review_dirty = ? WHERE id = ?",
+        (due, interval, ease, int(dirty), note_id),
+    )
+
+
+def note_path_of(conn: sqlite3.Connection, note_id: int) -> str | None:
+    row = conn.execute("SELECT path FROM notes WHERE id = ? AND deleted = 0", (note_id,)).fetchone()
+    return str(row[0]) if row else None
