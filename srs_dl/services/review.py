@@ -21,6 +21,7 @@ from srs_dl.core.notes.sr_comment import format_group
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
 from srs_dl.core.scheduling.note_review import note_ease
+from srs_dl.core.scheduling.siblings import SiblingRule, bury_siblings
 from srs_dl.store import log as logstore
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card
@@ -439,7 +440,17 @@ def build_queue(
         new_done_today=new_done,
         reviews_done_today=reviews_done,
     )
-    return items + tuple(q.QueueItem(c.id, False) for c in again)
+    items += tuple(q.QueueItem(c.id, False) for c in again)
+    rule = sibling_rule(config)
+    if not rule.active:
+        return items
+    keys = store.sibling_keys(conn, [int(i.id) for i in items])  # type: ignore[call-overload]
+    kept, _buried = bury_siblings(items, keys, store.answered_today(conn, today), rule)
+    return kept
+
+
+def sibling_rule(config: Config) -> SiblingRule:
+    return SiblingRule(config.review.bury_new_siblings, config.review.bury_review_siblings)
 
 
 # The session lives in its own module (it walks the queue); importers of this one find it here.
@@ -457,6 +468,7 @@ __all__ = [
     "history",
     "reset",
     "review_card",
+    "sibling_rule",
     "suspend",
     "undo_entry",
     "unsuspend",
