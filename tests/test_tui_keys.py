@@ -124,3 +124,30 @@ async def test_help_wraps_long_descriptions(tmp_path):
         # Every line of every cell fits the column the table shows.
         shown = table.columns[table.ordered_columns[2].key].get_render_width(table) - 2
         assert all(len(line) <= shown for t in texts for line in t.splitlines())
+
+
+@run_async
+async def test_a_toast_never_covers_the_answer_buttons(tmp_path):
+    from textual.widgets._toast import Toast
+
+    from srs_dl.tui.screens.review import ReviewScreen
+    from srs_dl.tui.widgets.grade_bar import GradeBar
+
+    deck = make_deck(tmp_path)
+    app = app_for(deck, mode="review", arg="flashcards/dl")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+
+        def ready() -> bool:
+            s = app.screen
+            return isinstance(s, ReviewScreen) and s.card is not None and not s.busy
+
+        await wait_for(pilot, ready, what="a card")
+        first = app.screen.card.id
+        await pilot.press("space", "3")
+        await wait_for(pilot, lambda: ready() and app.screen.card.id != first, what="the next")
+        await pilot.press("u")
+        await wait_for(pilot, lambda: bool(app.screen.query(Toast)), what="the toast")
+        await pilot.pause(0.1)
+        bar = app.screen.query_one(GradeBar).region
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(bar), (toast.region, bar)
