@@ -167,6 +167,9 @@ class Merger:
             self.inserts.append((self.next_card_id, note_id) + p[:UNREADABLE])
             self.next_card_id += 1
             self.new += 1
+            # A new card's schedule read from its comment (adopted ones too) came from the note.
+            if p[8] is not None and not p[UNREADABLE]:
+                self.from_notes += 1
             return
         (
             deck,

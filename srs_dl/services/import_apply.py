@@ -61,6 +61,9 @@ _COPY_NEW = (
     + " WHERE c.task IN (SELECT value FROM json_each(?)) ORDER BY c.rowid"
 )
 _COPY_ALL = _COPY_FROM_CHUNK + " ORDER BY c.rowid"
+#: How many of the copied cards got a schedule from their note's comment.
+_SCHEDULED_ALL = "SELECT count(*) FROM import_w.c WHERE due IS NOT NULL"
+_SCHEDULED_NEW = _SCHEDULED_ALL + " AND task IN (SELECT value FROM json_each(?))"  # noqa: S608
 #: Card indexes a bulk load keeps up to date instead of building at the end: cards
 #: arrive in note order, so their entries only ever append (10,000 notes: 0.03 s
 #: less after the workers finish, for 0.03 s more spread over their run).
@@ -249,9 +252,14 @@ def apply_chunk(
     if copied and blob is not None:
         if len(copied) == len(results):
             conn.execute(_COPY_ALL, (offset,))
+            scheduled = conn.execute(_SCHEDULED_ALL).fetchone()[0]
         else:
-            conn.execute(_COPY_NEW, (offset, json.dumps([p.tid for p in copied])))
+            tids = json.dumps([p.tid for p in copied])
+            conn.execute(_COPY_NEW, (offset, tids))
+            scheduled = conn.execute(_SCHEDULED_NEW, (tids,)).fetchone()[0]
         s.cards_new += sum(p.result[7] for p in copied)
+        # New cards whose comment (adopted ones too) gave them a schedule.
+        s.schedules_from_notes += int(scheduled)
     if merged:
         merger.next_card_id = next_id(conn, "cards")
         _merge(conn, batch, merger, parsed, merged)

@@ -70,8 +70,9 @@ class ImportSummary:
             f"{head}{self.files_scanned} files scanned, {self.files_skipped} skipped as unchanged,"
             f" {self.files_failed} failed; cards: {self.cards_new} new,"
             f" {self.cards_changed} changed, {self.cards_unchanged} unchanged,"
-            f" {self.cards_deleted} deleted; {self.schedules_from_notes} schedules"
-            f" from notes; {n} warning{'' if n == 1 else 's'}{tail}"
+            f" {self.cards_deleted} deleted; {self.schedules_from_notes} schedule"
+            f"{'' if self.schedules_from_notes == 1 else 's'} from notes;"
+            f" {n} warning{'' if n == 1 else 's'}{tail}"
         )
 
     def hints(self) -> list[str]:
