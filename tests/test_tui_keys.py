@@ -151,3 +151,41 @@ async def test_a_toast_never_covers_the_answer_buttons(tmp_path):
         bar = app.screen.query_one(GradeBar).region
         for toast in app.screen.query(Toast):
             assert not toast.region.overlaps(bar), (toast.region, bar)
+
+
+@run_async
+async def test_the_revealed_cloze_is_highlighted(tmp_path):
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from srs_dl.tui.screens.review import ReviewScreen
+
+    deck = make_deck(tmp_path)
+    note = deck.vault / "cloze.md"
+    note.write_text("#flashcards/c\n\nAdam's beta1 is ==0.9== by default\n", encoding="utf-8")
+    from tui_support import TODAY
+
+    from srs_dl.services.importer import import_paths
+    from srs_dl.store.db import connect
+
+    conn = connect(deck.db)
+    import_paths(conn, [deck.vault], flags={}, config=deck.config, today=TODAY)
+    conn.close()
+    app = app_for(deck, mode="review", arg="flashcards/c")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReviewScreen)
+                and app.screen.card is not None
+                and not app.screen.busy
+            ),
+            what="the cloze",
+        )
+        await pilot.press("space")
+        back = app.screen.query_one("#card-back", Static)
+        console = Console(width=80, record=True)
+        console.print(back.content)  # type: ignore[arg-type]
+        segments = [s for line in console._record_buffer for s in [line]]  # noqa: SLF001
+        bold = "".join(s.text for s in segments if s.style is not None and s.style.bold)
+        assert "0.9" in bold and "beta1" not in bold

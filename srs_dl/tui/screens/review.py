@@ -21,7 +21,7 @@ from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Label, Rule, Static
 
-from srs_dl.tui.card_markdown import card_markdown
+from srs_dl.tui.card_markdown import card_markdown, revealed_cloze
 from srs_dl.tui.messages import (
     ActionDone,
     AnswerSubmitted,
@@ -278,7 +278,10 @@ class ReviewScreen(AreaScreen):
             # Rich's Markdown in one Static per side: showing a card then mounts no widgets
             # (Textual's Markdown mounts one per block, several ms a card).
             self.query_one("#card-front", Static).update(card_markdown(event.card.front))
-            self.query_one("#card-back", Static).update(card_markdown(event.card.back))
+            back = event.card.back
+            if event.card.kind == "cloze":  # the revealed deletions stand out
+                back = revealed_cloze(event.card.front, back)
+            self.query_one("#card-back", Static).update(card_markdown(back))
             self.query_one("#card-rule").display = False
             self.query_one("#card-back").display = False
             scroll = self.query_one("#card-scroll", VerticalScroll)
