@@ -229,6 +229,9 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
             _print(f"rescan: {report.rescan}")
         for path in report.would_write:
             _print(f"would write {path}")
+            diff = report.diffs.get(path, "")
+            if diff:
+                _print(diff if diff.endswith("\n") else diff + "\n\\ No newline at end of file")
         for path in report.written:
             _print(f"wrote {path}")
         for path in report.changed_on_disk:
@@ -249,6 +252,8 @@ def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
 
     with _session(ctx) as conn:
         entries = history(conn, args.id)
+    if args.json and not entries:
+        _print("[]")  # something to parse: an empty list, not no output at all
     for entry in entries:
         if args.json:
             _json_line(entry.to_json())
