@@ -46,10 +46,10 @@ async def test_areas_from_the_answer_box(tmp_path):
         assert box.has_focus
         # The mode bar shows the keys that work while typing.
         bar = _areas(screen)
-        assert "alt+s Stats" in bar and "alt+b Browse" in bar
+        assert "alt+S Stats" in bar and "alt+B Browse" in bar
         await pilot.press("S")
         assert box.value == "S"  # a letter is text here
-        await pilot.press("alt+s")
+        await pilot.press("alt+shift+s")
         await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), what="stats")
         assert "alt+" not in _areas(app.screen)  # nothing typed there: the letters
         await pilot.press("P")
@@ -101,10 +101,10 @@ async def test_browse_search_box_and_the_areas(tmp_path):
         screen = app.screen
         search = screen.query_one(Input)
         await wait_for(pilot, lambda: search.has_focus, what="the search box")
-        assert "alt+r Review" in _areas(screen)
+        assert "alt+R Review" in _areas(screen)
         names = await _names(screen)
         assert "Browse: Suspend" in names  # `s` is typed in the box; the palette has it
-        await pilot.press("alt+d")
+        await pilot.press("alt+shift+d")
         await wait_for(pilot, lambda: app.current_mode == "decks", what="decks")
 
 

@@ -127,13 +127,16 @@ class SrsApp(App[None]):
             for mode, _m, _c, key, title in AREAS
         ),
         # The same, from a text box too (where the letter is typed): the mode bar shows
-        # these while one has the focus.
+        # these while one has the focus. Alt with the same capital letter: a terminal sends
+        # ESC B, which Textual reads as alt+shift+b (ESC b is read as ctrl+left, word left,
+        # so alt+b alone cannot work; alt with the other small letters does).
         *(
             Binding(
-                f"alt+{key.lower()}",
+                f"alt+shift+{key.lower()},alt+{key.lower()}",
                 f"area('{mode}')",
                 title,
                 id=f"area-{mode}-alt",
+                key_display=f"alt+{key}",
                 show=False,
                 priority=True,
                 tooltip=f"Go to {title}, even while typing.",

@@ -59,7 +59,9 @@ class AnswerInput(Input):
     def action_leave_box(self) -> None:
         for panel in self.ancestors:
             if isinstance(panel, DrillPanel):
-                panel.focus()
+                # Not scrolled into view: the panel is taller than the screen's room, and
+                # scrolling would push the status line and the prompt's top off the screen.
+                panel.focus(scroll_visible=False)
                 return
 
 

@@ -45,7 +45,7 @@ class ModeBar(Horizontal):
 
         parts = ["[reverse b] srs-dl [/]"]
         for mode, _module, _cls, key, title in AREAS:
-            shown = f"alt+{key.lower()}" if typing else key
+            shown = f"alt+{key}" if typing else key
             if mode == self.current:
                 parts.append(f"[b $accent]{shown}[/][b reverse] {title} [/]")
             elif typing:  # one space less each, so the line fits 100 columns
