@@ -79,10 +79,12 @@ class ImportSummary:
         if not self.dataview_like_cards:
             return []
         n = self.dataview_like_cards
+        one = n == 1
         return [
-            f"{n} card{'s' if n != 1 else ''} from `key:: value` lines that look like Dataview"
-            " fields; to read them as fields, not cards, pass --dataview-fields or set"
-            " dataview_fields = true under [import] in the config"
+            f"{n} card{'' if one else 's'} look{'s' if one else ''} like"
+            f" {'a Dataview field' if one else 'Dataview fields'} (`key:: value`, such as"
+            f" `up:: [[note]]`); --dataview-fields skips {'it' if one else 'them'}"
+            " (or dataview_fields = true under [import] in the config)"
         ]
 
     @property
