@@ -52,7 +52,7 @@ print(wall, use.ru_maxrss, use.ru_utime + use.ru_stime)
 _REIMPORT = """
 import datetime as dt, sys, time
 from srs_dl.config import Config
-from srs_dl.services.importer import import_paths
+from srs_dl.services.importing.importer import import_paths
 from srs_dl.store.db import connect
 conn = connect(sys.argv[1])
 t = time.perf_counter()

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from srs_dl.config import Config, ReviewSettings  # noqa: E402
 from srs_dl.services import review as rv  # noqa: E402
-from srs_dl.services.importer import import_paths  # noqa: E402
+from srs_dl.services.importing.importer import import_paths  # noqa: E402
 from srs_dl.services.review import ReviewSession  # noqa: E402
-from srs_dl.services.sync import sync  # noqa: E402
+from srs_dl.services.writeback.sync import sync  # noqa: E402
 from srs_dl.store.db import connect, transaction  # noqa: E402
 from srs_dl.store.reviews import due_histogram  # noqa: E402
 

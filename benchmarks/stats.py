@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from srs_dl.services.browse import CardIndex  # noqa: E402
+from srs_dl.services.browse import load_index  # noqa: E402
 from srs_dl.services.stats import compute  # noqa: E402
 from srs_dl.store.db import connect, transaction  # noqa: E402
 
@@ -171,7 +171,7 @@ def bench_stats(path: Path) -> None:
 def bench_browse(path: Path) -> None:
     conn = connect(path)
     t0 = time.perf_counter()
-    index = CardIndex.load(conn, TODAY, cancel=threading.Event())
+    index = load_index(conn, TODAY, cancel=threading.Event())
     load = time.perf_counter() - t0
     conn.close()
     print(f"browse index over {len(index):,} cards built in {load * 1000:.0f} ms (in a worker)")

@@ -1,7 +1,13 @@
-"""The command line (shared/specs/cli.md): argparse, so `srs-dl --help` and the
-scripting commands start fast; each command's body lives in srs_dl/commands/
-and is imported only when that command runs. Textual is imported only by the
-commands that open the TUI.
+"""The command line (shared/specs/cli.md). Each module under srs_dl/commands/
+registers its commands, their options and handlers (`register`, see
+commands/registry.py); this module builds the parser from them, parses, then runs
+the handler the parsed arguments name.
+
+argparse, not click or typer: `srs-dl --help` must start in under 0.2 s; it takes
+0.07 s of CPU here (December 2026, parser built from every module), of which
+importing click alone would add 0.03 s (typer, built on click, more). Handlers
+import the services they call, so building the parser loads no database code;
+Textual is imported only by the commands that open the TUI.
 """
 
 from __future__ import annotations
@@ -13,193 +19,40 @@ import sys
 from collections.abc import Sequence
 
 from srs_dl import __version__
+from srs_dl.commands.registry import Registry, add_common
 from srs_dl.context import CliError, Context
 
-# command -> "module:function" under srs_dl.commands
-COMMANDS: dict[str, str] = {
-    "tui": "tui:cmd_tui",
-    "review": "tui:cmd_review",
-    "practice": "tui:cmd_practice",
-    "import": "importing:cmd_import",
-    "cards": "importing:cmd_cards",
-    "due": "reviewing:cmd_due",
-    "grade": "reviewing:cmd_grade",
-    "undo": "reviewing:cmd_undo",
-    "bury": "reviewing:cmd_bury",
-    "suspend": "reviewing:cmd_suspend",
-    "unsuspend": "reviewing:cmd_unsuspend",
-    "reset": "reviewing:cmd_reset",
-    "sync": "reviewing:cmd_sync",
-    "history": "reviewing:cmd_history",
-    "notes": "notes:cmd_notes",
-    "grade-note": "notes:cmd_grade_note",
-    "drills": "drills:cmd_drills",
-    "stats": "stats:cmd_stats",
-}
-
-RESPONSES = ("again", "hard", "good", "easy", "reset")
-
-
-def _common(p: argparse.ArgumentParser, *, sub: bool = False) -> None:
-    # A subcommand's parser must not set these when they are not given: its
-    # default would overwrite the value given before the command (`srs-dl --db X import`).
-    default = argparse.SUPPRESS if sub else None
-    g = p.add_argument_group("everywhere")
-    g.add_argument(
-        "--db", metavar="PATH", default=default, help="the database file (env SRS_DL_DB)"
-    )
-    g.add_argument(
-        "--today",
-        metavar="YYYY-MM-DD",
-        default=default,
-        help="act as of this date (env SRS_DL_TODAY)",
-    )
-    g.add_argument(
-        "--config", metavar="PATH", default=default, help="the TOML config file (env SRS_DL_CONFIG)"
-    )
-
-
-def _response(value: str) -> str:
-    low = value.lower()
-    if low not in RESPONSES:
-        raise argparse.ArgumentTypeError(f"{value!r} is not one of {', '.join(RESPONSES)}")
-    return low
-
-
-def _card_id(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a card id") from None
+#: The modules under srs_dl.commands, in `--help` order. Each registers its own
+#: commands (see commands/registry.py): a new command is a module plus a line here.
+COMMAND_MODULES = ("tui", "importing", "reviewing", "notes", "drills", "stats")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    return _build()[0]
+
+
+def _build() -> tuple[argparse.ArgumentParser, Registry]:
+    from srs_dl.commands.tui import cmd_tui
+
     parser = argparse.ArgumentParser(
         prog="srs-dl",
         description="Spaced repetition and live numeric drills for deep learning, "
         "from your Obsidian notes. Without a command: opens the TUI on the deck list.",
     )
     parser.add_argument("--version", action="version", version=f"srs-dl {__version__}")
-    _common(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        _common(p, sub=True)
-        return p
-
-    p = add("review", "open the TUI at a review of DECK (all decks without one)")
-    p.add_argument("deck", nargs="?")
-    p = add("practice", "open the TUI at drills of KIND (all kinds without one)")
-    p.add_argument("kind", nargs="?")
-
-    p = add("import", "import notes from files or folders (remembers each folder's settings)")
-    p.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="files or folders; none: re-import every remembered folder",
-    )
-    p.add_argument("--inline-sep")
-    p.add_argument("--inline-reversed-sep")
-    p.add_argument("--multiline-sep")
-    p.add_argument("--multiline-reversed-sep")
-    p.add_argument("--end-marker")
-    p.add_argument("--cloze", action="append", choices=("highlight", "bold", "curly"))
-    p.add_argument("--tag", action="append", help="a flashcard tag (repeatable)")
-    p.add_argument(
-        "--all-notes",
-        action="store_true",
-        default=None,
-        help="take every note, not only those with a flashcard tag",
-    )
-    p.add_argument("--folders-as-decks", action="store_true", default=None)
-    p.add_argument(
-        "--dataview-fields",
-        action="store_true",
-        default=None,
-        help="read `key:: value` lines with a lowercase key as Dataview fields",
-    )
-    p.add_argument(
-        "--follow-symlinks",
-        action="store_true",
-        help="follow symlinks that lead out of the imported folder",
-    )
-    p.add_argument("--dry-run", action="store_true", help="parse and report, store nothing")
-
-    p = add("cards", "list cards")
-    p.add_argument("--deck")
-    p.add_argument("--due", action="store_true", help="only cards due as of --today")
-    p.add_argument("--all", action="store_true", help="include deleted cards")
-    p.add_argument("--json", action="store_true")
-
-    p = add("due", "today's review queue, daily limits applied, in review order")
-    p.add_argument("--deck")
-    p.add_argument("--json", action="store_true")
-
-    p = add("grade", "review cards as of --today")
-    p.add_argument(
-        "response", type=_response, metavar="RESPONSE", help="again|hard|good|easy|reset"
-    )
-    p.add_argument("ids", nargs="+", type=_card_id, metavar="CARD_ID")
-    p.add_argument("--json", action="store_true")
-
-    add("undo", "undo the last review")
-    for name, text in (
-        ("bury", "bury cards until tomorrow"),
-        ("suspend", "suspend cards"),
-        ("unsuspend", "unsuspend cards"),
-        ("reset", "reset cards to new-card schedule"),
-    ):
-        p = add(name, text)
-        p.add_argument("ids", nargs="+", type=_card_id, metavar="ID")
-
-    p = add("sync", "write pending scheduling comments and note frontmatter into the notes")
-    p.add_argument("--dry-run", action="store_true")
-    p.add_argument("--json", action="store_true")
-
-    p = add("history", "a card's log")
-    p.add_argument("id", type=_card_id, metavar="CARD_ID")
-    p.add_argument("--json", action="store_true")
-
-    p = add("notes", "whole-note review: notes tagged #review")
-    p.add_argument("--due", action="store_true")
-    p.add_argument("--json", action="store_true")
-    p = add("grade-note", "rate whole notes (hard, good or easy)")
-    p.add_argument("response", type=_response, metavar="RESPONSE")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-
-    p = add("drills", "generated numeric drills")
-    p.add_argument("--count", type=int, required=True, metavar="N")
-    p.add_argument("--seed", type=int, required=True, metavar="S")
-    fmt = p.add_mutually_exclusive_group(required=True)
-    fmt.add_argument("--json", action="store_true")
-    fmt.add_argument("--markdown", action="store_true")
-    p.add_argument("--kind", action="append", metavar="K")
-
-    p = add("stats", "review statistics")
-    p.add_argument("--json", action="store_true")
-    return parser
+    add_common(parser)
+    parser.set_defaults(handler=cmd_tui)
+    registry = Registry(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"srs_dl.commands.{name}").register(registry)
+    return parser, registry
 
 
-#: Options whose value may start with "-" (the user's separator is `-?-`): argparse
-#: would take `--multiline-sep -?-` for two options, so the pair is joined with "=".
-_DASH_VALUE_OPTIONS = frozenset(
-    {
-        "--inline-sep",
-        "--inline-reversed-sep",
-        "--multiline-sep",
-        "--multiline-reversed-sep",
-        "--end-marker",
-    }
-)
-
-
-def _dash_values(argv: list[str]) -> list[str]:
+def _dash_values(argv: list[str], options: set[str]) -> list[str]:
     out: list[str] = []
     it = iter(argv)
     for arg in it:
-        if arg in _DASH_VALUE_OPTIONS:
+        if arg in options:
             value = next(it, None)
             out.append(arg if value is None else f"{arg}={value}")
         else:
@@ -217,7 +70,7 @@ def run() -> None:
     restores the terminal, exits the ordinary way."""
     args = _parse(None)
     code = _execute(args)
-    if _command(args) == "tui":
+    if args.command is None:  # the TUI
         raise SystemExit(code)
     try:
         sys.stdout.flush()
@@ -232,20 +85,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    return build_parser().parse_args(_dash_values(sys.argv[1:] if argv is None else list(argv)))
-
-
-def _command(args: argparse.Namespace) -> str:
-    return str(args.command or "tui")
+    parser, registry = _build()
+    given = sys.argv[1:] if argv is None else list(argv)
+    return parser.parse_args(_dash_values(given, registry.dash_value_options))
 
 
 def _execute(args: argparse.Namespace) -> int:
-    module_name, func_name = COMMANDS[_command(args)].split(":")
     try:
         ctx = Context.from_args(args)
-        module = importlib.import_module(f"srs_dl.commands.{module_name}")
-        result = getattr(module, func_name)(args, ctx)
-        return int(result or 0)
+        return int(args.handler(args, ctx) or 0)
     except CliError as exc:
         print(f"srs-dl: {exc}", file=sys.stderr)
         return exc.status

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from srs_dl.config import (
     Config,
@@ -16,6 +16,9 @@ from srs_dl.config import (
     resolve_db,
     resolve_today,
 )
+
+if TYPE_CHECKING:  # `srs-dl --help` loads no database code
+    import sqlite3
 
 
 class CliError(Exception):

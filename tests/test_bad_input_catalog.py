@@ -593,7 +593,7 @@ def test_drill_answer(deck: Deck, text: str) -> None:
 
     from srs_dl.config import load_config
     from srs_dl.core.drills import KINDS, check, generate
-    from srs_dl.services.drill_cards import answer
+    from srs_dl.services.review.drill_cards import answer
     from srs_dl.store.cards import get_card
     from srs_dl.store.db import connect
 

@@ -1,4 +1,4 @@
-"""srs_dl.services.browse: the query language, sorting, and the incremental
+"""core.search and services.browse: the query language, sorting, and the incremental
 search (typing on narrows the last matches) always agreeing with a fresh one."""
 
 from __future__ import annotations
@@ -10,17 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_stats_service import TODAY, build_db
 
-from srs_dl.services.browse import (
-    COLUMNS,
-    BrowseRow,
-    CardIndex,
-    Term,
-    card_tags,
-    changed_since,
-    load_rows,
-    log_mark,
-    parse_query,
-)
+from srs_dl.core.search.index import COLUMNS, BrowseRow, CardIndex, card_tags
+from srs_dl.core.search.query import Term, parse_query
+from srs_dl.services.browse import load_index
+from srs_dl.store.browse import changed_since, load_rows, log_mark
 from srs_dl.store.db import connect
 
 
@@ -203,7 +196,7 @@ def test_load_from_a_real_database(tmp_path: Path) -> None:
     db = build_db(tmp_path / "deck.db")
     conn = connect(db)
     seen: list[tuple[int, int]] = []
-    index = CardIndex.load(conn, TODAY, progress=lambda d, t: seen.append((d, t)))
+    index = load_index(conn, TODAY, progress=lambda d, t: seen.append((d, t)))
     assert len(index) == 13 and seen[-1] == (13, 13)
     assert index.get(6).path == "/vault/dl.md" and index.get(6).line == 14
     assert index.get(12).path is None  # a drill card has no note

@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 from tui_support import run_async, wait_for
 
 from srs_dl.config import Config
-from srs_dl.services.importer import import_paths
+from srs_dl.services.importing.importer import import_paths
 from srs_dl.store.db import connect
 from srs_dl.tui.app import make_app
 from srs_dl.tui.screens.browse import BrowseScreen

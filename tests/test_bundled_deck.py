@@ -321,7 +321,7 @@ def _settings(vault: str, **overrides: Any) -> Any:
     """The vault's settings as an import reads them (from_plugin_data, plus srs-dl's
     own dataview_fields key), with `overrides` on top."""
     from srs_dl.core.notes.settings import resolve
-    from srs_dl.services.importer import plugin_layer
+    from srs_dl.services.importing.importer import plugin_layer
 
     warnings: list[str] = []
     layer = plugin_layer(str(VAULTS[vault]), warnings)
@@ -494,7 +494,7 @@ def test_first_run_imports_both_vaults_without_warnings(tmp_path: Path) -> None:
     import hashlib
 
     from srs_dl.config import Config
-    from srs_dl.services.importer import ensure_bundled
+    from srs_dl.services.importing.importer import ensure_bundled
     from srs_dl.store.db import connect
 
     def digest() -> dict[str, str]:

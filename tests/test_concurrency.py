@@ -378,7 +378,7 @@ def test_import_never_stores_a_note_read_before_a_sync_rewrote_it(tmp_path: Path
     """An import reads an edited note; before it stores what it read, a sync rescans the
     note and writes the pending reviews into it. The import's copy is now stale: storing
     it would take the old comments for reviews made in Obsidian and undo ours."""
-    from srs_dl.services.importer import import_paths
+    from srs_dl.services.importing.importer import import_paths
 
     vault, db, config, paths = setup_deck(tmp_path, writeback="sync", notes=2, cards=8)
     ids = note_card_ids(db, config)
@@ -421,7 +421,7 @@ def test_a_grade_written_while_a_sync_writes_the_same_note_is_not_lost(
     """A sync has checked a note and is about to rename its new copy into place; a grader
     writes its own review into the same note just then. Whoever renames last must not
     throw away what the other wrote, nor leave the deck believing the note holds it."""
-    from srs_dl.services.sync import sync
+    from srs_dl.services.writeback.sync import sync
 
     vault, db, config, paths = setup_deck(tmp_path, writeback="sync", notes=1, cards=6)
     immediate = tmp_path / "immediate.toml"

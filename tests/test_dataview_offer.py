@@ -11,7 +11,7 @@ from textual.widgets import Input
 from tui_support import TODAY, app_for, make_deck, run_async, wait_for
 
 from srs_dl.config import Config
-from srs_dl.services.importer import import_paths
+from srs_dl.services.importing.importer import import_paths
 from srs_dl.store.db import connect
 from srs_dl.tui.dialogs.import_dialog import ImportDialog
 from srs_dl.tui.screens.decks import DecksScreen

@@ -9,8 +9,8 @@ from review_support import TODAY, add_card, config, open_db
 
 from srs_dl.core.drills import KINDS, check
 from srs_dl.core.drills.formatting import answer_text
-from srs_dl.services import drill_cards as dc
 from srs_dl.services.review import ReviewSession
+from srs_dl.services.review import drill_cards as dc
 from srs_dl.store import log as logstore
 from srs_dl.store.cards import get_card
 

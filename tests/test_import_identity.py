@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from srs_dl.config import Config
-from srs_dl.services.importer import ImportSummary, import_paths, rescan
+from srs_dl.services.importing.importer import ImportSummary, import_paths, rescan
 from srs_dl.store.db import connect
 
 TODAY = dt.date(2025, 3, 1)

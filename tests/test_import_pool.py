@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from srs_dl.config import Config
-from srs_dl.services import import_worker, importer
-from srs_dl.services.importer import ImportSummary, ensure_bundled, import_paths
+from srs_dl.services.importing import importer
+from srs_dl.services.importing import worker as import_worker
+from srs_dl.services.importing.importer import ImportSummary, ensure_bundled, import_paths
 from srs_dl.store.db import connect
 from srs_dl.store.folders import list_folders
 
@@ -208,7 +209,9 @@ def test_bulk_import_writes_with_a_rollback_journal_then_wal(
 _KILLED_BULK = """
 import datetime as dt, os, sys
 from srs_dl.config import Config
-from srs_dl.services import import_apply, import_worker, importer
+from srs_dl.services.importing import apply as import_apply
+from srs_dl.services.importing import worker as import_worker
+from srs_dl.services.importing import importer
 from srs_dl.store.db import connect
 import_worker.POOL_MIN_BYTES = 10**12
 import_worker.CHUNK_BYTES = 20_000

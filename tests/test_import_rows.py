@@ -13,7 +13,7 @@ from test_fuzz_notes import SETTINGS, note_text
 from srs_dl.core.notes.grammar import parse_note
 from srs_dl.core.notes.settings import ParseSettings
 from srs_dl.core.notes.sr_comment import format_group
-from srs_dl.services import import_worker
+from srs_dl.services.importing import worker as import_worker
 
 TID = 7
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from srs_dl.config import Config
-from srs_dl.services.importer import ImportSummary, import_paths, rescan
+from srs_dl.services.importing.importer import ImportSummary, import_paths, rescan
 from srs_dl.store.db import connect
 from srs_dl.store.folders import list_folders
 
@@ -301,7 +301,7 @@ def test_a_vault_inside_a_vault_keeps_its_own_settings(
     again = _import(conn, outer)
     assert again.files_skipped == 2 and not again.changed
     # Write-back reads each note again exactly as the import did.
-    from srs_dl.services.importer import note_settings
+    from srs_dl.services.importing.importer import note_settings
 
     folder = list_folders(conn)[0]
     for path, key in conn.execute("SELECT path, settings_hash FROM notes"):

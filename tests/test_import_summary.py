@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from srs_dl.config import Config
-from srs_dl.services.importer import import_paths
+from srs_dl.services.importing.importer import import_paths
 from srs_dl.store.db import connect
 
 TODAY = dt.date(2025, 3, 1)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from srs_dl.config import Config
-from srs_dl.services import importer
-from srs_dl.services.browse import CardIndex
-from srs_dl.services.importer import ImportSummary, import_paths
+from srs_dl.services.browse import load_index
+from srs_dl.services.importing import importer
+from srs_dl.services.importing.importer import ImportSummary, import_paths
 from srs_dl.store.db import connect
 from srs_dl.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -105,8 +105,8 @@ def test_v1_database_migrates_to_v2_keeping_its_data(tmp_path: Path) -> None:
     raw.close()
 
     conn = connect(db)
-    assert SCHEMA_VERSION == 2
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert SCHEMA_VERSION >= 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     columns = [r[1] for r in conn.execute("PRAGMA table_info(notes)")]
     assert columns[-1] == "tags"
     assert conn.execute("SELECT id, path, hash, deck, tags FROM notes").fetchall() == [
@@ -117,7 +117,7 @@ def test_v1_database_migrates_to_v2_keeping_its_data(tmp_path: Path) -> None:
     ]
     # Opening again does not migrate again.
     conn.close()
-    assert connect(db).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert connect(db).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_import_stores_frontmatter_block_and_tag_line_tags(tmp_path: Path) -> None:
@@ -181,7 +181,7 @@ def test_a_pre_change_database_fills_tags_at_reimport_with_no_card_changed(
 def test_browse_finds_cards_by_their_notes_tags(tmp_path: Path) -> None:
     conn = connect(tmp_path / "deck.db")
     _import(conn, _vault(tmp_path))
-    index = CardIndex.load(conn, TODAY)
+    index = load_index(conn, TODAY)
 
     def fronts(query: str) -> list[str]:
         return sorted(r.front for r in index.search(query) if r.kind != "drill")
@@ -214,6 +214,6 @@ def test_browse_of_a_migrated_database_before_reimport(tmp_path: Path) -> None:
     conn = connect(tmp_path / "deck.db")
     _import(conn, _vault(tmp_path))
     conn.execute("UPDATE notes SET tags = NULL")
-    index = CardIndex.load(conn, TODAY)
+    index = load_index(conn, TODAY)
     assert [r.front for r in index.search("#math")] == []
     assert len([r for r in index.search("#flashcards/dl") if r.kind != "drill"]) == 5

@@ -15,8 +15,8 @@ from review_support import build_realworld_vaults, config
 from srs_dl.core.notes.frontmatter import note_schedule, read_frontmatter
 from srs_dl.core.notes.frontmatter_edit import format_number
 from srs_dl.core.notes.model import NoteSchedule
-from srs_dl.services.importer import import_paths
-from srs_dl.services.note_review import NoteReviewError, grade_note, list_notes, preview_note
+from srs_dl.services.importing.importer import import_paths
+from srs_dl.services.review.note_review import NoteReviewError, grade_note, list_notes, preview_note
 from srs_dl.store.db import connect
 
 TODAY = dt.date(2026, 1, 15)
@@ -268,7 +268,7 @@ def test_links_resolve_as_obsidian_resolves_them(tmp_path):
 def test_the_notes_commands_start_without_numpy():
     # NumPy takes about 0.1 s to import: nothing a notes command runs needs it.
     code = (
-        "import sys\nimport srs_dl.commands.notes\nimport srs_dl.services.note_review\n"
+        "import sys\nimport srs_dl.commands.notes\nimport srs_dl.services.review.note_review\n"
         "print('numpy' in sys.modules)"
     )
     out = subprocess.run(

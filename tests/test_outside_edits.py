@@ -252,7 +252,7 @@ def test_grade_with_immediate_writeback_after_an_edit(tmp_path: Path) -> None:
 
 def _sync_without_rescan(deck: Deck) -> object:
     from srs_dl.config import load_config
-    from srs_dl.services.sync import sync
+    from srs_dl.services.writeback.sync import sync
     from srs_dl.store.db import connect
 
     conn = connect(deck.db)

@@ -20,7 +20,7 @@ from srs_dl.core.scheduling.queue import (
     start,
     undo,
 )
-from srs_dl.core.scheduling.sm2 import CardSchedule, review
+from srs_dl.core.scheduling.sm2 import Sm2Schedule, review
 
 TODAY = dt.date(2025, 3, 1)
 
@@ -129,7 +129,7 @@ def test_interleave_keeps_everything_in_order(r: int, n: int) -> None:
 def test_session_again_comes_back_and_undo() -> None:
     s = start(interleave(["a", "b", "c"], []))
     assert s.current == QueueItem("a", False) and s.remaining == 3
-    before = CardSchedule(TODAY, 3, 250)
+    before = Sm2Schedule(TODAY, 3, 250)
     after_again = review(before, "again", TODAY, {})
     s = answer(s, "Again", before, after_again)
     assert ids(s.queue) == ["b", "c", "a"]

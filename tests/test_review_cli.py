@@ -10,7 +10,7 @@ import pytest
 from review_support import TODAY, add_card, config, day
 
 from srs_dl.cli import main
-from srs_dl.services.importer import import_paths
+from srs_dl.services.importing.importer import import_paths
 from srs_dl.store.db import connect
 
 

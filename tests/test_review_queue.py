@@ -7,7 +7,7 @@ from review_support import TODAY, add_card, card_state, config, day, open_db
 
 from srs_dl.services import review as rv
 from srs_dl.services.review import ReviewSession
-from srs_dl.services.undo import undo_last
+from srs_dl.services.review.undo import undo_last
 from srs_dl.store.reviews import due_histogram
 
 

@@ -11,7 +11,7 @@ from review_support import TODAY, add_card, card_state, config, day, open_db
 
 from srs_dl.core.scheduling import sm2
 from srs_dl.services import review as rv
-from srs_dl.services.undo import undo_last
+from srs_dl.services.review.undo import undo_last
 from srs_dl.store import log as logstore
 from srs_dl.store.cards import get_card
 from srs_dl.store.reviews import due_histogram
@@ -27,7 +27,7 @@ def conn(tmp_path):
 def test_grade_good_on_a_review_card_follows_sm2_and_logs(conn):
     cid = add_card(conn, due=day(0), interval=10, ease=250)
     hist = due_histogram(conn, TODAY)
-    expected = sm2.review(sm2.CardSchedule(day(0), 10, 250), "good", TODAY, hist)
+    expected = sm2.review(sm2.Sm2Schedule(day(0), 10, 250), "good", TODAY, hist)
     result = rv.grade(conn, config(), TODAY, cid, "good")
     assert expected is not None
     assert (result.after.due, result.after.interval, result.after.ease) == (

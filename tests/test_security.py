@@ -75,7 +75,7 @@ FORBIDDEN_MODULES = {
 }
 #: Modules imported by a name computed at run time: each maps a fixed table to a module.
 DYNAMIC_IMPORTS = {
-    "srs_dl/cli.py": "COMMANDS maps each argparse command name to a module under srs_dl.commands",
+    "srs_dl/cli.py": "COMMAND_MODULES names the modules under srs_dl.commands that register commands",
     "srs_dl/tui/app.py": "AREAS names the screen modules under srs_dl.tui.screens",
     "srs_dl/core/drills/__init__.py": "_HOME maps each public name to a drills submodule",
 }
@@ -135,7 +135,10 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
     ("srs_dl/store/db.py", "index + 1"): "an int: the migration number",
     ("srs_dl/store/cards.py", "STORED_COLUMNS"): "', '.join(StoredCard._fields): a NamedTuple's"
     " field names",
-    ("srs_dl/services/drill_deck.py", "STORED_COLUMNS"): "store.cards.STORED_COLUMNS (above)",
+    (
+        "srs_dl/services/importing/drill_deck.py",
+        "STORED_COLUMNS",
+    ): "store.cards.STORED_COLUMNS (above)",
     ("srs_dl/store/cards.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
     ("srs_dl/store/cards.py", "table"): "next_id(conn, table) is called with 'notes'/'cards'",
     ("srs_dl/store/cards.py", "marks"): "a run of ? placeholders",
@@ -150,16 +153,25 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
     ("srs_dl/store/reviews.py", "order"): "fixed ORDER BY strings from due_reviews/new_cards",
     ("srs_dl/store/reviews.py", "marks"): "a run of ? placeholders",
     ("srs_dl/store/reviews.py", "assignments"): "'col = ?' for the fixed snapshot columns",
-    ("srs_dl/services/importer.py", "name"): "an index name read from sqlite_master, quoted",
-    ("srs_dl/services/import_apply.py", "name"): "an index name read from sqlite_master, quoted",
-    ("srs_dl/services/import_apply.py", "_COPY_FROM_CHUNK"): "a module constant's fixed SQL",
-    ("srs_dl/services/import_apply.py", "BULK_CACHE_KIB"): "an int constant (PRAGMA takes no"
+    (
+        "srs_dl/services/importing/importer.py",
+        "name",
+    ): "an index name read from sqlite_master, quoted",
+    ("srs_dl/services/importing/apply.py", "name"): "an index name read from sqlite_master, quoted",
+    ("srs_dl/services/importing/apply.py", "_COPY_FROM_CHUNK"): "a module constant's fixed SQL",
+    ("srs_dl/services/importing/apply.py", "BULK_CACHE_KIB"): "an int constant (PRAGMA takes no"
     " parameters)",
-    ("srs_dl/services/import_apply.py", "self.cache_size"): "the int PRAGMA cache_size returned,"
+    ("srs_dl/services/importing/apply.py", "self.cache_size"): "the int PRAGMA cache_size returned,"
     " set back",
-    ("srs_dl/services/note_review.py", "','.join('?' * len(ids))"): "a run of ? placeholders",
-    ("srs_dl/services/note_review.py", "','.join('?' * len(folders))"): "a run of ? placeholders",
-    ("srs_dl/services/browse.py", "marks"): "a run of ? placeholders",
+    (
+        "srs_dl/services/review/note_review.py",
+        "','.join('?' * len(ids))",
+    ): "a run of ? placeholders",
+    (
+        "srs_dl/services/review/note_review.py",
+        "','.join('?' * len(folders))",
+    ): "a run of ? placeholders",
+    ("srs_dl/store/browse.py", "marks"): "a run of ? placeholders",
     ("srs_dl/commands/tui.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
 }
 

@@ -17,7 +17,7 @@ from srs_dl.config import Config, ReviewSettings
 from srs_dl.core.scheduling.queue import QueueItem
 from srs_dl.core.scheduling.siblings import SiblingRule, bury_siblings
 from srs_dl.services import review as rv
-from srs_dl.services.importer import import_paths
+from srs_dl.services.importing.importer import import_paths
 from srs_dl.store.db import connect
 
 NOTE = """#flashcards

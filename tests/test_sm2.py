@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from srs_dl.core.scheduling.sm2 import (
-    CardSchedule,
     SchedulerSettings,
+    Sm2Schedule,
     add_days,
     histogram_of,
     interval_label,
@@ -125,71 +125,71 @@ def test_schedule_with_other_settings() -> None:
 NEW = None
 REVIEW_CASES = [
     # new cards: I = 1, E = base ease; load balancing rounds to whole days
-    (NEW, "good", {}, SchedulerSettings(), CardSchedule(days(3), 3.0, 250)),
-    (NEW, "easy", {}, SchedulerSettings(), CardSchedule(days(4), 4.0, 270)),
-    (NEW, "hard", {}, SchedulerSettings(), CardSchedule(days(1), 1.0, 230)),
-    (NEW, "again", {}, SchedulerSettings(), CardSchedule(TODAY, 0.0, 230)),
+    (NEW, "good", {}, SchedulerSettings(), Sm2Schedule(days(3), 3.0, 250)),
+    (NEW, "easy", {}, SchedulerSettings(), Sm2Schedule(days(4), 4.0, 270)),
+    (NEW, "hard", {}, SchedulerSettings(), Sm2Schedule(days(1), 1.0, 230)),
+    (NEW, "again", {}, SchedulerSettings(), Sm2Schedule(TODAY, 0.0, 230)),
     # short intervals are never moved, however busy the day
-    (NEW, "good", {3: 100, 2: 0, 4: 0}, SchedulerSettings(), CardSchedule(days(3), 3.0, 250)),
+    (NEW, "good", {3: 100, 2: 0, 4: 0}, SchedulerSettings(), Sm2Schedule(days(3), 3.0, 250)),
     # without load balancing the interval keeps its decimal and the due day rounds half up
-    (NEW, "good", {}, SchedulerSettings(load_balance=False), CardSchedule(days(3), 2.5, 250)),
-    (NEW, "easy", {}, SchedulerSettings(load_balance=False), CardSchedule(days(4), 3.5, 270)),
+    (NEW, "good", {}, SchedulerSettings(load_balance=False), Sm2Schedule(days(3), 2.5, 250)),
+    (NEW, "easy", {}, SchedulerSettings(load_balance=False), Sm2Schedule(days(4), 3.5, 270)),
 ]
 
 
 @pytest.mark.parametrize(("state", "response", "hist", "settings", "want"), REVIEW_CASES)
 def test_review_new_cards(
-    state: CardSchedule | None,
+    state: Sm2Schedule | None,
     response: str,
     hist: dict[int, int],
     settings: SchedulerSettings,
-    want: CardSchedule,
+    want: Sm2Schedule,
 ) -> None:
     assert review(state, response, TODAY, hist, settings) == want
 
 
 def test_new_card_in_a_note_with_its_own_ease() -> None:
-    assert review(None, "good", TODAY, {}, new_ease=270) == CardSchedule(days(3), 3.0, 270)
-    assert review(None, "easy", TODAY, {}, new_ease=200) == CardSchedule(days(3), 3.0, 220)
+    assert review(None, "good", TODAY, {}, new_ease=270) == Sm2Schedule(days(3), 3.0, 270)
+    assert review(None, "easy", TODAY, {}, new_ease=200) == Sm2Schedule(days(3), 3.0, 220)
 
 
 def test_reset() -> None:
-    state = CardSchedule(days(-3), 40, 290)
-    assert review(state, "reset", TODAY, {}) == CardSchedule(TODAY, 1.0, 250)
+    state = Sm2Schedule(days(-3), 40, 290)
+    assert review(state, "reset", TODAY, {}) == Sm2Schedule(TODAY, 1.0, 250)
     settings = SchedulerSettings(base_ease=210)
-    assert review(state, "reset", TODAY, {}, settings) == CardSchedule(TODAY, 1.0, 210)
+    assert review(state, "reset", TODAY, {}, settings) == Sm2Schedule(TODAY, 1.0, 210)
     # the plugin changes nothing when a new card is reset
     assert review(None, "reset", TODAY, {}) is None
 
 
 def test_overdue_ignored_by_default_honoured_on_request() -> None:
-    state = CardSchedule(days(-10), 10, 250)
-    assert review(state, "good", TODAY, {}) == CardSchedule(days(25), 25.0, 250)
+    state = Sm2Schedule(days(-10), 10, 250)
+    assert review(state, "good", TODAY, {}) == Sm2Schedule(days(25), 25.0, 250)
     honour = SchedulerSettings(honour_overdue=True)
     # (10 + 10/2) * 2.5 = 37.5 -> 38
-    assert review(state, "good", TODAY, {}, honour) == CardSchedule(days(38), 38.0, 250)
+    assert review(state, "good", TODAY, {}, honour) == Sm2Schedule(days(38), 38.0, 250)
     # (10 + 10/4) * 0.5 = 6.25 -> 6
-    assert review(state, "hard", TODAY, {}, honour) == CardSchedule(days(6), 6.0, 230)
+    assert review(state, "hard", TODAY, {}, honour) == Sm2Schedule(days(6), 6.0, 230)
     # reviewed early: no negative delay
-    early = CardSchedule(days(5), 10, 250)
-    assert review(early, "good", TODAY, {}, honour) == CardSchedule(days(25), 25.0, 250)
+    early = Sm2Schedule(days(5), 10, 250)
+    assert review(early, "good", TODAY, {}, honour) == Sm2Schedule(days(25), 25.0, 250)
 
 
 def test_fractional_interval_is_read_back_as_the_plugin_does() -> None:
     # The plugin parses a comment's interval with parseInt: "3.9" is 3.
-    state = CardSchedule(TODAY, 3.9, 250)
+    state = Sm2Schedule(TODAY, 3.9, 250)
     settings = SchedulerSettings(load_balance=False)
-    assert review(state, "good", TODAY, {}, settings) == CardSchedule(days(8), 7.5, 250)
+    assert review(state, "good", TODAY, {}, settings) == Sm2Schedule(days(8), 7.5, 250)
 
 
 def test_again_and_cap() -> None:
-    state = CardSchedule(TODAY, 25, 250)
-    assert review(state, "again", TODAY, {}) == CardSchedule(TODAY, 0.0, 230)
-    low = CardSchedule(TODAY, 10, 140)
-    assert review(low, "hard", TODAY, {}) == CardSchedule(days(5), 5.0, 130)
+    state = Sm2Schedule(TODAY, 25, 250)
+    assert review(state, "again", TODAY, {}) == Sm2Schedule(TODAY, 0.0, 230)
+    low = Sm2Schedule(TODAY, 10, 140)
+    assert review(low, "hard", TODAY, {}) == Sm2Schedule(days(5), 5.0, 130)
     capped = SchedulerSettings(max_interval=30)
-    big = CardSchedule(TODAY, 20, 250)
-    assert review(big, "good", TODAY, {}, capped) == CardSchedule(days(30), 30.0, 250)
+    big = Sm2Schedule(TODAY, 20, 250)
+    assert review(big, "good", TODAY, {}, capped) == Sm2Schedule(days(30), 30.0, 250)
 
 
 BALANCE_CASES = [
@@ -213,32 +213,32 @@ BALANCE_CASES = [
 
 @pytest.mark.parametrize(("hist", "want"), BALANCE_CASES)
 def test_load_balancing_with_a_busy_histogram(hist: dict[int, int], want: int) -> None:
-    state = CardSchedule(TODAY, 10, 250)  # Good gives 25
-    assert review(state, "good", TODAY, hist) == CardSchedule(days(want), float(want), 250)
+    state = Sm2Schedule(TODAY, 10, 250)  # Good gives 25
+    assert review(state, "good", TODAY, hist) == Sm2Schedule(days(want), float(want), 250)
 
 
 def test_load_balancing_windows() -> None:
     # I = 100 (fuzz min(3, 5) = 3): candidates 99, 101, 98, 102, 97, 103
     hist = {d: 5 for d in range(95, 106)}
     hist[103] = 2
-    assert review(CardSchedule(TODAY, 40, 250), "good", TODAY, hist).interval == 103.0
+    assert review(Sm2Schedule(TODAY, 40, 250), "good", TODAY, hist).interval == 103.0
     # I = 250 (fuzz min(7, 6) = 6): 247 and 253 are both quietest; 247 is met first
     hist = {d: 3 for d in range(240, 261)}
     hist[247] = hist[253] = 1
-    assert review(CardSchedule(TODAY, 100, 250), "good", TODAY, hist).interval == 247.0
+    assert review(Sm2Schedule(TODAY, 100, 250), "good", TODAY, hist).interval == 247.0
     # 256 is the edge of the window of 6; 257 is beyond it
     hist[247] = hist[253] = 3
     hist[257] = 0
-    assert review(CardSchedule(TODAY, 100, 250), "good", TODAY, hist).interval == 250.0
+    assert review(Sm2Schedule(TODAY, 100, 250), "good", TODAY, hist).interval == 250.0
     hist[256] = 0
-    assert review(CardSchedule(TODAY, 100, 250), "good", TODAY, hist).interval == 256.0
+    assert review(Sm2Schedule(TODAY, 100, 250), "good", TODAY, hist).interval == 256.0
     hist[256] = 3
-    assert review(CardSchedule(TODAY, 100, 250), "good", TODAY, hist).interval == 250.0
+    assert review(Sm2Schedule(TODAY, 100, 250), "good", TODAY, hist).interval == 250.0
     # I = 8 (fuzz 1): 7 is less busy
-    assert review(CardSchedule(TODAY, 3, 250), "good", TODAY, {8: 5, 7: 1, 9: 1}).interval == 7.0
+    assert review(Sm2Schedule(TODAY, 3, 250), "good", TODAY, {8: 5, 7: 1, 9: 1}).interval == 7.0
     # I = 7 is never moved
     # (2 * 3.3 = 6.6 -> 7)
-    assert review(CardSchedule(TODAY, 2, 330), "good", TODAY, {7: 9, 6: 0, 8: 0}).interval == 7.0
+    assert review(Sm2Schedule(TODAY, 2, 330), "good", TODAY, {7: 9, 6: 0, 8: 0}).interval == 7.0
 
 
 def test_least_used_interval_edges() -> None:
@@ -247,15 +247,15 @@ def test_least_used_interval_edges() -> None:
 
 
 def test_preview_matches_review() -> None:
-    state = CardSchedule(days(-1), 10, 250)
+    state = Sm2Schedule(days(-1), 10, 250)
     hist = {24: 3, 25: 5, 26: 1}
     got = preview(state, TODAY, hist)
     assert list(got) == ["again", "hard", "good", "easy"]
-    assert got["again"] == CardSchedule(TODAY, 0.0, 230)
-    assert got["hard"] == CardSchedule(days(5), 5.0, 230)
-    assert got["good"] == CardSchedule(days(26), 26.0, 250)
-    assert got["easy"] == CardSchedule(days(35), 35.0, 270)  # 10 * 2.7 * 1.3 = 35.1
-    assert preview(None, TODAY, {})["good"] == CardSchedule(days(3), 3.0, 250)
+    assert got["again"] == Sm2Schedule(TODAY, 0.0, 230)
+    assert got["hard"] == Sm2Schedule(days(5), 5.0, 230)
+    assert got["good"] == Sm2Schedule(days(26), 26.0, 250)
+    assert got["easy"] == Sm2Schedule(days(35), 35.0, 270)  # 10 * 2.7 * 1.3 = 35.1
+    assert preview(None, TODAY, {})["good"] == Sm2Schedule(days(3), 3.0, 250)
 
 
 def test_js_round() -> None:
@@ -306,8 +306,8 @@ def test_settings_validation_and_plugin_data() -> None:
 def test_histograms() -> None:
     hist = histogram_of([days(-2), TODAY, TODAY, days(5)], TODAY)
     assert hist == {-2: 1, 0: 2, 5: 1}
-    before = CardSchedule(TODAY, 3, 250)
-    after = CardSchedule(days(8), 8.0, 250)
+    before = Sm2Schedule(TODAY, 3, 250)
+    after = Sm2Schedule(days(8), 8.0, 250)
     assert update_histogram(hist, before, after, TODAY) == {-2: 1, 0: 1, 5: 1, 8: 1}
     # a count never goes below 0 and the key stays (the plugin's decrement)
     assert update_histogram({0: 0}, before, None, TODAY) == {0: 0}

@@ -15,8 +15,8 @@ from test_stats_service import _run
 from srs_dl.core import stats as core
 from srs_dl.core.stats import NoteReview, NoteState, Tally
 from srs_dl.services import stats as service
-from srs_dl.services.importer import import_paths
-from srs_dl.services.note_review import grade_note
+from srs_dl.services.importing.importer import import_paths
+from srs_dl.services.review.note_review import grade_note
 from srs_dl.store.db import connect
 
 D = dt.date

@@ -12,8 +12,8 @@ from review_support import build_realworld_vaults, config, without_sr_comments
 
 from srs_dl.core.scheduling.sm2 import BUTTONS
 from srs_dl.services import review as rv
-from srs_dl.services.importer import import_paths
-from srs_dl.services.sync import sync
+from srs_dl.services.importing.importer import import_paths
+from srs_dl.services.writeback.sync import sync
 from srs_dl.store.db import connect
 
 TODAY = dt.date(2026, 1, 15)

@@ -11,9 +11,9 @@ import pytest
 from review_support import config
 
 from srs_dl.services import review as rv
-from srs_dl.services.importer import import_paths, rescan
-from srs_dl.services.sync import sync, write_note_now
-from srs_dl.services.undo import undo_last
+from srs_dl.services.importing.importer import import_paths, rescan
+from srs_dl.services.review.undo import undo_last
+from srs_dl.services.writeback.sync import sync, write_note_now
 from srs_dl.store.db import connect
 from srs_dl.vault.read import sha1_hex
 from srs_dl.vault.write import NoteChangedError, atomic_write

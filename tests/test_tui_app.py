@@ -7,7 +7,7 @@ from textual.widgets import Button, Input
 from tui_support import app_for, make_deck, run_async, wait_for
 
 from srs_dl.core.scheduling.sm2 import interval_label
-from srs_dl.services.note_review import preview_note
+from srs_dl.services.review.note_review import preview_note
 from srs_dl.store.db import connect
 from srs_dl.tui.commands import ScreenActions
 from srs_dl.tui.dialogs.help import HelpDialog

@@ -15,8 +15,8 @@ CORE_AND_SERVICES = [
     "srs_dl.core.drills",
     "srs_dl.core.compute.paths",
     "srs_dl.services.review",
-    "srs_dl.services.importer",
-    "srs_dl.services.sync",
+    "srs_dl.services.importing.importer",
+    "srs_dl.services.writeback.sync",
     "srs_dl.cli",
     "srs_dl.store.decks",
 ]

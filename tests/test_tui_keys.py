@@ -165,7 +165,7 @@ async def test_the_revealed_cloze_is_highlighted(tmp_path):
     note.write_text("#flashcards/c\n\nAdam's beta1 is ==0.9== by default\n", encoding="utf-8")
     from tui_support import TODAY
 
-    from srs_dl.services.importer import import_paths
+    from srs_dl.services.importing.importer import import_paths
     from srs_dl.store.db import connect
 
     conn = connect(deck.db)

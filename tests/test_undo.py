@@ -13,9 +13,9 @@ from review_support import TODAY, add_card, config, day
 
 from srs_dl.cli import main
 from srs_dl.services import review as rv
-from srs_dl.services.importer import import_paths
-from srs_dl.services.note_review import grade_note, list_notes
-from srs_dl.services.undo import undo_last
+from srs_dl.services.importing.importer import import_paths
+from srs_dl.services.review.note_review import grade_note, list_notes
+from srs_dl.services.review.undo import undo_last
 from srs_dl.store import log as logstore
 from srs_dl.store.db import connect
 

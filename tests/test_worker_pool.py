@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from srs_dl.services.worker_pool import WorkerError, ordered_map
+from srs_dl.services.importing.worker_pool import WorkerError, ordered_map
 
 _STATE: dict[str, int] = {}
 

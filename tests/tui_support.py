@@ -82,7 +82,7 @@ def write_vault(root: Path) -> Path:
 
 def make_deck(tmp_path: Path, *, writeback: str = "immediate", imported: bool = True) -> Deck:
     """The vault imported with the real importer (unless `imported` is False)."""
-    from srs_dl.services.importer import import_paths
+    from srs_dl.services.importing.importer import import_paths
 
     vault = write_vault(tmp_path)
     config = Config(review=ReviewSettings(writeback=writeback))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from srs_dl.commands.registry import Registry
 from srs_dl.context import CliError, Context
 
 
@@ -25,3 +26,24 @@ def cmd_drills(args: argparse.Namespace, ctx: Context) -> int:
     text = (drills_jsonl if args.json else drills_markdown)(args.count, args.seed, kinds)
     sys.stdout.write(text)
     return 0
+
+
+def register(registry: Registry) -> None:
+    p = registry.add("drills", "generated numeric drills", cmd_drills)
+    p.add_argument("--count", type=int, required=True, metavar="N", help="how many drills")
+    p.add_argument(
+        "--seed",
+        type=int,
+        required=True,
+        metavar="S",
+        help="the random seed (same seed, same drills)",
+    )
+    fmt = p.add_mutually_exclusive_group(required=True)
+    fmt.add_argument("--json", action="store_true", help="one JSON object a line")
+    fmt.add_argument("--markdown", action="store_true", help="a Markdown worksheet")
+    p.add_argument(
+        "--kind",
+        action="append",
+        metavar="K",
+        help="only drills of this kind (repeatable; default all)",
+    )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from srs_dl.commands.registry import Registry, add_json
 from srs_dl.context import CliError, Context
+
+if TYPE_CHECKING:  # building the parser (`srs-dl --help`) needs neither
+    import sqlite3
 
 #: Below this many files to read, an import is quick enough to need no bar.
 PROGRESS_MIN_FILES = 300
@@ -81,6 +83,8 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    import sqlite3
+
     flags = flags_from_args(args)
     conn = ctx.connect()
     try:
@@ -105,7 +109,7 @@ def _db_problem(exc: sqlite3.DatabaseError) -> str:
 def _import(
     args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection, flags: dict[str, Any]
 ) -> int:
-    from srs_dl.services.importer import import_paths
+    from srs_dl.services.importing.importer import import_paths
     from srs_dl.store.db import transaction
     from srs_dl.store.folders import list_folders
 
@@ -209,6 +213,8 @@ def _list_cards(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection
                 + "\n"
             )
         return
+    import shutil
+
     width = shutil.get_terminal_size((100, 24)).columns
     rows = [
         (
@@ -243,3 +249,62 @@ def _list_cards(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection
     for row in rows:
         out.write(fmt(row) + "\n")
     out.write(f"{len(rows)} card{'s' if len(rows) != 1 else ''}\n")
+
+
+def register(registry: Registry) -> None:
+    p = registry.add(
+        "import",
+        "import notes from files or folders (remembers each folder's settings)",
+        cmd_import,
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders; none: re-import every remembered folder",
+    )
+    for flag, what in (
+        ("--inline-sep", "the separator of a one-line card (default ::)"),
+        ("--inline-reversed-sep", "the separator of a reversed one-line card (default :::)"),
+        ("--multiline-sep", "the line between a multi-line card's sides (default ?)"),
+        ("--multiline-reversed-sep", "the same for a reversed multi-line card (default ??)"),
+        ("--end-marker", "a line that ends a multi-line card (default: none)"),
+    ):
+        registry.add_dash_value_option(p, flag, what)
+    p.add_argument(
+        "--cloze",
+        action="append",
+        choices=("highlight", "bold", "curly"),
+        help="a cloze style: ==highlight==, **bold**, {{curly}} (repeatable)",
+    )
+    p.add_argument("--tag", action="append", help="a flashcard tag (repeatable)")
+    p.add_argument(
+        "--all-notes",
+        action="store_true",
+        default=None,
+        help="take every note, not only those with a flashcard tag",
+    )
+    p.add_argument(
+        "--folders-as-decks",
+        action="store_true",
+        default=None,
+        help="a card's deck is its note's folder",
+    )
+    p.add_argument(
+        "--dataview-fields",
+        action="store_true",
+        default=None,
+        help="read `key:: value` lines with a lowercase key as Dataview fields",
+    )
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symlinks that lead out of the imported folder",
+    )
+    p.add_argument("--dry-run", action="store_true", help="parse and report, store nothing")
+
+    p = registry.add("cards", "list cards", cmd_cards)
+    p.add_argument("--deck", help="only this deck and its sub-decks")
+    p.add_argument("--due", action="store_true", help="only cards due as of --today")
+    p.add_argument("--all", action="store_true", help="include deleted cards")
+    add_json(p, "the cards")

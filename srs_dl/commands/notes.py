@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 
+from srs_dl.commands.registry import Registry, add_json, response
 from srs_dl.context import CliError, Context
 
 
@@ -19,7 +20,7 @@ def _num(x: float) -> int | float:
 
 
 def cmd_notes(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.note_review import list_notes
+    from srs_dl.services.review.note_review import list_notes
 
     if not ctx.db_path.exists():
         raise CliError(f"{ctx.db_path}: no database yet; import notes with `srs-dl import PATH`")
@@ -40,7 +41,7 @@ def cmd_notes(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_grade_note(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.note_review import NoteReviewError, find_note, grade_note
+    from srs_dl.services.review.note_review import NoteReviewError, find_note, grade_note
 
     response = args.response.lower()
     if response not in ("hard", "good", "easy"):
@@ -76,3 +77,12 @@ def cmd_grade_note(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         conn.close()
     return 0
+
+
+def register(registry: Registry) -> None:
+    p = registry.add("notes", "whole-note review: notes tagged #review", cmd_notes)
+    p.add_argument("--due", action="store_true", help="only notes due as of --today")
+    add_json(p, "the notes")
+    p = registry.add("grade-note", "rate whole notes (hard, good or easy)", cmd_grade_note)
+    p.add_argument("response", type=response, metavar="RESPONSE", help="hard|good|easy")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="the notes, as `notes` lists them")

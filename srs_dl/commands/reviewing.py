@@ -13,13 +13,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from srs_dl.commands.registry import Registry, add_json, card_id, response
 from srs_dl.context import CliError, Context
-from srs_dl.store.cards import CardRow
+
+if TYPE_CHECKING:  # annotations only: building the parser (`srs-dl --help`) needs neither
+    import sqlite3
+
+    from srs_dl.store.cards import CardRow
 
 
 def _num(x: float | None) -> int | float | None:
@@ -43,7 +47,7 @@ def _warn(text: str) -> None:
 
 @contextlib.contextmanager
 def _session(ctx: Context) -> Iterator[sqlite3.Connection]:
-    from srs_dl.services.review import ReviewError
+    from srs_dl.services.review.grading import ReviewError
 
     if not ctx.db_path.exists():
         raise CliError(
@@ -72,7 +76,7 @@ def _schedule_text(card: CardRow) -> str:
 
 def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.commands.importing import card_json
-    from srs_dl.services.review import ReviewSession
+    from srs_dl.services.review.session import ReviewSession
     from srs_dl.store.cards import note_path
 
     with _session(ctx) as conn:
@@ -90,7 +94,7 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import GradeResult, grade_cards
+    from srs_dl.services.review.grading import GradeResult, grade_cards
 
     def done(result: GradeResult) -> None:
         card = result.after
@@ -122,7 +126,7 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.undo import undo_last
+    from srs_dl.services.review.undo import undo_last
 
     with _session(ctx) as conn:
         undone = undo_last(conn, ctx.config, ctx.today)
@@ -154,7 +158,7 @@ def _each(
     act: Callable[[sqlite3.Connection, int], CardRow],
     describe: Callable[[CardRow], str],
 ) -> int:
-    from srs_dl.services.review import check_cards
+    from srs_dl.services.review.grading import check_cards
 
     with _session(ctx) as conn:
         check_cards(conn, ids, allow_suspended=allow_suspended)
@@ -165,7 +169,7 @@ def _each(
 
 
 def cmd_bury(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import bury
+    from srs_dl.services.review.grading import bury
 
     return _each(
         ctx,
@@ -177,7 +181,7 @@ def cmd_bury(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_suspend(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import suspend
+    from srs_dl.services.review.grading import suspend
 
     return _each(
         ctx,
@@ -189,7 +193,7 @@ def cmd_suspend(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_unsuspend(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import unsuspend
+    from srs_dl.services.review.grading import unsuspend
 
     return _each(
         ctx,
@@ -201,7 +205,7 @@ def cmd_unsuspend(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_reset(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import reset
+    from srs_dl.services.review.grading import reset
 
     problems: list[str] = []
 
@@ -218,7 +222,7 @@ def cmd_reset(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.sync import sync
+    from srs_dl.services.writeback.sync import sync
 
     with _session(ctx) as conn:
         report = sync(conn, ctx.config, ctx.today, dry_run=args.dry_run)
@@ -248,7 +252,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review import history
+    from srs_dl.services.review.grading import history
 
     with _session(ctx) as conn:
         entries = history(conn, args.id)
@@ -274,3 +278,32 @@ def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
     if not entries and not args.json:
         print(f"card {args.id}: no history yet", file=sys.stderr)
     return 0
+
+
+def register(registry: Registry) -> None:
+    p = registry.add("due", "today's review queue, daily limits applied, in review order", cmd_due)
+    p.add_argument("--deck", help="only this deck and its sub-decks")
+    add_json(p, "the queue")
+    p = registry.add("grade", "review cards as of --today", cmd_grade)
+    p.add_argument("response", type=response, metavar="RESPONSE", help="again|hard|good|easy|reset")
+    p.add_argument("ids", nargs="+", type=card_id, metavar="CARD_ID", help="the cards to grade")
+    add_json(p, "each card's new schedule")
+    registry.add("undo", "undo the last review", cmd_undo)
+    for name, text, handler in (
+        ("bury", "bury cards until tomorrow", cmd_bury),
+        ("suspend", "suspend cards", cmd_suspend),
+        ("unsuspend", "unsuspend cards", cmd_unsuspend),
+        ("reset", "reset cards to new-card schedule", cmd_reset),
+    ):
+        p = registry.add(name, text, handler)
+        p.add_argument("ids", nargs="+", type=card_id, metavar="ID", help="card ids")
+    p = registry.add(
+        "sync", "write pending scheduling comments and note frontmatter into the notes", cmd_sync
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="say what would be written, write nothing"
+    )
+    add_json(p, "the outcome")
+    p = registry.add("history", "a card's log", cmd_history)
+    p.add_argument("id", type=card_id, metavar="CARD_ID", help="the card")
+    add_json(p, "the log entries")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
+from srs_dl.commands.registry import Registry, add_json
 from srs_dl.context import CliError, Context
-from srs_dl.core.stats import Bucket, Stats, Tally, month_name
+
+if TYPE_CHECKING:  # annotations only: `srs-dl --help` does not load the statistics
+    from srs_dl.core.stats import Bucket, Stats, Tally
 
 
 def cmd_stats(args: argparse.Namespace, ctx: Context) -> int:
@@ -52,6 +56,8 @@ def _notes_line(s: Stats) -> str:
 
 def format_text(s: Stats) -> str:
     """A plain-text summary; scripts should read --json instead."""
+    from srs_dl.core.stats import month_name
+
     cards = ", ".join(f"{n} {state}" for state, n in s.cards.items())
     next_week = sum(s.forecast.counts[:7])
     lines = [
@@ -76,3 +82,8 @@ def format_text(s: Stats) -> str:
         rate = "-" if d.accuracy is None else f"{100 * d.accuracy:.0f}%"
         lines.append(f"drill {d.kind}: {d.correct}/{d.answered} right ({rate})")
     return "\n".join(lines) + "\n"
+
+
+def register(registry: Registry) -> None:
+    p = registry.add("stats", "review statistics", cmd_stats)
+    add_json(p, "the statistics")

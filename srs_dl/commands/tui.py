@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from srs_dl.commands.registry import Registry
 from srs_dl.context import CliError, Context
 
 
@@ -17,7 +18,7 @@ def _open(ctx: Context, mode: str, arg: str | None) -> int:
     conn = ctx.connect()
     try:
         if first_run:
-            from srs_dl.services.importer import ensure_bundled
+            from srs_dl.services.importing.importer import ensure_bundled
 
             ensure_bundled(conn, ctx.config, ctx.today)
         if mode == "review" and arg:
@@ -60,3 +61,18 @@ def cmd_practice(args: argparse.Namespace, ctx: Context) -> int:
         if kind not in KINDS:
             raise CliError(f"practice: unknown kind {kind!r} (kinds: {', '.join(KINDS)})", status=2)
     return _open(ctx, "practice", kind or None)
+
+
+def register(registry: Registry) -> None:
+    p = registry.add(
+        "review", "open the TUI at a review of DECK (all decks without one)", cmd_review
+    )
+    p.add_argument(
+        "deck", nargs="?", metavar="DECK", help="a deck and its sub-decks, as `cards` lists them"
+    )
+    p = registry.add(
+        "practice", "open the TUI at drills of KIND (all kinds without one)", cmd_practice
+    )
+    p.add_argument(
+        "kind", nargs="?", metavar="KIND", help="a drill kind, as `drills --kind` takes it"
+    )

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from srs_dl.core.scheduling.card import queue_state
+
 #: The answers that count as reviews; "reset" is not an answer to a question.
 GRADES = frozenset({"again", "hard", "good", "easy"})
 #: A whole note is rated with these (the plugin gives a note no Again).
@@ -70,7 +72,7 @@ class Review(NamedTuple):
     response: str
     #: The card was mature when reviewed: `is_mature(its interval before the review)`.
     mature: bool
-    count: int = 1
+    count: int = 1  # type: ignore[assignment]  # shadows tuple.count, never called here
 
     @classmethod
     def of(cls, day: dt.date, response: str, interval: float | None, count: int = 1) -> Review:
@@ -86,7 +88,7 @@ class CardState(NamedTuple):
     interval: float | None
     ease: int | None
     buried_until: dt.date | None = None
-    count: int = 1
+    count: int = 1  # type: ignore[assignment]  # shadows tuple.count, never called here
 
 
 class DrillAnswer(NamedTuple):
@@ -94,7 +96,7 @@ class DrillAnswer(NamedTuple):
 
     kind: str
     correct: bool
-    count: int = 1
+    count: int = 1  # type: ignore[assignment]  # shadows tuple.count, never called here
 
 
 class NoteReview(NamedTuple):
@@ -102,14 +104,14 @@ class NoteReview(NamedTuple):
 
     day: dt.date
     response: str
-    count: int = 1
+    count: int = 1  # type: ignore[assignment]  # shadows tuple.count, never called here
 
 
 class NoteState(NamedTuple):
     """A review note's due date (None: never reviewed), or `count` notes with that one."""
 
     due: dt.date | None
-    count: int = 1
+    count: int = 1  # type: ignore[assignment]  # shadows tuple.count, never called here
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,10 +322,8 @@ def is_mature(interval: float | None) -> bool:
 
 
 def effective_state(card: CardState, today: dt.date) -> str:
-    """A burial ends on its date: the card is then new or in review again."""
-    if card.state == "buried" and card.buried_until is not None and card.buried_until <= today:
-        return "new" if card.due is None else "review"
-    return card.state
+    """A burial ends on its date (the card model's rule, for counted states)."""
+    return queue_state(card.state, card.buried_until, card.due is not None, today)
 
 
 def _scheduled(cards: Iterable[CardState], today: dt.date) -> Iterable[CardState]:
@@ -370,10 +370,11 @@ def histogram(
     folded: Counter[float] = Counter()
     for value, weight in values:  # few distinct values among many cards
         folded[value] += weight
-    edges = [high for _label, _low, high in buckets[:-1]]
+    # Only the last bucket is open-ended: every other has its upper edge.
+    edges = [high for _label, _low, high in buckets[:-1] if high is not None]
     counts = [0] * len(buckets)
     for value, weight in folded.items():
-        counts[bisect.bisect_right(edges, value)] += weight  # type: ignore[arg-type]
+        counts[bisect.bisect_right(edges, value)] += weight
     return tuple(
         Bucket(label, low, high, n) for (label, low, high), n in zip(buckets, counts, strict=True)
     )

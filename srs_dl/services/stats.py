@@ -43,7 +43,7 @@ _NOTE_REVIEWS = """
     GROUP BY day, response
 """
 
-# The review notes as services.note_review.list_notes finds them (tagged, or scheduled
+# The review notes as services.review.note_review.list_notes finds them (tagged, or scheduled
 # once); one without a full schedule is new, as there.
 _NOTES = """
     SELECT CASE WHEN review_interval IS NOT NULL AND review_ease IS NOT NULL

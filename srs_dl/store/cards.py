@@ -7,7 +7,9 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from srs_dl.core.scheduling.card import queue_state
 
 CARD_COLUMNS = (
     "id, note_id, deck, kind, sibling, qhash, front, back, line, end_line, due, interval, ease,"
@@ -40,13 +42,10 @@ class CardRow:
     drill_kind: str | None
 
     def effective_state(self, today: dt.date) -> str:
-        """A burial ends on its date: the card is then new or in review again."""
-        if self.state == "buried" and self.buried_until is not None and self.buried_until <= today:
-            return "new" if self.due is None else "review"
-        return self.state
+        return queue_state(self.state, self.buried_until, self.due is not None, today)
 
 
-def row_to_card(row: Sequence[object]) -> CardRow:
+def row_to_card(row: Sequence[Any]) -> CardRow:
     (
         cid,
         note_id,
@@ -71,27 +70,27 @@ def row_to_card(row: Sequence[object]) -> CardRow:
         drill_kind,
     ) = row
     return CardRow(
-        id=int(cid),  # type: ignore[arg-type]
-        note_id=note_id,  # type: ignore[arg-type]
+        id=int(cid),
+        note_id=note_id,
         deck=str(deck),
         kind=str(kind),
-        sibling=int(sibling),  # type: ignore[arg-type]
+        sibling=int(sibling),
         qhash=str(qhash),
         front=str(front),
         back=str(back),
-        line=line,  # type: ignore[arg-type]
-        end_line=end_line,  # type: ignore[arg-type]
-        due=dt.date.fromisoformat(due) if due else None,  # type: ignore[arg-type]
-        interval=interval,  # type: ignore[arg-type]
-        ease=ease,  # type: ignore[arg-type]
+        line=line,
+        end_line=end_line,
+        due=dt.date.fromisoformat(due) if due else None,
+        interval=interval,
+        ease=ease,
         state=str(state),
-        buried_until=dt.date.fromisoformat(buried_until) if buried_until else None,  # type: ignore[arg-type]
-        reps=int(reps),  # type: ignore[arg-type]
-        lapses=int(lapses),  # type: ignore[arg-type]
-        note_sched=note_sched,  # type: ignore[arg-type]
+        buried_until=dt.date.fromisoformat(buried_until) if buried_until else None,
+        reps=int(reps),
+        lapses=int(lapses),
+        note_sched=note_sched,
         dirty=bool(dirty),
-        raw_group=raw_group,  # type: ignore[arg-type]
-        drill_kind=drill_kind,  # type: ignore[arg-type]
+        raw_group=raw_group,
+        drill_kind=drill_kind,
     )
 
 
@@ -242,7 +241,7 @@ def cards_of_notes(
     )
     for row in rows:
         card = StoredCard._make(row)
-        out.setdefault(card.note_id, []).append(card)  # type: ignore[arg-type]
+        out.setdefault(card.note_id, []).append(card)  # type: ignore[arg-type]  # IN (note ids)
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,34 +29,80 @@ class StoreError(Exception):
     """A database problem, with a message fit for the user."""
 
 
-def _check_header(path: Path) -> None:
+#: `PRAGMA application_id` of an srs-dl deck ("SRSD"), so "not an srs-dl database"
+#: is SQLite's answer (it reads the header), not a byte compare of our own.
+APPLICATION_ID = 0x53525344
+
+#: Held while this process creates a deck file by hand. Closing any descriptor of a
+#: file drops every POSIX lock the process holds on it, those of its other SQLite
+#: connections included (SQLite's "How To Corrupt", 2.2): the next process then
+#: believes it is alone and checkpoints and deletes the WAL under them. So the one
+#: descriptor srs-dl opens itself is on a file that did not exist (O_EXCL), and
+#: no connect() of this process reaches SQLite before it is closed.
+_CREATE_LOCK = threading.Lock()
+
+
+def _create_file(path: Path) -> None:
+    """Create the deck file owner-only before SQLite writes anything into it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("rb") as fh:
-            head = fh.read(16)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read the database: {exc.strerror}") from exc
-    if head and head != b"SQLite format 3\x00":
-        raise StoreError(f"{path}: not an srs-dl database (not an SQLite file, or corrupt)")
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # another process made it meanwhile: never open an existing deck by hand
+    os.close(fd)
 
 
-def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Connection:
-    """Open (and create or migrate) the database at `path`."""
+def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file that is not an srs-dl deck before anything is written into it.
+
+    SQLite reads the header here; a file that is not SQLite fails with "file is not
+    a database". A deck made before the application id was set (id 0, a schema
+    version, our tables) is ours and gets the id when it is migrated."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == APPLICATION_ID:
+        return
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id == 0 and version == 0:
+        return  # a new, empty file (or one with no schema of ours yet): migrated next
+    if app_id == 0:
+        ours = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cards'"
+        ).fetchone()
+        if ours:
+            return
+    raise StoreError(f"{path}: not an srs-dl database (another program's SQLite file)")
+
+
+def connect(
+    path: str | os.PathLike[str],
+    *,
+    create: bool = True,
+    factory: type[sqlite3.Connection] = sqlite3.Connection,
+) -> sqlite3.Connection:
+    """Open (and create or migrate) the database at `path`.
+
+    The file is only ever opened by SQLite (apart from its creation, above), and
+    SQLite shares one set of locks among this process's connections, so opening
+    another connection never unlocks the ones already open."""
     path = Path(path).expanduser()
-    exists = path.exists()
-    if exists:
-        _check_header(path)
-    elif not create:
-        raise StoreError(f"{path}: no database here")
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Create the file owner-only before SQLite writes anything into it.
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
+    with _CREATE_LOCK:
+        exists = path.exists()
+        if not exists:
+            if not create:
+                raise StoreError(f"{path}: no database here")
+            _create_file(path)
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
+            path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            # A pooled connection moves between worker threads, one at a time (pool.py).
+            check_same_thread=factory is sqlite3.Connection,
+            factory=factory,
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _check_identity(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
         if not exists:
             # 16 KiB pages, not SQLite's 4 KiB: a quarter of the pages to write and to
@@ -68,7 +115,11 @@ def connect(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Con
             "PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL"
         )
         _migrate(conn, path)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, StoreError) as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, StoreError):
+            raise
         raise StoreError(f"{path}: {_describe(exc)}") from exc
     with contextlib.suppress(OSError):
         os.chmod(path, 0o600)
@@ -112,6 +163,8 @@ def leave_wal(conn: sqlite3.Connection) -> bool:
 
 def _describe(exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
+    if "file is not a database" in text:
+        return "not an srs-dl database (not an SQLite file, or corrupt)"
     if "readonly" in text or "read-only" in text:
         return "the database is read-only (check the file's permissions)"
     if "not a database" in text or "malformed" in text:

@@ -122,5 +122,11 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE notes ADD COLUMN tags TEXT")  # JSON list, e.g. ["#math"]
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2]
+def _v3(conn: sqlite3.Connection) -> None:
+    # The application id marks the file as a deck (see db.APPLICATION_ID); written
+    # in a migration so an older deck gets it once, with the write lock held.
+    conn.execute("PRAGMA application_id = 1397904196")
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)

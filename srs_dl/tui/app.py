@@ -9,8 +9,9 @@ Adding a mode (how H8's stats and browse screens join):
      stays light; the key (an uppercase letter) switches to it everywhere and
      shows in the mode bar, the help screen and the command palette.
 The screen reads the database through `self.app.env` (db path, today, config)
-in @work(thread=True) workers that open their own connection
-(srs_dl.store.db.connect) and post messages (messages.py) back.
+in @work(thread=True) workers that borrow a connection from the app's pool
+(srs_dl.store.pool: opened once, lent to one worker at a time) and post
+messages (messages.py) back.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from srs_dl.config import Config
+from srs_dl.store.pool import DeckPool
 from srs_dl.tui.commands import ScreenActions
 from srs_dl.tui.messages import Progress, RescanFinished, SessionRequested
 
@@ -162,6 +164,8 @@ class SrsApp(App[None]):
         self.review_request = 0
         self.practice_request = 0
         self._prefetch: tuple[threading.Event, list[list[tuple[str, int, int]]]] | None = None
+        #: The deck's connections, opened once and lent to each worker in turn.
+        self.deck = DeckPool(env.db_path)
 
     # -- start-up ---------------------------------------------------------------------------
     def on_load(self) -> None:
@@ -173,13 +177,12 @@ class SrsApp(App[None]):
 
     @work(thread=True, group="prefetch", exit_on_error=False)
     def prefetch_counts(self) -> None:
-        from srs_dl.store.db import connect
         from srs_dl.store.decks import deck_counts
 
         assert self._prefetch is not None
         ready, box = self._prefetch
         try:
-            conn = connect(self.env.db_path)
+            conn = self.deck.connect()
             try:
                 box.append(deck_counts(conn, self.env.today))
             finally:
@@ -197,6 +200,9 @@ class SrsApp(App[None]):
         ready, box = prefetch
         ready.wait()
         return box[0] if box else None
+
+    def on_unmount(self) -> None:
+        self.deck.close()
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
@@ -229,10 +235,9 @@ class SrsApp(App[None]):
             self.post_message(Progress("rescan", done, total))
 
         try:
-            from srs_dl.services.importer import rescan
-            from srs_dl.store.db import connect
+            from srs_dl.services.importing.importer import rescan
 
-            conn = connect(self.env.db_path)
+            conn = self.deck.connect()
             try:
                 summary = rescan(
                     conn, self.env.config, self.env.today, progress=progress, cancel=cancel

@@ -79,7 +79,7 @@ def _lr_decay(p: dict[str, Any]) -> Figure:
     extra = {k: p[k] for k in _DECAY_KEYS[schedule]}
     last = max(10, int(p["epoch"]) * 2)
     curve = schedule_curve(schedule, p["alpha0"], last, **extra)
-    asked = float(learning_rate(schedule, p["alpha0"], p["epoch"], **extra))  # type: ignore[arg-type]
+    asked = float(learning_rate(schedule, p["alpha0"], p["epoch"], **extra))
     return Figure(
         f"{schedule.replace('_', ' ')} decay, alpha0 = {p['alpha0']:g}",
         "epoch",
@@ -94,7 +94,7 @@ def _lr_decay(p: dict[str, Any]) -> Figure:
 def _path(optimizer: str, p: dict[str, Any]) -> Figure:
     from srs_dl.core.compute.paths import quadratic_path
 
-    hyper: dict[str, float | str] = {}
+    hyper: dict[str, Any] = {}
     if optimizer == "momentum":
         hyper = {"beta": p["beta"], "convention": p.get("convention", "pytorch")}
     elif optimizer == "rmsprop":
@@ -136,7 +136,7 @@ def _log_scale(p: dict[str, Any]) -> Figure:
     sample = log_scale if p["target"] == "value" else one_minus_log_scale
     us = np.linspace(0.0, 1.0, 41)
     values = np.asarray(sample(p["low"], p["high"], us))
-    drawn = float(sample(p["low"], p["high"], p["u"]))  # type: ignore[arg-type]
+    drawn = float(sample(p["low"], p["high"], p["u"]))
     if p["target"] == "value":
         ys, y_drawn, ylabel = values, drawn, "value"
     else:

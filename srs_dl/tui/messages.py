@@ -108,7 +108,7 @@ class DrillChecked(Message):
 
     ok: bool | None
     message: str
-    #: services.drill_cards.DrillAnswer for a drill card (None in free practice).
+    #: services.review.drill_cards.DrillAnswer for a drill card (None in free practice).
     checked: Any = None
 
 

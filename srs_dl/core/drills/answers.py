@@ -117,7 +117,7 @@ def parse_answer(text: str, like: Answer) -> Answer:
         return values[0][0]
     assert isinstance(like, list)
     if like and isinstance(like[0], list):
-        n, m = len(like), len(like[0])  # type: ignore[arg-type]
+        n, m = len(like), len(like[0])
         if len(values) != n or any(len(r) != m for r in values):
             raise AnswerError(
                 f"Expected a {n} x {m} matrix ({_plural(n, 'row')} of {_plural(m, 'number')}, "
@@ -137,7 +137,7 @@ def _flat(a: Answer) -> list[float]:
     if isinstance(a, int | float):
         return [a]
     if a and isinstance(a[0], list):
-        return [x for row in a for x in row]  # type: ignore[union-attr]
+        return [x for row in a for x in row]
     return list(a)  # type: ignore[arg-type]
 
 

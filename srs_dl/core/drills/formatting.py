@@ -49,7 +49,7 @@ def answer_text(answer: Answer, fmt: Formatter = val) -> str:
     if isinstance(answer, float):
         return fmt(answer)
     if answer and isinstance(answer[0], list):
-        return "; ".join(" ".join(fmt(x) for x in row) for row in answer)  # type: ignore[union-attr]
+        return "; ".join(" ".join(fmt(x) for x in row) for row in answer)
     return ", ".join(fmt(x) for x in answer)  # type: ignore[arg-type]
 
 
@@ -65,7 +65,7 @@ def shape_hint(answer: Answer) -> str:
     if isinstance(answer, float):
         return "Answer with one number."
     if answer and isinstance(answer[0], list):
-        n, m = len(answer), len(answer[0])  # type: ignore[arg-type]
+        n, m = len(answer), len(answer[0])
         if n == 1:
             return f"Answer with the 1 x {m} matrix: {m} numbers on one row, e.g. `1.5 -0.2 0.7`."
         return (

@@ -545,11 +545,11 @@ class _Builder:
                 )
             out.append(
                 new_question(
-                    kind,
+                    kind,  # type: ignore[arg-type]  # the scanner makes only CardKind values
                     decks[0],
                     first + 1,
                     last + 1,
-                    text,  # type: ignore[arg-type]
+                    text,
                     cards,
                     comment,
                     next_line,

@@ -21,7 +21,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from srs_dl.core.scheduling.sm2 import CardSchedule, parse_response
+from srs_dl.core.scheduling.sm2 import Sm2Schedule, parse_response
 
 CardState = Literal["new", "review", "suspended", "buried", "deleted"]
 CardId = Hashable
@@ -134,8 +134,8 @@ class Reviewed:
 
     id: CardId
     response: str
-    before: CardSchedule | None
-    after: CardSchedule | None
+    before: Sm2Schedule | None
+    after: Sm2Schedule | None
     was_new: bool
     #: The card went back into the queue (Again, Reset).
     requeued: bool
@@ -170,8 +170,8 @@ def start(queue: Sequence[QueueItem]) -> Session:
 def answer(
     session: Session,
     response: str,
-    before: CardSchedule | None,
-    after: CardSchedule | None,
+    before: Sm2Schedule | None,
+    after: Sm2Schedule | None,
 ) -> Session:
     """The current card answered; `before`/`after` are its schedules (kept for undo)."""
     item = session.current

@@ -86,10 +86,17 @@ class SchedulerSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class CardSchedule:
+class Sm2Schedule:
+    """An SM-2-OSR schedule: what one `!due,interval,ease` comment group holds."""
+
     due: dt.date
     interval: float
     ease: int
+
+    @property
+    def due_day(self) -> dt.date:
+        """The day the card falls due (every schedule type has one; see card.py)."""
+        return self.due
 
 
 _DEFAULT = SchedulerSettings()
@@ -218,14 +225,14 @@ def schedule(
 
 
 def review(
-    state: CardSchedule | None,
+    state: Sm2Schedule | None,
     response: str,
     today: dt.date,
     due_histogram: Mapping[int, int],
     settings: SchedulerSettings = _DEFAULT,
     *,
     new_ease: int | None = None,
-) -> CardSchedule | None:
+) -> Sm2Schedule | None:
     """One review as the app records it. `state` None is a new card.
 
     `due_histogram` maps days from today to the number of cards due that day.
@@ -237,7 +244,7 @@ def review(
     if resp == "reset":
         if state is None:
             return None
-        return CardSchedule(today, INITIAL_INTERVAL, settings.base_ease)
+        return Sm2Schedule(today, INITIAL_INTERVAL, settings.base_ease)
     if state is None:
         interval, ease, delay = INITIAL_INTERVAL, settings.base_ease, 0
         if new_ease is not None:
@@ -248,19 +255,19 @@ def review(
         delay = (today - state.due).days if settings.honour_overdue else 0
     hist = due_histogram if settings.load_balance else None
     new_interval, new_ease_value = osr_schedule(resp, interval, ease, delay, settings, hist)
-    return CardSchedule(add_days(today, new_interval), new_interval, new_ease_value)
+    return Sm2Schedule(add_days(today, new_interval), new_interval, new_ease_value)
 
 
 def preview(
-    state: CardSchedule | None,
+    state: Sm2Schedule | None,
     today: dt.date,
     histogram: Mapping[int, int],
     settings: SchedulerSettings = _DEFAULT,
     *,
     new_ease: int | None = None,
-) -> dict[str, CardSchedule]:
+) -> dict[str, Sm2Schedule]:
     """What each button (again, hard, good, easy) would give, for labels like "Good 8d"."""
-    out: dict[str, CardSchedule] = {}
+    out: dict[str, Sm2Schedule] = {}
     for button in BUTTONS:
         result = review(state, button, today, histogram, settings, new_ease=new_ease)
         assert result is not None  # only Reset of a new card gives None
@@ -279,8 +286,8 @@ def histogram_of(dues: Iterable[dt.date], today: dt.date) -> dict[int, int]:
 
 def update_histogram(
     histogram: Mapping[int, int],
-    before: CardSchedule | None,
-    after: CardSchedule | None,
+    before: Sm2Schedule | None,
+    after: Sm2Schedule | None,
     today: dt.date,
 ) -> dict[int, int]:
     """The histogram after one review, as the plugin keeps it during a session.

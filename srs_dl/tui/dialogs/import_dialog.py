@@ -153,8 +153,7 @@ class ImportDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, path: Path, flags: dict[str, object]) -> None:
-        from srs_dl.services.importer import import_paths
-        from srs_dl.store.db import connect
+        from srs_dl.services.importing.importer import import_paths
 
         app = self.app
         env = app.env  # type: ignore[attr-defined]
@@ -163,7 +162,7 @@ class ImportDialog(ModalScreen[str | None]):
             self.post_message(Progress("import", done, total))
 
         try:
-            conn = connect(env.db_path)
+            conn = app.deck.connect()  # type: ignore[attr-defined]
             try:
                 summary = import_paths(
                     conn,

@@ -31,10 +31,8 @@ class AreaScreen(Screen[None]):
         return self.srs.env
 
     def connect(self) -> sqlite3.Connection:
-        """A connection for the calling worker thread (connections never cross threads)."""
-        from srs_dl.store.db import connect
-
-        return connect(self.env.db_path)
+        """A connection of the app's pool for the calling worker (its close() gives it back)."""
+        return self.srs.deck.connect()
 
     def refresh_keys(self) -> None:
         """refresh_bindings, at most once per refresh: each call rebuilds the footer,

@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from srs_dl.services.browse import COLUMNS, BrowseRow, CardIndex, Matches, effective_state
+from srs_dl.core.search.index import COLUMNS, BrowseRow, CardIndex, Matches, effective_state
 from srs_dl.tui.messages import Progress
 from srs_dl.tui.screens.base import AreaScreen
 
@@ -220,6 +220,8 @@ class BrowseScreen(AreaScreen):
     # -- loading --------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="browse-index", exit_on_error=False)
     def load_index(self) -> CardIndex:
+        from srs_dl.services.browse import load_index
+
         worker = get_current_worker()
         cancel = threading.Event()
 
@@ -230,7 +232,7 @@ class BrowseScreen(AreaScreen):
 
         conn = self.connect()
         try:
-            return CardIndex.load(conn, self.env.today, progress=progress, cancel=cancel)
+            return load_index(conn, self.env.today, progress=progress, cancel=cancel)
         finally:
             conn.close()
 
@@ -252,12 +254,11 @@ class BrowseScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="browse-catch-up", exit_on_error=False)
     def catch_up(self, mark: int) -> tuple[int, list[BrowseRow]]:
-        from srs_dl.services.browse import changed_since, load_rows
+        from srs_dl.services.browse import catch_up
 
         conn = self.connect()
         try:
-            new_mark, ids = changed_since(conn, mark)
-            return new_mark, load_rows(conn, ids)
+            return catch_up(conn, mark)
         finally:
             conn.close()
 
@@ -424,7 +425,7 @@ class BrowseScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="browse-history", exit_on_error=False)
     def load_history(self, card_id: int) -> tuple[int, list[Any]]:
-        from srs_dl.services.review import history
+        from srs_dl.services.review.grading import history
 
         conn = self.connect()
         try:
@@ -481,19 +482,11 @@ class BrowseScreen(AreaScreen):
 
     @work(thread=True, group="browse-action", exit_on_error=False)
     def apply(self, action: str, card_id: int) -> tuple[str, list[BrowseRow]]:
-        from srs_dl.services import review
-        from srs_dl.services.browse import load_rows
+        from srs_dl.services.browse import act_on_card
 
         conn = self.connect()
         try:
-            getattr(review, action)(conn, self.env.config, self.env.today, card_id)
-            done = {
-                "suspend": "suspended",
-                "unsuspend": "unsuspended",
-                "bury": "buried",
-                "reset": "reset",
-            }[action]
-            return f"Card {card_id} {done}.", load_rows(conn, [card_id])
+            return act_on_card(conn, self.env.config, self.env.today, action, card_id)
         finally:
             conn.close()
 

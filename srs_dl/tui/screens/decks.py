@@ -272,7 +272,7 @@ class DecksScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def run_sync(self) -> None:
-        from srs_dl.services.sync import sync
+        from srs_dl.services.writeback.sync import sync
 
         try:
             conn = self.connect()

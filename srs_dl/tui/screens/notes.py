@@ -1,6 +1,6 @@
 """Notes: whole-note review. Notes tagged #review come back as a whole when due;
 read (scrollable Markdown), then rate Hard, Good or Easy (the plugin's note
-formula, in srs_dl.services.note_review)."""
+formula, in srs_dl.services.review.note_review)."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ class NotesScreen(AreaScreen):
     @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
     def load_notes(self, show: str | None) -> None:
         """The due notes, and the text of `show` (else the first)."""
-        from srs_dl.services import note_review
+        from srs_dl.services.review import note_review
 
         self.srs.rescan_done.wait()
         try:
@@ -106,7 +106,7 @@ class NotesScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
     def grade_note(self, path: str, response: str) -> None:
-        from srs_dl.services.note_review import grade_note
+        from srs_dl.services.review.note_review import grade_note
 
         try:
             conn = self.connect()

@@ -63,7 +63,7 @@ class PracticeScreen(ReviewScreen):
     def _setup(self, conn: Any) -> Any:
         from textual.worker import get_current_worker
 
-        from srs_dl.services.review import ReviewSession
+        from srs_dl.services.review.session import ReviewSession
 
         worker = get_current_worker()
         while not self.srs.rescan_done.wait(0.1):

@@ -12,9 +12,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
+from textual.app import CSSPathType
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
@@ -62,7 +63,7 @@ def grade_bindings(prefix: str) -> list[Binding]:
 class ReviewScreen(AreaScreen):
     AREA = "review"
     TITLE = "Review"
-    CSS_PATH = "review.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = "review.tcss"
     BINDINGS = [
         Binding(
             "space,enter",
@@ -123,7 +124,7 @@ class ReviewScreen(AreaScreen):
         self.intervals: dict[str, str] = {}
         self.revealed = False
         self.drill: Any = None
-        #: The checked answer (services.drill_cards.DrillAnswer) of the drill card shown.
+        #: The checked answer (services.review.drill_cards.DrillAnswer) of the drill card shown.
         self.checked: Any = None
         self.drill_ok: bool | None = None
         self.busy = True
@@ -196,7 +197,7 @@ class ReviewScreen(AreaScreen):
         """In the session thread: wait for the startup rescan, open the session, show a card."""
         from textual.worker import get_current_worker
 
-        from srs_dl.services.review import ReviewSession
+        from srs_dl.services.review.session import ReviewSession
 
         worker = get_current_worker()
         while not self.srs.rescan_done.wait(0.1):
@@ -224,7 +225,7 @@ class ReviewScreen(AreaScreen):
         left, new = session.counts()
         drill = None
         if card.kind == "drill":
-            from srs_dl.services.drill_cards import drill_for
+            from srs_dl.services.review.drill_cards import drill_for
 
             drill = drill_for(card)
         path = note_path(session.conn, card.note_id)
@@ -421,7 +422,7 @@ class ReviewScreen(AreaScreen):
 
         def grade(session: Any) -> None:
             if checked is not None:
-                from srs_dl.services.drill_cards import grade_right
+                from srs_dl.services.review.drill_cards import grade_right
 
                 result = grade_right(
                     session.conn,
@@ -510,7 +511,7 @@ class ReviewScreen(AreaScreen):
         card = self.card
 
         def check_answer(session: Any) -> None:
-            from srs_dl.services.drill_cards import answer
+            from srs_dl.services.review.drill_cards import answer
 
             # A wrong answer is graded Again right here, through the session.
             checked = answer(

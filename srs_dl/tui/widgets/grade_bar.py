@@ -9,11 +9,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Label
+from textual.widgets.button import ButtonVariant
 
 from srs_dl.tui.messages import GradeChosen, RevealPressed
 
 BUTTONS = ("again", "hard", "good", "easy")
-_VARIANT = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}
+_VARIANT: dict[str, ButtonVariant] = {
+    "again": "error",
+    "hard": "warning",
+    "good": "success",
+    "easy": "primary",
+}
 
 
 class GradeBar(Horizontal):
@@ -31,7 +37,7 @@ class GradeBar(Horizontal):
                 id=f"grade-{response}",
                 variant=_VARIANT[response],
                 compact=True,
-            )  # type: ignore[arg-type]
+            )
         # The same action as the screen's enter key, so the button and the key never differ.
         yield Button(
             "Next (enter)", id="next", variant="primary", compact=True, action="screen.next"

@@ -15,7 +15,7 @@ YOUNG_COLOR = "orange"
 MATURE_COLOR = "green"
 
 
-def _nice_ticks(top: int) -> list[int]:
+def _nice_ticks(top: int) -> list[float]:
     """A few whole-number y ticks (plotext would label 0.5 reviews on a small plot)."""
     if top <= 4:
         return list(range(0, max(top, 1) + 1))
@@ -38,7 +38,7 @@ class ForecastPlot(PlotextPlot):
         plt.bar(days, counts, color=BAR_COLOR, width=0.6)
         ticks = [d for d in days if d % 7 == 0]
         labels = [_day_label(forecast.start, d) for d in ticks]
-        plt.xticks(ticks, labels)
+        plt.xticks([float(t) for t in ticks], labels)
         plt.yticks(_nice_ticks(max(counts, default=0)))
         self.refresh()
 
@@ -92,11 +92,12 @@ class RetentionPlot(PlotextPlot):
         labels = month_labels([m.month for m in shown], self.size.width)
         young = [100 * (m.young.rate or 0) for m in shown]
         mature = [100 * (m.mature.rate or 0) for m in shown]
-        plt.multiple_bar(
+        # textual-plotext's stub lags plotext's multiple_bar: labels=, a colour per series.
+        plt.multiple_bar(  # type: ignore[call-arg]
             labels,
             [young, mature],
             labels=["young", "mature"],
-            color=[YOUNG_COLOR, MATURE_COLOR],
+            color=[YOUNG_COLOR, MATURE_COLOR],  # type: ignore[arg-type]
             width=0.8,
         )
         plt.ylim(0, 100)

@@ -20,7 +20,7 @@ from srs_dl.config import Config
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
 from srs_dl.core.scheduling.siblings import bury_siblings
-from srs_dl.services import review as rv
+from srs_dl.services.review import grading as rv
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card
 
@@ -110,7 +110,7 @@ class ReviewSession:
     def can_undo(self) -> bool:
         return bool(self._log_ids)
 
-    def preview(self, card_id: int) -> dict[str, sm2.CardSchedule]:
+    def preview(self, card_id: int) -> dict[str, sm2.Sm2Schedule]:
         """What each button would give this card now ("Good 8d")."""
         card = get_card(self.conn, card_id)
         if card is None:

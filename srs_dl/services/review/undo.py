@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from srs_dl.config import Config
 from srs_dl.core.notes.model import NoteSchedule
-from srs_dl.services.review import (
+from srs_dl.services.review.grading import (
     ReviewError,
     _write_back_now,
     note_writable,
@@ -116,7 +116,7 @@ def _undo_note_rating(
         )
     problem = None
     if dirty and config.review.writeback == "immediate":
-        from srs_dl.services.sync import write_note_now
+        from srs_dl.services.writeback.sync import write_note_now
 
         problem = write_note_now(conn, config, entry.note_id).problem
     schedule = (

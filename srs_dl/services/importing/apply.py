@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from srs_dl.services import drill_deck
-from srs_dl.services.card_merge import Merger, OrphanPool, match_own
-from srs_dl.services.import_worker import FAILED, QHASH, SAME, CardTuple, NoteTuple
+from srs_dl.services.importing import drill_deck
+from srs_dl.services.importing.card_merge import Merger, OrphanPool, match_own
+from srs_dl.services.importing.worker import FAILED, QHASH, SAME, CardTuple, NoteTuple
 from srs_dl.store.cards import (
     StoredCard,
     cards_of_notes,
@@ -42,7 +42,7 @@ from srs_dl.store.notes import (
 )
 
 if TYPE_CHECKING:
-    from srs_dl.services.importer import ImportSummary
+    from srs_dl.services.importing.importer import ImportSummary
 
 #: The schema name a worker's chunk of cards is deserialized into.
 CHUNK_DB = "import_w"
@@ -293,7 +293,7 @@ def _merge(
         if batch.may_have_orphans(conn):
             pool.add(
                 orphans_by_qhash(
-                    conn, [p.cards[i][QHASH] for p, i in unmatched], list(batch.vanished)
+                    conn, [str(p.cards[i][QHASH]) for p, i in unmatched], list(batch.vanished)
                 )
             )
         for p, i in unmatched:

@@ -71,7 +71,10 @@ def ordered_map(
     procs = []
     for _ in range(workers):
         mine, theirs = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_serve, args=(theirs, fn, initializer, initargs), daemon=True)
+        # Every concrete context has Process; typeshed's BaseContext does not say so.
+        proc = ctx.Process(  # type: ignore[attr-defined]
+            target=_serve, args=(theirs, fn, initializer, initargs), daemon=True
+        )
         proc.start()
         theirs.close()
         conns.append(mine)
@@ -107,8 +110,9 @@ def ordered_map(
                 for _ in range(DEPTH):
                     give(conn)
             while any(busy.values()) and not stop.is_set():
-                for conn in wait([c for c in conns if busy[c]], timeout=0.5):
-                    assert isinstance(conn, Connection)
+                for got in wait([c for c in conns if busy[c]], timeout=0.5):
+                    assert isinstance(got, Connection)
+                    conn = got
                     try:
                         index, ok, value = conn.recv()
                     except (EOFError, OSError):

@@ -177,7 +177,7 @@ def _plan(
     from srs_dl.core.notes.frontmatter_edit import set_review_keys
     from srs_dl.core.notes.grammar import parse_note
     from srs_dl.core.notes.writeback import apply_schedules
-    from srs_dl.services.import_worker import qhash
+    from srs_dl.services.importing.worker import qhash
 
     path = note.path
     if not os.path.lexists(path):
@@ -303,7 +303,7 @@ def note_settings(
 ) -> _Context:
     """How a note is read (settings, their key as notes.settings_hash holds it, the
     note's folder deck): exactly as the importer reads it, nested vaults included."""
-    from srs_dl.services.importer import note_settings as importer_note_settings
+    from srs_dl.services.importing.importer import note_settings as importer_note_settings
 
     key = (note.folder_id, os.path.dirname(note.path))
     if cache is not None and key in cache:
@@ -336,7 +336,7 @@ def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
         (plan.new_hash, size, mtime, plan.note_id),
     )
     conn.executemany("UPDATE cards SET line = ?, end_line = ? WHERE id = ?", plan.lines)
-    from srs_dl.services.review import card_sched_text
+    from srs_dl.services.review.grading import card_sched_text
 
     current = store.get_cards(conn, plan.cards)
     settled = 0
@@ -529,7 +529,7 @@ def sync(
     """Rescan the imported folders (incrementally), then write every pending note."""
     report = SyncReport()
     if rescan and not dry_run:
-        from srs_dl.services.importer import rescan as run_rescan
+        from srs_dl.services.importing.importer import rescan as run_rescan
 
         summary = run_rescan(conn, config, today)
         report.rescan = summary.line()

@@ -72,10 +72,10 @@ def note_writable(conn: sqlite3.Connection, note_id: int | None) -> bool:
     return bool(row and row[0])
 
 
-def _schedule_of(card: CardRow) -> sm2.CardSchedule | None:
+def _schedule_of(card: CardRow) -> sm2.Sm2Schedule | None:
     if card.due is None or card.interval is None or card.ease is None:
         return None
-    return sm2.CardSchedule(card.due, card.interval, card.ease)
+    return sm2.Sm2Schedule(card.due, card.interval, card.ease)
 
 
 def _new_card_ease(conn: sqlite3.Connection, card: CardRow, config: Config) -> int | None:
@@ -188,7 +188,7 @@ def _write_back_now(
     if config.review.writeback != "immediate" or not note_writable(conn, note_id):
         return None, None
     assert note_id is not None
-    from srs_dl.services.sync import write_note_now
+    from srs_dl.services.writeback.sync import write_note_now
 
     outcome = write_note_now(conn, config, note_id)
     return outcome.written, outcome.problem
@@ -451,25 +451,3 @@ def build_queue(
 
 def sibling_rule(config: Config) -> SiblingRule:
     return SiblingRule(config.review.bury_new_siblings, config.review.bury_review_siblings)
-
-
-# The session lives in its own module (it walks the queue); importers of this one find it here.
-from srs_dl.services.review_session import ReviewSession  # noqa: E402
-
-__all__ = [
-    "GradeResult",
-    "ReviewError",
-    "ReviewSession",
-    "build_queue",
-    "bury",
-    "check_cards",
-    "grade",
-    "grade_cards",
-    "history",
-    "reset",
-    "review_card",
-    "sibling_rule",
-    "suspend",
-    "undo_entry",
-    "unsuspend",
-]

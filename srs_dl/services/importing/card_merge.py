@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from srs_dl.services.import_worker import (
+from srs_dl.services.importing.worker import (
     BACK,
     FRONT,
     KIND,
@@ -82,9 +82,9 @@ def match_own(
         for i, p in enumerate(parsed):
             if pairs[i] is None:
                 k = key_p(p)
-                lst = index.get(k) if k is not None else None
-                while lst:
-                    e = lst.pop()
+                found = index.get(k) if k is not None else None
+                while found:
+                    e = found.pop()
                     if e.id not in taken:
                         taken.add(e.id)
                         pairs[i] = e
@@ -107,7 +107,7 @@ class OrphanPool:
     """Cards a note's new questions may have come from, by (kind, sibling, qhash)."""
 
     def __init__(self) -> None:
-        self._index: dict[tuple[str, int, str], list[StoredCard]] = {}
+        self._index: dict[tuple[object, object, object], list[StoredCard]] = {}
 
     def add(self, cards: Sequence[StoredCard]) -> None:
         for e in cards:

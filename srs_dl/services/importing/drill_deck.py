@@ -17,7 +17,7 @@ from srs_dl.store.cards import STORED_COLUMNS, StoredCard
 from srs_dl.store.notes import live_drill_pairs
 
 if TYPE_CHECKING:
-    from srs_dl.services.card_merge import Merger
+    from srs_dl.services.importing.card_merge import Merger
 
 DRILL_DECK = "drills"
 
@@ -81,9 +81,9 @@ def sync(conn: sqlite3.Connection, merger: Merger) -> None:
     )
     existing: dict[tuple[str, str], StoredCard] = {}
     for row in rows:
-        card = StoredCard._make(row)
-        kind = card.qhash.removeprefix("drill:")
-        existing.setdefault((card.deck, kind), card)
+        stored = StoredCard._make(row)
+        kind = stored.qhash.removeprefix("drill:")
+        existing.setdefault((stored.deck, kind), stored)
     for deck, kind in sorted(wanted):
         card = existing.get((deck, kind))
         if card is None:

@@ -4,7 +4,7 @@ The schedule lives in the note's frontmatter (`sr-due`, `sr-interval`,
 `sr-ease`) and in the notes table (review_due, review_interval, review_ease).
 A rating is one transaction (the notes row and a log row, action
 'note_review'); the frontmatter is then written through the same path as the
-cards' comments (`services.sync`), so a note changed on disk since it was read
+cards' comments (`services.writeback.sync`), so a note changed on disk since it was read
 is never overwritten.
 
 A note counts as a review note when it carries a review tag or already has a
@@ -30,7 +30,7 @@ from typing import Any
 from srs_dl.config import Config
 from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.scheduling import note_review as nr
-from srs_dl.services.review import note_writable
+from srs_dl.services.review.grading import note_writable
 from srs_dl.store import log as logstore
 from srs_dl.store.reviews import write_transaction
 from srs_dl.vault.walk import find_vault_root
@@ -388,7 +388,7 @@ def grade_note(
         )
     written = problem = None
     if config.review.writeback == "immediate" and dirty:
-        from srs_dl.services.sync import write_note_now
+        from srs_dl.services.writeback.sync import write_note_now
 
         outcome = write_note_now(conn, config, note.id)
         written, problem = outcome.written, outcome.problem

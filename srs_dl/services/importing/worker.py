@@ -405,7 +405,7 @@ def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Ite
     import multiprocessing
     import threading
 
-    from srs_dl.services.worker_pool import ordered_map
+    from srs_dl.services.importing.worker_pool import ordered_map
 
     # fork is cheap and inherits the imported parser; with other threads
     # running (the TUI) a fork could copy a held lock, so start clean workers.

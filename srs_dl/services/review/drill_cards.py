@@ -21,7 +21,7 @@ import numpy as np
 
 from srs_dl.config import Config
 from srs_dl.core.drills import CheckResult, Drill, check, generate
-from srs_dl.services import review as rv
+from srs_dl.services.review import grading as rv
 from srs_dl.store.cards import CardRow
 
 #: What a right answer may be graded (a wrong one is always Again).

@@ -24,9 +24,9 @@ from typing import Any
 
 from srs_dl.config import Config
 from srs_dl.core.notes.settings import ParseSettings, from_plugin_data, resolve
-from srs_dl.services import drill_deck
-from srs_dl.services.import_apply import CHUNK_DB, Batch, Writer
-from srs_dl.services.import_worker import Task, WorkerSetup, parse_chunks
+from srs_dl.services.importing import drill_deck
+from srs_dl.services.importing.apply import CHUNK_DB, Batch, Writer
+from srs_dl.services.importing.worker import Task, WorkerSetup, parse_chunks
 from srs_dl.store import folders as folders_store
 from srs_dl.store.db import transaction
 from srs_dl.store.notes import KnownNote, known_notes

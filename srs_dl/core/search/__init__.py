@@ -1,0 +1,1 @@
+"""Searching the cards: the query language (`query`) and the in-memory index (`index`)."""

@@ -1,0 +1,1 @@
+"""Writing schedules back into the notes (`sync`): scheduling comments and `sr-*` frontmatter."""
