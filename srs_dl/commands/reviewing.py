@@ -81,15 +81,25 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
 
     with _session(ctx) as conn:
         cards = ReviewSession(conn, ctx.config, ctx.today, args.deck).queue()
-        for card in cards:
-            if args.json:
+        if args.json:  # the queue in review order (new cards spread among the reviews)
+            for card in cards:
                 _json_line(card_json(card, note_path(conn, card.note_id), ctx.today))
-            else:
-                when = card.due.isoformat() if card.due else "new"
-                _print(f"{card.id}\t{when}\t{card.deck}\t{_short(card.front)}")
-        if not args.json:
-            new = sum(1 for c in cards if c.due is None)
-            print(f"{len(cards)} card(s) to review today ({new} new)", file=sys.stderr)
+            return 0
+        # For reading: the reviews first, most overdue on top (the order the queue gives
+        # them), then the new cards; mixed as the session shows them, a new card read as
+        # one more overdue card.
+        reviews = [c for c in cards if c.due is not None]
+        new = [c for c in cards if c.due is None]
+        for card in reviews + new:
+            when = card.due.isoformat() if card.due else "new"
+            late = (ctx.today - card.due).days if card.due else 0
+            overdue = f" ({late}d overdue)" if late > 0 else ""
+            _print(f"{card.id}\t{when}{overdue}\t{card.deck}\t{_short(card.front)}")
+        print(
+            f"{len(cards)} card(s) to review today: {len(reviews)} due, {len(new)} new"
+            " (the review mixes the new ones in)",
+            file=sys.stderr,
+        )
     return 0
 
 

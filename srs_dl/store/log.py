@@ -201,9 +201,8 @@ def last_undoable_any(conn: sqlite3.Connection) -> LogEntry | None:
     row = conn.execute(
         f"SELECT {LOG_COLUMNS} FROM log AS l WHERE l.action = ? AND l.source = 'srs-dl'"  # noqa: S608
         f" AND l.card_id IS NULL AND l.note_id IS NOT NULL AND {_NOTE_NOT_UNDONE}"
-        + (" AND l.id > ?" if card is not None else "")
-        + " ORDER BY l.id DESC LIMIT 1",
-        (NOTE_UNDOABLE, card.id) if card is not None else (NOTE_UNDOABLE,),
+        " AND l.id > ? ORDER BY l.id DESC LIMIT 1",
+        (NOTE_UNDOABLE, card.id if card is not None else 0),
     ).fetchone()
     return row_to_entry(row) if row else card
 

@@ -1,0 +1,47 @@
+"""Small CLI mends (issue 21, item 15): a mistyped command gets a "did you mean"; a
+review of a deck that does not exist names the command that lists the decks."""
+
+from __future__ import annotations
+
+import pytest
+
+from srs_dl.cli import main
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["histroy", "1"], "unknown command 'histroy'; did you mean 'history'?"),
+        (["--db", "x.db", "stat"], "unknown command 'stat'; did you mean 'stats'?"),
+        (["frobnicate"], "unknown command 'frobnicate' (srs-dl --help lists them)"),
+    ],
+)
+def test_a_mistyped_command_gets_a_suggestion(argv, said, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and err.count("\n") == 1
+
+
+def test_due_lists_the_reviews_first_then_the_new_cards(tmp_path, monkeypatch, capsys):
+    from review_support import TODAY, add_card, day
+
+    from srs_dl.store.db import connect
+
+    db = tmp_path / "deck.db"
+    monkeypatch.setenv("SRS_DL_DB", str(db))
+    monkeypatch.setenv("SRS_DL_TODAY", TODAY.isoformat())
+    (tmp_path / "c.toml").write_text("", encoding="utf-8")
+    monkeypatch.setenv("SRS_DL_CONFIG", str(tmp_path / "c.toml"))
+    conn = connect(db)
+    old = add_card(conn, due=day(-5), front="old")
+    new = add_card(conn, front="new")
+    late = add_card(conn, due=day(0), front="today")
+    conn.close()
+    assert main(["due"]) == 0
+    out, err = capsys.readouterr()
+    ids = [int(line.split("\t")[0]) for line in out.splitlines()]
+    assert ids == [old, late, new]  # not old, new, today as the session mixes them
+    assert "\t5d overdue" not in out and f"{day(-5).isoformat()} (5d overdue)" in out
+    assert "3 card(s) to review today: 2 due, 1 new" in err
