@@ -103,32 +103,24 @@ done
 key() { "${tmux[@]}" send-keys -t "$session" "$@"; }
 bar() { pane | sed -n 1p; }
 
-# wait_bar TEXT: the mode bar (the first line) shows TEXT.
-wait_bar() {
-    local text="$1" deadline=$((SECONDS + timeout_s))
-    until bar | grep -qF -- "$text"; do
-        (( SECONDS < deadline )) || fail "timed out waiting for '$text' in the mode bar"
+# poll WHAT COMMAND...: run COMMAND until it succeeds, or fail saying WHAT.
+poll() {
+    local what="$1" deadline=$((SECONDS + timeout_s))
+    shift
+    until "$@"; do
+        (( SECONDS < deadline )) || fail "timed out: $what"
         sleep 0.1
     done
 }
+bar_has() { bar | grep -qF -- "$1"; }
+bar_lacks() { ! bar_has "$1"; }
+box_reads() { pane | grep -qE -- "▊ +$1 +▎"; }
 
-# bar_without TEXT: the mode bar no longer shows TEXT.
-bar_without() {
-    local text="$1" deadline=$((SECONDS + timeout_s))
-    while bar | grep -qF -- "$text"; do
-        (( SECONDS < deadline )) || fail "the mode bar still shows '$text'"
-        sleep 0.1
-    done
-}
-
-# typed_in BOX_TEXT: a text box's line (between its ▊ and ▎ borders) reads BOX_TEXT.
-typed_in() {
-    local text="$1" deadline=$((SECONDS + timeout_s))
-    until pane | grep -qE -- "▊ +${text} +▎"; do
-        (( SECONDS < deadline )) || fail "'$text' was not typed into the text box"
-        sleep 0.1
-    done
-}
+# wait_bar TEXT / bar_without TEXT: the mode bar (the first line) shows TEXT / no longer.
+wait_bar() { poll "'$1' in the mode bar" bar_has "$1"; }
+bar_without() { poll "the mode bar still shows '$1'" bar_lacks "$1"; }
+# typed_in TEXT: a text box's line (between its ▊ and ▎ borders) reads TEXT.
+typed_in() { poll "'$1' typed into the text box" box_reads "$1"; }
 
 # Notes: nothing due in the bundled deck, and a screen that says so.
 key N

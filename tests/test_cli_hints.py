@@ -25,16 +25,11 @@ def test_a_mistyped_command_gets_a_suggestion(argv, said, capsys):
 
 
 def test_due_lists_the_reviews_first_then_the_new_cards(tmp_path, monkeypatch, capsys):
-    from review_support import TODAY, add_card, day
+    from review_support import add_card, cli_env, day
 
     from srs_dl.store.db import connect
 
-    db = tmp_path / "deck.db"
-    monkeypatch.setenv("SRS_DL_DB", str(db))
-    monkeypatch.setenv("SRS_DL_TODAY", TODAY.isoformat())
-    (tmp_path / "c.toml").write_text("", encoding="utf-8")
-    monkeypatch.setenv("SRS_DL_CONFIG", str(tmp_path / "c.toml"))
-    conn = connect(db)
+    conn = connect(cli_env(tmp_path, monkeypatch))
     old = add_card(conn, due=day(-5), front="old")
     new = add_card(conn, front="new")
     late = add_card(conn, due=day(0), front="today")

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from review_support import TODAY, config
+from review_support import TODAY, cli_env, config
 
 from srs_dl.cli import main
 from srs_dl.config import Config, ReviewSettings
@@ -92,10 +92,7 @@ def test_the_session_buries_a_reversed_cards_other_side_and_undo_brings_it_back(
 
 def test_a_new_queue_leaves_out_the_siblings_of_cards_answered_today(tmp_path, monkeypatch, capsys):
     db = _deck(tmp_path, Config(review=ReviewSettings(writeback="sync")))
-    monkeypatch.setenv("SRS_DL_DB", str(db))
-    monkeypatch.setenv("SRS_DL_TODAY", TODAY.isoformat())
-    (tmp_path / "c.toml").write_text("", encoding="utf-8")
-    monkeypatch.setenv("SRS_DL_CONFIG", str(tmp_path / "c.toml"))
+    assert cli_env(tmp_path, monkeypatch) == db
     assert main(["due", "--json"]) == 0
     due = [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()]
     conn = connect(db)

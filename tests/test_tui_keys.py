@@ -5,7 +5,7 @@ action twice, the help's descriptions never cut off."""
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Label
-from tui_support import app_for, make_deck, run_async, wait_for
+from tui_support import app_for, make_deck, review_ready, run_async, wait_for
 
 from srs_dl.tui.commands import ScreenActions
 from srs_dl.tui.dialogs.help import HelpDialog
@@ -130,7 +130,6 @@ async def test_help_wraps_long_descriptions(tmp_path):
 async def test_a_toast_never_covers_the_answer_buttons(tmp_path):
     from textual.widgets._toast import Toast
 
-    from srs_dl.tui.screens.review import ReviewScreen
     from srs_dl.tui.widgets.grade_bar import GradeBar
 
     deck = make_deck(tmp_path)
@@ -138,8 +137,7 @@ async def test_a_toast_never_covers_the_answer_buttons(tmp_path):
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
 
         def ready() -> bool:
-            s = app.screen
-            return isinstance(s, ReviewScreen) and s.card is not None and not s.busy
+            return review_ready(app)
 
         await wait_for(pilot, ready, what="a card")
         first = app.screen.card.id
@@ -158,8 +156,6 @@ async def test_the_revealed_cloze_is_highlighted(tmp_path):
     from rich.console import Console
     from textual.widgets import Static
 
-    from srs_dl.tui.screens.review import ReviewScreen
-
     deck = make_deck(tmp_path)
     note = deck.vault / "cloze.md"
     note.write_text("#flashcards/c\n\nAdam's beta1 is ==0.9== by default\n", encoding="utf-8")
@@ -173,15 +169,7 @@ async def test_the_revealed_cloze_is_highlighted(tmp_path):
     conn.close()
     app = app_for(deck, mode="review", arg="flashcards/c")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(
-            pilot,
-            lambda: (
-                isinstance(app.screen, ReviewScreen)
-                and app.screen.card is not None
-                and not app.screen.busy
-            ),
-            what="the cloze",
-        )
+        await wait_for(pilot, lambda: review_ready(app), what="the cloze")
         await pilot.press("space")
         back = app.screen.query_one("#card-back", Static)
         console = Console(width=80, record=True)

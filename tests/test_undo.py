@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from review_support import TODAY, add_card, config, day
+from review_support import TODAY, add_card, cli_env, config, day
 
 from srs_dl.cli import main
 from srs_dl.services import review as rv
@@ -32,12 +32,7 @@ def _vault(tmp_path: Path, *, scheduled: bool = True) -> Path:
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "deck.db"
-    monkeypatch.setenv("SRS_DL_DB", str(path))
-    monkeypatch.setenv("SRS_DL_TODAY", TODAY.isoformat())
-    monkeypatch.setenv("SRS_DL_CONFIG", str(tmp_path / "config.toml"))
-    (tmp_path / "config.toml").write_text("", encoding="utf-8")
-    return path
+    return cli_env(tmp_path, monkeypatch)
 
 
 def _note(conn):  # noqa: ANN001, ANN202
