@@ -137,7 +137,7 @@ def _execute(args: argparse.Namespace) -> int:
 
 def _describe_unexpected(exc: Exception) -> str:
     from srs_dl.config import ConfigError
-    from srs_dl.store.db import StoreError
+    from srs_dl.services.deck import StoreError
 
     if isinstance(exc, (StoreError, ConfigError)):
         return str(exc)

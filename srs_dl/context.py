@@ -47,9 +47,9 @@ class Context:
             raise CliError(str(exc), status=2 if isinstance(exc, UsageError) else 1) from exc
 
     def connect(self, *, create: bool = True) -> sqlite3.Connection:
-        from srs_dl.store.db import StoreError, connect
+        from srs_dl.services.deck import StoreError, open_deck
 
         try:
-            return connect(self.db_path, create=create)
+            return open_deck(self.db_path, create=create)
         except StoreError as exc:
             raise CliError(str(exc)) from exc

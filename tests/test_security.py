@@ -135,10 +135,6 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
     ("srs_dl/store/db.py", "index + 1"): "an int: the migration number",
     ("srs_dl/store/cards.py", "STORED_COLUMNS"): "', '.join(StoredCard._fields): a NamedTuple's"
     " field names",
-    (
-        "srs_dl/services/importing/drill_deck.py",
-        "STORED_COLUMNS",
-    ): "store.cards.STORED_COLUMNS (above)",
     ("srs_dl/store/cards.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
     ("srs_dl/store/cards.py", "table"): "next_id(conn, table) is called with 'notes'/'cards'",
     ("srs_dl/store/cards.py", "marks"): "a run of ? placeholders",
@@ -167,12 +163,9 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
         "srs_dl/services/review/note_review.py",
         "','.join('?' * len(ids))",
     ): "a run of ? placeholders",
-    (
-        "srs_dl/services/review/note_review.py",
-        "','.join('?' * len(folders))",
-    ): "a run of ? placeholders",
+    ("srs_dl/store/review_notes.py", "','.join('?' * len(folders))"): "a run of ? placeholders",
     ("srs_dl/store/browse.py", "marks"): "a run of ? placeholders",
-    ("srs_dl/commands/tui.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
+    ("srs_dl/store/decks.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
 }
 
 

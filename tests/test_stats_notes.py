@@ -17,6 +17,7 @@ from srs_dl.core.stats import NoteReview, NoteState, Tally
 from srs_dl.services import stats as service
 from srs_dl.services.importing.importer import import_paths
 from srs_dl.services.review.note_review import grade_note
+from srs_dl.store import stats as queries
 from srs_dl.store.db import connect
 
 D = dt.date
@@ -196,7 +197,7 @@ def test_note_queries_use_the_log_index(tmp_path: Path) -> None:
     plan = " ".join(
         r[3]
         for r in conn.execute(
-            "EXPLAIN QUERY PLAN " + service._NOTE_REVIEWS, {"today": "2025-03-10"}
+            "EXPLAIN QUERY PLAN " + queries._NOTE_REVIEWS, {"today": "2025-03-10"}
         )
     )
     assert "COVERING INDEX log_stats" in plan and "TEMP B-TREE" not in plan

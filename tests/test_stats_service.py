@@ -368,7 +368,7 @@ def test_compute_on_a_real_database(tmp_path: Path) -> None:
 
 def test_stats_query_uses_the_indexes(tmp_path: Path) -> None:
     """The speed rests on log_stats (no JSON parsed per row) and cards_stats (no text read)."""
-    from srs_dl.services import stats as service
+    from srs_dl.store import stats as service
 
     conn = connect(build_db(tmp_path / "deck.db"))
     plan = " ".join(

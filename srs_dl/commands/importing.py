@@ -109,9 +109,8 @@ def _db_problem(exc: sqlite3.DatabaseError) -> str:
 def _import(
     args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection, flags: dict[str, Any]
 ) -> int:
+    from srs_dl.services.deck import check_writable, remembered_folders
     from srs_dl.services.importing.importer import import_paths
-    from srs_dl.store.db import transaction
-    from srs_dl.store.folders import list_folders
 
     paths = list(args.paths)
     if not paths:
@@ -122,7 +121,7 @@ def _import(
                 " is imported with its own flags",
                 status=2,
             )
-        paths = [f.path for f in list_folders(conn)]
+        paths = remembered_folders(conn)
         if not paths:
             raise CliError(
                 "nothing imported yet: give the notes to import (srs-dl import PATH...)", status=2
@@ -130,8 +129,7 @@ def _import(
     if not args.dry_run:
         # Say so now if nothing could be stored (a read-only file), even when nothing
         # has changed since the last import.
-        with transaction(conn):
-            pass
+        check_writable(conn)
     with _progress_bar() as progress:
         summary = import_paths(
             conn,
@@ -196,9 +194,9 @@ def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _list_cards(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection) -> None:
-    from srs_dl.store.cards import iter_cards
+    from srs_dl.services.deck import iter_cards, note_paths
 
-    paths = dict(conn.execute("SELECT id, path FROM notes"))
+    paths = note_paths(conn)
     cards = iter_cards(
         conn,
         deck=args.deck,
@@ -208,10 +206,8 @@ def _list_cards(args: argparse.Namespace, ctx: Context, conn: sqlite3.Connection
     out = sys.stdout
     if args.json:
         for card in cards:
-            out.write(
-                json.dumps(card_json(card, paths.get(card.note_id), ctx.today), ensure_ascii=False)
-                + "\n"
-            )
+            path = paths.get(card.note_id) if card.note_id is not None else None
+            out.write(json.dumps(card_json(card, path, ctx.today), ensure_ascii=False) + "\n")
         return
     import shutil
 

@@ -23,7 +23,7 @@ from srs_dl.context import CliError, Context
 if TYPE_CHECKING:  # annotations only: building the parser (`srs-dl --help`) needs neither
     import sqlite3
 
-    from srs_dl.store.cards import CardRow
+    from srs_dl.services.deck import CardRow
 
 
 def _num(x: float | None) -> int | float | None:
@@ -76,8 +76,8 @@ def _schedule_text(card: CardRow) -> str:
 
 def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.commands.importing import card_json
+    from srs_dl.services.deck import note_path
     from srs_dl.services.review.session import ReviewSession
-    from srs_dl.store.cards import note_path
 
     with _session(ctx) as conn:
         cards = ReviewSession(conn, ctx.config, ctx.today, args.deck).queue()

@@ -8,9 +8,13 @@ a new user sees real cards on the first run.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from srs_dl.commands.registry import Registry
 from srs_dl.context import CliError, Context
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 def _open(ctx: Context, mode: str, arg: str | None) -> int:
@@ -33,14 +37,10 @@ def _open(ctx: Context, mode: str, arg: str | None) -> int:
     return int(app.return_code or 0)
 
 
-def _check_deck(conn: object, deck: str) -> None:
-    from srs_dl.store.cards import deck_clause
+def _check_deck(conn: sqlite3.Connection, deck: str) -> None:
+    from srs_dl.services.deck import has_deck
 
-    where, params = deck_clause(deck)
-    # `where` holds only placeholders (deck_clause); the deck name is a parameter.
-    sql = f"SELECT 1 FROM cards WHERE {where} AND state != 'deleted' LIMIT 1"  # noqa: S608
-    found = conn.execute(sql, params).fetchone()  # type: ignore[attr-defined]
-    if found is None:
+    if not has_deck(conn, deck):
         raise CliError(f"review: no deck {deck!r} (srs-dl cards lists the decks)", status=1)
 
 

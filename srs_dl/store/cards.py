@@ -9,7 +9,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from srs_dl.core.scheduling.card import queue_state
+from srs_dl.core.scheduling.card import CardState, queue_state
+from srs_dl.core.scheduling.sm2 import Sm2Schedule
 
 CARD_COLUMNS = (
     "id, note_id, deck, kind, sibling, qhash, front, back, line, end_line, due, interval, ease,"
@@ -43,6 +44,14 @@ class CardRow:
 
     def effective_state(self, today: dt.date) -> str:
         return queue_state(self.state, self.buried_until, self.due is not None, today)
+
+    @property
+    def scheduling(self) -> CardState:
+        """The card model's view of this row: its queue state and SM-2 schedule."""
+        schedule = None
+        if self.due is not None and self.interval is not None and self.ease is not None:
+            schedule = Sm2Schedule(self.due, self.interval, self.ease)
+        return CardState(self.state, schedule, self.buried_until, self.reps, self.lapses)  # type: ignore[arg-type]  # a stored state is a QueueState
 
 
 def row_to_card(row: Sequence[Any]) -> CardRow:
@@ -298,3 +307,21 @@ def update_cards(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> 
     if rows:
         sets = ", ".join(f"{c} = ?" for c in UPDATE_COLUMNS)
         conn.executemany(f"UPDATE cards SET {sets} WHERE id = ?", rows)  # noqa: S608
+
+
+def has_drill_cards(conn: sqlite3.Connection, deck: str) -> bool:
+    """Some drill card (no note) is in `deck`."""
+    row = conn.execute(
+        "SELECT 1 FROM cards WHERE note_id IS NULL AND kind = 'drill' AND deck = ? LIMIT 1",
+        (deck,),
+    ).fetchone()
+    return row is not None
+
+
+def stored_drill_cards(conn: sqlite3.Connection) -> list[StoredCard]:
+    """Every drill card, deleted ones too (a kind asked for again gets its history back)."""
+    rows = conn.execute(
+        f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
+        " WHERE note_id IS NULL AND kind = 'drill'"
+    )
+    return [StoredCard._make(row) for row in rows]

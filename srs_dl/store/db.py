@@ -14,12 +14,8 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from srs_dl.store.schema import MIGRATIONS, SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 #: How long a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_MS = 30_000
@@ -223,13 +219,6 @@ def _statements(migration: object, conn: sqlite3.Connection) -> list[str]:
 
     migration(_Recorder())  # type: ignore[operator]
     return captured
-
-
-def database(conn: sqlite3.Connection) -> sqlite_utils.Database:
-    """sqlite-utils' view of a connection, for table introspection and simple queries."""
-    import sqlite_utils  # lazily: it imports numpy, 0.1 s the scripting commands need not pay
-
-    return sqlite_utils.Database(conn)
 
 
 @contextlib.contextmanager

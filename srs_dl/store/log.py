@@ -250,3 +250,17 @@ def replay(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
         if entry.after is not None:
             state.update(entry.after)
     return states
+
+
+def is_undone(conn: sqlite3.Connection, card_id: int, log_id: int) -> bool:
+    """An undo row cancels log entry `log_id` (of card `card_id`: the log_card index)."""
+    row = conn.execute(
+        "SELECT 1 FROM log WHERE card_id = ? AND undoes = ?", (card_id, log_id)
+    ).fetchone()
+    return row is not None
+
+
+def card_of(conn: sqlite3.Connection, log_id: int) -> int | None:
+    """The card a log entry is about (None: no such entry, or a note's)."""
+    row = conn.execute("SELECT card_id FROM log WHERE id = ?", (log_id,)).fetchone()
+    return None if row is None or row[0] is None else int(row[0])

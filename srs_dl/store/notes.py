@@ -179,23 +179,16 @@ def append_log_rows(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) 
         conn.executemany(sql, rows)
 
 
-def set_note_review(
-    conn: sqlite3.Connection,
-    note_id: int,
-    due: str | None,
-    interval: float | None,
-    ease: int | None,
-    *,
-    dirty: bool,
-) -> None:
-    """Set a note's whole-note schedule (the caller owns the transaction)."""
-    conn.execute(
-        "UPDATE notes SET review_due = ?, review_interval = ?, review_ease = ?,"
-        " review_dirty = ? WHERE id = ?",
-        (due, interval, ease, int(dirty), note_id),
-    )
+def note_paths(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every note's path by its id (deleted notes too: their cards are listed with --all)."""
+    return {int(i): str(p) for i, p in conn.execute("SELECT id, path FROM notes")}
 
 
-def note_path_of(conn: sqlite3.Connection, note_id: int) -> str | None:
-    row = conn.execute("SELECT path FROM notes WHERE id = ? AND deleted = 0", (note_id,)).fetchone()
-    return str(row[0]) if row else None
+def writeback_on(conn: sqlite3.Connection, note_id: int) -> bool:
+    """The note is live and in a folder imported with write-back."""
+    row = conn.execute(
+        "SELECT f.writeback FROM notes AS n JOIN folders AS f ON f.id = n.folder_id"
+        " WHERE n.id = ? AND n.deleted = 0",
+        (note_id,),
+    ).fetchone()
+    return bool(row and row[0])

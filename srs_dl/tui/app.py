@@ -30,7 +30,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from srs_dl.config import Config
-from srs_dl.store.pool import DeckPool
+from srs_dl.services.deck import DeckPool
 from srs_dl.tui.commands import ScreenActions
 from srs_dl.tui.messages import Progress, RescanFinished, SessionRequested
 
@@ -177,7 +177,7 @@ class SrsApp(App[None]):
 
     @work(thread=True, group="prefetch", exit_on_error=False)
     def prefetch_counts(self) -> None:
-        from srs_dl.store.decks import deck_counts
+        from srs_dl.services.deck import deck_counts
 
         assert self._prefetch is not None
         ready, box = self._prefetch

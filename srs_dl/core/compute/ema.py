@@ -33,10 +33,6 @@ class EmaTrace:
     def final(self) -> np.ndarray | float:
         return self.v[-1]
 
-    @property
-    def final_corrected(self) -> np.ndarray | float:
-        return self.v_corrected[-1]
-
 
 def ema(thetas: ArrayLike, beta: float) -> EmaTrace:
     beta = float(beta)

@@ -36,8 +36,6 @@ DEFAULT_DECK = "default"
 #: The plugin's callout for scheduling comments (`useCalloutsForSchedulingComments`).
 SR_METADATA_CALLOUT = "> [!sr|card-metadata]"
 
-_INLINE = ("inline", "inline_reversed")
-_REVERSED = ("inline_reversed", "multiline_reversed")
 _BLOCK_ID_RE = re.compile(r" (\^[a-zA-Z0-9-]+)$")
 
 

@@ -8,10 +8,8 @@ Each layer is a partial mapping of field name to value; `resolve` merges them.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 #: The plugin's cloze pattern strings for its three built-in styles.
@@ -43,10 +41,6 @@ class ParseSettings:
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ParseSettings:
-        return resolve(data)
 
 
 def _jsonable(value: Any) -> Any:
@@ -127,40 +121,3 @@ def from_plugin_data(data: Mapping[str, Any]) -> dict[str, Any]:
                 CLOZE_STYLES[style] for key, style in flags if data.get(key) is True
             )
     return out
-
-
-def path_is_ignored(path: str, patterns: tuple[str, ...]) -> bool:
-    """The plugin's noteFoldersToIgnore test for a vault-relative path ("a/b.md").
-
-    A pattern matches when the path starts with it, or as a glob (`*` within a
-    folder name, `**` across folders), as the plugin's minimatch does.
-    """
-    for pattern in patterns:
-        if not pattern:
-            continue
-        if path.startswith(pattern) or _glob_re(pattern).fullmatch(path) is not None:
-            return True
-    return False
-
-
-@lru_cache(maxsize=256)
-def _glob_re(pattern: str) -> re.Pattern[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))

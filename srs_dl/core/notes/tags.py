@@ -74,8 +74,9 @@ def normalize_tag(tag: str) -> str:
 
 
 def tag_matcher(wanted: Iterable[str]) -> Callable[[str], bool]:
-    """A fast `tag_matches(tag, wanted)` for a fixed `wanted`: a vault repeats a few
-    tags in every note, so answers are remembered."""
+    """Whether a tag is one of `wanted` or a sub-tag of one (`#flashcards/dl` under
+    `#flashcards`), `wanted` fixed: a vault repeats a few tags in every note, so
+    answers are remembered."""
     tags = [w for w in wanted if w]
     if not tags:
         return lambda tag: False
@@ -92,11 +93,3 @@ def tag_matcher(wanted: Iterable[str]) -> Callable[[str], bool]:
         return found
 
     return matches
-
-
-def tag_matches(tag: str, wanted: Iterable[str]) -> bool:
-    """`tag` is one of `wanted` or a sub-tag of one (`#flashcards/dl` under `#flashcards`)."""
-    for w in wanted:
-        if tag == w or tag.startswith(w + "/"):
-            return True
-    return False

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from srs_dl.store.cards import STORED_COLUMNS, StoredCard
+from srs_dl.store.cards import StoredCard, has_drill_cards, stored_drill_cards
 from srs_dl.store.notes import live_drill_pairs
 
 if TYPE_CHECKING:
@@ -59,13 +59,7 @@ def _front(kind: str) -> str:
 
 
 def has_drill_deck(conn: sqlite3.Connection) -> bool:
-    return (
-        conn.execute(
-            "SELECT 1 FROM cards WHERE note_id IS NULL AND kind = 'drill' AND deck = ? LIMIT 1",
-            (DRILL_DECK,),
-        ).fetchone()
-        is not None
-    )
+    return has_drill_cards(conn, DRILL_DECK)
 
 
 def sync(conn: sqlite3.Connection, merger: Merger) -> None:
@@ -75,13 +69,8 @@ def sync(conn: sqlite3.Connection, merger: Merger) -> None:
     known = set(KINDS)
     wanted = {(DRILL_DECK, k) for k in KINDS}
     wanted |= {(deck, kind) for deck, kind in live_drill_pairs(conn) if kind in known}
-    rows = conn.execute(
-        f"SELECT {STORED_COLUMNS} FROM cards"  # noqa: S608 - constant columns
-        " WHERE note_id IS NULL AND kind = 'drill'"
-    )
     existing: dict[tuple[str, str], StoredCard] = {}
-    for row in rows:
-        stored = StoredCard._make(row)
+    for stored in stored_drill_cards(conn):
         kind = stored.qhash.removeprefix("drill:")
         existing.setdefault((stored.deck, kind), stored)
     for deck, kind in sorted(wanted):

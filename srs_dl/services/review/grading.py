@@ -20,13 +20,21 @@ from srs_dl.core.notes.model import SRGroup
 from srs_dl.core.notes.sr_comment import format_group
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
+from srs_dl.core.scheduling.card import Rating, ReviewContext, review
+from srs_dl.core.scheduling.card import reset as reset_card
 from srs_dl.core.scheduling.note_review import note_ease
 from srs_dl.core.scheduling.siblings import SiblingRule, bury_siblings
 from srs_dl.store import log as logstore
+from srs_dl.store import notes, review_notes
 from srs_dl.store import reviews as store
 from srs_dl.store.cards import CardRow, get_card
 from srs_dl.store.log import LogEntry
 from srs_dl.store.reviews import write_transaction
+
+
+def review_moment(today: dt.date) -> dt.datetime:
+    """The moment a review happens: the review day (--today) at the wall clock's time."""
+    return dt.datetime.combine(today, dt.datetime.now().time())
 
 
 class ReviewError(Exception):
@@ -64,36 +72,18 @@ def note_writable(conn: sqlite3.Connection, note_id: int | None) -> bool:
     """A note srs-dl may write into: a live note in a folder imported with write-back."""
     if note_id is None:
         return False
-    row = conn.execute(
-        "SELECT f.writeback FROM notes AS n JOIN folders AS f ON f.id = n.folder_id"
-        " WHERE n.id = ? AND n.deleted = 0",
-        (note_id,),
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def _schedule_of(card: CardRow) -> sm2.Sm2Schedule | None:
-    if card.due is None or card.interval is None or card.ease is None:
-        return None
-    return sm2.Sm2Schedule(card.due, card.interval, card.ease)
+    return notes.writeback_on(conn, note_id)
 
 
 def _new_card_ease(conn: sqlite3.Connection, card: CardRow, config: Config) -> int | None:
     """A new card in a note with its own `sr-ease` starts from the note's ease, as the plugin."""
     if card.note_id is None:
         return None
-    row = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (card.note_id,)).fetchone()
-    if not row or not row[0]:
+    own = review_notes.own_ease(conn, card.note_id)
+    if not own:
         return None
-    eases = [
-        r[0]
-        for r in conn.execute(
-            "SELECT ease FROM cards WHERE note_id = ? AND due IS NOT NULL AND ease IS NOT NULL"
-            " AND state != 'deleted'",
-            (card.note_id,),
-        )
-    ]
-    value = note_ease(row[0], eases, config.scheduler)
+    eases = review_notes.scheduled_card_eases(conn, card.note_id)
+    value = note_ease(own, eases, config.scheduler)
     return sm2.js_round(value) if value else None
 
 
@@ -141,23 +131,27 @@ def review_card(
     with write_transaction(conn):
         before = _usable(get_card(conn, card_id), card_id)
         hist = histogram if histogram is not None else store.due_histogram(conn, today)
-        state = _schedule_of(before)
-        new_ease = _new_card_ease(conn, before, config) if state is None else None
-        result = sm2.review(state, resp, today, hist, config.scheduler, new_ease=new_ease)
-        if result is None:  # Reset of a new card: the plugin changes nothing, neither do we
-            due, interval, ease = None, None, None
-            new_state = "new"
+        card = before.scheduling
+        new_ease = _new_card_ease(conn, before, config) if card.schedule is None else None
+        context = ReviewContext(config.scheduler, hist, new_ease)
+        now = review_moment(today)
+        if resp == "reset":
+            after_card, _ = reset_card(card, now, context)
         else:
-            due, interval, ease = result.due, result.interval, result.ease
-            new_state = "review"
+            after_card, _ = review(card, Rating.parse(resp), now, context)
+        # Reset of a new card: the plugin changes nothing, neither do we (no schedule).
+        result = after_card.schedule
+        due, interval, ease = (
+            (result.due, result.interval, result.ease) if result else (None, None, None)
+        )
         after_snap = {
             "due": store.iso(due),
             "interval": interval,
             "ease": ease,
-            "state": new_state,
+            "state": after_card.state,
             "buried_until": None,
-            "reps": before.reps + 1,
-            "lapses": before.lapses + (1 if resp == "again" and state is not None else 0),
+            "reps": after_card.reps,
+            "lapses": after_card.lapses,
             # Reviewed here with SM-2: an FSRS group it came with is replaced.
             "raw_group": before.raw_group if result is None else None,
         }
@@ -353,9 +347,7 @@ def undo_entry(conn: sqlite3.Connection, config: Config, today: dt.date, log_id:
         entry = logstore.get_entry(conn, log_id)
         if entry is None or entry.card_id is None or entry.before is None:
             raise ReviewError(f"log entry {log_id}: nothing to undo")
-        if conn.execute(
-            "SELECT 1 FROM log WHERE card_id = ? AND undoes = ?", (entry.card_id, log_id)
-        ).fetchone():
+        if logstore.is_undone(conn, entry.card_id, log_id):
             raise ReviewError(f"log entry {log_id}: already undone")
         card = get_card(conn, entry.card_id)
         if card is None:

@@ -32,6 +32,8 @@ from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.scheduling import note_review as nr
 from srs_dl.services.review.grading import note_writable
 from srs_dl.store import log as logstore
+from srs_dl.store import review_notes as notes_store
+from srs_dl.store.review_notes import NoteRow
 from srs_dl.store.reviews import write_transaction
 from srs_dl.vault.walk import find_vault_root
 
@@ -45,34 +47,6 @@ class NoteReviewError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class NoteRow:
-    id: int
-    path: str
-    deck: str | None
-    is_review: bool
-    #: None: never reviewed.
-    schedule: NoteSchedule | None
-    dirty: bool
-
-    def to_json(self) -> dict[str, Any]:
-        s = self.schedule
-        return {
-            "id": self.id,
-            "path": self.path,
-            "deck": self.deck,
-            "due": s.due.isoformat() if s else None,
-            "interval": _num(s.interval) if s else None,
-            "ease": s.ease if s else None,
-            "state": "new" if s is None else "review",
-            "pending_write": self.dirty,
-        }
-
-
-def _num(x: float) -> int | float:
-    return int(x) if float(x).is_integer() else x
-
-
-@dataclass(frozen=True, slots=True)
 class NoteGradeResult:
     path: str
     response: str
@@ -82,19 +56,6 @@ class NoteGradeResult:
     problem: str | None
 
 
-_COLUMNS = "id, path, deck, is_review, review_due, review_interval, review_ease, review_dirty"
-
-
-def _row(r: tuple[Any, ...]) -> NoteRow:
-    due, interval, ease = r[4], r[5], r[6]
-    sched = (
-        NoteSchedule(dt.date.fromisoformat(due), float(interval), int(ease))
-        if due and interval is not None and ease is not None
-        else None
-    )
-    return NoteRow(int(r[0]), str(r[1]), r[2], bool(r[3]), sched, bool(r[7]))
-
-
 def list_notes(conn: sqlite3.Connection, today: dt.date, due_only: bool = False) -> list[NoteRow]:
     """Review notes in the plugin's review order: due (oldest first), then new, then
     the rest by date; notes due the same day, and new notes, by PageRank (highest
@@ -102,11 +63,8 @@ def list_notes(conn: sqlite3.Connection, today: dt.date, due_only: bool = False)
 
     `due_only`: only what a review today would show (due and new notes).
     """
-    found = conn.execute(
-        f"SELECT {_COLUMNS}, folder_id FROM notes WHERE deleted = 0"  # noqa: S608
-        " AND (is_review = 1 OR review_due IS NOT NULL)"
-    ).fetchall()
-    rows = [_row(r) for r in found]
+    found = notes_store.review_notes(conn)
+    rows = [n for n, _ in found]
     listed = [n for n in rows if not due_only or n.schedule is None or n.schedule.due <= today]
     pairs = [(n.path, n.schedule) for n in listed]
     # The link graph only for notes whose place their rank decides: a listing without
@@ -114,7 +72,7 @@ def list_notes(conn: sqlite3.Connection, today: dt.date, due_only: bool = False)
     tied = nr.notes_needing_ranks(pairs)
     ranks: dict[str, float] = {}
     if tied:
-        folder_of = {str(r[1]): r[8] for r in found}
+        folder_of = {n.path: folder for n, folder in found}
         by_id = _note_ranks(conn, {folder_of[p] for p in tied})
         ranks = {n.path: by_id[n.id] for n in listed if n.path in tied and n.id in by_id}
     by_path = {n.path: n for n in listed}
@@ -128,25 +86,12 @@ def find_note(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> NoteRow
     absolute = os.path.abspath(os.path.expanduser(os.fspath(path)))
     candidates = [absolute, str(Path(absolute).resolve())]
     for candidate in candidates:
-        r = conn.execute(
-            f"SELECT {_COLUMNS} FROM notes WHERE path = ? AND deleted = 0",  # noqa: S608
-            (candidate,),
-        ).fetchone()
-        if r is not None:
-            note = _row(r)
+        note = notes_store.note_by_path(conn, candidate)
+        if note is not None:
             if not note.is_review and note.schedule is None:
                 raise NoteReviewError(f"{path}: not a review note (tag it #review and import it)")
             return note
     raise NoteReviewError(f"{path}: not an imported note (import its folder first)")
-
-
-def _note_histogram(conn: sqlite3.Connection, today: dt.date) -> dict[int, int]:
-    rows = conn.execute(
-        "SELECT review_due, count(*) FROM notes WHERE deleted = 0 AND review_due >= ?"
-        " GROUP BY review_due",
-        (today.isoformat(),),
-    ).fetchall()
-    return {(dt.date.fromisoformat(d) - today).days: int(n) for d, n in rows}
 
 
 def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config) -> list[nr.LinkedNote]:
@@ -157,18 +102,11 @@ def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config) -> li
     incoming = {src: targets[note.id] for src, targets in graph.items() if note.id in targets}
     eases: dict[int, float] = {}
     for nid in sorted((set(outgoing) | set(incoming)) - {note.id}):
-        row = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (nid,)).fetchone()
-        if row is None or row[0] is None:
+        own = notes_store.own_ease(conn, nid)
+        if own is None:
             continue
-        card_eases = [
-            r[0]
-            for r in conn.execute(
-                "SELECT ease FROM cards WHERE note_id = ? AND ease IS NOT NULL AND due IS NOT NULL"
-                " AND state != 'deleted'",
-                (nid,),
-            )
-        ]
-        value = nr.note_ease(row[0], card_eases, config.scheduler)
+        card_eases = notes_store.scheduled_card_eases(conn, nid)
+        value = nr.note_ease(own, card_eases, config.scheduler)
         if value:
             eases[nid] = value
     if not eases:
@@ -185,16 +123,10 @@ def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config) -> li
     return out
 
 
-#: A links value that is not valid JSON reads as no links (and cannot spoil the
-#: single parse of them all in `_all_links`).
-_GRAPH_COLUMNS = "id, path, CASE WHEN json_valid(links) THEN links END, folder_id"
-
-
 def _link_graph(conn: sqlite3.Connection, note_id: int) -> dict[int, dict[int, int]]:
     """The resolved wikilinks of the vault holding `note_id` (`_vault_graph`)."""
-    row = conn.execute("SELECT folder_id FROM notes WHERE id = ?", (note_id,)).fetchone()
     roots = _vault_roots(conn)
-    return _vault_graph(conn, _vault_folders(row[0] if row else None, roots), roots)
+    return _vault_graph(conn, _vault_folders(notes_store.note_folder(conn, note_id), roots), roots)
 
 
 def _note_ranks(conn: sqlite3.Connection, folder_ids: set[int | None]) -> dict[int, float]:
@@ -234,18 +166,11 @@ def _vault_graph(
     Two imported parts of one vault link to each other and separate vaults (the
     bundled deck among them) never do. Only imported notes are in it: links into
     folders the import skips are not seen."""
-    if folders is None:
-        rows = conn.execute(
-            f"SELECT {_GRAPH_COLUMNS} FROM notes"  # noqa: S608
-            " WHERE deleted = 0 AND folder_id IS NULL"
-        ).fetchall()
-    else:
-        rows = conn.execute(
-            f"SELECT {_GRAPH_COLUMNS} FROM notes WHERE deleted = 0"  # noqa: S608
-            f" AND folder_id IN ({','.join('?' * len(folders))})",
-            folders,
-        ).fetchall()
-    keys = [(int(nid), _vault_key(path, roots.get(fid))) for nid, path, _, fid in rows]
+    rows = notes_store.link_rows(conn, folders)
+    keys = [
+        (int(nid), _vault_key(path, None if fid is None else roots.get(fid)))
+        for nid, path, _, fid in rows
+    ]
     resolver = _LinkResolver(keys)
     graph: dict[int, dict[int, int]] = {}
     for (nid, key), links in zip(keys, _all_links([r[2] for r in rows]), strict=True):
@@ -265,7 +190,7 @@ def _vault_graph(
 def _vault_roots(conn: sqlite3.Connection) -> dict[int, str]:
     """Folder id -> the root of the vault it lies in (itself when it is in none)."""
     roots: dict[int, str] = {}
-    for fid, path in conn.execute("SELECT id, path FROM folders"):
+    for fid, path in notes_store.folder_paths(conn):
         folder = path if os.path.isdir(path) else os.path.dirname(path)
         roots[int(fid)] = find_vault_root(folder) or folder
     return roots
@@ -360,22 +285,16 @@ def grade_note(
     if resp not in nr.NOTE_BUTTONS:
         raise NoteReviewError(f"{response!r}: a note is rated hard, good or easy", status=2)
     note = find_note(conn, path)
-    histogram = _note_histogram(conn, today)
+    histogram = notes_store.note_due_histogram(conn, today)
     links = _linked_notes(conn, note, config) if note.schedule is None else []
     with write_transaction(conn):
         fresh = find_note(conn, note.path)  # as of the lock: another process may have rated it
         after = _outcome(conn, config, fresh, resp, today, histogram, links)
         text = f"{after.due.isoformat()},{_fmt(after.interval)},{after.ease}"
-        sched_note = conn.execute(
-            "SELECT review_sched_note FROM notes WHERE id = ?", (note.id,)
-        ).fetchone()[0]
+        sched_note = notes_store.scheduled_text(conn, note.id)
         # The bundled deck is never written into: its schedule lives in the database only.
         dirty = note_writable(conn, note.id) and text != sched_note
-        conn.execute(
-            "UPDATE notes SET review_due = ?, review_interval = ?, review_ease = ?,"
-            " review_dirty = ? WHERE id = ?",
-            (after.due.isoformat(), after.interval, after.ease, int(dirty), note.id),
-        )
+        notes_store.set_note_schedule(conn, note.id, after, dirty=dirty)
         logstore.append(
             conn,
             card_id=None,
@@ -403,7 +322,7 @@ def preview_note(
     The same computation as grade_note, so the labels are the schedules a rating makes.
     """
     note = find_note(conn, path)
-    histogram = _note_histogram(conn, today)
+    histogram = notes_store.note_due_histogram(conn, today)
     links = _linked_notes(conn, note, config) if note.schedule is None else []
     return {
         resp: _outcome(conn, config, note, resp, today, histogram, links)
@@ -424,7 +343,7 @@ def _outcome(
     own = None
     if note.schedule is None:
         # A note never reviewed may still carry an ease of its own (sr-ease without a due).
-        own = conn.execute("SELECT review_ease FROM notes WHERE id = ?", (note.id,)).fetchone()[0]
+        own = notes_store.own_ease(conn, note.id)
     return nr.review_note(
         note.schedule, response, today, histogram, config.scheduler, links=links, own_ease=own
     )
@@ -451,3 +370,12 @@ __all__ = [
     "list_notes",
     "preview_note",
 ]
+
+
+def note_body(path: str) -> str:
+    """A note's text to show: its frontmatter (the schedule's keys among them) left out."""
+    from srs_dl.core.notes.frontmatter import frontmatter_end
+    from srs_dl.vault.read import read_note
+
+    lines = read_note(path).text.splitlines()
+    return "\n".join(lines[frontmatter_end(lines) :]).strip("\n")

@@ -14,15 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from srs_dl.config import Config
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
+from srs_dl.core.scheduling.card import ReviewContext, preview
 from srs_dl.core.scheduling.siblings import bury_siblings
 from srs_dl.services.review import grading as rv
+from srs_dl.store import log as logstore
 from srs_dl.store import reviews as store
-from srs_dl.store.cards import CardRow, get_card
+from srs_dl.store.cards import CardRow, get_card, note_path
 
 
 class ReviewSession:
@@ -48,6 +51,10 @@ class ReviewSession:
         self._buried: list[tuple[q.QueueItem, ...]] = []
         self._rule = rv.sibling_rule(config)
         self.reload()
+
+    def note_path(self, note_id: int | None) -> str | None:
+        """The path of a card's note (None: a drill card, or a note gone)."""
+        return note_path(self.conn, note_id)
 
     def reload(self) -> None:
         """Rebuild the queue from the database (after an import or a sync)."""
@@ -115,11 +122,16 @@ class ReviewSession:
         card = get_card(self.conn, card_id)
         if card is None:
             raise rv.ReviewError(f"card {card_id}: no such card")
-        state = rv._schedule_of(card)
-        new_ease = rv._new_card_ease(self.conn, card, self.config) if state is None else None
-        return sm2.preview(
-            state, self.today, self.histogram, self.config.scheduler, new_ease=new_ease
+        state = card.scheduling
+        # Labels only: a card the queue would not offer still shows what each button gives.
+        if state.state in ("deleted", "suspended"):
+            state = replace(state, state="review" if state.schedule else "new")
+        new_ease = (
+            rv._new_card_ease(self.conn, card, self.config) if state.schedule is None else None
         )
+        context = ReviewContext(self.config.scheduler, self.histogram, new_ease)
+        out = preview(state, rv.review_moment(self.today), context)
+        return {rating.label: after.schedule for rating, after in out.items()}  # type: ignore[misc]  # a review always schedules
 
     def grade(
         self, card_id: int, response: str, *, drill_detail: Mapping[str, Any] | None = None
@@ -145,8 +157,8 @@ class ReviewSession:
         self._session = q.answer(
             self._session,
             result.response,
-            rv._schedule_of(result.before),
-            rv._schedule_of(result.after),
+            result.before.scheduling.schedule,
+            result.after.scheduling.schedule,
         )
         self._log_ids.append(result.log_id)
         self._buried.append(self._bury_siblings_of(card_id))
@@ -194,10 +206,10 @@ class ReviewSession:
         return card
 
     def _current_card_of(self, log_id: int) -> int:
-        row = self.conn.execute("SELECT card_id FROM log WHERE id = ?", (log_id,)).fetchone()
-        if row is None:
+        card_id = logstore.card_of(self.conn, log_id)
+        if card_id is None:
             raise rv.ReviewError(f"log entry {log_id}: missing")
-        return int(row[0])
+        return card_id
 
     def bury(self, card_id: int) -> CardRow:
         card = rv.bury(self.conn, self.config, self.today, card_id)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from srs_dl.config import Config
-from srs_dl.core.notes.model import NoteSchedule
+from srs_dl.core.notes.model import NoteSchedule, SRGroup
+from srs_dl.core.notes.sr_comment import format_group
 from srs_dl.services.review.grading import (
     ReviewError,
     _write_back_now,
@@ -23,7 +25,8 @@ from srs_dl.services.review.grading import (
 )
 from srs_dl.store import log as logstore
 from srs_dl.store import notes as notestore
-from srs_dl.store.cards import CardRow
+from srs_dl.store import review_notes
+from srs_dl.store.cards import CardRow, note_path
 from srs_dl.store.log import LogEntry
 from srs_dl.store.reviews import write_transaction
 
@@ -76,7 +79,7 @@ def _undo_note_rating(
     after = entry.after or {}
     with write_transaction(conn):
         state = notestore.note_states(conn, [entry.note_id]).get(entry.note_id)
-        path = notestore.note_path_of(conn, entry.note_id)
+        path = note_path(conn, entry.note_id)
         if state is None or path is None:
             raise ReviewError(f"note {entry.note_id}: no such note; not undone")
         now = {
@@ -86,23 +89,20 @@ def _undo_note_rating(
         }
         if any(now[k] != after.get(k) for k in now):
             raise ReviewError(f"{path}: its schedule changed since that rating; not undone")
-        restored = {k: before.get(k) for k in ("due", "interval", "ease")}
-        text = _sched(restored)
+        schedule = _schedule(before)
         written = state.review_sched_note
-        if text is None and written is not None and written == _sched(after):
+        rated = _schedule(after)
+        if schedule is None and rated is not None and written == _text(rated):
             raise ReviewError(
                 f"{path}: its first rating is already in its frontmatter (sr-due,"
                 " sr-interval, sr-ease) and srs-dl does not remove those keys; not undone"
             )
-        dirty = text is not None and note_writable(conn, entry.note_id) and text != written
-        notestore.set_note_review(
-            conn,
-            entry.note_id,
-            restored["due"],
-            restored["interval"],
-            restored["ease"],
-            dirty=dirty,
+        dirty = (
+            schedule is not None
+            and note_writable(conn, entry.note_id)
+            and _text(schedule) != written
         )
+        review_notes.set_note_schedule(conn, entry.note_id, schedule, dirty=dirty)
         logstore.append(
             conn,
             card_id=None,
@@ -111,7 +111,12 @@ def _undo_note_rating(
             action="undo",
             response=entry.response,
             before={**now, "state": "new" if now["due"] is None else "review"},
-            after={**restored, "state": "new" if text is None else "review"},
+            after={
+                "due": before.get("due") if schedule else None,
+                "interval": before.get("interval") if schedule else None,
+                "ease": before.get("ease") if schedule else None,
+                "state": "new" if schedule is None else "review",
+            },
             undoes=entry.id,
         )
     problem = None
@@ -119,26 +124,17 @@ def _undo_note_rating(
         from srs_dl.services.writeback.sync import write_note_now
 
         problem = write_note_now(conn, config, entry.note_id).problem
-    schedule = (
-        NoteSchedule(
-            dt.date.fromisoformat(str(restored["due"])),
-            float(restored["interval"]),  # type: ignore[arg-type]
-            int(restored["ease"]),  # type: ignore[arg-type]
-        )
-        if text is not None
-        else None
-    )
     return Undone(entry, note_path=path, note_schedule=schedule, writeback_problem=problem)
 
 
-def _sched(values: dict[str, object]) -> str | None:
-    """The "due,interval,ease" text of a note's schedule, as the notes table keeps it."""
+def _schedule(values: dict[str, Any]) -> NoteSchedule | None:
+    """A logged note schedule ({"due", "interval", "ease"}), None for a never-reviewed one."""
     due, interval, ease = values.get("due"), values.get("interval"), values.get("ease")
     if due is None or interval is None or ease is None:
         return None
-    from srs_dl.core.notes.model import SRGroup
-    from srs_dl.core.notes.sr_comment import format_group
+    return NoteSchedule(dt.date.fromisoformat(str(due)), float(interval), int(ease))
 
-    return format_group(
-        SRGroup(dt.date.fromisoformat(str(due)), float(interval), int(ease))  # type: ignore[arg-type, call-overload]
-    )
+
+def _text(schedule: NoteSchedule) -> str:
+    """The "due,interval,ease" text the notes table keeps of a schedule (review_sched_note)."""
+    return format_group(SRGroup(schedule.due, schedule.interval, schedule.ease))

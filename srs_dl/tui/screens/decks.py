@@ -120,7 +120,7 @@ class DecksScreen(AreaScreen):
     # -- loading ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="deck-counts", exit_on_error=False)
     def load_counts(self) -> None:
-        from srs_dl.store.decks import deck_counts
+        from srs_dl.services.deck import deck_counts
 
         try:
             rows = self.srs.take_prefetched_counts()

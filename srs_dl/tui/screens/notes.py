@@ -237,11 +237,9 @@ def _labels(service: Any, conn: Any, env: Any, path: str) -> dict[str, str]:
 
 def _read(path: str) -> str:
     """The note's text to show: its frontmatter (the schedule's keys among them) left out."""
-    from srs_dl.core.notes.frontmatter import frontmatter_end
-    from srs_dl.vault.read import read_note
+    from srs_dl.services.review.note_review import note_body
 
-    lines = read_note(path).text.splitlines()
-    return "\n".join(lines[frontmatter_end(lines) :]).strip("\n")
+    return note_body(path)
 
 
 def _line(exc: BaseException) -> str:

@@ -218,7 +218,6 @@ class ReviewScreen(AreaScreen):
     def _post_card(self, session: Any, card: Any) -> None:
         """In the session thread: post `card` with its button labels and the counts."""
         from srs_dl.core.scheduling.sm2 import interval_label
-        from srs_dl.store.cards import note_path
 
         preview = session.preview(card.id)
         labels = {response: interval_label(s.interval) for response, s in preview.items()}
@@ -228,7 +227,7 @@ class ReviewScreen(AreaScreen):
             from srs_dl.services.review.drill_cards import drill_for
 
             drill = drill_for(card)
-        path = note_path(session.conn, card.note_id)
+        path = session.note_path(card.note_id)
         self.post_message(
             CardShown(
                 card, labels, left, new, path, drill, bool(getattr(session, "can_undo", True))
