@@ -40,3 +40,26 @@ def test_due_lists_the_reviews_first_then_the_new_cards(tmp_path, monkeypatch, c
     assert ids == [old, late, new]  # not old, new, today as the session mixes them
     assert "\t5d overdue" not in out and f"{day(-5).isoformat()} (5d overdue)" in out
     assert "3 card(s) to review today: 2 due, 1 new" in err
+
+
+def test_decks_lists_them_and_review_of_no_such_deck_points_there(tmp_path, monkeypatch, capsys):
+    import json
+
+    from review_support import add_card, cli_env, day
+
+    from srs_dl.store.db import connect
+
+    conn = connect(cli_env(tmp_path, monkeypatch))
+    add_card(conn, deck="dl/adam", due=day(-1))
+    add_card(conn, deck="dl/adam")
+    add_card(conn, deck="dl/ema", due=day(3))
+    conn.close()
+    assert main(["decks"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["deck", "new", "due"]
+    assert [line.split() for line in lines[1:]] == [["dl/adam", "1", "1"], ["dl/ema", "0", "0"]]
+    assert main(["decks", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0] == {"deck": "dl/adam", "new": 1, "due": 1}
+    assert main(["review", "nosuchdeck"]) == 1
+    assert "no deck 'nosuchdeck' (srs-dl decks lists them)" in capsys.readouterr().err
