@@ -179,13 +179,18 @@ def _cell(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
-def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
+def _existing_deck(ctx: Context) -> sqlite3.Connection:
+    """The deck at --db, which must exist already (listing never creates one)."""
     if not ctx.db_path.exists():
         raise CliError(
             f"{ctx.db_path}: no database yet; import notes with `srs-dl import"
             " PATH`, or run `srs-dl` to start with the bundled deck"
         )
-    conn = ctx.connect(create=False)
+    return ctx.connect(create=False)
+
+
+def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
+    conn = _existing_deck(ctx)
     try:
         _list_cards(args, ctx, conn)
     finally:
@@ -198,12 +203,7 @@ def cmd_decks(args: argparse.Namespace, ctx: Context) -> int:
     (a deck's sub-decks are listed under it; `srs-dl review DECK` takes them too)."""
     from srs_dl.services.deck import deck_counts
 
-    if not ctx.db_path.exists():
-        raise CliError(
-            f"{ctx.db_path}: no database yet; import notes with `srs-dl import"
-            " PATH`, or run `srs-dl` to start with the bundled deck"
-        )
-    conn = ctx.connect(create=False)
+    conn = _existing_deck(ctx)
     try:
         rows = sorted(deck_counts(conn, ctx.today))
     finally:
