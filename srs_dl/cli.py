@@ -24,7 +24,7 @@ from srs_dl.context import CliError, Context
 
 #: The modules under srs_dl.commands, in `--help` order. Each registers its own
 #: commands (see commands/registry.py): a new command is a module plus a line here.
-COMMAND_MODULES = ("tui", "importing", "reviewing", "notes", "drills", "stats")
+COMMAND_MODULES = ("tui", "importing", "reviewing", "notes", "drills", "stats", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

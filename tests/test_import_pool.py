@@ -209,7 +209,7 @@ def test_bulk_import_writes_with_a_rollback_journal_then_wal(
 _KILLED_BULK = """
 import datetime as dt, os, sys
 from srs_dl.config import Config
-from srs_dl.services.importing import apply as import_apply
+from srs_dl.store import import_chunks as import_apply
 from srs_dl.services.importing import worker as import_worker
 from srs_dl.services.importing import importer
 from srs_dl.store.db import connect

@@ -136,6 +136,8 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
     ("srs_dl/store/cards.py", "STORED_COLUMNS"): "', '.join(StoredCard._fields): a NamedTuple's"
     " field names",
     ("srs_dl/store/cards.py", "where"): "deck_clause(): fixed SQL with ? placeholders",
+    ("srs_dl/store/export.py", "where"): "store.cards.deck_clause() with its column"
+    " qualified (fixed SQL with ? placeholders), or fixed text",
     ("srs_dl/store/cards.py", "table"): "next_id(conn, table) is called with 'notes'/'cards'",
     ("srs_dl/store/cards.py", "marks"): "a run of ? placeholders",
     ("srs_dl/store/cards.py", "sets"): "'col = ?' for constant column names",
@@ -149,20 +151,13 @@ SQL_AUDITED: dict[tuple[str, str], str] = {
     ("srs_dl/store/reviews.py", "order"): "fixed ORDER BY strings from due_reviews/new_cards",
     ("srs_dl/store/reviews.py", "marks"): "a run of ? placeholders",
     ("srs_dl/store/reviews.py", "assignments"): "'col = ?' for the fixed snapshot columns",
-    (
-        "srs_dl/services/importing/importer.py",
-        "name",
-    ): "an index name read from sqlite_master, quoted",
-    ("srs_dl/services/importing/apply.py", "name"): "an index name read from sqlite_master, quoted",
-    ("srs_dl/services/importing/apply.py", "_COPY_FROM_CHUNK"): "a module constant's fixed SQL",
-    ("srs_dl/services/importing/apply.py", "BULK_CACHE_KIB"): "an int constant (PRAGMA takes no"
+    ("srs_dl/store/import_chunks.py", "name"): "an index name read from sqlite_master, quoted",
+    ("srs_dl/store/import_chunks.py", "_COPY_FROM_CHUNK"): "a module constant's fixed SQL",
+    ("srs_dl/store/import_chunks.py", "BULK_CACHE_KIB"): "an int constant (PRAGMA takes no"
     " parameters)",
-    ("srs_dl/services/importing/apply.py", "self.cache_size"): "the int PRAGMA cache_size returned,"
+    ("srs_dl/store/import_chunks.py", "self.cache_size"): "the int PRAGMA cache_size returned,"
     " set back",
-    (
-        "srs_dl/services/review/note_review.py",
-        "','.join('?' * len(ids))",
-    ): "a run of ? placeholders",
+    ("srs_dl/store/import_chunks.py", "CHUNK_DB"): "a module constant: the chunk's schema name",
     ("srs_dl/store/review_notes.py", "','.join('?' * len(folders))"): "a run of ? placeholders",
     ("srs_dl/store/browse.py", "marks"): "a run of ? placeholders",
     ("srs_dl/store/decks.py", "where"): "deck_clause(): fixed SQL with ? placeholders",

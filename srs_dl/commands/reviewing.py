@@ -1,6 +1,6 @@
 """`srs-dl due | grade | undo | bury | suspend | unsuspend | reset | sync | history`.
 
-Thin: each command calls srs_dl.services.review / .sync and prints. `grade`
+Thin: each command calls srs_dl.services.review / .writeback.sync and prints. `grade`
 prints (and flushes) one line per card right after that card's review is
 committed, so a script, or the crash harness, knows exactly what is done.
 `grade`, `bury`, `suspend`, `unsuspend` and `reset` check every id first: an

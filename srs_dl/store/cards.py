@@ -45,6 +45,11 @@ class CardRow:
     def effective_state(self, today: dt.date) -> str:
         return queue_state(self.state, self.buried_until, self.due is not None, today)
 
+    def group_text(self) -> str | None:
+        """What the card's group in its note should read now (an FSRS group: verbatim)."""
+        due = self.due.isoformat() if self.due else None
+        return sched_text(due, self.interval, self.ease, self.raw_group)
+
     @property
     def scheduling(self) -> CardState:
         """The card model's view of this row: its queue state and SM-2 schedule."""

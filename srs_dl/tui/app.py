@@ -4,14 +4,14 @@ Adding a mode (how H8's stats and browse screens join):
   1. write srs_dl/tui/screens/<name>.py with a Screen subclass that sets
      CSS_PATH = "<name>.tcss" (beside it) and composes ModeBar() first and
      Footer() last, like screens/decks.py;
-  2. add its entry to AREAS below: (mode name, module, class, key, title).
+  2. add its entry to AREAS (areas.py): (mode name, module, class, key, title).
      The module is imported only when the mode is first opened, so startup
      stays light; the key (an uppercase letter) switches to it everywhere and
      shows in the mode bar, the help screen and the command palette.
 The screen reads the database through `self.app.env` (db path, today, config)
 in @work(thread=True) workers that borrow a connection from the app's pool
-(srs_dl.store.pool: opened once, lent to one worker at a time) and post
-messages (messages.py) back.
+(srs_dl.services.deck.DeckPool: opened once, lent to one worker at a time) and
+post messages (messages.py) back.
 """
 
 from __future__ import annotations
@@ -31,18 +31,9 @@ from textual.signal import Signal
 
 from srs_dl.config import Config
 from srs_dl.services.deck import DeckPool
+from srs_dl.tui.areas import AREAS
 from srs_dl.tui.commands import ScreenActions
 from srs_dl.tui.messages import Progress, RescanFinished, SessionRequested
-
-#: (mode, module under srs_dl.tui.screens, class, key, title). Stats and browse are H8's.
-AREAS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("decks", "decks", "DecksScreen", "D", "Decks"),
-    ("review", "review", "ReviewScreen", "R", "Review"),
-    ("notes", "notes", "NotesScreen", "N", "Notes"),
-    ("practice", "practice", "PracticeScreen", "P", "Practice"),
-    ("stats", "stats", "StatsScreen", "S", "Stats"),
-    ("browse", "browse", "BrowseScreen", "B", "Browse"),
-)
 
 
 def _lazy_screen(module: str, cls: str) -> Callable[[], Screen]:

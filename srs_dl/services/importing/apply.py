@@ -10,16 +10,17 @@ matching (card_merge), orphans by question hash in one more, then executemany.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from srs_dl.services.importing import drill_deck
 from srs_dl.services.importing.card_merge import Merger, OrphanPool, match_own
+from srs_dl.services.importing.summary import ImportSummary
 from srs_dl.services.importing.worker import FAILED, QHASH, SAME, CardTuple, NoteTuple
+from srs_dl.store import import_chunks as chunks
 from srs_dl.store.cards import (
     StoredCard,
     cards_of_notes,
@@ -29,7 +30,7 @@ from srs_dl.store.cards import (
     orphans_by_qhash,
     update_cards,
 )
-from srs_dl.store.db import journal_wal, leave_wal, transaction
+from srs_dl.store.db import transaction
 from srs_dl.store.notes import (
     KnownNote,
     append_log_rows,
@@ -39,44 +40,6 @@ from srs_dl.store.notes import (
     notes_by_path,
     touch_notes,
     update_notes,
-)
-
-if TYPE_CHECKING:
-    from srs_dl.services.importing.importer import ImportSummary
-
-#: The schema name a worker's chunk of cards is deserialized into.
-CHUNK_DB = "import_w"
-#: Copies the cards of new notes from a chunk: a card with a due date is in review.
-_COPY_FROM_CHUNK = (
-    "INSERT INTO cards (note_id, deck, kind, sibling, qhash, front, back, line, end_line, due,"
-    " interval, ease, state, note_sched, raw_group)"
-    " SELECT c.task + ?, c.deck, c.kind, c.sibling, c.qhash, c.front, c.back, c.line,"
-    " c.end_line, c.due, c.interval, c.ease,"
-    " CASE WHEN c.due IS NULL THEN 'new' ELSE 'review' END, c.note_sched, c.raw_group"
-    " FROM import_w.c AS c"
-)
-#: ... the cards of the chunk's notes listed (JSON), or of all its notes.
-_COPY_NEW = (
-    _COPY_FROM_CHUNK  # noqa: S608 - constant SQL
-    + " WHERE c.task IN (SELECT value FROM json_each(?)) ORDER BY c.rowid"
-)
-_COPY_ALL = _COPY_FROM_CHUNK + " ORDER BY c.rowid"
-#: How many of the copied cards got a schedule from their note's comment.
-_SCHEDULED_ALL = "SELECT count(*) FROM import_w.c WHERE due IS NOT NULL"
-_SCHEDULED_NEW = _SCHEDULED_ALL + " AND task IN (SELECT value FROM json_each(?))"  # noqa: S608
-#: Card indexes a bulk load keeps up to date instead of building at the end: cards
-#: arrive in note order, so their entries only ever append (10,000 notes: 0.03 s
-#: less after the workers finish, for 0.03 s more spread over their run).
-KEPT_INDEXES = frozenset({"cards_note"})
-#: Page cache during a bulk load, in KiB (negative: SQLite's unit for a size).
-BULK_CACHE_KIB = -65536
-#: A chunk's cards as CardTuples (after the task id), in file order.
-_SELECT_CHUNK = (
-    "SELECT c.task, c.deck, c.kind, c.sibling, c.qhash, c.front, c.back, c.line, c.end_line,"
-    " c.due, c.interval, c.ease, CASE WHEN c.due IS NULL THEN 'new' ELSE 'review' END,"
-    " c.note_sched, c.raw_group, c.unreadable"
-    " FROM import_w.c AS c WHERE c.task IN (SELECT value FROM json_each(?))"
-    " ORDER BY c.rowid"
 )
 
 
@@ -101,10 +64,7 @@ class Batch:
         if self.vanished:
             return True
         if self._deleted_cards is None:
-            self._deleted_cards = (
-                conn.execute("SELECT 1 FROM cards WHERE state = 'deleted' LIMIT 1").fetchone()
-                is not None
-            )
+            self._deleted_cards = chunks.has_deleted_cards(conn)
         return self._deleted_cards
 
 
@@ -211,7 +171,7 @@ def apply_chunk(
     merged = parsed + fresh if orphans else parsed
     copied = [] if orphans else fresh
     if blob is not None:
-        conn.deserialize(blob, name=CHUNK_DB)
+        chunks.load_chunk(conn, blob)
         if merged:
             _load_cards(conn, merged)
 
@@ -250,13 +210,8 @@ def apply_chunk(
     insert_notes(conn, note_inserts)
     update_notes(conn, note_updates)
     if copied and blob is not None:
-        if len(copied) == len(results):
-            conn.execute(_COPY_ALL, (offset,))
-            scheduled = conn.execute(_SCHEDULED_ALL).fetchone()[0]
-        else:
-            tids = json.dumps([p.tid for p in copied])
-            conn.execute(_COPY_NEW, (offset, tids))
-            scheduled = conn.execute(_SCHEDULED_NEW, (tids,)).fetchone()[0]
+        tasks = None if len(copied) == len(results) else [p.tid for p in copied]
+        scheduled = chunks.copy_new_cards(conn, offset, tasks)
         s.cards_new += sum(p.result[7] for p in copied)
         # New cards whose comment (adopted ones too) gave them a schedule.
         s.schedules_from_notes += int(scheduled)
@@ -269,7 +224,7 @@ def apply_chunk(
 
 def _load_cards(conn: sqlite3.Connection, notes: list[_Parsed]) -> None:
     by_tid = {p.tid: p for p in notes}
-    for row in conn.execute(_SELECT_CHUNK, (json.dumps(list(by_tid)),)):
+    for row in chunks.chunk_cards(conn, by_tid):
         by_tid[row[0]].cards.append(row[1:])
 
 
@@ -359,10 +314,7 @@ def finish(conn: sqlite3.Connection, batch: Batch) -> None:
     _write(conn, merger)
     _count(batch, merger)
     if s.changed or batch.folder_ids:
-        conn.executemany(
-            "UPDATE folders SET imported_at = ? WHERE id = ?",
-            [(batch.at, fid) for fid in sorted(batch.folder_ids)],
-        )
+        chunks.set_imported_at(conn, batch.at, batch.folder_ids)
 
 
 class Writer:
@@ -370,50 +322,24 @@ class Writer:
     the workers parse (a review in another process goes on meanwhile) and a crash or
     a cancel loses no chunk halfway; a dry run's transaction is the caller's.
 
-    Bulk mode (a first import into an empty deck): one transaction, the card
-    table's indexes dropped first and built again at the end, several times
-    faster than updating them row by row; a failure or a cancel rolls it all back."""
+    Bulk mode (a first import into an empty deck): store.import_chunks.BulkLoad."""
 
     def __init__(self, conn: sqlite3.Connection, *, dry_run: bool, bulk: bool) -> None:
         self.conn = conn
         self.dry_run = dry_run
         self.bulk = bulk and not dry_run
-        self.indexes: list[str] = []
-        self.cache_size = 0
-        self.rollback_journal = False
+        self.load = chunks.BulkLoad(conn)
 
     def __enter__(self) -> Writer:
         return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         if self.bulk and self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")  # failed or cancelled: the indexes come back too
-            self._restore()
+            self.load.rollback()  # failed or cancelled: the indexes come back too
 
     def _start_bulk(self) -> None:
-        # The whole deck is written in one transaction: a page cache that holds it
-        # (26 MB for 120,000 cards) spares spilling pages to the WAL and rewriting them.
-        self.cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
-        # Written once instead of twice: see leave_wal (10,000 notes: commit 0.16 -> 0.07 s).
-        self.rollback_journal = leave_wal(self.conn)
-        self.conn.execute("BEGIN IMMEDIATE")
-        if self.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is not None:
+        if not self.load.start():
             self.bulk = False  # another process imported meanwhile
-            self.conn.execute("COMMIT")
-            self._restore()
-            return
-        rows = self.conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-            " AND tbl_name = 'cards' AND sql IS NOT NULL"
-        ).fetchall()
-        for name, sql in rows:
-            if " WHERE " in sql.upper():
-                continue  # a partial index (deleted, dirty cards): new cards are not in it
-            if name in KEPT_INDEXES:
-                continue
-            self.conn.execute(f'DROP INDEX "{name}"')
-            self.indexes.append(sql)
 
     def _run(self, fn: Callable[[], None]) -> None:
         if self.bulk and not self.conn.in_transaction:
@@ -432,15 +358,7 @@ class Writer:
             self._start_bulk()
         if self.bulk:
             # Indexes first: the few drill cards finish() adds go into them row by row.
-            for sql in self.indexes:
-                self.conn.execute(sql)
+            self.load.build_indexes()
         self._run(lambda: finish(self.conn, batch))
         if self.bulk:
-            self.conn.execute("COMMIT")
-            self._restore()
-
-    def _restore(self) -> None:
-        self.conn.execute(f"PRAGMA cache_size = {self.cache_size}")
-        if self.rollback_journal:
-            self.rollback_journal = False
-            journal_wal(self.conn)
+            self.load.commit()

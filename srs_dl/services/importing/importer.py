@@ -4,7 +4,7 @@ into the deck. Shared by `srs-dl import`, the TUI's import dialog and rescans.
 Incremental: a note whose size, mtime and settings are unchanged is not read;
 one whose bytes hash to what srs-dl last read is not parsed. An unchanged
 re-import is one directory walk and one indexed query per folder. Each chunk of
-parsed notes is stored in a transaction of its own (import_apply.Writer), so a
+parsed notes is stored in a transaction of its own (apply.Writer), so a
 crash or a cancel loses no chunk halfway and no lock is held while parsing.
 A file that cannot be read changes nothing stored for its note.
 """
@@ -17,17 +17,19 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from srs_dl.config import Config
 from srs_dl.core.notes.settings import ParseSettings, from_plugin_data, resolve
 from srs_dl.services.importing import drill_deck
-from srs_dl.services.importing.apply import CHUNK_DB, Batch, Writer
+from srs_dl.services.importing.apply import Batch, Writer
+from srs_dl.services.importing.summary import ImportSummary
 from srs_dl.services.importing.worker import Task, WorkerSetup, parse_chunks
 from srs_dl.store import folders as folders_store
+from srs_dl.store import import_chunks as chunks
 from srs_dl.store.db import transaction
 from srs_dl.store.notes import KnownNote, known_notes
 from srs_dl.vault.walk import FoundNote, IgnoreRules, find_vault_root, is_note_name, walk_notes
@@ -39,63 +41,6 @@ PLUGIN_DATA = os.path.join(".obsidian", "plugins", "obsidian-spaced-repetition",
 BULK_MIN_FILES = 2000
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class ImportSummary:
-    files_scanned: int = 0
-    files_skipped: int = 0
-    files_failed: int = 0
-    notes_changed: int = 0
-    notes_deleted: int = 0
-    cards_new: int = 0
-    cards_changed: int = 0
-    cards_unchanged: int = 0
-    cards_deleted: int = 0
-    schedules_from_notes: int = 0
-    warnings: list[str] = field(default_factory=list)
-    #: `key:: value` cards that look like Dataview fields, in folders where
-    #: the `dataview_fields` setting is off.
-    dataview_like_cards: int = 0
-    dry_run: bool = False
-    cancelled: bool = False
-    #: Paths given that do not exist (the CLI exits 1 for them).
-    missing: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        head = "dry run, nothing stored: " if self.dry_run else ""
-        tail = "; cancelled" if self.cancelled else ""
-        n = len(self.warnings)
-        return (
-            f"{head}{self.files_scanned} files scanned, {self.files_skipped} skipped as unchanged,"
-            f" {self.files_failed} failed; cards: {self.cards_new} new,"
-            f" {self.cards_changed} changed, {self.cards_unchanged} unchanged,"
-            f" {self.cards_deleted} deleted; {self.schedules_from_notes} schedule"
-            f"{'' if self.schedules_from_notes == 1 else 's'} from notes;"
-            f" {n} warning{'' if n == 1 else 's'}{tail}"
-        )
-
-    def hints(self) -> list[str]:
-        if not self.dataview_like_cards:
-            return []
-        n = self.dataview_like_cards
-        one = n == 1
-        return [
-            f"{n} card{'' if one else 's'} look{'s' if one else ''} like"
-            f" {'a Dataview field' if one else 'Dataview fields'} (`key:: value`, such as"
-            f" `up:: [[note]]`); --dataview-fields skips {'it' if one else 'them'}"
-            " (or dataview_fields = true under [import] in the config)"
-        ]
-
-    @property
-    def changed(self) -> bool:
-        return bool(
-            self.notes_changed
-            or self.notes_deleted
-            or self.cards_new
-            or self.cards_changed
-            or self.cards_deleted
-        )
 
 
 @dataclass
@@ -379,10 +324,7 @@ class _Run:
         if not tasks and not batch.vanished:
             return s  # nothing changed: nothing written
         setup = WorkerSetup(settings, self.drill_table, drill_deck.heading_kinds())  # type: ignore[arg-type]
-        bulk = (
-            len(tasks) >= BULK_MIN_FILES
-            and not self.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone()
-        )
+        bulk = len(tasks) >= BULK_MIN_FILES and not chunks.has_cards(self.conn)
         with Writer(self.conn, dry_run=self.dry_run, bulk=bool(bulk)) as writer:
             done = 0
             for metas, blob in parse_chunks(tasks, sizes, setup):
@@ -400,20 +342,6 @@ class _Run:
                     threading.Thread(target=drill_deck.prepare, daemon=True).start()
                 writer.finish(batch)
         return s
-
-
-@contextmanager
-def _chunk_db(conn: sqlite3.Connection) -> Iterator[None]:
-    """The schema workers' chunks are deserialized into (ATTACH needs no transaction open)."""
-    names = {row[1] for row in conn.execute("PRAGMA database_list")}
-    attach = CHUNK_DB not in names
-    if attach:
-        conn.execute(f"ATTACH ':memory:' AS {CHUNK_DB}")
-    try:
-        yield
-    finally:
-        if attach and not conn.in_transaction:
-            conn.execute(f"DETACH {CHUNK_DB}")
 
 
 # --- the API the shells call -----------------------------------------------------------------
@@ -443,19 +371,13 @@ def import_paths(
         progress=progress,
         cancel=cancel,
     )
-    with _chunk_db(conn):
-        if dry_run:
-            conn.execute("BEGIN IMMEDIATE")
-        try:
-            units = run.units_for_paths(
-                [os.fspath(p) for p in paths],
-                {k: v for k, v in flags.items() if v is not None},
-                writeback,
-            )
-            return run.run(units)
-        finally:
-            if dry_run and conn.in_transaction:
-                conn.execute("ROLLBACK")
+    with chunks.chunk_schema(conn), chunks.rolled_back(conn) if dry_run else nullcontext():
+        units = run.units_for_paths(
+            [os.fspath(p) for p in paths],
+            {k: v for k, v in flags.items() if v is not None},
+            writeback,
+        )
+        return run.run(units)
 
 
 def rescan(
@@ -470,7 +392,7 @@ def rescan(
     run = _Run(
         conn, config, today, dry_run=False, follow_symlinks=False, progress=progress, cancel=cancel
     )
-    with _chunk_db(conn):
+    with chunks.chunk_schema(conn):
         return run.run(run.units_for_folders())
 
 
@@ -483,6 +405,6 @@ def ensure_bundled(
     path = os.path.realpath(bundled_decks_path())
     if folders_store.get_folder(conn, path) is not None:
         return None
-    if conn.execute("SELECT 1 FROM cards WHERE note_id IS NOT NULL LIMIT 1").fetchone():
+    if chunks.has_note_cards(conn):
         return None
     return import_paths(conn, [path], flags={}, config=config, today=today, writeback=False)

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from srs_dl.core.notes.model import Comment, ParsedNote
 from srs_dl.core.notes.settings import ParseSettings
 from srs_dl.core.notes.sr_comment import card_schedule, format_group
+from srs_dl.store.import_chunks import serialize_chunk
 from srs_dl.vault.read import NoteReadError, decode_note, read_bytes, sha1_hex
 
 SAME, PARSED, FAILED = 0, 1, 2
@@ -28,7 +28,7 @@ SAME, PARSED, FAILED = 0, 1, 2
 #: (task id, path, folder deck, hash the database holds or None to force a parse, settings key)
 Task = tuple[int, str, str, str | None, str]
 #: Per file a result tuple (FAILED / SAME / PARSED, task id, path, ...), and the
-#: serialized database of the chunk's cards (table `c`, see CARDS_TABLE).
+#: serialized database of the chunk's cards (table `c`, see store.import_chunks.CARDS_TABLE).
 Chunk = tuple[list[tuple[Any, ...]], bytes | None]
 
 #: One card as found: (deck, kind, sibling, qhash, front, back, line, end_line, due ISO,
@@ -118,23 +118,6 @@ def run_chunk(tasks: list[Task]) -> Chunk:
             gc.enable()
 
 
-#: A chunk's cards in file order (rowid), a row per card: the CardTuple without its
-#: state (a card with a due date is in review, else new).
-CARDS_TABLE = (
-    "CREATE TABLE c (task INTEGER, deck, kind, sibling, qhash, front, back, line, end_line,"
-    " due, interval, ease, note_sched, raw_group, unreadable DEFAULT 0)"
-)
-_INSERT_NEW = (
-    "INSERT INTO c (rowid, task, deck, kind, sibling, qhash, front, back, line, end_line,"
-    " unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_INSERT_SCHEDULED = (
-    "INSERT INTO c (rowid, task, deck, kind, sibling, qhash, front, back, line, end_line,"
-    " due, interval, ease, note_sched, raw_group)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
 class ChunkRows:
     """A chunk's card rows, kept in two lists: a card without a schedule (most of
     them) binds 11 values, not 15, which makes inserting a chunk's rows a third
@@ -157,22 +140,14 @@ class ChunkRows:
         del self.new[mark[1] :], self.scheduled[mark[2] :]
 
     def card_tuples(self) -> list[tuple[Any, ...]]:
-        """Every row as `c` holds it (CARDS_TABLE's columns), in file order."""
+        """Every row as `c` holds it (store.import_chunks.CARDS_TABLE's columns), in file order."""
         rows = [r[1:10] + (None, None, None, None, None, r[10]) for r in self.new]
         rows += [r[1:] + (0,) for r in self.scheduled]
         order = [r[0] for r in self.new] + [r[0] for r in self.scheduled]
         return [row for _, row in sorted(zip(order, rows, strict=True))]
 
     def serialize(self) -> bytes:
-        db = sqlite3.connect(":memory:")
-        try:
-            db.execute(CARDS_TABLE)
-            db.executemany(_INSERT_NEW, self.new)
-            db.executemany(_INSERT_SCHEDULED, self.scheduled)
-            db.commit()
-            return db.serialize()
-        finally:
-            db.close()
+        return serialize_chunk(self.new, self.scheduled)
 
 
 def qhash(text: str) -> str:

@@ -16,18 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from srs_dl.config import Config
-from srs_dl.core.notes.model import SRGroup
-from srs_dl.core.notes.sr_comment import format_group
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
 from srs_dl.core.scheduling.card import Rating, ReviewContext, review
 from srs_dl.core.scheduling.card import reset as reset_card
 from srs_dl.core.scheduling.note_review import note_ease
 from srs_dl.core.scheduling.siblings import SiblingRule, bury_siblings
+from srs_dl.services.writeback.sync import write_note_now
 from srs_dl.store import log as logstore
 from srs_dl.store import notes, review_notes
 from srs_dl.store import reviews as store
-from srs_dl.store.cards import CardRow, get_card
+from srs_dl.store.cards import CardRow, get_card, sched_text
 from srs_dl.store.log import LogEntry
 from srs_dl.store.reviews import write_transaction
 
@@ -52,20 +51,6 @@ class GradeResult:
     written: str | None = None
     #: Why the immediate write-back did not happen (the review is kept; `sync` retries).
     writeback_problem: str | None = None
-
-
-def sched_text(due: dt.date | None, interval: float | None, ease: int | None) -> str | None:
-    """The "due,interval,ease" text a card's comment group holds (cards.note_sched)."""
-    if due is None or interval is None or ease is None:
-        return None
-    return format_group(SRGroup(due, interval, ease))
-
-
-def card_sched_text(card: CardRow) -> str | None:
-    """What the card's group in its note should read now (an FSRS group: verbatim)."""
-    if card.raw_group is not None:
-        return card.raw_group
-    return sched_text(card.due, card.interval, card.ease)
 
 
 def note_writable(conn: sqlite3.Connection, note_id: int | None) -> bool:
@@ -155,7 +140,7 @@ def review_card(
             # Reviewed here with SM-2: an FSRS group it came with is replaced.
             "raw_group": before.raw_group if result is None else None,
         }
-        text = sched_text(due, interval, ease)
+        text = sched_text(store.iso(due), interval, ease)
         dirty = note_writable(conn, before.note_id) and text != before.note_sched
         store.set_schedule(conn, card_id, after_snap, dirty=dirty)
         log_id = logstore.append(
@@ -182,8 +167,6 @@ def _write_back_now(
     if config.review.writeback != "immediate" or not note_writable(conn, note_id):
         return None, None
     assert note_id is not None
-    from srs_dl.services.writeback.sync import write_note_now
-
     outcome = write_note_now(conn, config, note_id)
     return outcome.written, outcome.problem
 
@@ -360,8 +343,8 @@ def undo_entry(conn: sqlite3.Connection, config: Config, today: dt.date, log_id:
                 " elsewhere); not undone"
             )
         restored = {k: entry.before.get(k, now.get(k)) for k in logstore.SNAPSHOT_KEYS}
-        text = restored["raw_group"] or sched_text(
-            _date(restored["due"]), restored["interval"], restored["ease"]
+        text = sched_text(
+            restored["due"], restored["interval"], restored["ease"], restored["raw_group"]
         )
         dirty = note_writable(conn, card.note_id) and text != card.note_sched
         store.set_schedule(conn, card.id, restored, dirty=dirty)

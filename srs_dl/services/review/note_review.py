@@ -31,6 +31,7 @@ from srs_dl.config import Config
 from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.scheduling import note_review as nr
 from srs_dl.services.review.grading import note_writable
+from srs_dl.services.writeback.sync import write_note_now
 from srs_dl.store import log as logstore
 from srs_dl.store import review_notes as notes_store
 from srs_dl.store.review_notes import NoteRow
@@ -307,8 +308,6 @@ def grade_note(
         )
     written = problem = None
     if config.review.writeback == "immediate" and dirty:
-        from srs_dl.services.writeback.sync import write_note_now
-
         outcome = write_note_now(conn, config, note.id)
         written, problem = outcome.written, outcome.problem
     return NoteGradeResult(note.path, resp, note.schedule, after, written, problem)

@@ -35,8 +35,10 @@ from srs_dl.core.notes.model import NEVER_REVIEWED, NoteSchedule, Question, SRGr
 from srs_dl.core.notes.settings import ParseSettings
 from srs_dl.core.notes.sr_comment import format_group, parse_group
 from srs_dl.store import reviews as store
+from srs_dl.store import writeback as writes
 from srs_dl.store.cards import CardRow
 from srs_dl.store.reviews import write_transaction
+from srs_dl.store.writeback import NoteForWriting
 from srs_dl.vault.read import NoteReadError, decode_note, read_bytes, sha1_hex
 from srs_dl.vault.write import (
     NoteChangedError,
@@ -110,52 +112,6 @@ class _Plan:
         return self.new_hash != self.old_hash
 
 
-@dataclass(frozen=True, slots=True)
-class _NoteRow:
-    id: int
-    path: str
-    hash: str | None
-    pending_hash: str | None
-    folder_id: int | None
-    writeback: bool
-    folder_path: str | None
-    folder_settings: str | None
-    settings_hash: str | None
-    review_dirty: bool
-    review: NoteSchedule | None
-
-
-def _note_row(conn: sqlite3.Connection, note_id: int) -> _NoteRow | None:
-    row = conn.execute(
-        "SELECT n.id, n.path, n.hash, n.pending_hash, n.folder_id, coalesce(f.writeback, 0),"
-        " f.path, f.settings, n.settings_hash, n.review_dirty, n.review_due, n.review_interval, n.review_ease"
-        " FROM notes AS n LEFT JOIN folders AS f ON f.id = n.folder_id"
-        " WHERE n.id = ? AND n.deleted = 0",
-        (note_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    due, interval, ease = row[10], row[11], row[12]
-    review = (
-        NoteSchedule(dt.date.fromisoformat(due), float(interval), int(ease))
-        if due and interval is not None and ease is not None
-        else None
-    )
-    return _NoteRow(
-        int(row[0]),
-        str(row[1]),
-        row[2],
-        row[3],
-        row[4],
-        bool(row[5]),
-        row[6],
-        row[7],
-        row[8],
-        bool(row[9]),
-        review,
-    )
-
-
 def _group_for(card: CardRow | None, parsed: SRGroup | None, base_ease: int) -> SRGroup:
     """The group a sibling's comment gets: its DB schedule; the plugin's marker when new."""
     if card is None:
@@ -171,7 +127,7 @@ def _group_for(card: CardRow | None, parsed: SRGroup | None, base_ease: int) -> 
 
 
 def _plan(
-    conn: sqlite3.Connection, config: Config, note: _NoteRow, cache: dict[_CacheKey, _Context]
+    conn: sqlite3.Connection, config: Config, note: NoteForWriting, cache: dict[_CacheKey, _Context]
 ) -> _Plan | NoteOutcome:
     """What writing this note would change, from its bytes on disk; no writing here."""
     from srs_dl.core.notes.frontmatter_edit import set_review_keys
@@ -298,7 +254,7 @@ _CacheKey = tuple[int | None, str]
 def note_settings(
     conn: sqlite3.Connection,
     config: Config,
-    note: _NoteRow,
+    note: NoteForWriting,
     cache: dict[_CacheKey, _Context] | None = None,
 ) -> _Context:
     """How a note is read (settings, their key as notes.settings_hash holds it, the
@@ -331,13 +287,8 @@ def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
         size, mtime = st.st_size, st.st_mtime_ns
     except OSError:
         size, mtime = len(plan.new_bytes), None
-    conn.execute(
-        "UPDATE notes SET hash = ?, size = ?, mtime_ns = ?, pending_hash = NULL WHERE id = ?",
-        (plan.new_hash, size, mtime, plan.note_id),
-    )
-    conn.executemany("UPDATE cards SET line = ?, end_line = ? WHERE id = ?", plan.lines)
-    from srs_dl.services.review.grading import card_sched_text
-
+    writes.record_written(conn, plan.note_id, plan.new_hash, size, mtime)
+    writes.set_card_lines(conn, plan.lines)
     current = store.get_cards(conn, plan.cards)
     settled = 0
     for cid, text in plan.cards.items():
@@ -345,18 +296,13 @@ def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
         if card is None:
             continue
         # A card graded again while we wrote stays dirty: the note holds the older schedule.
-        still = card_sched_text(card) != text
-        conn.execute(
-            "UPDATE cards SET note_sched = ?, dirty = ? WHERE id = ?", (text, int(still), cid)
-        )
+        still = card.group_text() != text
+        writes.settle_card(conn, cid, text, dirty=still)
         settled += not still
     if plan.review is not None:
-        row = _note_row(conn, plan.note_id)
+        row = writes.note_for_writing(conn, plan.note_id)
         still = row is None or row.review is None or _review_text(row.review) != plan.review
-        conn.execute(
-            "UPDATE notes SET review_sched_note = ?, review_dirty = ? WHERE id = ?",
-            (plan.review, int(still), plan.note_id),
-        )
+        writes.settle_note_review(conn, plan.note_id, plan.review, dirty=still)
     return settled
 
 
@@ -375,10 +321,7 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncR
     changing = [p for p in plans if p.new_bytes_differ]
     if changing:
         with write_transaction(conn):
-            conn.executemany(
-                "UPDATE notes SET pending_hash = ? WHERE id = ?",
-                [(p.new_hash, p.note_id) for p in changing],
-            )
+            writes.set_pending(conn, [(p.new_hash, p.note_id) for p in changing])
     done: list[_Plan] = [p for p in plans if not p.new_bytes_differ]
     folders: set[str] = set()
     gone: list[int] = []
@@ -407,27 +350,20 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[_Plan], report: SyncR
     with write_transaction(conn):
         for plan in done:
             report.cards_written += _finish(conn, plan)
-        conn.executemany(
-            "UPDATE notes SET pending_hash = NULL WHERE id = ?", [(p.note_id,) for p in failed]
-        )
+        writes.clear_pending(conn, [p.note_id for p in failed])
     report.written.extend(p.path for p in done if p.new_bytes_differ)
 
 
 def pending_note_ids(conn: sqlite3.Connection) -> list[int]:
     """Notes with a review not yet written: dirty cards or a dirty whole-note schedule."""
-    rows = conn.execute(
-        "SELECT DISTINCT c.note_id FROM cards AS c JOIN notes AS n ON n.id = c.note_id"
-        " WHERE c.dirty = 1 AND c.state != 'deleted' AND n.deleted = 0"
-        " UNION SELECT id FROM notes WHERE review_dirty = 1 AND deleted = 0 ORDER BY 1"
-    ).fetchall()
-    return [int(r[0]) for r in rows]
+    return writes.pending_note_ids(conn)
 
 
 def _lock_path(conn: sqlite3.Connection) -> str:
     """The lock file beside the database (one deck, one writer of its notes at a time)."""
-    for _, name, file in conn.execute("PRAGMA database_list"):
-        if name == "main" and file:
-            return f"{file}.notes-lock"
+    file = writes.database_file(conn)
+    if file:
+        return f"{file}.notes-lock"
     return os.path.join(tempfile.gettempdir(), f"srs-dl-{os.getuid()}.notes-lock")
 
 
@@ -461,7 +397,7 @@ def _plan_batch(
     plans: list[_Plan] = []
     changed: list[int] = []
     for note_id in note_ids:
-        row = _note_row(conn, note_id)
+        row = writes.note_for_writing(conn, note_id)
         if row is None or not row.writeback:
             continue  # the bundled deck and forgotten folders keep schedules in the DB
         outcome = _plan(conn, config, row, cache)
@@ -487,9 +423,7 @@ def _forget_stat(conn: sqlite3.Connection, note_ids: Sequence[int]) -> None:
     """Make the next (incremental) import read these notes again, even if an edit kept
     their size and modification time: its "rescan it" must not be a no-op."""
     with write_transaction(conn):
-        conn.executemany(
-            "UPDATE notes SET mtime_ns = NULL WHERE id = ?", [(nid,) for nid in note_ids]
-        )
+        writes.forget_stat(conn, note_ids)
 
 
 def _run(
@@ -540,7 +474,7 @@ def sync(
 def write_note_now(conn: sqlite3.Connection, config: Config, note_id: int) -> NoteOutcome:
     """Write one note at once (after a review); never raises for a note problem."""
     report = SyncReport()
-    row = _note_row(conn, note_id)
+    row = writes.note_for_writing(conn, note_id)
     try:
         _run(conn, config, [note_id], dry_run=False, report=report)
     except Exception as exc:  # the review is committed: a failed write must not undo that
@@ -568,7 +502,7 @@ def changed_notes(conn: sqlite3.Connection) -> list[str]:
     read (edited, deleted or renamed): a rescan must read them before a sync writes them."""
     out: list[str] = []
     for note_id in pending_note_ids(conn):
-        row = _note_row(conn, note_id)
+        row = writes.note_for_writing(conn, note_id)
         if row is None or not row.writeback:
             continue
         try:

@@ -13,6 +13,8 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar
 
+from srs_dl.tui.areas import AREAS
+
 if TYPE_CHECKING:
     from srs_dl.tui.app import JobState, SrsApp
 
@@ -41,8 +43,6 @@ class ModeBar(Horizontal):
         yield Label(f"today {app.env.today.isoformat()}", id="today")
 
     def areas_markup(self, *, typing: bool) -> str:
-        from srs_dl.tui.app import AREAS
-
         parts = ["[reverse b] srs-dl [/]"]
         for mode, _module, _cls, key, title in AREAS:
             shown = f"alt+{key}" if typing else key
