@@ -22,6 +22,8 @@ async def _practice(pilot, app) -> PracticeScreen:  # noqa: ANN001
             isinstance(app.screen, PracticeScreen)
             and app.screen.drill is not None
             and not app.screen.busy
+            # the answer box takes the focus a moment after the drill shows
+            and app.screen.query_one("#drill-answer", Input).has_focus
         ),
         what="a drill",
     )
@@ -114,6 +116,8 @@ async def test_help_wraps_long_descriptions(tmp_path):
     app = app_for(deck, mode="browse")
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), what="browse")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.matches is not None, what="the card index")
         await pilot.press("escape", "question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpDialog), what="the help")
         await pilot.pause()
