@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Smoke test of the real TUI in a real terminal (tmux, 100 x 30): a fresh database
 # in a temp dir (so the first run imports the bundled deck), start a review, show
-# the answer, grade one card Good, quit; then check with `srs-dl history` and
+# the answer, grade one card Good; then walk every area as a new user would (decks,
+# review, notes, practice, stats, browse) and type a letter into each text box (the
+# practice answer, the browse search, the import dialog's path): the letter must land
+# in the box, not switch the area, and the mode bar must show the keys that work
+# while typing (alt+letter); quit; then check with `srs-dl history` and
 # `srs-dl cards --json` that the review was stored.
 # Waits for text only the loaded screen shows, never fixed sleeps. Exits non-zero
 # on failure, printing the captured pane.
@@ -85,11 +89,90 @@ line="${where##*:}"
 "${tmux[@]}" send-keys -t "$session" Space
 wait_for "3 Good"
 "${tmux[@]}" send-keys -t "$session" 3
-# The next card: the count of cards left goes down by one.
+# The next card: the count of cards left goes down by one, or by more when the card's
+# siblings (its reverse, its other deletions) are buried for the day with it.
 left_before="$(grep -oE '^ *[0-9]+ left' <<<"$status_line" | tr -dc 0-9)"
-wait_for "$((left_before - 1)) left"
+deadline=$((SECONDS + timeout_s))
+while :; do
+    left_now="$(pane | sed -n 2p | grep -oE '^ *[0-9]+ left' | tr -dc 0-9)"
+    [[ -n "$left_now" ]] && (( left_now < left_before )) && break
+    (( SECONDS < deadline )) || fail "the count of cards left did not go down from $left_before"
+    sleep 0.1
+done
 
-"${tmux[@]}" send-keys -t "$session" q
+key() { "${tmux[@]}" send-keys -t "$session" "$@"; }
+bar() { pane | sed -n 1p; }
+
+# poll WHAT COMMAND...: run COMMAND until it succeeds, or fail saying WHAT.
+poll() {
+    local what="$1" deadline=$((SECONDS + timeout_s))
+    shift
+    until "$@"; do
+        (( SECONDS < deadline )) || fail "timed out: $what"
+        sleep 0.1
+    done
+}
+bar_has() { bar | grep -qF -- "$1"; }
+bar_lacks() { ! bar_has "$1"; }
+box_reads() { pane | grep -qE -- "▊ +$1 +▎"; }
+
+# wait_bar TEXT / bar_without TEXT: the mode bar (the first line) shows TEXT / no longer.
+wait_bar() { poll "'$1' in the mode bar" bar_has "$1"; }
+bar_without() { poll "the mode bar still shows '$1'" bar_lacks "$1"; }
+# typed_in TEXT: a text box's line (between its ▊ and ▎ borders) reads TEXT.
+typed_in() { poll "'$1' typed into the text box" box_reads "$1"; }
+
+# Notes: nothing due in the bundled deck, and a screen that says so.
+key N
+wait_for "No note is due"
+
+# Practice: the answer box has the focus. A letter is text there; the bar says alt+P.
+key P
+wait_for "Type your answer"
+wait_bar "alt+S Stats"
+key S
+typed_in "S"
+[[ "$(bar)" == *"Practice"* ]] && pane | grep -qF "Type your answer" \
+    || fail "typing S in the answer box left Practice"
+# escape leaves the box: the letters are keys again (k chooses the kind).
+key Escape
+bar_without "alt+"
+wait_bar "S Stats"
+key k
+wait_for "Practise which drills?"
+key Escape
+wait_gone "Practise which drills?"
+
+# Stats.
+key S
+wait_for "Summary"
+wait_for "Reviews per day"
+
+# Browse: the search box has the focus; a letter searches, alt+D goes to the decks.
+key B
+wait_for "cards, by due"
+wait_bar "alt+B Browse"
+key x
+typed_in "x"
+[[ "$(bar)" == *"Browse"* ]] || fail "typing x in the search box left Browse"
+key M-D
+wait_for "Review deck"
+bar_without "alt+"
+
+# Decks: the import dialog's path box takes letters too, q among them (no quit).
+key i
+wait_for "Import notes"
+key q
+typed_in "q"
+pane | grep -qF "Import notes" || fail "q in the import dialog's text box closed it"
+key Escape
+wait_gone "Import notes"
+
+# Review again: the session where it was.
+key R
+wait_for "left"
+
+key q
 wait_for "EXITED:"
 [[ "$(cat "$work/exit")" == "0" ]] || fail "the app exited with status $(cat "$work/exit")"
 
@@ -114,6 +197,7 @@ for id in $card_ids; do
     if "$py" -c '
 import json, sys
 rows = [json.loads(l) for l in sys.stdin if l.strip()]
+rows = [r for r in rows if isinstance(r, dict)]  # "[]": no history
 good = [r for r in rows if r["action"] == "review" and r["response"] == "good"]
 sys.exit(0 if len(good) == 1 and good[0]["after"]["due"] else 1)
 ' <<<"$history"; then
@@ -130,4 +214,5 @@ card = next(r for r in map(json.loads, sys.stdin) if r["id"] == cid)
 assert card["state"] == "review" and card["due"] and card["interval"], card
 ' "$card_id" || fail "card $card_id was not rescheduled"
 
-echo "tmux_smoke: ok (card $card_id at $note_name:$line reviewed Good, stored)"
+echo "tmux_smoke: ok (card $card_id at $note_name:$line reviewed Good, stored; every area"\
+    "walked, a letter typed in each text box)"

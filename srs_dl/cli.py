@@ -100,7 +100,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser, registry = _build()
     given = sys.argv[1:] if argv is None else list(argv)
+    _suggest_command(parser, given, registry.names())
     return parser.parse_args(_dash_values(given, registry.dash_value_options))
+
+
+#: The options before a command that take a value (`srs-dl --db x.db cards`).
+_VALUE_OPTIONS = frozenset({"--db", "--today", "--config"})
+
+
+def _suggest_command(parser: argparse.ArgumentParser, argv: list[str], names: list[str]) -> None:
+    """A mistyped command gets a "did you mean" (argparse only lists every choice)."""
+    import difflib
+
+    it = iter(argv)
+    for arg in it:
+        if arg in _VALUE_OPTIONS:
+            next(it, None)
+            continue
+        if arg.startswith("-"):
+            continue
+        if arg in names:
+            return
+        close = difflib.get_close_matches(arg, names, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        parser.exit(2, f"srs-dl: unknown command {arg!r}{hint} (srs-dl --help lists them)\n")
+    return
 
 
 def _execute(args: argparse.Namespace) -> int:

@@ -109,6 +109,16 @@ class ReviewSettings:
     reviews_per_day: int = 200
     #: "immediate": a review's comment is written into the note at once; "sync": only on `sync`.
     writeback: str = "immediate"
+    #: Anki's "bury new siblings" / "bury review siblings": once a card is answered, the
+    #: other cards of its question (a reversed card's other side, a cloze's other
+    #: deletions) wait until tomorrow, so one does not give the other away.
+    bury_new_siblings: bool = True
+    bury_review_siblings: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("bury_new_siblings", "bury_review_siblings"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be true or false")
 
 
 @dataclass(frozen=True)

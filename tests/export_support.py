@@ -16,6 +16,7 @@ from srs_dl.services.importing.importer import ensure_bundled
 from srs_dl.services.review import grading as rv
 from srs_dl.services.review.drill_cards import answer, grade_right
 from srs_dl.services.review.note_review import grade_note
+from srs_dl.services.review.undo import undo_last
 from srs_dl.store.cards import get_card
 from srs_dl.store.db import connect, transaction
 
@@ -38,7 +39,7 @@ def build_deck(path: Path) -> sqlite3.Connection:
     rv.grade(conn, cfg, day(1), b, "hard")
     rv.grade(conn, cfg, day(1), c, "easy")
     rv.grade(conn, cfg, day(2), d, "good")
-    rv.undo_last(conn, cfg, day(2))  # d's review is undone: no revlog row for it
+    undo_last(conn, cfg, day(2))  # d's review is undone: no revlog row for it
     rv.reset(conn, cfg, day(2), e)
     rv.suspend(conn, cfg, day(2), f)
     rv.bury(conn, cfg, EXPORT_DAY, g)

@@ -121,3 +121,18 @@ def without_sr_comments(data: bytes) -> bytes:
     data = re.sub(rb"\r?\n[ \t]*<!--SR:[^\n]*?-->[ \t]*\Z", b"", data)
     data = re.sub(rb"(?m)^[ \t]*<!--SR:[^\n]*?-->[ \t]*(?:\r?\n|\Z)", b"", data)
     return re.sub(rb"[ \t]*<!--SR:[^\n]*?-->", b"", data)
+
+
+def cli_env(tmp_path: Path, monkeypatch: object, config_text: str = "") -> Path:
+    """`srs-dl` commands run by cli.main on a deck in tmp_path as of TODAY, with a config
+    file of `config_text`; returns the deck's path."""
+    path = tmp_path / "deck.db"
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(config_text, encoding="utf-8")
+    for name, value in (
+        ("SRS_DL_DB", str(path)),
+        ("SRS_DL_TODAY", TODAY.isoformat()),
+        ("SRS_DL_CONFIG", str(config_file)),
+    ):
+        monkeypatch.setenv(name, value)  # type: ignore[attr-defined]
+    return path

@@ -63,4 +63,4 @@ def test_an_unknown_command_is_a_usage_error(capsys) -> None:  # type: ignore[no
         main(["frobnicate"])
     except SystemExit as exc:
         assert exc.code == 2
-    assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
+    assert "unknown command 'frobnicate'" in capsys.readouterr().err  # see test_cli_hints

@@ -66,7 +66,7 @@ def test_import_then_cards_json(
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout.startswith("2 files scanned, 0 skipped as unchanged, 0 failed; cards: ")
-    assert "0 deleted; 0 schedules from notes; 0 warnings" in done.stdout
+    assert "0 deleted; 1 schedule from notes; 0 warnings" in done.stdout  # its one comment
 
     listed = _run(project_dir, env, "cards", "--db", str(db), "--json")
     assert listed.returncode == 0, listed.stderr

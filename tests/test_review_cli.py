@@ -74,7 +74,7 @@ def test_grade_with_an_unknown_id_grades_nothing(db, capsys):
     captured = capsys.readouterr()
     assert captured.out == "" and "4242" in captured.err and captured.err.count("\n") == 1
     assert main(["history", str(a), "--json"]) == 0
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr().out == "[]\n"  # no review stored
 
 
 def test_grade_usage_errors_exit_2(db, capsys):
@@ -133,3 +133,29 @@ def test_sync_and_notes_commands_on_a_vault(db, tmp_path, capsys):
     assert f"wrote {note}" in capsys.readouterr().out
     text = note.read_text(encoding="utf-8")
     assert "Q::A\n<!--SR:!" in text and "sr-due: 2025-03-01" not in text
+
+
+def test_history_json_of_a_card_without_history_is_an_empty_list(db, capsys):
+    (card,) = _cards(db, {"front": "never"})
+    assert main(["history", str(card), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_sync_dry_run_shows_each_notes_diff(db, tmp_path, capsys):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    note = vault / "n.md"
+    note.write_text("#flashcards\nQ::A\n\nother text\n", encoding="utf-8")
+    conn = connect(db)
+    import_paths(conn, [vault], flags={}, config=config(), today=TODAY)
+    card = conn.execute("SELECT id FROM cards WHERE note_id IS NOT NULL").fetchone()[0]
+    conn.close()
+    assert main(["grade", "good", str(card)]) == 0
+    capsys.readouterr()
+    before = note.read_bytes()
+    assert main(["sync", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"would write {note}" in out
+    assert f"--- {note}\n+++ {note} (after sync)\n" in out
+    assert " Q::A\n+<!--SR:!" in out
+    assert note.read_bytes() == before  # a dry run writes nothing

@@ -7,6 +7,7 @@ from review_support import TODAY, add_card, card_state, config, day, open_db
 
 from srs_dl.services import review as rv
 from srs_dl.services.review import ReviewSession
+from srs_dl.services.review.undo import undo_last
 from srs_dl.store.reviews import due_histogram
 
 
@@ -50,7 +51,7 @@ def test_daily_limits_count_what_the_log_shows_done_today(conn):
     queue = ReviewSession(conn, cfg, TODAY).queue()
     assert sum(c.due is None for c in queue) == 1 and sum(c.due is not None for c in queue) == 3
     # An undone review gives its place back.
-    rv.undo_last(conn, cfg, TODAY)
+    undo_last(conn, cfg, TODAY)
     queue = ReviewSession(conn, cfg, TODAY).queue()
     assert sum(c.due is None for c in queue) == 2
     # The next day the limits start afresh.

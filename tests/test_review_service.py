@@ -11,6 +11,7 @@ from review_support import TODAY, add_card, card_state, config, day, open_db
 
 from srs_dl.core.scheduling import sm2
 from srs_dl.services import review as rv
+from srs_dl.services.review.undo import undo_last
 from srs_dl.store import log as logstore
 from srs_dl.store.cards import get_card
 from srs_dl.store.reviews import due_histogram
@@ -55,13 +56,14 @@ def test_undo_restores_the_card_and_appends_a_cancelling_row(conn):
     before = card_state(conn, cid)
     rv.grade(conn, config(), TODAY, cid, "easy")
     assert card_state(conn, cid) != before
-    entry, card = rv.undo_last(conn, config(), TODAY)
+    undone = undo_last(conn, config(), TODAY)
+    entry = undone.entry
     assert card_state(conn, cid) == before
     rows = logstore.card_history(conn, cid)
     assert [r.action for r in rows] == ["review", "undo"]
     assert rows[1].undoes == rows[0].id == entry.id
     with pytest.raises(rv.ReviewError, match="nothing to undo"):
-        rv.undo_last(conn, config(), TODAY)
+        undo_last(conn, config(), TODAY)
 
 
 def test_undo_goes_back_one_review_at_a_time(conn):
@@ -72,11 +74,11 @@ def test_undo_goes_back_one_review_at_a_time(conn):
     s1a = card_state(conn, a)
     rv.grade(conn, config(), TODAY, b, "hard")
     rv.grade(conn, config(), TODAY, a, "again")
-    rv.undo_last(conn, config(), TODAY)
+    undo_last(conn, config(), TODAY)
     assert card_state(conn, a) == s1a
-    rv.undo_last(conn, config(), TODAY)
+    undo_last(conn, config(), TODAY)
     assert card_state(conn, b) == s0b
-    rv.undo_last(conn, config(), TODAY)
+    undo_last(conn, config(), TODAY)
     assert card_state(conn, a) == s0a
 
 
@@ -89,7 +91,7 @@ def test_undo_refuses_when_the_card_changed_since(conn):
             "UPDATE cards SET due = ?, interval = 40 WHERE id = ?", (day(30).isoformat(), cid)
         )
     with pytest.raises(rv.ReviewError, match="changed since"):
-        rv.undo_last(conn, config(), TODAY)
+        undo_last(conn, config(), TODAY)
 
 
 def test_bury_hides_until_tomorrow_then_the_card_is_due_again(conn):
@@ -174,7 +176,7 @@ def test_history_lists_every_action(conn):
     cid = add_card(conn, due=day(0))
     rv.grade(conn, config(), TODAY, cid, "good")
     rv.bury(conn, config(), TODAY, cid)
-    rv.undo_last(conn, config(), TODAY)
+    undo_last(conn, config(), TODAY)
     assert [e.action for e in rv.history(conn, cid)] == ["review", "bury", "undo"]
     with pytest.raises(rv.ReviewError, match="no such card"):
         rv.history(conn, 12345)
@@ -221,7 +223,7 @@ def test_replay_of_the_log_rebuilds_the_card_table(conn):
             elif action == "unsuspend":
                 rv.unsuspend(conn, cfg, today, cid)
             elif action == "undo":
-                rv.undo_last(conn, cfg, today)
+                undo_last(conn, cfg, today)
             elif action == "reset":
                 rv.reset(conn, cfg, today, cid)
             else:

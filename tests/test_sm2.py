@@ -318,7 +318,8 @@ def test_interval_labels() -> None:
     assert interval_label(0) == "0d"
     assert interval_label(8) == "8d"
     assert interval_label(3.3) == "3.3d"
-    assert interval_label(45) == "1.5m"
+    assert interval_label(45) == "1.5mo"  # months as Anki writes them, never "m"
+    assert interval_label(31) == "1mo"
     assert interval_label(400) == "1.1y"
 
 

@@ -19,7 +19,7 @@ LOG = [
     (D(2024, 3, 10), "good", None),  # before the heatmap's year; young, passed
     (D(2024, 6, 1), "good", 3),  # young, passed  } a 4-day streak
     (D(2024, 6, 2), "again", 5),  # young          }
-    (D(2024, 6, 3), "hard", 21),  # mature (21 is mature), not passed
+    (D(2024, 6, 3), "hard", 21),  # mature (21 is mature), passed (Hard is a pass, as in Anki)
     (D(2024, 6, 4), "easy", 30),  # mature, passed
     (D(2025, 1, 5), "good", None),
     (D(2025, 1, 5), "again", 3),
@@ -145,13 +145,25 @@ def test_retention_by_month() -> None:
     months = {m.month: (m.young, m.mature) for m in core.retention_by_month(reviews())}
     assert months == {
         "2024-03": (Tally(1, 1), Tally(0, 0)),
-        "2024-06": (Tally(2, 1), Tally(2, 1)),
-        "2025-01": (Tally(2, 1), Tally(2, 1)),
+        "2024-06": (Tally(2, 1), Tally(2, 2)),  # Hard passed
+        "2025-01": (Tally(2, 1), Tally(2, 2)),
         "2025-02": (Tally(1, 1), Tally(1, 1)),
         # L, M, O and the 03-11 review (this function takes any day; compute() stops at today)
         "2025-03": (Tally(4, 4), Tally(1, 0)),
     }
     assert Tally(4, 3).rate == 0.75 and Tally().rate is None
+
+
+def test_hard_is_a_pass_again_is_not() -> None:
+    day = D(2025, 3, 1)
+    [month] = core.retention_by_month(
+        [Review.of(day, "hard", 3), Review.of(day, "again", 3), Review.of(day, "good", 3)]
+    )
+    assert month.young == Tally(3, 2)
+
+
+def test_month_names() -> None:
+    assert core.month_name("2026-12") == "Dec 2026" and core.month_name("2025-01") == "Jan 2025"
 
 
 def test_streaks() -> None:
@@ -187,7 +199,7 @@ def test_compute_everything_together() -> None:
     assert s.reviews_today == 1
     assert s.days_reviewed == 11
     assert s.streaks == core.Streaks(3, 4)
-    assert s.young == Tally(9, 7) and s.mature == Tally(6, 3)
+    assert s.young == Tally(9, 7) and s.mature == Tally(6, 5)  # both Hards mature, passed
     assert s.forecast.counts[0] == 3 and s.forecast.overdue == 2
     assert s.mean_interval == pytest.approx(523 / 9)
     assert s.mean_ease == pytest.approx(2130 / 9)

@@ -351,11 +351,11 @@ def test_compute_on_a_real_database(tmp_path: Path) -> None:
     assert s.reviews_today == 4
     assert s.days_reviewed == 11
     assert (s.streaks.current, s.streaks.longest) == (3, 4)
-    assert s.young == Tally(13, 9) and s.mature == Tally(6, 3)
+    assert s.young == Tally(13, 10) and s.mature == Tally(6, 5)  # Hard passes
     months = {m.month: (m.young, m.mature) for m in s.retention}
-    assert months["2025-03"] == (Tally(7, 5), Tally(1, 0))
+    assert months["2025-03"] == (Tally(7, 6), Tally(1, 0))
     assert months["2025-02"] == (Tally(1, 1), Tally(1, 1))  # 20.9 young, 21 mature
-    assert months["2024-06"] == (Tally(2, 1), Tally(2, 1))
+    assert months["2024-06"] == (Tally(2, 1), Tally(2, 2))
     expected = [0] * 30
     expected[0], expected[1], expected[2], expected[10], expected[29] = 3, 1, 2, 1, 1
     assert list(s.forecast.counts) == expected and s.forecast.overdue == 2
@@ -440,9 +440,9 @@ def test_cli_stats_json(tmp_path: Path) -> None:
     assert [d["due"] for d in data["forecast"]["days"][:3]] == [3, 1, 2]
     assert len(data["reviews_per_day"]["counts"]) == 365
     assert data["reviews_per_day"]["start"] == "2024-03-11"
-    assert data["retention"]["mature"] == {"reviews": 6, "passed": 3, "rate": 0.5}
+    assert data["retention"]["mature"] == {"reviews": 6, "passed": 5, "rate": 0.8333}
     months = {m["month"]: m for m in data["retention"]["months"]}
-    assert months["2025-03"]["young"] == {"reviews": 7, "passed": 5, "rate": 0.7143}
+    assert months["2025-03"]["young"] == {"reviews": 7, "passed": 6, "rate": 0.8571}
     assert {b["bucket"]: b["cards"] for b in data["intervals"]}["1-2w"] == 2
     assert {b["bucket"]: b["cards"] for b in data["eases"]}["250"] == 4
     assert data["drills"] == [

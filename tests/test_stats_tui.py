@@ -82,7 +82,7 @@ async def test_stats_screen_shows_the_service_numbers(tmp_path):
         assert (s.streaks.current, s.streaks.longest) == (3, 4)
         summary = text_of(screen.query_one("#stats-summary"))
         assert "3 days (longest 4)" in summary
-        assert "69.2% of 13" in summary and "50.0% of 6" in summary
+        assert "76.9% of 13" in summary and "83.3% of 6" in summary
         heatmap = screen.query_one(ReviewHeatmap)
         assert heatmap.start == dt.date(2024, 3, 11) and sum(heatmap.counts) == 18
         drills = text_of(screen.query_one("#stats-drills"))
@@ -123,7 +123,7 @@ async def test_note_reviews_on_the_stats_screen(tmp_path):
         assert "4 days (longest 4)" in summary
         assert "1 due, 1 new, of 2" in summary and "1 today, 2 reviews" in summary
         # Card numbers stay the cards': 4 card reviews today, the same retention.
-        assert "4 reviews" in summary and "69.2% of 13" in summary
+        assert "4 reviews" in summary and "76.9% of 13" in summary
         heatmap = screen.query_one(ReviewHeatmap)
         assert sum(heatmap.counts) == 18 + 2
         assert heatmap.counts[-4] == 1  # 2025-03-07

@@ -12,6 +12,7 @@ from review_support import config
 
 from srs_dl.services import review as rv
 from srs_dl.services.importing.importer import import_paths, rescan
+from srs_dl.services.review.undo import undo_last
 from srs_dl.services.writeback.sync import sync, write_note_now
 from srs_dl.store.db import connect
 from srs_dl.vault.read import sha1_hex
@@ -188,7 +189,7 @@ def test_an_fsrs_group_stays_fsrs_when_reviewed_here_and_comes_back_after_an_und
         "fsrs,2025-07-21T07:30:00.000Z,50,49.8824677,5.19002837,2,4,0,0,2025-06-01T07:30:00.000Z"
     )
     assert f"A::a\n<!--SR:!{after}-->\nB::b\n<!--SR:!2025-06-04,3,250-->\n" in text
-    rv.undo_last(conn, cfg, TODAY)
+    undo_last(conn, cfg, TODAY)
     assert f"A::a\n<!--SR:!{fsrs}-->\n" in note.read_text(encoding="utf-8")
     assert conn.execute("SELECT raw_group, dirty FROM cards WHERE id = ?", (a,)).fetchone() == (
         fsrs,

@@ -219,9 +219,12 @@ async def test_keys_areas_help_and_quit(tmp_path):
         for key, mode in (("R", "review"), ("N", "notes"), ("D", "decks"), ("P", "practice")):
             await pilot.press(key)
             assert app.current_mode == mode
-        # The answer box has the focus in practice: letters are typed, escape goes back.
+        # The answer box has the focus in practice: letters are typed, escape leaves the
+        # box, a second one goes back.
         await wait_for(pilot, lambda: app.screen.drill is not None, what="a drill")
         await pilot.press("D", "escape")
+        assert app.current_mode == "practice"
+        await pilot.press("escape")
         assert app.current_mode == "decks"
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpDialog)
@@ -229,15 +232,16 @@ async def test_keys_areas_help_and_quit(tmp_path):
         assert ("i", "Import") in keys and ("?", "Keys") in keys
         await pilot.press("escape")
         assert isinstance(app.screen, DecksScreen)
-        # In practice the answer box has the focus: q is typed, ctrl+q still quits.
+        # Back in practice, a digit goes into the answer box (left by escape), and there
+        # q is typed; ctrl+q still quits.
         await pilot.press("P")
         await wait_for(
             pilot,
             lambda: isinstance(app.screen, PracticeScreen) and app.screen.drill is not None,
             what="a drill",
         )
-        await pilot.press("q")
-        assert app.is_running and app.screen.query_one("#drill-answer", Input).value == "Dq"
+        await pilot.press("1", "q")
+        assert app.is_running and app.screen.query_one("#drill-answer", Input).value == "D1q"
         await pilot.press("ctrl+q")
     assert not app.is_running
 

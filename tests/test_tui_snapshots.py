@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Footer, Input
+from textual.widgets._footer import FooterKey
 from tui_support import Deck, app_for, make_deck, wait_for, wrong_answer
 
 from srs_dl.core.drills.formatting import full_precision
@@ -30,6 +31,17 @@ def _steady(pilot: Pilot) -> None:
         box.cursor_blink = False
 
 
+def _footer_current(pilot: Pilot) -> bool:
+    """The footer shows what the screen's bindings say now (it is rebuilt after a
+    change of focus or of the keys, a frame or more later)."""
+    screen = pilot.app.screen
+    if not screen.query(Footer):
+        return True  # a dialog
+    wanted = {a.binding.action for a in screen.active_bindings.values() if a.binding.show}
+    shown = {key.action for key in screen.query(FooterKey)}
+    return bool(shown) and wanted <= shown
+
+
 def settled(
     ready: Callable[[Pilot], object],
     *keys: str,
@@ -43,6 +55,7 @@ def settled(
         if then is not None:
             await then(pilot)
         _steady(pilot)
+        await wait_for(pilot, lambda: _footer_current(pilot), what="the footer")
         await pilot.pause(0.1)
 
     return run_before

@@ -117,3 +117,17 @@ def test_status_line_shortens_the_note_name_not_the_line() -> None:
     )
     assert len(long) == 60 and long.endswith("….md:110")
     assert long.startswith("flashcards/dl/optim/weight-decay  ·  Stochastic")
+
+
+def test_a_revealed_cloze_shows_its_deletions_in_bold() -> None:
+    from srs_dl.tui.card_markdown import revealed_cloze
+
+    front = "Adam's defaults: beta1 = [...] and beta2 = [...] (rarely tuned)"
+    back = "Adam's defaults: beta1 = 0.9 and beta2 = 0.999 (rarely tuned)"
+    assert revealed_cloze(front, back) == (
+        "Adam's defaults: beta1 = **0.9** and beta2 = **0.999** (rarely tuned)"
+    )
+    assert revealed_cloze("[...] starts", "Adam starts") == "**Adam** starts"
+    # code or math in a deletion, or a back that is not the front filled in: unchanged
+    assert revealed_cloze("x = [...]", "x = `1`") == "x = `1`"
+    assert revealed_cloze("x = [...] y", "something else") == "something else"

@@ -126,6 +126,14 @@ async def wait_for(
         await pilot.pause(0.02)  # type: ignore[attr-defined]
 
 
+def review_ready(app: object) -> bool:
+    """The review (or practice) screen shows a card and takes keys."""
+    from srs_dl.tui.screens.review import ReviewScreen
+
+    screen = app.screen  # type: ignore[attr-defined]
+    return isinstance(screen, ReviewScreen) and screen.card is not None and not screen.busy
+
+
 def run_async(test: Callable[..., object]) -> Callable[..., None]:
     """Run an async test function with asyncio.run (no asyncio pytest plugin needed)."""
     import functools

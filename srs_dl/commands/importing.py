@@ -199,17 +199,43 @@ def _cell(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
-def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
+def _existing_deck(ctx: Context) -> sqlite3.Connection:
+    """The deck at --db, which must exist already (listing never creates one)."""
     if not ctx.db_path.exists():
         raise CliError(
             f"{ctx.db_path}: no database yet; import notes with `srs-dl import"
             " PATH`, or run `srs-dl` to start with the bundled deck"
         )
-    conn = ctx.connect(create=False)
+    return ctx.connect(create=False)
+
+
+def cmd_cards(args: argparse.Namespace, ctx: Context) -> int:
+    conn = _existing_deck(ctx)
     try:
         _list_cards(args, ctx, conn)
     finally:
         conn.close()
+    return 0
+
+
+def cmd_decks(args: argparse.Namespace, ctx: Context) -> int:
+    """Every deck holding live cards, with its own new and due counts as of --today
+    (a deck's sub-decks are listed under it; `srs-dl review DECK` takes them too)."""
+    from srs_dl.services.deck import deck_counts
+
+    conn = _existing_deck(ctx)
+    try:
+        rows = sorted(deck_counts(conn, ctx.today))
+    finally:
+        conn.close()
+    if args.json:
+        for deck, new, due in rows:
+            sys.stdout.write(json.dumps({"deck": deck, "new": new, "due": due}) + "\n")
+        return 0
+    width = max((len(deck) for deck, _, _ in rows), default=4)
+    sys.stdout.write(f"{'deck':<{width}}  {'new':>5}  {'due':>5}\n")
+    for deck, new, due in rows:
+        sys.stdout.write(f"{deck:<{width}}  {new:>5}  {due:>5}\n")
     return 0
 
 
@@ -329,6 +355,9 @@ def register(registry: Registry) -> None:
         help="follow symlinks that lead out of the imported folder",
     )
     p.add_argument("--dry-run", action="store_true", help="parse and report, store nothing")
+
+    p = registry.add("decks", "list the decks with their new and due cards", cmd_decks)
+    add_json(p, "one line per deck")
 
     p = registry.add("cards", "list cards", cmd_cards)
     p.add_argument("--deck", help="only this deck and its sub-decks")

@@ -80,6 +80,10 @@ class Registry:
         #: option with its value ("--multiline-sep=-?-") before parsing.
         self.dash_value_options: set[str] = set()
 
+    def names(self) -> list[str]:
+        """The commands added so far."""
+        return list(self._sub.choices)
+
     def add(self, name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
         p = self._sub.add_parser(name, help=help_text, description=help_text)
         add_common(p, sub=True)

@@ -79,15 +79,25 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
 
     with _session(ctx) as conn:
         cards = ReviewSession(conn, ctx.config, ctx.today, args.deck).queue()
-        for card in cards:
-            if args.json:
+        if args.json:  # the queue in review order (new cards spread among the reviews)
+            for card in cards:
                 _json_line(card_json(card, note_path(conn, card.note_id), ctx.today))
-            else:
-                when = card.due.isoformat() if card.due else "new"
-                _print(f"{card.id}\t{when}\t{card.deck}\t{_short(card.front)}")
-        if not args.json:
-            new = sum(1 for c in cards if c.due is None)
-            print(f"{len(cards)} card(s) to review today ({new} new)", file=sys.stderr)
+            return 0
+        # For reading: the reviews first, most overdue on top (the order the queue gives
+        # them), then the new cards; mixed as the session shows them, a new card read as
+        # one more overdue card.
+        reviews = [c for c in cards if c.due is not None]
+        new = [c for c in cards if c.due is None]
+        for card in reviews + new:
+            when = card.due.isoformat() if card.due else "new"
+            late = (ctx.today - card.due).days if card.due else 0
+            overdue = f" ({late}d overdue)" if late > 0 else ""
+            _print(f"{card.id}\t{when}{overdue}\t{card.deck}\t{_short(card.front)}")
+        print(
+            f"{len(cards)} card(s) to review today: {len(reviews)} due, {len(new)} new"
+            " (the review mixes the new ones in)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -125,15 +135,30 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
-    from srs_dl.services.review.grading import undo_last
+    from srs_dl.services.review.undo import undo_last
 
     with _session(ctx) as conn:
-        entry, card = undo_last(conn, ctx.config, ctx.today)
+        undone = undo_last(conn, ctx.config, ctx.today)
+    entry = undone.entry
     what = entry.action + (f" ({entry.response})" if entry.response else "")
-    _print(
-        f"{card.id}: undid {what} of {entry.day.isoformat()} -> {card.state}, "
-        f"{_schedule_text(card)}"
-    )
+    when = entry.day.isoformat()
+    if undone.card is not None:
+        card = undone.card
+        # "new" once, not "new, new"; a schedule only when the card has one.
+        shown = card.state if card.due is None else f"{card.state}, {_schedule_text(card)}"
+        _print(f"{card.id}: undid {what} of {when} -> {shown}")
+    else:
+        from srs_dl.core.scheduling.sm2 import interval_number
+
+        s = undone.note_schedule
+        shown = (
+            "new (never reviewed)"
+            if s is None
+            else f"due {s.due.isoformat()}, interval {interval_number(s.interval)}, ease {s.ease}"
+        )
+        _print(f"{undone.note_path}: undid note rating ({entry.response}) of {when} -> {shown}")
+    if undone.writeback_problem:
+        _warn(f"{undone.writeback_problem} (the undo is kept; `srs-dl sync` writes it)")
     return 0
 
 
@@ -219,6 +244,9 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
             _print(f"rescan: {report.rescan}")
         for path in report.would_write:
             _print(f"would write {path}")
+            diff = report.diffs.get(path, "")
+            if diff:
+                _print(diff if diff.endswith("\n") else diff + "\n\\ No newline at end of file")
         for path in report.written:
             _print(f"wrote {path}")
         for path in report.changed_on_disk:
@@ -240,6 +268,8 @@ def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
 
     with _session(ctx) as conn:
         entries = history(conn, args.id)
+    if args.json and not entries:
+        _print("[]")  # something to parse: an empty list, not no output at all
     for entry in entries:
         if args.json:
             _json_line(entry.to_json())

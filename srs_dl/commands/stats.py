@@ -60,12 +60,16 @@ def _buckets(buckets: tuple[Bucket, ...]) -> str:
     return "  ".join(f"{b.label}:{b.count}" for b in buckets)
 
 
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _notes_line(s: Stats) -> str:
     n = s.notes
     ratings = ", ".join(f"{count} {grade}" for grade, count in n.responses.items())
     return (
         f"notes: {n.total} review notes ({n.new} new), {n.reviews_total} reviews"
-        f" on {n.days_reviewed} days ({ratings}), {n.reviews_today} today;"
+        f" on {_days(n.days_reviewed)} ({ratings}), {n.reviews_today} today;"
         f" due {n.forecast.counts[0]} today ({n.forecast.overdue} overdue),"
         f" {sum(n.forecast.counts[:7])} in the next 7 days"
     )
@@ -73,23 +77,28 @@ def _notes_line(s: Stats) -> str:
 
 def format_text(s: Stats) -> str:
     """A plain-text summary; scripts should read --json instead."""
+    from srs_dl.core.stats import month_name
+
     cards = ", ".join(f"{n} {state}" for state, n in s.cards.items())
     next_week = sum(s.forecast.counts[:7])
     lines = [
         f"as of {s.today.isoformat()}",
         f"cards: {cards}",
-        f"reviews: {s.reviews_total} on {s.days_reviewed} days, {s.reviews_today} today",
-        f"streak: {s.streaks.current} days (longest {s.streaks.longest}),"
-        f" {s.study_days} days studied (cards or notes)",
+        f"reviews: {s.reviews_total} on {_days(s.days_reviewed)}, {s.reviews_today} today",
+        f"streak: {_days(s.streaks.current)} (longest {s.streaks.longest}),"
+        f" {_days(s.study_days)} studied (cards or notes)",
         f"due: {s.forecast.counts[0]} today ({s.forecast.overdue} overdue),"
         f" {next_week} in the next 7 days, {sum(s.forecast.counts)} in 30",
-        f"retention: young {_pct(s.young)}, mature {_pct(s.mature)}",
+        f"retention (Hard, Good and Easy pass, as in Anki): young {_pct(s.young)},"
+        f" mature {_pct(s.mature)}",
         f"intervals: {_buckets(s.intervals)}",
         f"eases: {_buckets(s.eases)}",
         _notes_line(s),
     ]
     for month in s.retention[-12:]:
-        lines.append(f"  {month.month}: young {_pct(month.young)}, mature {_pct(month.mature)}")
+        lines.append(
+            f"  {month_name(month.month)}: young {_pct(month.young)}, mature {_pct(month.mature)}"
+        )
     for d in s.drills:
         rate = "-" if d.accuracy is None else f"{100 * d.accuracy:.0f}%"
         lines.append(f"drill {d.kind}: {d.correct}/{d.answered} right ({rate})")

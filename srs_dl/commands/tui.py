@@ -41,7 +41,7 @@ def _check_deck(conn: sqlite3.Connection, deck: str) -> None:
     from srs_dl.services.deck import has_deck
 
     if not has_deck(conn, deck):
-        raise CliError(f"review: no deck {deck!r} (srs-dl cards lists the decks)", status=1)
+        raise CliError(f"review: no deck {deck!r} (srs-dl decks lists them)", status=1)
 
 
 def cmd_tui(args: argparse.Namespace, ctx: Context) -> int:

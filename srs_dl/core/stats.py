@@ -29,8 +29,9 @@ from srs_dl.core.scheduling.card import queue_state
 GRADES = frozenset({"again", "hard", "good", "easy"})
 #: A whole note is rated with these (the plugin gives a note no Again).
 NOTE_GRADES = ("hard", "good", "easy")
-#: Retention counts these as remembered.
-PASSED = frozenset({"good", "easy"})
+#: Retention counts these as remembered: everything but Again, as Anki does (Hard is a
+#: recall with effort, not a lapse: the card is not relearned).
+PASSED = frozenset({"hard", "good", "easy"})
 #: A card is mature from this interval on (days, before the review), as in Anki.
 MATURE_DAYS = 21
 FORECAST_DAYS = 30
@@ -141,7 +142,7 @@ class Bucket:
 
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """Reviews and how many of them passed (Good or Easy)."""
+    """Reviews and how many of them passed (Hard, Good or Easy: not Again)."""
 
     reviews: int = 0
     passed: int = 0
@@ -425,9 +426,19 @@ def reviews_per_day(
     return DailyCounts(start=start, counts=tuple(counts))
 
 
+def month_name(month: str) -> str:
+    """ "2026-12" as "Dec 2026" (not strftime's %b, which follows the process's locale)."""
+    year, _, number = month.partition("-")
+    return f"{MONTH_NAMES[int(number) - 1]} {year}"
+
+
+#: English month abbreviations, the same in every locale.
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def retention_by_month(reviews: Iterable[Review]) -> tuple[MonthRetention, ...]:
     """Per calendar month: young (interval < 21 days, or new) and mature reviews, and
-    how many were answered Good or Easy. Months without reviews are left out."""
+    how many passed (Hard, Good or Easy). Months without reviews are left out."""
     young: Counter[str] = Counter()
     young_passed: Counter[str] = Counter()
     mature: Counter[str] = Counter()

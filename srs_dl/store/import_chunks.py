@@ -49,6 +49,9 @@ _COPY_NEW = (
     + " WHERE c.task IN (SELECT value FROM json_each(?)) ORDER BY c.rowid"
 )
 _COPY_ALL = _COPY_FROM_CHUNK + " ORDER BY c.rowid"
+#: How many of the copied cards got a schedule from their note's comment.
+_SCHEDULED_ALL = "SELECT count(*) FROM import_w.c WHERE due IS NOT NULL"
+_SCHEDULED_NEW = _SCHEDULED_ALL + " AND task IN (SELECT value FROM json_each(?))"  # noqa: S608
 #: A chunk's cards as FoundCard fields (after the task id), in file order.
 _SELECT_CHUNK = (
     "SELECT c.task, c.deck, c.kind, c.sibling, c.qhash, c.front, c.back, c.line, c.end_line,"
@@ -112,12 +115,15 @@ def chunk_cards(conn: sqlite3.Connection, tasks: Iterable[int]) -> Iterator[tupl
     yield from conn.execute(_SELECT_CHUNK, (json.dumps(list(tasks)),))
 
 
-def copy_new_cards(conn: sqlite3.Connection, offset: int, tasks: Sequence[int] | None) -> None:
-    """Copy the chunk's cards of new notes (task id + offset is the note id); None: all."""
+def copy_new_cards(conn: sqlite3.Connection, offset: int, tasks: Sequence[int] | None) -> int:
+    """Copy the chunk's cards of new notes (task id + offset is the note id); None: all.
+    Returns how many of them got a schedule from their note's comment."""
     if tasks is None:
         conn.execute(_COPY_ALL, (offset,))
-    else:
-        conn.execute(_COPY_NEW, (offset, json.dumps(list(tasks))))
+        return int(conn.execute(_SCHEDULED_ALL).fetchone()[0])
+    listed = json.dumps(list(tasks))
+    conn.execute(_COPY_NEW, (offset, listed))
+    return int(conn.execute(_SCHEDULED_NEW, (listed,)).fetchone()[0])
 
 
 def has_cards(conn: sqlite3.Connection) -> bool:

@@ -24,9 +24,18 @@ SNAPSHOT_KEYS = ("due", "interval", "ease", "state", "buried_until", "reps", "la
 #: Actions a user can take back with `undo`, one at a time, newest first.
 UNDOABLE = ("review", "reset", "bury", "suspend", "unsuspend")
 
+#: A whole-note rating (card_id NULL): undone through the same stack as the cards'.
+NOTE_UNDOABLE = "note_review"
+
 #: No undo row cancels `l`. An undo row has its review's card_id, so the log_card
 #: index finds it (log has no index on `undoes`).
 _NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM log AS u WHERE u.card_id = l.card_id AND u.undoes = l.id)"
+
+#: The same for a note's rating: its undo row has card_id NULL and the rating's note_id.
+_NOTE_NOT_UNDONE = (
+    "NOT EXISTS (SELECT 1 FROM log AS u WHERE u.card_id IS NULL AND u.note_id = l.note_id"
+    " AND u.undoes = l.id)"
+)
 
 LOG_COLUMNS = (
     "id, card_id, note_id, at, day, action, response, source, before, after, undoes, detail"
@@ -191,6 +200,21 @@ def last_undoable(
         params.extend(among)
     row = conn.execute(sql + " ORDER BY l.id DESC LIMIT 1", params).fetchone()
     return row_to_entry(row) if row else None
+
+
+def last_undoable_any(conn: sqlite3.Connection) -> LogEntry | None:
+    """The newest srs-dl action not yet undone, a card's or a whole note's rating: the
+    one undo stack, in the order the actions were made (log ids grow with time)."""
+    card = last_undoable(conn)
+    # Only a rating newer than the card's action matters (the log_stats index leads
+    # with the action, so this reads the note ratings only).
+    row = conn.execute(
+        f"SELECT {LOG_COLUMNS} FROM log AS l WHERE l.action = ? AND l.source = 'srs-dl'"  # noqa: S608
+        f" AND l.card_id IS NULL AND l.note_id IS NOT NULL AND {_NOTE_NOT_UNDONE}"
+        " AND l.id > ? ORDER BY l.id DESC LIMIT 1",
+        (NOTE_UNDOABLE, card.id if card is not None else 0),
+    ).fetchone()
+    return row_to_entry(row) if row else card
 
 
 def counts_today(conn: sqlite3.Connection, day: dt.date) -> tuple[int, int]:

@@ -134,10 +134,12 @@ def scheduled_text(conn: sqlite3.Connection, note_id: int) -> str | None:
 
 
 def set_note_schedule(
-    conn: sqlite3.Connection, note_id: int, after: NoteSchedule, *, dirty: bool
+    conn: sqlite3.Connection, note_id: int, after: NoteSchedule | None, *, dirty: bool
 ) -> None:
+    """Set a note's whole-note schedule; None: never reviewed (an undone first rating)."""
+    values = (after.due.isoformat(), after.interval, after.ease) if after else (None, None, None)
     conn.execute(
         "UPDATE notes SET review_due = ?, review_interval = ?, review_ease = ?,"
         " review_dirty = ? WHERE id = ?",
-        (after.due.isoformat(), after.interval, after.ease, int(dirty), note_id),
+        (*values, int(dirty), note_id),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -267,3 +268,32 @@ def cards_of_note(conn: sqlite3.Connection, note_id: int) -> list[CardRow]:
 
 def iso(day: dt.date | None) -> str | None:
     return _iso(day)
+
+
+def sibling_keys(conn: sqlite3.Connection, card_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """Each card's question, (note id, question hash): the cards of one question are
+    siblings. Drill cards (no note) have none and are left out."""
+    ids = json.dumps(list(card_ids))
+    return {
+        int(cid): (int(note_id), str(qhash))
+        for cid, note_id, qhash in conn.execute(
+            "SELECT id, note_id, qhash FROM cards WHERE id IN (SELECT value FROM json_each(?))"
+            " AND note_id IS NOT NULL",
+            (ids,),
+        )
+    }
+
+
+def answered_today(conn: sqlite3.Connection, today: dt.date) -> dict[tuple[int, str], list[int]]:
+    """Per question (note id, question hash), the cards srs-dl answered on `today`
+    (reviews an undo cancelled left out)."""
+    out: dict[tuple[int, str], list[int]] = {}
+    for note_id, qhash, card_id in conn.execute(
+        "SELECT c.note_id, c.qhash, l.card_id FROM log AS l JOIN cards AS c ON c.id = l.card_id"
+        " WHERE l.day = ? AND l.action = 'review' AND l.source = 'srs-dl'"
+        " AND c.note_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM log AS u"
+        " WHERE u.card_id = l.card_id AND u.undoes = l.id)",
+        (today.isoformat(),),
+    ):
+        out.setdefault((int(note_id), str(qhash)), []).append(int(card_id))
+    return out

@@ -87,7 +87,9 @@ class SrsApp(App[None]):
     TITLE = "srs-dl"
     CSS_PATH = "app.tcss"
     MODES = {mode: _lazy_screen(module, cls) for mode, module, cls, _k, _t in AREAS}
-    COMMANDS = App.COMMANDS | {ScreenActions}
+    # One provider, so the palette lists the screen's actions first and no action twice
+    # (it adds the Textual commands ours do not cover).
+    COMMANDS = {ScreenActions}
 
     def notify(
         self,
@@ -151,6 +153,23 @@ class SrsApp(App[None]):
             "Explore",
             id="explore-drill",
             tooltip="Open the explorer with this drill's inputs (after its worked solution).",
+        ),
+        # The same, from a text box too (where the letter is typed): the mode bar shows
+        # these while one has the focus. Alt with the same capital letter: a terminal sends
+        # ESC B, which Textual reads as alt+shift+b (ESC b is read as ctrl+left, word left,
+        # so alt+b alone cannot work; alt with the other small letters does).
+        *(
+            Binding(
+                f"alt+shift+{key.lower()},alt+{key.lower()}",
+                f"area('{mode}')",
+                title,
+                id=f"area-{mode}-alt",
+                key_display=f"alt+{key}",
+                show=False,
+                priority=True,
+                tooltip=f"Go to {title}, even while typing.",
+            )
+            for mode, _m, _c, key, title in AREAS
         ),
     ]
 

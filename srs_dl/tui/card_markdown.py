@@ -165,3 +165,30 @@ def _code(body: str) -> str:
     ticks = "`" * (longest + 1)
     pad = " " if body.startswith("`") or body.endswith("`") else ""
     return f"{ticks}{pad}{body}{pad}{ticks}"
+
+
+#: What a cloze's front shows in place of each hidden deletion (core.notes.cloze).
+CLOZE_GAP = "[...]"
+
+
+def revealed_cloze(front: str, back: str) -> str:
+    """The back of a cloze with the deletions its front hid in bold: the text of the
+    back where the front had a gap, found between the front's pieces in order. A
+    deletion holding code, math or a line break, or a back that does not read as the
+    front with its gaps filled, is left as it is."""
+    pieces = front.split(CLOZE_GAP)
+    if len(pieces) < 2 or not back.startswith(pieces[0]):
+        return back
+    out = [pieces[0]]
+    pos = len(pieces[0])
+    for i, piece in enumerate(pieces[1:], 1):
+        last = i == len(pieces) - 1
+        end = len(back) - len(piece) if last else back.find(piece, pos + 1) if piece else -1
+        if end < pos or (last and not back.endswith(piece)):
+            return back
+        answer = back[pos:end]
+        plain = answer.strip() and not any(c in answer for c in "`$\n*")
+        out.append(f"**{answer}**" if plain else answer)
+        out.append(piece)
+        pos = end + len(piece)
+    return "".join(out)

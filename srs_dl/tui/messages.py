@@ -45,6 +45,8 @@ class ImportFinished(Message):
     line: str
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    #: Cards from `key:: value` lines that look like Dataview fields (the setting off).
+    dataview_like: int = 0
 
 
 @dataclass
@@ -164,6 +166,7 @@ class BrowseHistoryLoaded(Message):
     entries: list[Any]
 
 
+@dataclass
 class LintFinished(Message):
     """The Lint view's run ended: services.lint.LintReport, or a one-line error."""
 

@@ -310,13 +310,14 @@ def update_histogram(
 
 
 def interval_label(interval: float) -> str:
-    """Short label for a button: "0d", "8d", "3.3d", "1.5m", "2.1y" (the plugin's `textInterval`)."""
+    """Short label for a button: "0d", "8d", "3.3d", "1.5mo", "2.1y": the plugin's
+    `textInterval` rounding, with Anki's units ("1.5m" reads as minutes to an Anki user)."""
     months = js_round(interval / 3.04375) / 10
     years = js_round(interval / 36.525) / 10
     if months < 1.0:
         return f"{_js_number(interval)}d"
     if years < 1.0:
-        return f"{_js_number(months)}m"
+        return f"{_js_number(months)}mo"
     return f"{_js_number(years)}y"
 
 

@@ -211,8 +211,10 @@ def apply_chunk(
     update_notes(conn, note_updates)
     if copied and blob is not None:
         tasks = None if len(copied) == len(results) else [p.tid for p in copied]
-        chunks.copy_new_cards(conn, offset, tasks)
+        scheduled = chunks.copy_new_cards(conn, offset, tasks)
         s.cards_new += sum(p.result[7] for p in copied)
+        # New cards whose comment (adopted ones too) gave them a schedule.
+        s.schedules_from_notes += int(scheduled)
     if merged:
         merger.next_card_id = next_id(conn, "cards")
         _merge(conn, batch, merger, parsed, merged)

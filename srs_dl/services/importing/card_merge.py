@@ -158,6 +158,9 @@ class Merger:
             self.inserts.append((self.next_card_id, note_id, *p[:-1]))  # every field but unreadable
             self.next_card_id += 1
             self.new += 1
+            # A new card's schedule read from its comment (adopted ones too) came from the note.
+            if p.due is not None and not p.unreadable:
+                self.from_notes += 1
             return
         (
             deck,

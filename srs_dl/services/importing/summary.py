@@ -34,18 +34,21 @@ class ImportSummary:
             f"{head}{self.files_scanned} files scanned, {self.files_skipped} skipped as unchanged,"
             f" {self.files_failed} failed; cards: {self.cards_new} new,"
             f" {self.cards_changed} changed, {self.cards_unchanged} unchanged,"
-            f" {self.cards_deleted} deleted; {self.schedules_from_notes} schedules"
-            f" from notes; {n} warning{'' if n == 1 else 's'}{tail}"
+            f" {self.cards_deleted} deleted; {self.schedules_from_notes} schedule"
+            f"{'' if self.schedules_from_notes == 1 else 's'} from notes;"
+            f" {n} warning{'' if n == 1 else 's'}{tail}"
         )
 
     def hints(self) -> list[str]:
         if not self.dataview_like_cards:
             return []
         n = self.dataview_like_cards
+        one = n == 1
         return [
-            f"{n} card{'s' if n != 1 else ''} from `key:: value` lines that look like Dataview"
-            " fields; to read them as fields, not cards, pass --dataview-fields or set"
-            " dataview_fields = true under [import] in the config"
+            f"{n} card{'' if one else 's'} look{'s' if one else ''} like"
+            f" {'a Dataview field' if one else 'Dataview fields'} (`key:: value`, such as"
+            f" `up:: [[note]]`); --dataview-fields skips {'it' if one else 'them'}"
+            " (or dataview_fields = true under [import] in the config)"
         ]
 
     @property

@@ -1,5 +1,6 @@
-"""Reviewing: grading a card, burying, suspending, undoing (`grading`), the session the
-TUI walks (`session`), drill cards (`drill_cards`) and whole-note review (`note_review`).
+"""Reviewing: grading a card, burying, suspending (`grading`), the session the TUI walks
+(`session`), drill cards (`drill_cards`), whole-note review (`note_review`) and the one
+undo stack of both (`undo`).
 
 The names below are the use cases the CLI and the TUI call on cards.
 """
@@ -17,10 +18,10 @@ from srs_dl.services.review.grading import (
     review_card,
     suspend,
     undo_entry,
-    undo_last,
     unsuspend,
 )
 from srs_dl.services.review.session import ReviewSession
+from srs_dl.services.review.undo import undo_last
 
 __all__ = [
     "GradeResult",

@@ -22,6 +22,7 @@ from srs_dl.core.scheduling.card import Rating, review
 from srs_dl.core.scheduling.card import reset as reset_card
 from srs_dl.core.scheduling.fsrs import FsrsSchedule
 from srs_dl.core.scheduling.note_review import note_ease
+from srs_dl.core.scheduling.siblings import SiblingRule, bury_siblings
 from srs_dl.services.review import fsrs_grading, scheduling_choice
 from srs_dl.services.writeback.sync import write_note_now
 from srs_dl.store import card_states, notes, review_notes
@@ -370,14 +371,8 @@ def undo_entry(conn: sqlite3.Connection, config: Config, today: dt.date, log_id:
     return new
 
 
-def undo_last(conn: sqlite3.Connection, config: Config, today: dt.date) -> tuple[LogEntry, CardRow]:
-    """Undo the newest review, reset, bury, suspend or unsuspend not yet undone."""
-    entry = logstore.last_undoable(conn)
-    if entry is None:
-        raise ReviewError("nothing to undo")
-    card = undo_entry(conn, config, today, entry.id)
-    _write_back_now(conn, config, card.note_id)
-    return entry, card
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
@@ -427,4 +422,14 @@ def build_queue(
         new_done_today=new_done,
         reviews_done_today=reviews_done,
     )
-    return items + tuple(q.QueueItem(c.id, False) for c in again)
+    items += tuple(q.QueueItem(c.id, False) for c in again)
+    rule = sibling_rule(config)
+    if not rule.active:
+        return items
+    keys = store.sibling_keys(conn, [int(i.id) for i in items])  # type: ignore[call-overload]
+    kept, _buried = bury_siblings(items, keys, store.answered_today(conn, today), rule)
+    return kept
+
+
+def sibling_rule(config: Config) -> SiblingRule:
+    return SiblingRule(config.review.bury_new_siblings, config.review.bury_review_siblings)

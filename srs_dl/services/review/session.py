@@ -21,6 +21,7 @@ from srs_dl.config import Config, resolve_now
 from srs_dl.core.scheduling import queue as q
 from srs_dl.core.scheduling import sm2
 from srs_dl.core.scheduling.card import ReviewContext, preview
+from srs_dl.core.scheduling.siblings import bury_siblings
 from srs_dl.services.review import fsrs_grading, scheduling_choice
 from srs_dl.services.review import grading as rv
 from srs_dl.store import log as logstore
@@ -47,6 +48,9 @@ class ReviewSession:
         self._histogram: dict[int, int] | None = None
         #: Log ids of this session's reviews, parallel to the pure session's undo stack.
         self._log_ids: list[int] = []
+        #: Per review of this session, the siblings its answer took out of the queue.
+        self._buried: list[tuple[q.QueueItem, ...]] = []
+        self._rule = rv.sibling_rule(config)
         self.reload()
 
     def note_path(self, note_id: int | None) -> str | None:
@@ -60,7 +64,12 @@ class ReviewSession:
         )
         self._session = q.start(items)
         self._log_ids.clear()
+        self._buried.clear()
         self._histogram = None
+        # Which question each queued card belongs to, and what was answered today.
+        ids = [int(item.id) for item in items]  # type: ignore[call-overload]
+        self._keys = store.sibling_keys(self.conn, ids) if self._rule.active else {}
+        self._answered = store.answered_today(self.conn, self.today) if self._keys else {}
 
     @property
     def histogram(self) -> dict[int, int]:
@@ -165,7 +174,19 @@ class ReviewSession:
             result.after.scheduling.schedule,
         )
         self._log_ids.append(result.log_id)
+        self._buried.append(self._bury_siblings_of(card_id))
         return result
+
+    def _bury_siblings_of(self, card_id: int) -> tuple[q.QueueItem, ...]:
+        """The other cards of the answered card's question leave the queue (for the day)."""
+        key = self._keys.get(card_id)
+        if key is None:
+            return ()
+        self._answered.setdefault(key, []).append(card_id)
+        queue, buried = bury_siblings(self._session.queue, self._keys, self._answered, self._rule)
+        if buried:
+            self._session = q.Session(queue=queue, done=self._session.done)
+        return buried
 
     def undo(self) -> CardRow | None:
         """Take back this session's last answer; the card is in front again. None: nothing to undo."""
@@ -175,6 +196,7 @@ class ReviewSession:
         card_before_undo = get_card(self.conn, self._current_card_of(log_id))
         card = rv.undo_entry(self.conn, self.config, self.today, log_id)
         self._log_ids.pop()
+        buried = self._buried.pop() if self._buried else ()
         try:
             self._session, _ = q.undo(self._session)
         except ValueError:
@@ -184,6 +206,13 @@ class ReviewSession:
             self._session = q.Session(
                 queue=(q.QueueItem(card.id, card.due is None),) + rest, done=done
             )
+        key = self._keys.get(card.id)
+        if key is not None and card.id in self._answered.get(key, []):
+            self._answered[key].remove(card.id)
+        if buried:
+            # The siblings its answer buried come back, right after it.
+            front, rest = self._session.queue[:1], self._session.queue[1:]
+            self._session = q.Session(queue=front + buried + rest, done=self._session.done)
         if card_before_undo is not None:
             rv._move_histogram(self._histogram, card_before_undo.due, card.due, self.today)
         rv._write_back_now(self.conn, self.config, card.note_id)

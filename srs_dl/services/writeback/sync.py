@@ -63,6 +63,8 @@ class SyncReport:
     errors: list[str] = field(default_factory=list)
     #: With dry_run: the notes a sync would write.
     would_write: list[str] = field(default_factory=list)
+    #: With dry_run: each of those notes' unified diff, what the sync would change.
+    diffs: dict[str, str] = field(default_factory=dict)
     cards_written: int = 0
     #: The rescan's one-line summary (None when no rescan ran).
     rescan: str | None = None
@@ -71,6 +73,7 @@ class SyncReport:
         return {
             "written": self.written,
             "would_write": self.would_write,
+            "diffs": self.diffs,
             "changed_on_disk": self.changed_on_disk,
             "errors": self.errors,
             "cards_written": self.cards_written,
@@ -386,6 +389,26 @@ def _lock_path(conn: sqlite3.Connection) -> str:
     return os.path.join(tempfile.gettempdir(), f"srs-dl-{os.getuid()}.notes-lock")
 
 
+def _diff(plan: _Plan) -> str:
+    """What writing `plan` would change in its note, as a unified diff ("" if the note
+    cannot be read again: the dry run lists it all the same)."""
+    import difflib
+
+    try:
+        old = read_bytes(plan.path).data.decode("utf-8", errors="replace")
+    except NoteReadError:
+        return ""
+    new = plan.new_bytes.decode("utf-8", errors="replace")
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile=plan.path,
+            tofile=f"{plan.path} (after sync)",
+        )
+    )
+
+
 def _plan_batch(
     conn: sqlite3.Connection,
     config: Config,
@@ -438,7 +461,10 @@ def _run(
         batch = note_ids[start : start + BATCH]
         if dry_run:
             plans = _plan_batch(conn, config, batch, cache, report)
-            report.would_write.extend(p.path for p in plans if p.new_bytes_differ)
+            for plan in plans:
+                if plan.new_bytes_differ:
+                    report.would_write.append(plan.path)
+                    report.diffs[plan.path] = _diff(plan)
             continue
         # Read, check and write under the lock: another srs-dl writer (a grade's
         # immediate write-back, another sync) then always starts from our result.

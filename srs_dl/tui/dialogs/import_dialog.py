@@ -1,6 +1,10 @@
 """`i` on the deck list: import a folder or file of notes, with a progress bar,
 then the summary line. Escape cancels a running import (nothing half-stored:
-the importer commits file by file) or closes the dialog."""
+the importer commits file by file) or closes the dialog.
+
+When the import made cards of lines that look like Dataview fields (`up:: [[x]]`,
+`n:: a title`: cards for the plugin's defaults), one key (`f`) imports the folder
+again reading them as fields, and the folder remembers that setting."""
 
 from __future__ import annotations
 
@@ -53,6 +57,14 @@ class ImportDialog(ModalScreen[str | None]):
             id="import-close",
             tooltip="Cancel a running import, or close the dialog.",
         ),
+        Binding(
+            "f",
+            "skip_fields",
+            "Skip fields",
+            id="import-skip-fields",
+            tooltip="Import again, reading `key:: value` lines that look like Dataview"
+            " fields as fields, not cards (remembered for the folder).",
+        ),
     ]
 
     def __init__(self, initial: str = "") -> None:
@@ -61,6 +73,9 @@ class ImportDialog(ModalScreen[str | None]):
         self.cancel = threading.Event()
         self.result_line: str | None = None
         self.running = False
+        #: The last import: its path and flags, and how many Dataview-like cards it made.
+        self._last: tuple[Path, dict[str, object]] | None = None
+        self.dataview_like = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box"):
@@ -82,11 +97,13 @@ class ImportDialog(ModalScreen[str | None]):
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Static("", id="import-summary")
             with Horizontal(id="import-buttons"):
+                yield Button("Skip fields (f)", id="import-skip-fields")
                 yield Button("Import", variant="primary", id="import-go")
                 yield Button("Close", id="import-cancel")
 
     def on_mount(self) -> None:
         self.query_one("#import-progress").display = False
+        self.query_one("#import-skip-fields").display = False
         self.query_one("#import-path", Input).focus()
 
     @on(Input.Submitted)
@@ -108,6 +125,12 @@ class ImportDialog(ModalScreen[str | None]):
         sep = self.query_one("#import-sep", Input).value.strip()
         if sep:
             flags["multiline_sep"] = sep
+        self._begin(path.resolve(), flags)
+
+    def _begin(self, path: Path, flags: dict[str, object]) -> None:
+        self._last = (path, flags)
+        self.dataview_like = 0
+        self.query_one("#import-skip-fields").display = False
         self.running = True
         self.cancel.clear()
         bar = self.query_one("#import-progress", ProgressBar)
@@ -115,7 +138,19 @@ class ImportDialog(ModalScreen[str | None]):
         bar.display = True
         self.query_one("#import-go", Button).disabled = True
         self._say(f"Importing {_escape(str(path))}…")
-        self.run_import(path.resolve(), flags)
+        self.run_import(path, flags)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "skip_fields":
+            return not self.running and self.dataview_like > 0
+        return True
+
+    @on(Button.Pressed, "#import-skip-fields")
+    def action_skip_fields(self) -> None:
+        if self.running or not self.dataview_like or self._last is None:
+            return
+        path, flags = self._last
+        self._begin(path, {**flags, "dataview_fields": True})
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, path: Path, flags: dict[str, object]) -> None:
@@ -144,7 +179,11 @@ class ImportDialog(ModalScreen[str | None]):
         except Exception as exc:
             self.post_message(ImportFinished("", (), str(exc).splitlines()[0] or repr(exc)))
             return
-        self.post_message(ImportFinished(summary.line(), tuple(summary.warnings)))
+        self.post_message(
+            ImportFinished(
+                summary.line(), tuple(summary.warnings), dataview_like=summary.dataview_like_cards
+            )
+        )
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
@@ -175,9 +214,19 @@ class ImportDialog(ModalScreen[str | None]):
                 + shown
                 + (f"\n… and {more} more (srs-dl import prints them all)" if more > 0 else "")
             )
+        self.dataview_like = event.dataview_like
+        if event.dataview_like:
+            n = event.dataview_like
+            text += (
+                f"\n[b]{n} card{' looks' if n == 1 else 's look'} like"
+                f" {'a Dataview field' if n == 1 else 'Dataview fields'}[/b] (`key:: value`,"
+                " such as `n:: a title`): [b]f[/b] imports again reading them as fields."
+            )
+            self.query_one("#import-skip-fields").display = True
         self._say(text)
         self.query_one("#import-cancel", Button).label = "Done"
         self.query_one("#import-cancel", Button).focus()
+        self.refresh_bindings()
 
     def _say(self, text: str) -> None:
         self.query_one("#import-summary", Static).update(text)

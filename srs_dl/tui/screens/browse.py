@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import events, on, work
@@ -314,7 +315,7 @@ class BrowseScreen(AreaScreen):
     def _history_loaded(self, event: BrowseHistoryLoaded) -> None:
         row = self._current()
         if row is not None and row.id == event.card_id:
-            self.query_one("#browse-history", Static).update(history_table(event.entries))
+            self.query_one("#browse-history", Static).update(history_table(event.entries, row))
 
     # -- searching ------------------------------------------------------------------------
     @on(Input.Changed, "#browse-query")
@@ -520,22 +521,37 @@ class BrowseScreen(AreaScreen):
         self.srs.open_in_editor(row.path, row.line)
 
 
-def card_text(row: BrowseRow) -> Text:
-    text = Text()
-    text.append(screen_text(row.front.strip()) + "\n", style="bold")
+def card_text(row: BrowseRow) -> Group:
+    """The card as the review shows it (Markdown: code fences highlighted, math as its
+    source), then where it lives."""
+    from rich.rule import Rule
+
+    from srs_dl.tui.card_markdown import card_markdown
+
+    parts: list[Any] = [card_markdown(row.front.strip())]
     if row.back.strip():
-        text.append("\n" + screen_text(row.back.strip()) + "\n")
+        parts += [Rule(style="dim"), card_markdown(row.back.strip())]
+    text = Text()
     text.append(screen_text(f"\n{row.deck} · {row.kind} · card {row.id}\n"), style="dim")
     if row.note_tags:
         tags = " ".join("#" + t.lstrip("#") for t in row.note_tags)
         text.append(screen_text(f"tags: {tags}\n"), style="dim")
     if row.path:
         text.append(screen_text(f"{row.path}:{row.line or 1}\n"), style="dim")
-    return text
+    return Group(*parts, text)
 
 
-def history_table(entries: list[Any]) -> Table | Text:
+def history_table(entries: list[Any], row: BrowseRow | None = None) -> Table | Text:
     if not entries:
+        if row is not None and row.due is not None and row.interval is not None:
+            # Scheduled, yet no review here: the schedule was read from the note.
+            where = "its note's <!--SR:--> comment" if row.kind != "drill" else "its import"
+            return Text(
+                f"No review in srs-dl yet: its schedule (due {row.due.isoformat()},"
+                f" {_number(row.interval)}d, ease {row.ease}) came from {where},"
+                " as Obsidian last wrote it.",
+                style="dim",
+            )
         return Text("Never reviewed.", style="dim")
     table = Table(
         box=None,

@@ -113,7 +113,9 @@ class DecksScreen(AreaScreen):
         self.query_one("#changed-title").display = False
         self.query_one("#changed").display = False
         self.srs.data_signal.subscribe(self, lambda _what: self.load_counts())
-        self.query_one("#deck-tree").loading = True
+        # No loading indicator over the tree: a loading widget lends no keys, so the
+        # footer would lack "Review deck" until the counts came (its root says it instead).
+        self.query_one(DeckTree).root.set_label(Text("All decks (counting…)", style="dim"))
         self.load_counts()
 
     # -- loading ----------------------------------------------------------------------------
@@ -136,14 +138,13 @@ class DecksScreen(AreaScreen):
 
     @on(WorkerFailed)
     def _failed(self, event: WorkerFailed) -> None:
-        self.query_one("#deck-tree").loading = False
+        self.query_one(DeckTree).root.set_label(Text("All decks (no counts)", style="dim"))
         self.notify(event.text, title="Database", severity="error", timeout=10)
 
     @on(DeckCountsLoaded)
     def _show_counts(self, event: DeckCountsLoaded) -> None:
         self._rows = event.rows
         tree = self.query_one(DeckTree)
-        tree.loading = False
         selected = tree.cursor_node.data if tree.cursor_node else ALL
         self.counts = {ALL: DeckTotals()}
         for deck, new, due in event.rows:

@@ -23,7 +23,7 @@ from textual.widgets import Label, Rule, Static
 
 from srs_dl.core.screen_text import screen_text
 from srs_dl.services.review.view import ReviewView
-from srs_dl.tui.card_markdown import card_markdown
+from srs_dl.tui.card_markdown import card_markdown, revealed_cloze
 from srs_dl.tui.messages import (
     ActionDone,
     AnswerSubmitted,
@@ -320,7 +320,10 @@ class ReviewScreen(AreaScreen):
             # Rich's Markdown in one Static per side: showing a card then mounts no widgets
             # (Textual's Markdown mounts one per block, several ms a card).
             self.query_one("#card-front", Static).update(card_markdown(event.card.front))
-            self.query_one("#card-back", Static).update(card_markdown(event.card.back))
+            back = event.card.back
+            if event.card.kind == "cloze":  # the revealed deletions stand out
+                back = revealed_cloze(event.card.front, back)
+            self.query_one("#card-back", Static).update(card_markdown(back))
             self.query_one("#card-rule").display = False
             self.query_one("#card-back").display = False
             self.lint_warning = None
@@ -343,7 +346,7 @@ class ReviewScreen(AreaScreen):
         if self.card is None or self.card.id != event.card_id:
             return  # the review has moved on
         self.lint_warning = event.text
-        self.query_one("#card-lint", Static).update(escape(event.text))
+        self.query_one("#card-lint", Static).update(screen_text(event.text, markup=True))
         self.query_one("#card-lint").display = self.revealed
 
     def _show_status(self, event: CardShown) -> None:

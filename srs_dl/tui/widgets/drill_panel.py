@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.cells import cell_len
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -46,6 +46,33 @@ class StepsTable(DataTable[str]):
         if action == "select_cursor":
             return False
         return super().check_action(action, parameters)
+
+
+class AnswerInput(Input):
+    """The answer box: escape leaves it for the panel, so the letter keys (k, ?, the
+    areas) work again; typing a number there comes back to it."""
+
+    BINDINGS = [
+        Binding(
+            "escape",
+            "leave_box",
+            "Leave box",
+            id="drill-leave-box",
+            tooltip="Leave the answer box, so the letter keys work; a digit comes back.",
+        ),
+    ]
+
+    def action_leave_box(self) -> None:
+        for panel in self.ancestors:
+            if isinstance(panel, DrillPanel):
+                # Not scrolled into view: the panel is taller than the screen's room, and
+                # scrolling would push the status line and the prompt's top off the screen.
+                panel.focus(scroll_visible=False)
+                return
+
+
+#: Keys that start an answer: from the panel, they go back into the answer box.
+ANSWER_START = frozenset("0123456789.-+[")
 
 
 class DrillPanel(Vertical, can_focus=True):
@@ -93,9 +120,11 @@ class DrillPanel(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="drill-scroll"):
             yield Static("", id="drill-prompt")
-        yield Input(
+        yield AnswerInput(
             placeholder="your answer: 0.0123, 1.2e-2, [0.1, 0.2] or rows split by ;",
             id="drill-answer",
+            # A digit typed from the panel lands in the box: focus must not select it.
+            select_on_focus=False,
         )
         yield Static("", id="drill-verdict")
         with Horizontal(id="drill-work"):
@@ -122,6 +151,21 @@ class DrillPanel(Vertical, can_focus=True):
             "[dim]Type your answer and press [b]enter[/b] to check it.[/]"
         )
         answer.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit typed while the panel (not the box) has the focus, before the check:
+        back into the box, with the digit."""
+        answer = self.query_one("#drill-answer", Input)
+        if (
+            self.has_focus
+            and event.character in ANSWER_START
+            and not answer.disabled
+            and not self.has_class("checked")
+        ):
+            event.stop()
+            event.prevent_default()
+            answer.focus()
+            answer.insert_text_at_cursor(event.character)
 
     @on(Input.Submitted, "#drill-answer")
     def _submitted(self, event: Input.Submitted) -> None:

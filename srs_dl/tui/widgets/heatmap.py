@@ -1,5 +1,10 @@
 """A calendar heatmap of reviews per day: one column per week (Monday on top),
-shaded by how many reviews each day had, months named above, as on GitHub."""
+shaded by how many reviews each day had, months named above, as on GitHub.
+
+The weeks are spread a column apart when the widget has the room (a year in a
+wide panel fills it, not two thirds of it). Every week is a whole column: the
+first week's days before the year shown are drawn as days without reviews, so
+the rows line up from their first cell."""
 
 from __future__ import annotations
 
@@ -46,7 +51,14 @@ class ReviewHeatmap(Widget):
         self.refresh(layout=True)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return LABEL_WIDTH + max(1, self._weeks())
+        weeks = max(1, self._weeks())
+        wide = LABEL_WIDTH + 2 * weeks - 1
+        return wide if wide <= container.width else LABEL_WIDTH + weeks
+
+    def _step(self, weeks: int) -> int:
+        """Columns per week: 2 (a cell and a gap) when a year fits that way, else 1."""
+        width = self.size.width
+        return 2 if width and LABEL_WIDTH + 2 * weeks - 1 <= width else 1
 
     def _weeks(self) -> int:
         if self.start is None or not self.counts:
@@ -59,19 +71,25 @@ class ReviewHeatmap(Widget):
         if self.start is None:
             return Text("")
         weeks = self._weeks()
+        step = self._step(weeks)
         # Drop the oldest weeks when the widget is narrower than a year.
         room = max(1, self.size.width - LABEL_WIDTH) if self.size.width else weeks
         skip = max(0, weeks - room)
         first_monday = self.start - dt.timedelta(days=self.start.weekday())
         busiest = max(self.counts, default=0)
+        gap = " " * (step - 1)
         text = Text(no_wrap=True, overflow="crop")
-        text.append(self._month_line(first_monday, skip, weeks) + "\n", style="dim")
+        text.append(self._month_line(first_monday, skip, weeks, step) + "\n", style="dim")
         for weekday in range(7):
             text.append(f"{DAY_LABELS[weekday]:<{LABEL_WIDTH}}", style="dim")
             for week in range(skip, weeks):
+                if week > skip:
+                    text.append(gap)
                 day = first_monday + dt.timedelta(days=7 * week + weekday)
                 offset = (day - self.start).days
-                if 0 <= offset < len(self.counts):
+                if offset < 0:  # before the year shown, in its first week: no reviews
+                    text.append(CELL, style=LEVEL_STYLES[0])
+                elif offset < len(self.counts):
                     text.append(CELL, style=LEVEL_STYLES[level(self.counts[offset], busiest)])
                 else:
                     text.append(" ")
@@ -89,15 +107,15 @@ class ReviewHeatmap(Widget):
         )
         return text
 
-    def _month_line(self, first_monday: dt.date, skip: int, weeks: int) -> str:
-        line = [" "] * (LABEL_WIDTH + weeks - skip)
+    def _month_line(self, first_monday: dt.date, skip: int, weeks: int, step: int = 1) -> str:
+        line = [" "] * (LABEL_WIDTH + (weeks - skip) * step)
         for week in range(skip, weeks):
             monday = first_monday + dt.timedelta(days=7 * week)
             sunday = monday + dt.timedelta(days=6)
             # The week holding the 1st of a month names it, if the name fits before the next.
             if monday.day == 1 or monday.month != sunday.month:
                 name = MONTHS[sunday.month - 1]
-                col = LABEL_WIDTH + week - skip
+                col = LABEL_WIDTH + (week - skip) * step
                 if col + len(name) <= len(line) and all(c == " " for c in line[col - 1 : col + 3]):
                     line[col : col + len(name)] = name
         return "".join(line).rstrip()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
 
-from srs_dl.core.stats import Bucket, Forecast, MonthRetention
+from srs_dl.core.stats import Bucket, Forecast, MonthRetention, month_name
 
 BAR_COLOR = "cyan"
 YOUNG_COLOR = "orange"
@@ -63,19 +63,33 @@ class BucketPlot(PlotextPlot):
         self.refresh()
 
 
+def month_labels(months: Sequence[str], width: int) -> list[str]:
+    """ "Dec 2026" under each bar when they fit the plot's width, else "Dec" with the
+    year on the first month and on each January ("Dec 2026", "Jan 2027", "Feb")."""
+    named = [month_name(m) for m in months]
+    room = (width - 6) // max(1, len(months))  # less the y axis
+    if room > len("Dec 2026"):
+        return named
+    return [
+        name if i == 0 or name.startswith("Jan") else name.split()[0]
+        for i, name in enumerate(named)
+    ]
+
+
 class RetentionPlot(PlotextPlot):
-    """Share of reviews answered Good or Easy per month, young and mature cards side by side."""
+    """Share of reviews passed per month (Hard, Good or Easy: as Anki, only Again is a
+    lapse), young and mature cards side by side."""
 
     MONTHS = 12
 
     def draw(self, months: Sequence[MonthRetention]) -> None:
         plt = self.plt
         plt.clear_figure()
-        plt.title("Retention by month (% Good or Easy)")
+        plt.title("Retention by month (% passed: Hard, Good or Easy)")
         shown = list(months)[-self.MONTHS :]
         if not shown:
             return
-        labels = [m.month[2:] for m in shown]  # "25-03": short enough for 12 bars
+        labels = month_labels([m.month for m in shown], self.size.width)
         young = [100 * (m.young.rate or 0) for m in shown]
         mature = [100 * (m.mature.rate or 0) for m in shown]
         # textual-plotext's stub lags plotext's multiple_bar: labels=, a colour per series.
