@@ -136,6 +136,8 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "new_per_day": _integer(0, 1_000_000),
         "reviews_per_day": _integer(0, 1_000_000),
         "writeback": _choice("immediate", "sync"),
+        "bury_new_siblings": _boolean,
+        "bury_review_siblings": _boolean,
     },
     "drills": {"headings": _headings},
 }
