@@ -137,5 +137,8 @@ def test_a_non_boolean_setting_is_refused(tmp_path):
 
     path = tmp_path / "c.toml"
     path.write_text('[review]\nbury_new_siblings = "yes"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"c.toml:2: \[review\] bury_new_siblings = \"yes\": must be true or false"):
+    with pytest.raises(
+        ConfigError,
+        match=r"c.toml:2: \[review\] bury_new_siblings = \"yes\": must be true or false",
+    ):
         load_config(str(path))
