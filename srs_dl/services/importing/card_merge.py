@@ -252,54 +252,14 @@ class Merger:
     def restore(self, e: StoredCard) -> None:
         """A deleted card asked for again (a drill heading back in a note)."""
         state = "review" if e.due else "new"
-        self.updates.append(
-            (
-                e.note_id,
-                e.deck,
-                e.kind,
-                e.sibling,
-                e.qhash,
-                e.front,
-                e.back,
-                e.line,
-                e.end_line,
-                e.due,
-                e.interval,
-                e.ease,
-                state,
-                e.note_sched,
-                e.dirty,
-                e.raw_group,
-                e.id,
-            )
-        )
+        self.updates.append(_kept_row(e, state))
         self._log(e.id, e.note_id, "restore", "import", snapshot(e), snapshot(e, state=state))
         self.changed += 1
 
     def delete(self, e: StoredCard) -> None:
         if e.state == "deleted":
             return
-        self.updates.append(
-            (
-                e.note_id,
-                e.deck,
-                e.kind,
-                e.sibling,
-                e.qhash,
-                e.front,
-                e.back,
-                e.line,
-                e.end_line,
-                e.due,
-                e.interval,
-                e.ease,
-                "deleted",
-                e.note_sched,
-                e.dirty,
-                e.raw_group,
-                e.id,
-            )
-        )
+        self.updates.append(_kept_row(e, "deleted"))
         self._log(e.id, e.note_id, "delete", "import", snapshot(e), snapshot(e, state="deleted"))
         self.deleted += 1
 
@@ -334,3 +294,11 @@ class Merger:
             old.review_dirty,
             old.review_sched_note,
         )
+
+
+def _kept_row(e: StoredCard, state: str) -> tuple[object, ...]:
+    """An UPDATE_COLUMNS row that keeps the stored card as it is but for its state."""
+    return (
+        *(e.note_id, e.deck, e.kind, e.sibling, e.qhash, e.front, e.back, e.line, e.end_line),
+        *(e.due, e.interval, e.ease, state, e.note_sched, e.dirty, e.raw_group, e.id),
+    )
