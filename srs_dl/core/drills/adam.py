@@ -11,24 +11,20 @@ Not applicable: momentum's first step, weight decay (not part of Adam here).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from srs_dl.core.compute.optimizers import adam
 from srs_dl.core.drills.draws import Draws, round_sig
 from srs_dl.core.drills.drill import Mistake, Params, Rounder, exact
 from srs_dl.core.drills.formatting import num
-from srs_dl.core.drills.weights import (
-    WeightRule,
-    cell,
-    draw_grads,
-    draw_shape,
-    per_weight,
-    start_for,
-    weights_kind,
-)
+from srs_dl.core.drills.weight_draws import draw_grads, draw_shape, start_for
+from srs_dl.core.drills.weights import WeightRule, cell, one_step_fewer, per_weight, weights_kind
 
 BETA1S = (0.8, 0.85, 0.9, 0.95)
 BETA2S = (0.99, 0.995, 0.999)
+#: Adam's numeric hyperparameters (AdamW's, before its weight_decay).
+ADAM_HYPER = ("lr", "beta1", "beta2", "eps")
 
 
 def adam_rule(
@@ -48,9 +44,8 @@ def adam_rule(
     off w before the step, `l2` a weight decay added to the gradient (torch.optim.Adam's
     weight_decay, which goes through the moments)."""
 
-    def run(w: float, gs: list[float]) -> list[float]:
+    def run(w: float, gs: list[float]) -> Iterator[float]:
         v = s = 0.0
-        path = [w]
         for t, g in enumerate(gs, 1):
             if l2:
                 g = r(g + r(l2 * w))
@@ -67,8 +62,7 @@ def adam_rule(
                 denom = r(r(math.sqrt(sh)) + (eps if eps_at == "after_root" else 0.0))
             shrink = r(decay * w) if decay else 0.0
             w = r(w - shrink - r(lr * vh / denom))
-            path.append(w)
-        return path
+            yield w
 
     return run
 
@@ -102,18 +96,13 @@ def mistakes(p: Params) -> list[Mistake]:
         return per_weight(adam_rule(lr, b1, b2, eps, **how), w0, grads)
 
     return [
-        Mistake("starting_weights", "leaving the weights at w0", list(w0)),
         Mistake("no_bias_correction", "skipping the bias correction", wrong(corrected=False)),
         Mistake("t_off_by_one", "correcting with t + 1 (1 - beta^(t+1))", wrong(t_shift=1)),
         Mistake(
             "eps_inside_root", "putting eps inside the square root", wrong(eps_at="inside_root")
         ),
         Mistake("eps_ignored", "leaving eps out", wrong(eps_at="none")),
-        Mistake(
-            "one_step_fewer",
-            "stopping one step early",
-            per_weight(_rule_of(p, exact), w0, grads[:-1]),
-        ),
+        one_step_fewer(p, _rule_of),
     ]
 
 
@@ -140,23 +129,12 @@ def worked_step(p: Params, a: dict[str, list[Any]], t: int) -> list[str]:
     ]
 
 
-def adam_settings(p: Params) -> str:
-    return (
-        f"lr = {num(p['lr'])}, beta1 = {num(p['beta1'])}, beta2 = {num(p['beta2'])}, "
-        f"eps = {num(p['eps'])}"
-    )
-
-
 SPEC = weights_kind(
     kind="adam",
     topic="Adam",
-    param_names=("lr", "beta1", "beta2", "eps", "w0", "grads"),
-    candidate=candidate,
-    rule_of=_rule_of,
-    mistakes=mistakes,
-    trace=lambda p: adam(p["w0"], p["grads"], p["lr"], p["beta1"], p["beta2"], p["eps"]),
-    columns=lambda p: (
-        ("g_t", "grads"),
+    hyper=ADAM_HYPER,
+    kernel=adam,
+    columns=(
         ("V_t", "v"),
         ("S_t", "s"),
         ("V_hat_t", "v_hat"),
@@ -171,6 +149,8 @@ SPEC = weights_kind(
         "(divided by 1 - beta^t, t counting from 1), and eps is added after the square root: "
         "w_t = w_{t-1} - lr * V_hat_t / (sqrt(S_hat_t) + eps)."
     ),
-    settings=adam_settings,
+    candidate=candidate,
+    rule_of=_rule_of,
+    mistakes=mistakes,
     large_eps=True,
 )

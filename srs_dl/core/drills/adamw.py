@@ -15,11 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from srs_dl.core.compute.optimizers import adamw
-from srs_dl.core.drills.adam import adam_rule, adam_settings, draw_adam, moment_lines
+from srs_dl.core.drills.adam import ADAM_HYPER, adam_rule, draw_adam, moment_lines
 from srs_dl.core.drills.draws import Draws, round_sig
-from srs_dl.core.drills.drill import Mistake, Params, Rounder, exact
+from srs_dl.core.drills.drill import Mistake, Params, Rounder
 from srs_dl.core.drills.formatting import num
-from srs_dl.core.drills.weights import WeightRule, cell, per_weight, start_for, weights_kind
+from srs_dl.core.drills.weight_draws import start_for
+from srs_dl.core.drills.weights import WeightRule, cell, one_step_fewer, per_weight, weights_kind
 
 DECAYS = (0.05, 0.1, 0.2, 0.3, 0.5)
 
@@ -49,7 +50,6 @@ def mistakes(p: Params) -> list[Mistake]:
         return per_weight(adam_rule(lr, b1, b2, eps, **how), w0, grads)
 
     return [
-        Mistake("starting_weights", "leaving the weights at w0", list(w0)),
         Mistake(
             "l2_through_moments",
             "weight decay through the moments (Adam with weight_decay: g + weight_decay * w)",
@@ -62,11 +62,7 @@ def mistakes(p: Params) -> list[Mistake]:
             "skipping the bias correction",
             wrong(decay=lr * wd, corrected=False),
         ),
-        Mistake(
-            "one_step_fewer",
-            "stopping one step early",
-            per_weight(_rule_of(p, exact), w0, grads[:-1]),
-        ),
+        one_step_fewer(p, _rule_of),
     ]
 
 
@@ -84,15 +80,9 @@ def worked_step(p: Params, a: dict[str, list[Any]], t: int) -> list[str]:
 SPEC = weights_kind(
     kind="adamw",
     topic="Adam",
-    param_names=("lr", "beta1", "beta2", "eps", "weight_decay", "w0", "grads"),
-    candidate=candidate,
-    rule_of=_rule_of,
-    mistakes=mistakes,
-    trace=lambda p: adamw(
-        p["w0"], p["grads"], p["lr"], p["beta1"], p["beta2"], p["eps"], p["weight_decay"]
-    ),
-    columns=lambda p: (
-        ("g_t", "grads"),
+    hyper=(*ADAM_HYPER, "weight_decay"),
+    kernel=adamw,
+    columns=(
         ("lr * weight_decay * w_{t-1}", "decay"),
         ("V_hat_t", "v_hat"),
         ("S_hat_t", "s_hat"),
@@ -107,6 +97,8 @@ SPEC = weights_kind(
         "then Adam's step on g: V and S start at 0, both bias-corrected (1 - beta^t, t from 1), "
         "w -= lr * V_hat / (sqrt(S_hat) + eps)."
     ),
-    settings=lambda p: f"{adam_settings(p)}, weight_decay = {num(p['weight_decay'])}",
+    candidate=candidate,
+    rule_of=_rule_of,
+    mistakes=mistakes,
     large_eps=True,
 )

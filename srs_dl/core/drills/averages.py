@@ -16,15 +16,7 @@ from __future__ import annotations
 
 from srs_dl.core.compute.ema import ema
 from srs_dl.core.drills.draws import Draws, round_sig
-from srs_dl.core.drills.drill import (
-    KindSpec,
-    Mistake,
-    Params,
-    Rounder,
-    Solution,
-    StepsTable,
-    exact,
-)
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable, exact
 from srs_dl.core.drills.formatting import num, val
 
 BETAS = (0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.999)

@@ -24,15 +24,7 @@ from collections.abc import Callable
 
 from srs_dl.core.compute.batchnorm import batchnorm_inference, batchnorm_train
 from srs_dl.core.drills.draws import Draws
-from srs_dl.core.drills.drill import (
-    KindSpec,
-    Mistake,
-    Params,
-    Rounder,
-    Solution,
-    StepsTable,
-    exact,
-)
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable, exact
 from srs_dl.core.drills.formatting import mat, minus, num, plus, val, vec
 
 Matrix = list[list[float]]

@@ -16,25 +16,27 @@ conventions, so there it is not a mistake.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from srs_dl.core.compute.optimizers import momentum
 from srs_dl.core.drills.draws import Draws, round_sig
 from srs_dl.core.drills.drill import Mistake, Params, Rounder, exact
 from srs_dl.core.drills.formatting import num
-from srs_dl.core.drills.weights import (
-    WeightRule,
-    cell,
-    draw_grads,
-    draw_shape,
-    per_weight,
-    start_for,
-    weight_update_line,
-    weights_kind,
-)
+from srs_dl.core.drills.weight_draws import draw_grads, draw_shape, start_for
+from srs_dl.core.drills.weights import WeightRule, cell, one_step_fewer, per_weight, weights_kind
 
 BETAS = (0.8, 0.85, 0.9, 0.95, 0.99)
 CONVENTIONS = ("ema", "pytorch", "pytorch_dampened")
+
+
+def buffers(gs: list[float], first: float, old: float, keep: float, r: Rounder) -> Iterator[float]:
+    """The momentum buffer after each step: V_1 = first g_1, then V_t = old V + keep g_t
+    (Nesterov's buffer too)."""
+    v = 0.0
+    for t, g in enumerate(gs, 1):
+        v = r(first * g) if t == 1 else r(r(old * v) + r(keep * g))
+        yield v
 
 
 def _rule(
@@ -46,17 +48,13 @@ def _rule(
     corrected: bool = False,
     r: Rounder = exact,
 ) -> WeightRule:
-    """V_1 = first g_1, then V_t = old V + keep g_t; w -= lr V (or V / (1 - beta^t))."""
+    """The buffers (see `buffers`); w -= lr V (or V / (1 - beta^t))."""
 
-    def run(w: float, gs: list[float]) -> list[float]:
-        v = 0.0
-        path = [w]
-        for t, g in enumerate(gs, 1):
-            v = r(first * g) if t == 1 else r(r(old * v) + r(keep * g))
+    def run(w: float, gs: list[float]) -> Iterator[float]:
+        for t, v in enumerate(buffers(gs, first, old, keep, r), 1):
             step = r(v / r(1.0 - beta**t)) if corrected else v
             w = r(w - r(lr * step))
-            path.append(w)
-        return path
+            yield w
 
     return run
 
@@ -90,13 +88,8 @@ def mistakes(p: Params) -> list[Mistake]:
         return per_weight(_rule(lr, beta, first, keep, old, corrected), w0, grads)
 
     out = [
-        Mistake("starting_weights", "leaving the weights at w0", list(w0)),
         Mistake("plain_sgd", "plain gradient descent without momentum", run(1.0, 1.0, 0.0)),
-        Mistake(
-            "one_step_fewer",
-            "stopping one step early",
-            per_weight(_rule_of(p, exact), w0, grads[:-1]),
-        ),
+        one_step_fewer(p, _rule_of),
     ]
     course = run(1.0 - beta, 1.0 - beta, beta)
     convention = p["convention"]
@@ -151,7 +144,7 @@ def worked_step(p: Params, a: dict[str, list[Any]], t: int) -> list[str]:
         keep = None if convention == "pytorch" else round(1.0 - beta, 12)
         scaled = f"{num(keep)} * {cell(g[t])}" if keep is not None else cell(g[t])
         first = f"{name}_{t + 1} = {num(beta)} * {cell(v[t - 1])} + {scaled} = {cell(v[t])}"
-    return [first, weight_update_line(a, t, p["lr"], "v")]
+    return [first]
 
 
 def technique(p: Params) -> str:
@@ -181,25 +174,18 @@ def formula(p: Params) -> str:
     return "buffer = g_1 on the first step, then buffer = beta * buffer + g_t; w -= lr * buffer."
 
 
-def settings(p: Params) -> str:
-    return f"lr = {num(p['lr'])}, beta = {num(p['beta'])}"
-
-
 SPEC = weights_kind(
     kind="momentum",
     topic="Momentum",
-    param_names=("lr", "beta", "w0", "grads", "convention"),
+    hyper=("lr", "beta"),
+    options=("convention",),
+    kernel=momentum,
+    columns=lambda p: ((f"{_v_name(p)}_t", "v"), (f"lr * {_v_name(p)}_t", "step")),
+    worked_step=worked_step,
+    update_of="v",
+    technique=technique,
+    formula=formula,
     candidate=candidate,
     rule_of=_rule_of,
     mistakes=mistakes,
-    trace=lambda p: momentum(p["w0"], p["grads"], p["lr"], p["beta"], p["convention"]),
-    columns=lambda p: (
-        ("g_t", "grads"),
-        (f"{_v_name(p)}_t", "v"),
-        (f"lr * {_v_name(p)}_t", "step"),
-    ),
-    worked_step=worked_step,
-    technique=technique,
-    formula=formula,
-    settings=settings,
 )

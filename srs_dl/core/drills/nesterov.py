@@ -11,22 +11,16 @@ the buffer; plain SGD; one step fewer; w0.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from srs_dl.core.compute.optimizers import nesterov
 from srs_dl.core.drills.draws import Draws, round_sig
 from srs_dl.core.drills.drill import Mistake, Params, Rounder, exact
 from srs_dl.core.drills.formatting import num
-from srs_dl.core.drills.weights import (
-    WeightRule,
-    cell,
-    draw_grads,
-    draw_shape,
-    per_weight,
-    start_for,
-    weight_update_line,
-    weights_kind,
-)
+from srs_dl.core.drills.momentum import buffers
+from srs_dl.core.drills.weight_draws import draw_grads, draw_shape, start_for
+from srs_dl.core.drills.weights import WeightRule, cell, one_step_fewer, per_weight, weights_kind
 
 BETAS = (0.8, 0.85, 0.9, 0.95)
 
@@ -42,17 +36,13 @@ def _rule(
 ) -> WeightRule:
     """buffer_1 = keep g_1, buffer_t = beta buffer + keep g_t; w -= lr (g + look_ahead beta buffer)."""
 
-    def run(w: float, gs: list[float]) -> list[float]:
-        buf = 0.0
-        path = [w]
-        for t, g in enumerate(gs, 1):
-            buf = r(keep * g) if t == 1 else r(r(beta * buf) + r(keep * g))
+    def run(w: float, gs: list[float]) -> Iterator[float]:
+        for g, buf in zip(gs, buffers(gs, keep, beta, keep, r), strict=True):
             direction = r(look_ahead * beta * buf)
             if with_grad:
                 direction = r(g + direction)
             w = r(w - r(lr * direction))
-            path.append(w)
-        return path
+            yield w
 
     return run
 
@@ -81,7 +71,6 @@ def mistakes(p: Params) -> list[Mistake]:
     # Plain momentum: the step is the buffer itself, g + beta buffer_{t-1} = buffer_t.
     plain: WeightRule = _rule(lr, beta, look_ahead=1.0 / beta, with_grad=False)
     return [
-        Mistake("starting_weights", "leaving the weights at w0", list(w0)),
         Mistake(
             "plain_momentum",
             "plain momentum (stepping along the buffer, no look-ahead)",
@@ -98,11 +87,7 @@ def mistakes(p: Params) -> list[Mistake]:
             wrong(keep=1.0 - beta),
         ),
         Mistake("plain_sgd", "plain gradient descent without momentum", wrong(look_ahead=0.0)),
-        Mistake(
-            "one_step_fewer",
-            "stopping one step early",
-            per_weight(_rule_of(p, exact), w0, grads[:-1]),
-        ),
+        one_step_fewer(p, _rule_of),
     ]
 
 
@@ -117,25 +102,21 @@ def worked_step(p: Params, a: dict[str, list[Any]], t: int) -> list[str]:
         first,
         f"g_{t + 1} + beta * buffer_{t + 1} = {cell(g[t])} + {num(beta)} * {cell(v[t])}"
         f" = {cell(d[t])}",
-        weight_update_line(a, t, p["lr"], "direction"),
     ]
 
 
 SPEC = weights_kind(
     kind="nesterov",
     topic="Momentum",
-    param_names=("lr", "beta", "w0", "grads"),
-    candidate=candidate,
-    rule_of=_rule_of,
-    mistakes=mistakes,
-    trace=lambda p: nesterov(p["w0"], p["grads"], p["lr"], p["beta"]),
-    columns=lambda p: (
-        ("g_t", "grads"),
+    hyper=("lr", "beta"),
+    kernel=nesterov,
+    columns=(
         ("buffer_t", "v"),
         ("g_t + beta * buffer_t", "direction"),
         ("lr * (...)", "step"),
     ),
     worked_step=worked_step,
+    update_of="direction",
     technique=lambda p: (
         "Nesterov momentum as torch.optim.SGD(lr, momentum=beta, nesterov=True) computes it."
     ),
@@ -143,5 +124,7 @@ SPEC = weights_kind(
         "buffer = g_1 on the first step, then buffer = beta * buffer + g_t; "
         "w -= lr * (g_t + beta * buffer)."
     ),
-    settings=lambda p: f"lr = {num(p['lr'])}, beta = {num(p['beta'])}",
+    candidate=candidate,
+    rule_of=_rule_of,
+    mistakes=mistakes,
 )

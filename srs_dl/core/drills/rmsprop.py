@@ -15,21 +15,15 @@ eps is large for that reason).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from srs_dl.core.compute.optimizers import rmsprop
 from srs_dl.core.drills.draws import Draws, round_sig
 from srs_dl.core.drills.drill import Mistake, Params, Rounder, exact
 from srs_dl.core.drills.formatting import num
-from srs_dl.core.drills.weights import (
-    WeightRule,
-    cell,
-    draw_grads,
-    draw_shape,
-    per_weight,
-    start_for,
-    weights_kind,
-)
+from srs_dl.core.drills.weight_draws import draw_grads, draw_shape, start_for
+from srs_dl.core.drills.weights import WeightRule, cell, one_step_fewer, per_weight, weights_kind
 
 BETAS = (0.8, 0.9, 0.95, 0.99, 0.999)
 
@@ -48,9 +42,8 @@ def _rule(
 ) -> WeightRule:
     keep, old = (beta, 1.0 - beta) if swapped else (1.0 - beta, beta)
 
-    def run(w: float, gs: list[float]) -> list[float]:
+    def run(w: float, gs: list[float]) -> Iterator[float]:
         s = 0.0
-        path = [w]
         for t, g in enumerate(gs, 1):
             x = w if square_weights else g
             s = r(r(old * s) + r(keep * r(x * x)))
@@ -64,8 +57,7 @@ def _rule(
             w = r(w - r(lr * g / denom))
             if eps_at == "outside_division":
                 w += eps
-            path.append(w)
-        return path
+            yield w
 
     return run
 
@@ -96,7 +88,6 @@ def mistakes(p: Params) -> list[Mistake]:
         return per_weight(_rule(lr, beta, eps, **how), w0, grads)
 
     return [
-        Mistake("starting_weights", "leaving the weights at w0", list(w0)),
         Mistake(
             "eps_inside_root", "putting eps inside the square root", wrong(eps_at="inside_root")
         ),
@@ -118,11 +109,7 @@ def mistakes(p: Params) -> list[Mistake]:
             wrong(corrected=True),
         ),
         Mistake("beta_swapped", "swapping beta and 1 - beta", wrong(swapped=True)),
-        Mistake(
-            "one_step_fewer",
-            "stopping one step early",
-            per_weight(_rule(lr, beta, eps), w0, grads[:-1]),
-        ),
+        one_step_fewer(p, _rule_of),
     ]
 
 
@@ -142,13 +129,9 @@ def worked_step(p: Params, a: dict[str, list[Any]], t: int) -> list[str]:
 SPEC = weights_kind(
     kind="rmsprop",
     topic="RMSprop",
-    param_names=("lr", "beta", "eps", "w0", "grads"),
-    candidate=candidate,
-    rule_of=_rule_of,
-    mistakes=mistakes,
-    trace=lambda p: rmsprop(p["w0"], p["grads"], p["lr"], p["beta"], p["eps"]),
-    columns=lambda p: (
-        ("g_t", "grads"),
+    hyper=("lr", "beta", "eps"),
+    kernel=rmsprop,
+    columns=(
         ("S_t", "s"),
         ("sqrt(S_t) + eps", "denom"),
         ("lr * g_t / (sqrt(S_t) + eps)", "step"),
@@ -159,6 +142,8 @@ SPEC = weights_kind(
         "S_0 = 0, S_t = beta * S_{t-1} + (1 - beta) * g_t^2 (elementwise), "
         "w_t = w_{t-1} - lr * g_t / (sqrt(S_t) + eps): no bias correction, eps after the square root."
     ),
-    settings=lambda p: f"lr = {num(p['lr'])}, beta = {num(p['beta'])}, eps = {num(p['eps'])}",
+    candidate=candidate,
+    rule_of=_rule_of,
+    mistakes=mistakes,
     large_eps=True,
 )

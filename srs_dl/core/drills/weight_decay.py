@@ -16,33 +16,25 @@ l2_equivalent mistakes: lambda = weight_decay, lambda = 2 weight_decay.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from srs_dl.core.compute.optimizers import l2_equivalent, sgd_weight_decay
 from srs_dl.core.drills.draws import Draws, round_sig
-from srs_dl.core.drills.drill import (
-    KindSpec,
-    Mistake,
-    Params,
-    Rounder,
-    Solution,
-    StepsTable,
-    exact,
-)
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable, exact
 from srs_dl.core.drills.formatting import num, val
-from srs_dl.core.drills.weights import WeightRule, cell, draw_shape, per_weight, weights_kind
+from srs_dl.core.drills.weight_draws import draw_shape
+from srs_dl.core.drills.weights import WeightRule, cell, one_step_fewer, per_weight, weights_kind
 
 LRS = (0.01, 0.02, 0.05, 0.1)
 DECAYS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
 
 
 def _rule(lr: float, decay: float, r: Rounder = exact) -> WeightRule:
-    def run(w: float, gs: list[float]) -> list[float]:
-        path = [w]
+    def run(w: float, gs: list[float]) -> Iterator[float]:
         for g in gs:
             w = r(w - r(lr * r(g + r(decay * w))))
-            path.append(w)
-        return path
+            yield w
 
     return run
 
@@ -66,7 +58,6 @@ def candidate(d: Draws) -> Params | None:
 def mistakes(p: Params) -> list[Mistake]:
     lr, wd, w0, grads = p["lr"], p["weight_decay"], p["w0"], p["grads"]
     return [
-        Mistake("starting_weights", "leaving the weights at w0", list(w0)),
         Mistake(
             "weight_decay_doubled",
             "doubling the weight decay (an L2 penalty with lambda = weight_decay)",
@@ -75,9 +66,7 @@ def mistakes(p: Params) -> list[Mistake]:
         Mistake(
             "no_weight_decay", "leaving the weight decay out", per_weight(_rule(lr, 0.0), w0, grads)
         ),
-        Mistake(
-            "one_step_fewer", "stopping one step early", per_weight(_rule(lr, wd), w0, grads[:-1])
-        ),
+        one_step_fewer(p, _rule_of),
     ]
 
 
@@ -86,30 +75,28 @@ def worked_step(p: Params, a: dict[str, list[Any]], t: int) -> list[str]:
     return [
         f"g_{t + 1} + weight_decay * w_{t} = {cell(g[t])} + {num(p['weight_decay'])} * "
         f"{cell(w[t])} = {cell(eff[t])}",
-        f"w_{t + 1} = {cell(w[t])} - {num(p['lr'])} * {cell(eff[t])} = {cell(w[t + 1])}",
     ]
 
 
 SGD_WEIGHT_DECAY = weights_kind(
     kind="sgd_weight_decay",
     topic="SGD with weight decay",
-    param_names=("lr", "weight_decay", "w0", "grads"),
-    candidate=candidate,
-    rule_of=_rule_of,
-    mistakes=mistakes,
-    trace=lambda p: sgd_weight_decay(p["w0"], p["grads"], p["lr"], p["weight_decay"]),
-    columns=lambda p: (
-        ("g_t", "grads"),
+    hyper=("lr", "weight_decay"),
+    kernel=sgd_weight_decay,
+    columns=(
         ("weight_decay * w_{t-1}", "decay"),
         ("g_t + weight_decay * w_{t-1}", "effective_grad"),
         ("lr * (...)", "step"),
     ),
     worked_step=worked_step,
+    update_of="effective_grad",
     technique=lambda p: (
         "SGD with weight decay, as torch.optim.SGD(lr, weight_decay) computes it (no momentum)."
     ),
     formula=lambda p: "Each step adds weight_decay * w to the gradient before w -= lr * gradient.",
-    settings=lambda p: f"lr = {num(p['lr'])}, weight_decay = {num(p['weight_decay'])}",
+    candidate=candidate,
+    rule_of=_rule_of,
+    mistakes=mistakes,
 )
 
 

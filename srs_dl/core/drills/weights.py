@@ -1,34 +1,28 @@
-"""What the optimizer drills share: drawing gradients and starting weights,
-running a per-weight plain-Python variant of an update rule (the reference and
-the mistakes; every optimizer here acts on each weight on its own), and the
-one builder of a weights kind's spec (its reference, fairness check, steps
-table, worked lines and prompt), so that each optimizer module says only what
-is its own: the rule, the draws, the mistakes and the words."""
+"""What the optimizer drills share: running a per-weight plain-Python variant
+of an update rule (the reference and the mistakes; every optimizer here acts
+on each weight on its own), and the one builder of a weights kind's spec (its
+params, kernel call, reference, fairness check, the mistakes every kind has,
+steps table, worked lines and prompt), so that each optimizer module says only
+what is its own: the rule, the draws (with weight_draws), the mistakes and the
+words."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from typing import Any
 
 import numpy as np
 
-from srs_dl.core.drills.draws import Draws, round_sig
-from srs_dl.core.drills.drill import (
-    KindSpec,
-    Mistake,
-    Params,
-    Rounder,
-    Solution,
-    StepsTable,
-    exact,
-)
-from srs_dl.core.drills.fairness import WEIGHT_FLOOR, steady_path
+from srs_dl.core.drills.draws import Draws
+from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable, exact
+from srs_dl.core.drills.fairness import steady_path
 from srs_dl.core.drills.formatting import num, plain, val, vec
 
-#: A weight's update rule in plain Python: (w0_i, [g_1i..g_Ti]) -> [w_0i, ..., w_Ti].
-WeightRule = Callable[[float, list[float]], list[float]]
+#: A weight's update rule in plain Python: (w0_i, [g_1i..g_Ti]) -> w_1i, ..., w_Ti
+#: (the weight after each step; `paths` puts w0_i in front).
+WeightRule = Callable[[float, list[float]], Iterable[float]]
 #: A kind's right rule for its params, each written-down intermediate through the Rounder.
 RuleOf = Callable[[Params, Rounder], WeightRule]
 
@@ -41,7 +35,7 @@ def paths(
     out = []
     for i, w in enumerate(w0):
         try:
-            out.append([float(x) for x in rule(w, [g[i] for g in grads])])
+            out.append([float(w), *(float(x) for x in rule(w, [g[i] for g in grads]))])
         except (ZeroDivisionError, OverflowError, ValueError):
             out.append([math.nan])
     return out
@@ -54,41 +48,18 @@ def per_weight(
     return [p[-1] for p in paths(rule, w0, grads)]
 
 
-def draw_shape(d: Draws) -> tuple[int, int]:
-    """(n weights, T steps): 1-3 weights, 2-4 steps."""
-    return d.integer(1, 3), d.integer(2, 4)
+def starting_weights(p: Params) -> Mistake:
+    """Every weights kind's first mistake: typing w0 back."""
+    return Mistake("starting_weights", "leaving the weights at w0", list(p["w0"]))
 
 
-def draw_grads(d: Draws, n: int, steps: int, scale: Callable[[], float]) -> list[list[float]]:
-    """T gradient vectors; weight i's magnitudes come from scale() (one draw per
-    weight, then +-50% per step), two significant figures, random signs."""
-    sizes = [scale() for _ in range(n)]
-    return [
-        [round_sig(d.sign() * sizes[i] * d.uniform(0.5, 1.5), 2) for i in range(n)]
-        for _ in range(steps)
-    ]
-
-
-def draw_start(d: Draws, update: Sequence[float]) -> list[float] | None:
-    """Starting weights sized to the total update u of each weight: w0 = +-r |u|
-    with r in [1.5, 6], so the weights visibly move (typing w0 fails) and
-    |w_T| >= |u| / 2; None when some update is too small to make a weight of."""
-    w0 = []
-    for u in update:
-        if not math.isfinite(u) or not abs(u) * 1.5 >= WEIGHT_FLOOR:
-            return None
-        w0.append(round_sig(d.sign() * abs(u) * d.log_uniform(1.5, 6.0), 2))
-    return w0
-
-
-def start_for(d: Draws, params: Params, rule_of: RuleOf) -> Params | None:
-    """`params` with w0 drawn for the update its rule makes from 0 (draw_start)."""
-    n = len(params["grads"][0])
-    moved = per_weight(rule_of({**params, "w0": [0.0] * n}, exact), [0.0] * n, params["grads"])
-    w0 = draw_start(d, [-w for w in moved])
-    if w0 is None:
-        return None
-    return {**params, "w0": w0}
+def one_step_fewer(p: Params, rule_of: RuleOf) -> Mistake:
+    """The right rule stopped a step early (t off by one)."""
+    return Mistake(
+        "one_step_fewer",
+        "stopping one step early",
+        per_weight(rule_of(p, exact), p["w0"], p["grads"][:-1]),
+    )
 
 
 def moved_enough(w0: Sequence[float], answer: Sequence[float]) -> bool:
@@ -123,30 +94,53 @@ def weights_question(n: int, steps: int) -> str:
 
 #: One column of the steps table: its header and the trace array it shows.
 Column = tuple[str, str]
+#: The columns between t, g_t and w_t: fixed, or named after the params (a convention's V).
+Columns = Sequence[Column] | Callable[[Params], Sequence[Column]]
 #: The worked lines of one step: (trace as lists by attribute, t from 0) -> lines.
 WorkedStep = Callable[[Params, dict[str, list[Any]], int], list[str]]
+
+
+def settings_line(p: Params, names: Sequence[str]) -> str:
+    """The prompt's hyperparameters line: `lr = 0.01, beta = 0.9`."""
+    return ", ".join(f"{name} = {num(p[name])}" for name in names)
 
 
 def weights_kind(
     *,
     kind: str,
     topic: str,
-    param_names: tuple[str, ...],
+    hyper: tuple[str, ...],
+    kernel: Callable[..., Any],
     candidate: Callable[[Draws], Params | None],
     rule_of: RuleOf,
     mistakes: Callable[[Params], list[Mistake]],
-    trace: Callable[[Params], Any],
-    columns: Callable[[Params], Sequence[Column]],
+    columns: Columns,
     worked_step: WorkedStep,
     technique: Callable[[Params], str],
     formula: Callable[[Params], str],
-    settings: Callable[[Params], str],
+    options: tuple[str, ...] = (),
+    update_of: str | None = None,
     large_eps: bool = False,
 ) -> KindSpec:
     """The spec of a kind whose answer is the weights after T steps of a per-weight
-    rule: `trace` runs its NumPy kernel (a trace with w and the arrays that
-    `columns(params)` names, shown in that order between t and w_t), `worked_step` writes one step's substituted lines, `settings` the
-    hyperparameters' line of the prompt."""
+    rule. Its params are the numeric hyperparameters `hyper` (the prompt's settings line),
+    w0, grads, then the `options` that pick a variant (named in the technique), in
+    the contract's order; `kernel(w0, grads, *hyper, *options)` runs the NumPy
+    kernel, giving a trace with w and the arrays that `columns` names (shown in
+    that order between t, g_t and w_t); `worked_step` writes one step's
+    substituted lines, ended by w_t = w_{t-1} - lr * (the `update_of` array) when
+    the kind names one. `mistakes` are the kind's own: typing w0 back comes first."""
+    param_names = (*hyper, "w0", "grads", *options)
+    named = (*hyper, *options)
+
+    def step_lines(p: Params, arrays: dict[str, list[Any]], t: int) -> list[str]:
+        lines = worked_step(p, arrays, t)
+        if update_of is not None:
+            lines.append(weight_update_line(arrays, t, p["lr"], update_of))
+        return lines
+
+    def columns_of(p: Params) -> tuple[Column, ...]:
+        return (("g_t", "grads"), *(columns(p) if callable(columns) else columns))
 
     def reference(p: Params, r: Rounder) -> list[float]:
         return per_weight(rule_of(p, r), p["w0"], p["grads"])
@@ -157,8 +151,8 @@ def weights_kind(
         return steady_path(paths(rule_of(p, exact), p["w0"], p["grads"]))
 
     def solve(p: Params) -> Solution:
-        tr = trace(p)
-        cols = columns(p)
+        tr = kernel(p["w0"], p["grads"], *(p[name] for name in named))
+        cols = columns_of(p)
         arrays = {name: getattr(tr, name).tolist() for _, name in cols}
         w = tr.w.tolist()
         arrays["w"] = w
@@ -173,14 +167,14 @@ def weights_kind(
                 for f in fields(tr)
                 if isinstance(getattr(tr, f.name), np.ndarray)
             }
-            return tuple(line for t in range(tr.num_steps) for line in worked_step(p, every, t))
+            return tuple(line for t in range(tr.num_steps) for line in step_lines(p, every, t))
 
         return Solution(tr.final.tolist(), table, worked)
 
     def given(p: Params) -> str:
         return "\n".join(
             [
-                settings(p),
+                settings_line(p, hyper),
                 grads_lines(p["w0"], p["grads"]),
                 weights_question(len(p["w0"]), len(p["grads"])),
             ]
@@ -189,15 +183,15 @@ def weights_kind(
     return KindSpec(
         kind=kind,
         topic=topic,
+        param_names=param_names,
         candidate=candidate,
         reference=reference,
-        mistakes=mistakes,
+        mistakes=lambda p: [starting_weights(p), *mistakes(p)],
         solve=solve,
         technique=technique,
         formula=formula,
         given=given,
         well_posed=well_posed,
-        param_names=param_names,
         large_eps=large_eps,
     )
 
