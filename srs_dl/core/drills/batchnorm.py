@@ -30,6 +30,11 @@ from srs_dl.core.drills.formatting import mat, minus, num, plus, val, vec
 Matrix = list[list[float]]
 
 
+def std_line(k: int, var: str, eps: float, std: float) -> str:
+    """Unit k's normaliser with the numbers in (training, and the folded eval-mode layer)."""
+    return f"sqrt(var_{k} + eps) = sqrt({var} + {num(eps)}) = {val(std)}"
+
+
 def _stats(row: list[float], ddof: int = 0, r: Rounder = exact) -> tuple[float, float]:
     m = len(row)
     mu = r(sum(row) / m)
@@ -165,7 +170,7 @@ def solve(p: Params) -> Solution:
             lines += [
                 f"mu_{k} = sum({vec(z[i], num)}) / {m} = {val(mean[i])}",
                 f"var_{k} = sum((z_{k} - mu_{k})^2) / {m} = {val(var[i])}",
-                f"sqrt(var_{k} + eps) = sqrt({val(var[i])} + {num(p['eps'])}) = {val(std[i])}",
+                std_line(k, val(var[i]), p["eps"], std[i]),
                 f"Z_tilde_{k} = {num(p['gamma'][i])} * (z_{k} {minus(mean[i], val)}) / "
                 f"{val(std[i])} {plus(p['beta'][i])} = {vec(out[i])}",
             ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from srs_dl.core.compute.batchnorm import fold_batchnorm
+from srs_dl.core.drills.batchnorm import std_line
 from srs_dl.core.drills.draws import Draws, round_sig
 from srs_dl.core.drills.drill import KindSpec, Mistake, Params, Rounder, Solution, StepsTable
 from srs_dl.core.drills.formatting import mat, minus, num, plus, val, vec
@@ -110,7 +111,7 @@ def solve(p: Params) -> Solution:
         for i in range(len(w)):
             k = i + 1
             lines += [
-                f"sqrt(var_{k} + eps) = sqrt({num(p['var'][i])} + {num(p['eps'])}) = {val(std[i])}",
+                std_line(k, num(p["var"][i]), p["eps"], std[i]),
                 f"gamma_{k} / sqrt(var_{k} + eps) = {num(p['gamma'][i])} / {val(std[i])} = {val(scale[i])}",
                 f"W'_{k} = {val(scale[i])} * {vec(p['w'][i], num)} = {vec(w[i])}",
                 f"b'_{k} = {val(scale[i])} * ({num(p['b'][i])} {minus(p['mean'][i])}) "
