@@ -84,20 +84,6 @@ def _usable(card: CardRow | None, card_id: int) -> CardRow:
     return card
 
 
-def _move_histogram(
-    hist: dict[int, int] | None, before: dt.date | None, after: dt.date | None, today: dt.date
-) -> None:
-    if hist is None:
-        return
-    if before is not None and before >= today:
-        key = (before - today).days
-        if hist.get(key, 0) > 0:
-            hist[key] -= 1
-    if after is not None and after >= today:
-        key = (after - today).days
-        hist[key] = hist.get(key, 0) + 1
-
-
 def review_card(
     conn: sqlite3.Connection,
     config: Config,
@@ -162,8 +148,9 @@ def review_card(
         )
         after = get_card(conn, card_id)
         assert after is not None
-    due = after_card.due
-    _move_histogram(histogram, before.due if before.state != "new" else None, due, today)
+    if histogram is not None:
+        old = card.schedule if before.state != "new" else None
+        sm2.move_in_histogram(histogram, old, after_card.schedule, today)
     return before, after, log_id
 
 
@@ -400,22 +387,20 @@ def build_queue(
     limits = q.DailyLimits(config.review.new_per_day, config.review.reviews_per_day)
     review_room = max(0, limits.reviews - reviews_done)
     new_room = max(0, limits.new - new_done)
-    again = store.failed_today(conn, today, deck=deck, drill_kind=drill_kind)
+    # FSRS cards fall due on a day of the user's timezone.
+    tz = resolve_now(today).tzinfo or dt.UTC
+    again = store.failed_today(conn, today, tz=tz, deck=deck, drill_kind=drill_kind)
     skip = {c.id for c in again}
-    rows = [
+    cards = [
         c
         for c in store.due_reviews(
-            conn, today, deck=deck, limit=review_room + len(skip), drill_kind=drill_kind
+            conn, today, tz=tz, deck=deck, limit=review_room + len(skip), drill_kind=drill_kind
         )
         if c.id not in skip
     ][:review_room]
-    rows += store.new_cards(conn, today, deck=deck, limit=new_room, drill_kind=drill_kind)
-    summaries = [
-        q.CardSummary(c.id, c.deck, c.due, c.state, c.interval, c.ease)  # type: ignore[arg-type]
-        for c in rows
-    ]
+    cards += store.new_cards(conn, today, tz=tz, deck=deck, limit=new_room, drill_kind=drill_kind)
     items = q.build_queue(
-        summaries,
+        cards,
         today,
         deck=deck,
         limits=limits,

@@ -213,8 +213,9 @@ class ReviewSession:
             # The siblings its answer buried come back, right after it.
             front, rest = self._session.queue[:1], self._session.queue[1:]
             self._session = q.Session(queue=front + buried + rest, done=self._session.done)
-        if card_before_undo is not None:
-            rv._move_histogram(self._histogram, card_before_undo.due, card.due, self.today)
+        if card_before_undo is not None and self._histogram is not None:
+            undone = card_before_undo.scheduling.schedule
+            sm2.move_in_histogram(self._histogram, undone, card.scheduling.schedule, self.today)
         rv._write_back_now(self.conn, self.config, card.note_id)
         return card
 
