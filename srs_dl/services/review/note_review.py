@@ -29,6 +29,7 @@ from typing import Any
 
 from srs_dl.config import Config
 from srs_dl.core.notes.model import NoteSchedule
+from srs_dl.core.notes.sr_comment import note_schedule_text
 from srs_dl.core.scheduling import note_review as nr
 from srs_dl.services.review.grading import note_writable
 from srs_dl.services.writeback.sync import write_note_now
@@ -291,11 +292,8 @@ def grade_note(
     with write_transaction(conn):
         fresh = find_note(conn, note.path)  # as of the lock: another process may have rated it
         after = _outcome(conn, config, fresh, resp, today, histogram, links)
-        text = f"{after.due.isoformat()},{_fmt(after.interval)},{after.ease}"
-        sched_note = notes_store.scheduled_text(conn, note.id)
-        # The bundled deck is never written into: its schedule lives in the database only.
-        dirty = note_writable(conn, note.id) and text != sched_note
-        notes_store.set_note_schedule(conn, note.id, after, dirty=dirty)
+        in_note = notes_store.scheduled_text(conn, note.id)
+        dirty = store_schedule(conn, note.id, after, in_note)
         logstore.append(
             conn,
             card_id=None,
@@ -348,10 +346,20 @@ def _outcome(
     )
 
 
-def _fmt(x: float) -> str:
-    from srs_dl.core.notes.sr_comment import format_interval
-
-    return format_interval(x)
+def store_schedule(
+    conn: sqlite3.Connection, note_id: int, schedule: NoteSchedule | None, in_note: str | None
+) -> bool:
+    """Set the note's schedule in the deck (None: never reviewed); True when it is still
+    to be written into the note: one srs-dl may write (the bundled deck's schedules live
+    in the database only) whose frontmatter holds another (`in_note`, review_sched_note).
+    """
+    dirty = (
+        schedule is not None
+        and note_writable(conn, note_id)
+        and note_schedule_text(schedule) != in_note
+    )
+    notes_store.set_note_schedule(conn, note_id, schedule, dirty=dirty)
+    return dirty
 
 
 def _snap(s: NoteSchedule | None) -> dict[str, Any]:

@@ -15,17 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from srs_dl.config import Config
-from srs_dl.core.notes.model import NoteSchedule, SRGroup
-from srs_dl.core.notes.sr_comment import format_group
-from srs_dl.services.review.grading import (
-    ReviewError,
-    _write_back_now,
-    note_writable,
-    undo_entry,
-)
+from srs_dl.core.notes.model import NoteSchedule
+from srs_dl.core.notes.sr_comment import note_schedule_text
+from srs_dl.services.review.grading import ReviewError, _write_back_now, undo_entry
+from srs_dl.services.review.note_review import store_schedule
 from srs_dl.store import log as logstore
 from srs_dl.store import notes as notestore
-from srs_dl.store import review_notes
 from srs_dl.store.cards import CardRow, note_path
 from srs_dl.store.log import LogEntry
 from srs_dl.store.reviews import write_transaction
@@ -92,17 +87,12 @@ def _undo_note_rating(
         schedule = _schedule(before)
         written = state.review_sched_note
         rated = _schedule(after)
-        if schedule is None and rated is not None and written == _text(rated):
+        if schedule is None and rated is not None and written == note_schedule_text(rated):
             raise ReviewError(
                 f"{path}: its first rating is already in its frontmatter (sr-due,"
                 " sr-interval, sr-ease) and srs-dl does not remove those keys; not undone"
             )
-        dirty = (
-            schedule is not None
-            and note_writable(conn, entry.note_id)
-            and _text(schedule) != written
-        )
-        review_notes.set_note_schedule(conn, entry.note_id, schedule, dirty=dirty)
+        dirty = store_schedule(conn, entry.note_id, schedule, written)
         logstore.append(
             conn,
             card_id=None,
@@ -133,8 +123,3 @@ def _schedule(values: dict[str, Any]) -> NoteSchedule | None:
     if due is None or interval is None or ease is None:
         return None
     return NoteSchedule(dt.date.fromisoformat(str(due)), float(interval), int(ease))
-
-
-def _text(schedule: NoteSchedule) -> str:
-    """The "due,interval,ease" text the notes table keeps of a schedule (review_sched_note)."""
-    return format_group(SRGroup(schedule.due, schedule.interval, schedule.ease))
