@@ -293,17 +293,8 @@ def grade_note(
         fresh = find_note(conn, note.path)  # as of the lock: another process may have rated it
         after = _outcome(conn, config, fresh, resp, today, histogram, links)
         in_note = notes_store.scheduled_text(conn, note.id)
-        dirty = store_schedule(conn, note.id, after, in_note)
-        logstore.append(
-            conn,
-            card_id=None,
-            note_id=note.id,
-            day=today,
-            action="note_review",
-            response=resp,
-            before=_snap(fresh.schedule),
-            after=_snap(after),
-        )
+        logged = (_snap(fresh.schedule), _snap(after))
+        dirty = change_schedule(conn, note.id, after, in_note, today, "note_review", resp, logged)
     written = problem = None
     if config.review.writeback == "immediate" and dirty:
         outcome = write_note_now(conn, config, note.id)
@@ -346,12 +337,23 @@ def _outcome(
     )
 
 
-def store_schedule(
-    conn: sqlite3.Connection, note_id: int, schedule: NoteSchedule | None, in_note: str | None
+def change_schedule(
+    conn: sqlite3.Connection,
+    note_id: int,
+    schedule: NoteSchedule | None,
+    in_note: str | None,
+    day: dt.date,
+    action: str,
+    response: str | None,
+    logged: tuple[dict[str, Any], dict[str, Any]],
+    undoes: int | None = None,
 ) -> bool:
-    """Set the note's schedule in the deck (None: never reviewed); True when it is still
-    to be written into the note: one srs-dl may write (the bundled deck's schedules live
-    in the database only) whose frontmatter holds another (`in_note`, review_sched_note).
+    """Set the note's schedule in the deck (None: never reviewed) and log the change
+    (`logged`: the entry's before and after snapshots), so none goes unlogged.
+
+    True when the schedule is still to be written into the note: one srs-dl may write
+    (the bundled deck's schedules live in the database only) whose frontmatter holds
+    another (`in_note`, review_sched_note). The caller holds the write transaction.
     """
     dirty = (
         schedule is not None
@@ -359,6 +361,18 @@ def store_schedule(
         and note_schedule_text(schedule) != in_note
     )
     notes_store.set_note_schedule(conn, note_id, schedule, dirty=dirty)
+    before, after = logged
+    logstore.append(
+        conn,
+        card_id=None,
+        note_id=note_id,
+        day=day,
+        action=action,
+        response=response,
+        before=before,
+        after=after,
+        undoes=undoes,
+    )
     return dirty
 
 

@@ -18,7 +18,7 @@ from srs_dl.config import Config
 from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.notes.sr_comment import note_schedule_text
 from srs_dl.services.review.grading import ReviewError, _write_back_now, undo_entry
-from srs_dl.services.review.note_review import store_schedule
+from srs_dl.services.review.note_review import change_schedule
 from srs_dl.store import log as logstore
 from srs_dl.store import notes as notestore
 from srs_dl.store.cards import CardRow, note_path
@@ -92,22 +92,15 @@ def _undo_note_rating(
                 f"{path}: its first rating is already in its frontmatter (sr-due,"
                 " sr-interval, sr-ease) and srs-dl does not remove those keys; not undone"
             )
-        dirty = store_schedule(conn, entry.note_id, schedule, written)
-        logstore.append(
-            conn,
-            card_id=None,
-            note_id=entry.note_id,
-            day=today,
-            action="undo",
-            response=entry.response,
-            before={**now, "state": "new" if now["due"] is None else "review"},
-            after={
-                "due": before.get("due") if schedule else None,
-                "interval": before.get("interval") if schedule else None,
-                "ease": before.get("ease") if schedule else None,
-                "state": "new" if schedule is None else "review",
-            },
-            undoes=entry.id,
+        restored = {
+            "due": before.get("due") if schedule else None,
+            "interval": before.get("interval") if schedule else None,
+            "ease": before.get("ease") if schedule else None,
+            "state": "new" if schedule is None else "review",
+        }
+        logged = ({**now, "state": "new" if now["due"] is None else "review"}, restored)
+        dirty = change_schedule(
+            conn, entry.note_id, schedule, written, today, "undo", entry.response, logged, entry.id
         )
     problem = None
     if dirty and config.review.writeback == "immediate":
