@@ -28,14 +28,18 @@ from pathlib import Path
 from typing import Any
 
 from srs_dl.config import Config
+from srs_dl.core.notes.frontmatter import frontmatter_end
 from srs_dl.core.notes.model import NoteSchedule
+from srs_dl.core.notes.sr_comment import format_interval
 from srs_dl.core.scheduling import note_review as nr
+from srs_dl.core.scheduling.pagerank import pagerank
 from srs_dl.services.review.grading import note_writable
 from srs_dl.services.writeback.sync import write_note_now
 from srs_dl.store import log as logstore
 from srs_dl.store import review_notes as notes_store
 from srs_dl.store.review_notes import NoteRow
 from srs_dl.store.reviews import write_transaction
+from srs_dl.vault.read import read_note
 from srs_dl.vault.walk import find_vault_root
 
 
@@ -112,7 +116,6 @@ def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config) -> li
             eases[nid] = value
     if not eases:
         return []
-    from srs_dl.core.scheduling.pagerank import pagerank
 
     # A note's rank depends on the whole vault's links, not only on those touching this note.
     ranks = pagerank(graph)
@@ -142,8 +145,6 @@ def _note_ranks(conn: sqlite3.Connection, folder_ids: set[int | None]) -> dict[i
         graph = _vault_graph(conn, folders, roots)
         if graph:
             # Only here: a listing without ties never computes a rank.
-            from srs_dl.core.scheduling.pagerank import pagerank
-
             ranks.update(pagerank(graph))
     return ranks
 
@@ -349,7 +350,6 @@ def _outcome(
 
 
 def _fmt(x: float) -> str:
-    from srs_dl.core.notes.sr_comment import format_interval
 
     return format_interval(x)
 
@@ -373,8 +373,6 @@ __all__ = [
 
 def note_body(path: str) -> str:
     """A note's text to show: its frontmatter (the schedule's keys among them) left out."""
-    from srs_dl.core.notes.frontmatter import frontmatter_end
-    from srs_dl.vault.read import read_note
 
     lines = read_note(path).text.splitlines()
     return "\n".join(lines[frontmatter_end(lines) :]).strip("\n")

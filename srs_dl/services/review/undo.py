@@ -23,6 +23,7 @@ from srs_dl.services.review.grading import (
     note_writable,
     undo_entry,
 )
+from srs_dl.services.writeback.sync import write_note_now
 from srs_dl.store import log as logstore
 from srs_dl.store import notes as notestore
 from srs_dl.store import review_notes
@@ -121,8 +122,6 @@ def _undo_note_rating(
         )
     problem = None
     if dirty and config.review.writeback == "immediate":
-        from srs_dl.services.writeback.sync import write_note_now
-
         problem = write_note_now(conn, config, entry.note_id).problem
     return Undone(entry, note_path=path, note_schedule=schedule, writeback_problem=problem)
 
