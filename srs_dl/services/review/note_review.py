@@ -32,7 +32,6 @@ from srs_dl.core.notes.frontmatter import frontmatter_end
 from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.notes.sr_comment import format_interval
 from srs_dl.core.scheduling import note_review as nr
-from srs_dl.core.scheduling.pagerank import pagerank
 from srs_dl.services.review.grading import note_writable
 from srs_dl.services.writeback.sync import write_note_now
 from srs_dl.store import log as logstore
@@ -116,6 +115,7 @@ def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config) -> li
             eases[nid] = value
     if not eases:
         return []
+    from srs_dl.core.scheduling.pagerank import pagerank  # lazy: see _note_ranks
 
     # A note's rank depends on the whole vault's links, not only on those touching this note.
     ranks = pagerank(graph)
@@ -144,7 +144,10 @@ def _note_ranks(conn: sqlite3.Connection, folder_ids: set[int | None]) -> dict[i
     for folders in vaults:
         graph = _vault_graph(conn, folders, roots)
         if graph:
-            # Only here: a listing without ties never computes a rank.
+            # Only here, and imported only here: a listing without ties never
+            # computes a rank, nor loads the module (tests/test_notes_review.py).
+            from srs_dl.core.scheduling.pagerank import pagerank
+
             ranks.update(pagerank(graph))
     return ranks
 
