@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -76,17 +75,21 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-_QUEUE_COLUMNS = "id, deck, due, interval, ease, state, buried_until, raw_group"
+_QUEUE_COLUMNS = "id, deck, due, interval, ease, state, buried_until, raw_group, note_id, qhash"
 
 
-def _queue_card(row: tuple[Any, ...], tz: dt.tzinfo) -> QueueCard:
-    """A row as the queue takes it: (id, deck, the card model's state; FSRS times in `tz`)."""
-    cid, deck, due, interval, ease, state, buried, raw = row
-    schedule: Schedule | None = fsrs_schedule(raw, tz) if raw is not None else None
-    if schedule is None:
-        schedule = sm2_schedule(dt.date.fromisoformat(due) if due else None, interval, ease)
-    buried_until = dt.date.fromisoformat(buried) if buried else None
-    return QueueCard(int(cid), str(deck), CardState(state, schedule, buried_until))
+def _queue_cards(rows: Iterable[tuple[Any, ...]], tz: dt.tzinfo) -> list[QueueCard]:
+    """Rows as the queue takes them: the card model's state (FSRS times in `tz`), and
+    the question, (note id, question hash), that its siblings share."""
+    date = dt.date.fromisoformat
+    out: list[QueueCard] = []
+    for cid, deck, due, interval, ease, state, buried, raw, note_id, qhash in rows:
+        schedule: Schedule | None = None if raw is None else fsrs_schedule(raw, tz)
+        if schedule is None:
+            schedule = sm2_schedule(date(due) if due else None, interval, ease)
+        card = CardState(state, schedule, date(buried) if buried else None)
+        out.append(QueueCard(cid, deck, card, None if note_id is None else (note_id, qhash)))
+    return out
 
 
 def due_reviews(
@@ -192,7 +195,7 @@ def _select(
         f"SELECT {_QUEUE_COLUMNS} FROM cards WHERE {cond} AND {where}"  # noqa: S608
         f" ORDER BY {order} LIMIT ?"
     )
-    return [_queue_card(r, tz) for r in conn.execute(sql, [*args, *params, limit])]
+    return _queue_cards(conn.execute(sql, [*args, *params, limit]), tz)
 
 
 def get_cards(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, CardRow]:
@@ -264,20 +267,6 @@ def cards_of_note(conn: sqlite3.Connection, note_id: int) -> list[CardRow]:
 
 def iso(day: dt.date | None) -> str | None:
     return _iso(day)
-
-
-def sibling_keys(conn: sqlite3.Connection, card_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    """Each card's question, (note id, question hash): the cards of one question are
-    siblings. Drill cards (no note) have none and are left out."""
-    ids = json.dumps(list(card_ids))
-    return {
-        int(cid): (int(note_id), str(qhash))
-        for cid, note_id, qhash in conn.execute(
-            "SELECT id, note_id, qhash FROM cards WHERE id IN (SELECT value FROM json_each(?))"
-            " AND note_id IS NOT NULL",
-            (ids,),
-        )
-    }
 
 
 def answered_today(conn: sqlite3.Connection, today: dt.date) -> dict[tuple[int, str], list[int]]:

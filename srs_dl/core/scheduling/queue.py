@@ -34,6 +34,9 @@ class QueueCard(NamedTuple):
     id: CardId
     deck: str
     card: CardState
+    #: The question it belongs to (its siblings share it: siblings.bury_siblings);
+    #: None for a card without siblings (a drill card).
+    question: Hashable | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ def build_queue(
     prefix = exact + "/" if exact else ""
     due: list[tuple[dt.date, int, CardId]] = []
     new: list[CardId] = []
-    for position, (card_id, card_deck, card) in enumerate(cards):
+    for position, (card_id, card_deck, card, _question) in enumerate(cards):
         if prefix and card_deck != exact and not card_deck.startswith(prefix):
             continue
         state = card.state

@@ -368,6 +368,16 @@ def history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
     return logstore.card_history(conn, card_id)
 
 
+@dataclass(frozen=True, slots=True)
+class TodaysQueue:
+    items: tuple[q.QueueItem, ...]
+    #: Each queued card's question, (note id, question hash), by card id (drill cards
+    #: have none): the key its siblings share.
+    questions: dict[int, tuple[int, str]]
+    #: Per question, the cards answered today (read when siblings are buried).
+    answered: dict[tuple[int, str], list[int]]
+
+
 def build_queue(
     conn: sqlite3.Connection,
     config: Config,
@@ -376,12 +386,25 @@ def build_queue(
     *,
     drill_kind: str | None = None,
 ) -> tuple[q.QueueItem, ...]:
-    """Today's queue in review order (card ids; the session reads each card as it comes).
+    """Today's queue in review order (card ids; the session reads each card as it comes)."""
+    return todays_queue(conn, config, today, deck, drill_kind=drill_kind).items
+
+
+def todays_queue(
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    deck: str | None = None,
+    *,
+    drill_kind: str | None = None,
+) -> TodaysQueue:
+    """Today's queue, with what the session needs to bury siblings as it goes.
 
     Only what the limits let through is read (LIMIT on the cards_stats index).
     Cards failed earlier today and due again come last, outside the limits (they
     were counted when first answered), as Anki's relearning cards. `drill_kind`:
     only the drill cards of that kind (the limits still count every review today).
+    The rows carry their question, so siblings cost no query of their own.
     """
     new_done, reviews_done = logstore.counts_today(conn, today)
     limits = q.DailyLimits(config.review.new_per_day, config.review.reviews_per_day)
@@ -410,10 +433,12 @@ def build_queue(
     items += tuple(q.QueueItem(c.id, False) for c in again)
     rule = sibling_rule(config)
     if not rule.active:
-        return items
-    keys = store.sibling_keys(conn, [int(i.id) for i in items])  # type: ignore[call-overload]
-    kept, _buried = bury_siblings(items, keys, store.answered_today(conn, today), rule)
-    return kept
+        return TodaysQueue(items, {}, {})
+    questions: dict[Any, Any] = {c.id: c.question for c in (*cards, *again) if c.question}
+    answered = store.answered_today(conn, today)
+    kept, _buried = bury_siblings(items, questions, answered, rule)
+    queued = {item.id for item in kept}
+    return TodaysQueue(kept, {k: v for k, v in questions.items() if k in queued}, answered)
 
 
 def sibling_rule(config: Config) -> SiblingRule:

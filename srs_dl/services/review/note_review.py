@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from srs_dl.config import Config
+from srs_dl.core.notes.frontmatter import frontmatter_end
 from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.notes.sr_comment import note_schedule_text
 from srs_dl.core.scheduling import note_review as nr
@@ -37,6 +38,7 @@ from srs_dl.store import log as logstore
 from srs_dl.store import review_notes as notes_store
 from srs_dl.store.review_notes import NoteRow
 from srs_dl.store.reviews import write_transaction
+from srs_dl.vault.read import read_note
 from srs_dl.vault.walk import find_vault_root
 
 
@@ -113,7 +115,7 @@ def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config) -> li
             eases[nid] = value
     if not eases:
         return []
-    from srs_dl.core.scheduling.pagerank import pagerank
+    from srs_dl.core.scheduling.pagerank import pagerank  # lazy: see _note_ranks
 
     # A note's rank depends on the whole vault's links, not only on those touching this note.
     ranks = pagerank(graph)
@@ -142,7 +144,8 @@ def _note_ranks(conn: sqlite3.Connection, folder_ids: set[int | None]) -> dict[i
     for folders in vaults:
         graph = _vault_graph(conn, folders, roots)
         if graph:
-            # Only here: a listing without ties never computes a rank.
+            # Only here, and imported only here: a listing without ties never
+            # computes a rank, nor loads the module (tests/test_notes_review.py).
             from srs_dl.core.scheduling.pagerank import pagerank
 
             ranks.update(pagerank(graph))
@@ -395,8 +398,6 @@ __all__ = [
 
 def note_body(path: str) -> str:
     """A note's text to show: its frontmatter (the schedule's keys among them) left out."""
-    from srs_dl.core.notes.frontmatter import frontmatter_end
-    from srs_dl.vault.read import read_note
 
     lines = read_note(path).text.splitlines()
     return "\n".join(lines[frontmatter_end(lines) :]).strip("\n")

@@ -19,6 +19,7 @@ from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.notes.sr_comment import note_schedule_text
 from srs_dl.services.review.grading import ReviewError, _write_back_now, undo_entry
 from srs_dl.services.review.note_review import change_schedule
+from srs_dl.services.writeback.sync import write_note_now
 from srs_dl.store import log as logstore
 from srs_dl.store import notes as notestore
 from srs_dl.store.cards import CardRow, note_path
@@ -104,8 +105,6 @@ def _undo_note_rating(
         )
     problem = None
     if dirty and config.review.writeback == "immediate":
-        from srs_dl.services.writeback.sync import write_note_now
-
         problem = write_note_now(conn, config, entry.note_id).problem
     return Undone(entry, note_path=path, note_schedule=schedule, writeback_problem=problem)
 
