@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from srs_dl.config import Config
-from srs_dl.core.notes.model import NEVER_REVIEWED, NoteSchedule, Question, SRGroup
+from srs_dl.core.notes.model import NEVER_REVIEWED, Question, SRGroup
 from srs_dl.core.notes.settings import ParseSettings
-from srs_dl.core.notes.sr_comment import format_group, parse_group
+from srs_dl.core.notes.sr_comment import format_group, note_schedule_text, parse_group
 from srs_dl.store import reviews as store
 from srs_dl.store import writeback as writes
 from srs_dl.store.cards import CardRow
@@ -216,7 +216,7 @@ def _plan(
         review_text = None
         if note.review_dirty and note.review is not None:
             new_text = set_review_keys(new_text, note.review)
-            review_text = _review_text(note.review)
+            review_text = note_schedule_text(note.review)
     except FrontmatterEditError as exc:
         return NoteOutcome(path, problem=f"{path}:{exc.line}: {exc.reason}")
     except ValueError as exc:
@@ -257,10 +257,6 @@ def _moved_lines(
             ):
                 out.append((after.first_line, after.last_line, card.id))
     return out
-
-
-def _review_text(schedule: NoteSchedule) -> str:
-    return format_group(SRGroup(schedule.due, schedule.interval, schedule.ease))
 
 
 _Context = tuple[ParseSettings, str, str]
@@ -317,7 +313,7 @@ def _finish(conn: sqlite3.Connection, plan: _Plan) -> int:
         settled += not still
     if plan.review is not None:
         row = writes.note_for_writing(conn, plan.note_id)
-        still = row is None or row.review is None or _review_text(row.review) != plan.review
+        still = row is None or row.review is None or note_schedule_text(row.review) != plan.review
         writes.settle_note_review(conn, plan.note_id, plan.review, dirty=still)
     return settled
 
