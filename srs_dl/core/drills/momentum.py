@@ -30,13 +30,15 @@ BETAS = (0.8, 0.85, 0.9, 0.95, 0.99)
 CONVENTIONS = ("ema", "pytorch", "pytorch_dampened")
 
 
-def buffers(gs: list[float], first: float, old: float, keep: float, r: Rounder) -> Iterator[float]:
+def buffers(gs: list[float], first: float, old: float, keep: float, r: Rounder) -> list[float]:
     """The momentum buffer after each step: V_1 = first g_1, then V_t = old V + keep g_t
     (Nesterov's buffer too)."""
+    out = []
     v = 0.0
     for t, g in enumerate(gs, 1):
         v = r(first * g) if t == 1 else r(r(old * v) + r(keep * g))
-        yield v
+        out.append(v)
+    return out
 
 
 def _rule(

@@ -35,7 +35,9 @@ def paths(
     out = []
     for i, w in enumerate(w0):
         try:
-            out.append([float(w), *(float(x) for x in rule(w, [g[i] for g in grads]))])
+            path = [float(w)]
+            path.extend(map(float, rule(w, [g[i] for g in grads])))
+            out.append(path)
         except (ZeroDivisionError, OverflowError, ValueError):
             out.append([math.nan])
     return out
