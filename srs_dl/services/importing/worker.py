@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from srs_dl.core.notes.fsrs_group import parse_fsrs_group
 from srs_dl.core.notes.model import Comment, ParsedNote, SRGroup
 from srs_dl.core.notes.settings import ParseSettings
-from srs_dl.core.notes.sr_comment import card_schedule, format_group, format_interval
+from srs_dl.core.notes.sr_comment import card_schedule, format_group, note_schedule_text
 from srs_dl.store.import_chunks import serialize_chunk
 from srs_dl.vault.read import NoteReadError, decode_note, read_bytes, sha1_hex
 
@@ -349,7 +349,7 @@ def _found_note(parsed: ParsedNote, setup: WorkerSetup, deck: str, has_cards: bo
     ns = parsed.note_schedule
     if ns is not None:
         due, interval, ease = ns.due.isoformat(), float(ns.interval), int(ns.ease)
-        sched = f"{due},{format_interval(ns.interval)},{ease}"
+        sched = note_schedule_text(ns)
     return FoundNote(
         is_review=int(parsed.is_review_note),
         review_due=due,
