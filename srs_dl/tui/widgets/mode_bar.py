@@ -172,16 +172,16 @@ class ModeBar(Horizontal):
         self._fit()
 
     def _fit(self) -> None:
-        if not self.size.width:
-            return  # not laid out yet: a Resize follows
+        # Not laid out yet (a text box focused as the screen mounts): the bar spans the screen.
+        width = self.size.width or self.app.size.width
         busy, typing = self.has_class("busy"), self.has_class("typing")
-        wanted = (self.size.width, busy, typing, self._job_text if busy else "")
+        wanted = (width, busy, typing, self._job_text if busy else "")
         if wanted == self._fitted:
             return  # a job's progress moved on: the same form
         self._fitted = wanted
         form, markup = fit(
             self.current,
-            self.size.width,
+            width,
             typing=typing,
             today_width=0 if busy or typing else _width(self._today_text) + _PADDING,
             job_width=_width(self._job_text) + _PADDING if busy else 0,
