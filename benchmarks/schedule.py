@@ -1,5 +1,5 @@
 """Speed of the pure scheduling core: one review(), a preview, and building
-today's queue over 1,000,000 card summaries. Run by hand:
+today's queue over 1,000,000 queue cards. Run by hand:
 
     .venv/bin/python benchmarks/schedule.py [--cards 1000000]
 
@@ -18,9 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from srs_dl.core.scheduling.queue import CardSummary, answer, build_queue, start  # noqa: E402
+from srs_dl.core.scheduling.card import CardState  # noqa: E402
+from srs_dl.core.scheduling.queue import QueueCard, answer, build_queue, start  # noqa: E402
 from srs_dl.core.scheduling.sm2 import (  # noqa: E402
-    CardSchedule,
+    Sm2Schedule,
     histogram_of,
     preview,
     review,
@@ -30,7 +31,7 @@ TODAY = dt.date(2025, 3, 1)
 RESPONSES = ("again", "hard", "good", "easy")
 
 
-def make_cards(n: int, rng: random.Random) -> list[CardSummary]:
+def make_cards(n: int, rng: random.Random) -> list[QueueCard]:
     decks = [f"dl/{a}/{b}" for a in ("optim", "norm", "tuning", "basics") for b in range(5)]
     decks += ["flashcards", "drills", "other/deck"]
     states = ("review",) * 90 + ("new",) * 6 + ("suspended", "buried", "deleted", "review")
@@ -38,19 +39,12 @@ def make_cards(n: int, rng: random.Random) -> list[CardSummary]:
     for i in range(n):
         state = states[i % len(states)]
         if state == "new":
-            cards.append(CardSummary(i, decks[i % len(decks)], None, "new"))
+            cards.append(QueueCard(i, decks[i % len(decks)], CardState("new")))
         else:
             due = TODAY + dt.timedelta(days=rng.randint(-30, 400))
-            cards.append(
-                CardSummary(
-                    i,
-                    decks[i % len(decks)],
-                    due,
-                    state,  # type: ignore[arg-type]
-                    float(rng.randint(1, 300)),
-                    rng.randint(130, 350),
-                )
-            )
+            schedule = Sm2Schedule(due, float(rng.randint(1, 300)), rng.randint(130, 350))
+            card = CardState(state, schedule)  # type: ignore[arg-type]
+            cards.append(QueueCard(i, decks[i % len(decks)], card))
     return cards
 
 
@@ -76,7 +70,7 @@ def main() -> None:
         (TODAY + dt.timedelta(days=rng.randint(-5, 365)) for _ in range(100_000)), TODAY
     )
     states = [
-        CardSchedule(
+        Sm2Schedule(
             TODAY - dt.timedelta(days=rng.randint(0, 20)),
             float(rng.randint(0, 400)),
             rng.randint(130, 350),
@@ -102,7 +96,7 @@ def main() -> None:
     t0 = time.perf_counter()
     cards = make_cards(args.cards, rng)
     print(
-        f"{'making ' + format(args.cards, ',') + ' summaries (not core)':<52} "
+        f"{'making ' + format(args.cards, ',') + ' queue cards (not core)':<52} "
         f"{(time.perf_counter() - t0) * 1000:10.2f} ms"
     )
 
@@ -123,7 +117,7 @@ def main() -> None:
 
     def run_session() -> None:
         s = start(queue)
-        before = CardSchedule(TODAY, 3.0, 250)
+        before = Sm2Schedule(TODAY, 3.0, 250)
         while s.current is not None:
             s = answer(s, "good", before, before)
 

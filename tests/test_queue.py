@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from srs_dl.core.scheduling.card import CardState
 from srs_dl.core.scheduling.queue import (
-    CardSummary,
     DailyLimits,
+    QueueCard,
     QueueItem,
     answer,
     build_queue,
@@ -29,12 +30,17 @@ def days(n: int) -> dt.date:
     return TODAY + dt.timedelta(days=n)
 
 
-def due_card(cid: str, n: int, deck: str = "a", **kw: object) -> CardSummary:
-    return CardSummary(cid, deck, days(n), "review", 3, 250, **kw)  # type: ignore[arg-type]
+def card(cid: str, deck: str, due: dt.date | None, state: str, **kw: object) -> QueueCard:
+    schedule = None if due is None else Sm2Schedule(due, 3, 250)
+    return QueueCard(cid, deck, CardState(state, schedule, **kw))  # type: ignore[arg-type]
 
 
-def new_card(cid: str, deck: str = "a") -> CardSummary:
-    return CardSummary(cid, deck, None, "new")
+def due_card(cid: str, n: int, deck: str = "a", **kw: object) -> QueueCard:
+    return card(cid, deck, days(n), "review", **kw)
+
+
+def new_card(cid: str, deck: str = "a") -> QueueCard:
+    return card(cid, deck, None, "new")
 
 
 def ids(queue: tuple[QueueItem, ...]) -> list[object]:
@@ -72,13 +78,13 @@ def test_deck_and_sub_decks() -> None:
 def test_excluded_states() -> None:
     cards = [
         due_card("ok", 0),
-        CardSummary("susp", "a", days(-1), "suspended"),
-        CardSummary("del", "a", days(-1), "deleted"),
-        CardSummary("bur", "a", days(-1), "buried"),
-        CardSummary("bur-until-today", "a", days(-1), "buried", buried_until=TODAY),
-        CardSummary("bur-until-tomorrow", "a", days(-1), "buried", buried_until=days(1)),
-        CardSummary("new-bur", "a", None, "new", buried_until=days(1)),
-        CardSummary("new-del", "a", None, "deleted"),
+        card("susp", "a", days(-1), "suspended"),
+        card("del", "a", days(-1), "deleted"),
+        card("bur", "a", days(-1), "buried"),
+        card("bur-until-today", "a", days(-1), "buried", buried_until=TODAY),
+        card("bur-until-tomorrow", "a", days(-1), "buried", buried_until=days(1)),
+        card("new-bur", "a", None, "new", buried_until=days(1)),
+        card("new-del", "a", None, "deleted"),
     ]
     assert ids(build_queue(cards, TODAY)) == ["bur-until-today", "ok"]
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from srs_dl.core import stats as core
-from srs_dl.core.stats import CardState, DrillAnswer, Review, Tally
+from srs_dl.core.stats import CardGroup, DrillAnswer, Review, Tally
 
 D = dt.date
 TODAY = D(2025, 3, 10)
@@ -36,19 +36,19 @@ LOG = [
 ]
 
 CARDS = [
-    CardState("review", D(2025, 3, 8), 1, 250),  # overdue
-    CardState("review", D(2025, 3, 10), 3, 230),
-    CardState("review", D(2025, 3, 12), 8, 250),
-    CardState("review", D(2025, 3, 12), 25, 270),
-    CardState("review", D(2025, 4, 8), 60, 290),  # day 29: the last of the forecast
-    CardState("review", D(2025, 4, 9), 400, 130),  # day 30: beyond it
-    CardState("buried", D(2025, 3, 10), 2, 250, D(2025, 3, 11)),  # back tomorrow
-    CardState("buried", D(2025, 3, 5), 14, 210, D(2025, 3, 10)),  # burial over: overdue
-    CardState("suspended", D(2025, 3, 10), 5, 250),
-    CardState("new", None, None, None),
-    CardState("deleted", D(2025, 3, 10), 5, 250),
-    CardState("new", None, None, None),
-    CardState("review", D(2025, 3, 20), 10, 250),
+    CardGroup("review", D(2025, 3, 8), 1, 250),  # overdue
+    CardGroup("review", D(2025, 3, 10), 3, 230),
+    CardGroup("review", D(2025, 3, 12), 8, 250),
+    CardGroup("review", D(2025, 3, 12), 25, 270),
+    CardGroup("review", D(2025, 4, 8), 60, 290),  # day 29: the last of the forecast
+    CardGroup("review", D(2025, 4, 9), 400, 130),  # day 30: beyond it
+    CardGroup("buried", D(2025, 3, 10), 2, 250, D(2025, 3, 11)),  # back tomorrow
+    CardGroup("buried", D(2025, 3, 5), 14, 210, D(2025, 3, 10)),  # burial over: overdue
+    CardGroup("suspended", D(2025, 3, 10), 5, 250),
+    CardGroup("new", None, None, None),
+    CardGroup("deleted", D(2025, 3, 10), 5, 250),
+    CardGroup("new", None, None, None),
+    CardGroup("review", D(2025, 3, 20), 10, 250),
 ]
 
 

@@ -1,7 +1,7 @@
 """Review statistics from plain records: forecast, heatmap, distributions,
 retention, streaks, drill accuracy, whole-note reviews.
 
-Pure: the log and the cards come in as plain tuples (`Review`, `CardState`,
+Pure: the log and the cards come in as plain tuples (`Review`, `CardGroup`,
 `DrillAnswer`, `NoteReview`, `NoteState`), today is a parameter.
 
 Whole-note reviews (#review notes) are study too: they count in the streaks and
@@ -80,8 +80,10 @@ class Review(NamedTuple):
         return cls(day, response, is_mature(interval), count)
 
 
-class CardState(NamedTuple):
-    """A card's scheduling fields (or `count` cards with the same ones)."""
+class CardGroup(NamedTuple):
+    """`count` cards sharing these scheduling columns, as SQLite folds a deck for the
+    statistics (GROUP BY): a bucket to count, not a card (a card's state is
+    core.scheduling.card.CardState; the burial rule is its queue_state)."""
 
     state: str
     due: dt.date | None
@@ -321,19 +323,19 @@ def is_mature(interval: float | None) -> bool:
 # --- cards -------------------------------------------------------------------
 
 
-def effective_state(card: CardState, today: dt.date) -> str:
+def effective_state(card: CardGroup, today: dt.date) -> str:
     """A burial ends on its date (the card model's rule, for counted states)."""
     return queue_state(card.state, card.buried_until, card.due is not None, today)
 
 
-def _scheduled(cards: Iterable[CardState], today: dt.date) -> Iterable[CardState]:
+def _scheduled(cards: Iterable[CardGroup], today: dt.date) -> Iterable[CardGroup]:
     """Cards with a schedule that will come up: in review, or buried for now."""
     for card in cards:
         if card.due is not None and effective_state(card, today) in ("review", "buried"):
             yield card
 
 
-def card_counts(cards: Iterable[CardState], today: dt.date) -> dict[str, int]:
+def card_counts(cards: Iterable[CardGroup], today: dt.date) -> dict[str, int]:
     counts = dict.fromkeys(("new", "review", "suspended", "buried", "deleted"), 0)
     for card in cards:
         state = effective_state(card, today)
@@ -341,7 +343,7 @@ def card_counts(cards: Iterable[CardState], today: dt.date) -> dict[str, int]:
     return counts
 
 
-def due_forecast(cards: Iterable[CardState], today: dt.date, days: int = FORECAST_DAYS) -> Forecast:
+def due_forecast(cards: Iterable[CardGroup], today: dt.date, days: int = FORECAST_DAYS) -> Forecast:
     """Cards due on each of the next `days` days, today first (overdue cards count today).
 
     A buried card comes back on the day its burial ends, if that is after its due date.
@@ -388,21 +390,21 @@ def _weighted_mean(pairs: Iterable[tuple[float, int]]) -> float | None:
     return total / weight if weight else None
 
 
-def interval_distribution(cards: Iterable[CardState], today: dt.date) -> tuple[Bucket, ...]:
+def interval_distribution(cards: Iterable[CardGroup], today: dt.date) -> tuple[Bucket, ...]:
     return histogram(_interval_pairs(cards, today), INTERVAL_BUCKETS)
 
 
-def ease_distribution(cards: Iterable[CardState], today: dt.date) -> tuple[Bucket, ...]:
+def ease_distribution(cards: Iterable[CardGroup], today: dt.date) -> tuple[Bucket, ...]:
     return histogram(_ease_pairs(cards, today), EASE_BUCKETS)
 
 
-def _interval_pairs(cards: Iterable[CardState], today: dt.date) -> list[tuple[float, int]]:
+def _interval_pairs(cards: Iterable[CardGroup], today: dt.date) -> list[tuple[float, int]]:
     return [
         (float(c.interval), c.count) for c in _scheduled(cards, today) if c.interval is not None
     ]
 
 
-def _ease_pairs(cards: Iterable[CardState], today: dt.date) -> list[tuple[float, int]]:
+def _ease_pairs(cards: Iterable[CardGroup], today: dt.date) -> list[tuple[float, int]]:
     return [(float(c.ease), c.count) for c in _scheduled(cards, today) if c.ease is not None]
 
 
@@ -498,7 +500,7 @@ def note_stats(
     notes = list(notes)
     # A scheduled note is due as a card in review is: the cards' forecast counts it.
     forecast = due_forecast(
-        (CardState("review", n.due, None, None, None, n.count) for n in notes if n.due is not None),
+        (CardGroup("review", n.due, None, None, None, n.count) for n in notes if n.due is not None),
         today,
     )
     heatmap = reviews_per_day((Review(r.day, r.response, False, r.count) for r in rated), today)
@@ -516,7 +518,7 @@ def note_stats(
 
 def compute(
     reviews: Iterable[Review],
-    cards: Iterable[CardState],
+    cards: Iterable[CardGroup],
     drills: Iterable[DrillAnswer],
     today: dt.date,
     *,

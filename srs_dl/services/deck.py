@@ -18,7 +18,7 @@ from srs_dl.store import decks as decks_store
 from srs_dl.store import folders as folders_store
 from srs_dl.store import notes as notes_store
 from srs_dl.store.cards import CardRow
-from srs_dl.store.db import StoreError, transaction
+from srs_dl.store.db import StoreError, connect, transaction
 from srs_dl.store.pool import DeckPool
 
 __all__ = [
@@ -38,7 +38,6 @@ __all__ = [
 
 def open_deck(path: str | os.PathLike[str], *, create: bool = True) -> sqlite3.Connection:
     """Open (and create or migrate) the deck at `path`; StoreError when it cannot be."""
-    from srs_dl.store.db import connect
 
     return connect(path, create=create)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from srs_dl.config import Config
 from srs_dl.core.lint import Finding, Linter
+from srs_dl.store.folders import list_folders
 from srs_dl.vault.read import NoteReadError, read_note
 from srs_dl.vault.walk import IgnoreRules, is_note_name, walk_notes
 
@@ -180,6 +181,5 @@ def lint_paths(
 
 def remembered_folders(conn: sqlite3.Connection) -> list[str]:
     """The folders and files the user imported (the bundled decks among them)."""
-    from srs_dl.store.folders import list_folders
 
     return [row.path for row in list_folders(conn) if os.path.exists(row.path)]

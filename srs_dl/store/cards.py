@@ -52,11 +52,20 @@ class CardRow:
 
     @property
     def scheduling(self) -> CardState:
-        """The card model's view of this row: its queue state and SM-2 schedule."""
-        schedule = None
-        if self.due is not None and self.interval is not None and self.ease is not None:
-            schedule = Sm2Schedule(self.due, self.interval, self.ease)
+        """The card model's view of this row: its queue state and SM-2 schedule
+        (store.card_states.card_state adds an FSRS card's state)."""
+        schedule = sm2_schedule(self.due, self.interval, self.ease)
         return CardState(self.state, schedule, self.buried_until, self.reps, self.lapses)  # type: ignore[arg-type]  # a stored state is a QueueState
+
+
+def sm2_schedule(
+    due: dt.date | None, interval: float | None, ease: int | None
+) -> Sm2Schedule | None:
+    """The SM-2 schedule a row's columns hold (None: never reviewed). An FSRS card's
+    columns mirror its group's due day, interval and ease."""
+    if due is None or interval is None or ease is None:
+        return None
+    return Sm2Schedule(due, interval, ease)
 
 
 def row_to_card(row: Sequence[Any]) -> CardRow:

@@ -31,17 +31,21 @@ class FolderRow:
         return path == self.path or path.startswith(self.path.rstrip(os.sep) + os.sep)
 
 
-def _row(row: tuple[Any, ...]) -> FolderRow:
-    fid, path, settings, writeback, imported_at = row
+def _flags(settings: str | None) -> dict[str, Any]:
     try:
         data = json.loads(settings) if settings else {}
     except ValueError:
         data = {}
     flags = data.get("flags", {}) if isinstance(data, dict) else {}
+    return dict(flags) if isinstance(flags, dict) else {}
+
+
+def _row(row: tuple[Any, ...]) -> FolderRow:
+    fid, path, settings, writeback, imported_at = row
     return FolderRow(
         int(fid),
         str(path),
-        dict(flags) if isinstance(flags, dict) else {},
+        _flags(settings),
         bool(writeback),
         imported_at,
         follows_symlinks(settings),
@@ -67,6 +71,16 @@ def list_folders(conn: sqlite3.Connection) -> list[FolderRow]:
 def get_folder(conn: sqlite3.Connection, path: str) -> FolderRow | None:
     row = conn.execute(_SELECT + " WHERE path = ?", (path,)).fetchone()
     return _row(row) if row else None
+
+
+def note_flags(conn: sqlite3.Connection, note_id: int) -> tuple[dict[str, Any], str] | None:
+    """(the flags the note's folder was imported with, the note's path); None: no such note."""
+    row = conn.execute(
+        "SELECT n.path, f.settings FROM notes AS n LEFT JOIN folders AS f ON f.id = n.folder_id"
+        " WHERE n.id = ?",
+        (note_id,),
+    ).fetchone()
+    return None if row is None else (_flags(row[1]), str(row[0]))
 
 
 def settings_json(flags: dict[str, Any], follow_symlinks: bool = False) -> str:

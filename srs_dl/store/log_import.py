@@ -72,10 +72,9 @@ def log_rows(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, tuple[An
 
 
 def insert_log(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
-    """Rows of (id, card_id, note_id, at, day, action, response, source, undoes, before,
-    after, detail)."""
+    """Rows of (id, note_id, then LOG_ROW_COLUMNS): a log_rows row behind its id and note."""
     conn.executemany(
-        "INSERT INTO log (id, card_id, note_id, at, day, action, response, source, undoes,"
-        " before, after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO log (id, note_id, {LOG_ROW_COLUMNS})"  # noqa: S608
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )

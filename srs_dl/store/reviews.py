@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any, cast
 
-from srs_dl.store.cards import CARD_COLUMNS, CardRow, deck_clause, row_to_card
+from srs_dl.core.scheduling.card import CardState, Schedule
+from srs_dl.core.scheduling.queue import QueueCard
+from srs_dl.store.card_states import fsrs_schedule
+from srs_dl.store.cards import CARD_COLUMNS, CardRow, deck_clause, row_to_card, sm2_schedule
 from srs_dl.store.db import StoreError
 
 #: Attempts at taking the write lock, each waiting the connection's busy timeout.
@@ -73,37 +75,32 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-class QueueRow(NamedTuple):
-    """What ordering a queue needs of a card (lighter than a CardRow: no texts)."""
-
-    id: int
-    deck: str
-    due: dt.date | None
-    state: str
-    interval: float | None
-    ease: int | None
-
-    @classmethod
-    def from_row(cls, row: tuple[Any, ...], today: dt.date) -> QueueRow:
-        cid, deck, due, state, interval, ease = row
-        if state == "buried":  # only burials that ended are selected
-            state = "review" if due else "new"
-        return cls(
-            int(cid), str(deck), dt.date.fromisoformat(due) if due else None, state, interval, ease
-        )
+_QUEUE_COLUMNS = "id, deck, due, interval, ease, state, buried_until, raw_group, note_id, qhash"
 
 
-_QUEUE_COLUMNS = "id, deck, due, state, interval, ease"
+def _queue_cards(rows: Iterable[tuple[Any, ...]], tz: dt.tzinfo) -> list[QueueCard]:
+    """Rows as the queue takes them: the card model's state (FSRS times in `tz`), and
+    the question, (note id, question hash), that its siblings share."""
+    date = dt.date.fromisoformat
+    out: list[QueueCard] = []
+    for cid, deck, due, interval, ease, state, buried, raw, note_id, qhash in rows:
+        schedule: Schedule | None = None if raw is None else fsrs_schedule(raw, tz)
+        if schedule is None:
+            schedule = sm2_schedule(date(due) if due else None, interval, ease)
+        card = CardState(state, schedule, date(buried) if buried else None)
+        out.append(QueueCard(cid, deck, card, None if note_id is None else (note_id, qhash)))
+    return out
 
 
 def due_reviews(
     conn: sqlite3.Connection,
     today: dt.date,
     *,
+    tz: dt.tzinfo = dt.UTC,
     deck: str | None = None,
     limit: int = -1,
     drill_kind: str | None = None,
-) -> list[QueueRow]:
+) -> list[QueueCard]:
     """Review cards due on or before `today`, most overdue first (then by id).
 
     Buried cards whose burial ended come back here too. Two index range scans,
@@ -111,11 +108,11 @@ def due_reviews(
     """
     day = today.isoformat()
     reviews = _select(
-        conn, today, "state = 'review' AND due <= ?", [day], deck, "due, id", limit, drill_kind
+        conn, tz, "state = 'review' AND due <= ?", [day], deck, "due, id", limit, drill_kind
     )
     unburied = _select(
         conn,
-        today,
+        tz,
         "state = 'buried' AND buried_until <= ? AND due IS NOT NULL AND due <= ?",
         [day, day],
         deck,
@@ -125,7 +122,7 @@ def due_reviews(
     )
     if not unburied:
         return reviews
-    merged = sorted(reviews + unburied, key=lambda c: (c.due, c.id))
+    merged = sorted(reviews + unburied, key=lambda c: (c.card.due or today, cast(int, c.id)))
     return merged if limit < 0 else merged[:limit]
 
 
@@ -133,15 +130,16 @@ def new_cards(
     conn: sqlite3.Connection,
     today: dt.date,
     *,
+    tz: dt.tzinfo = dt.UTC,
     deck: str | None = None,
     limit: int = -1,
     drill_kind: str | None = None,
-) -> list[QueueRow]:
+) -> list[QueueCard]:
     """New cards in the order they were imported (note by note, line by line)."""
-    fresh = _select(conn, today, "state = 'new'", [], deck, "id", limit, drill_kind)
+    fresh = _select(conn, tz, "state = 'new'", [], deck, "id", limit, drill_kind)
     unburied = _select(
         conn,
-        today,
+        tz,
         "state = 'buried' AND buried_until <= ? AND due IS NULL",
         [today.isoformat()],
         deck,
@@ -151,7 +149,7 @@ def new_cards(
     )
     if not unburied:
         return fresh
-    merged = sorted(fresh + unburied, key=lambda c: c.id)
+    merged = sorted(fresh + unburied, key=lambda c: cast(int, c.id))
     return merged if limit < 0 else merged[:limit]
 
 
@@ -159,14 +157,15 @@ def failed_today(
     conn: sqlite3.Connection,
     today: dt.date,
     *,
+    tz: dt.tzinfo = dt.UTC,
     deck: str | None = None,
     drill_kind: str | None = None,
-) -> list[QueueRow]:
+) -> list[QueueCard]:
     """Cards answered today (not undone) that are due again today: failed, to see again."""
     day = today.isoformat()
     return _select(
         conn,
-        today,
+        tz,
         "state = 'review' AND due <= ? AND id IN (SELECT l.card_id FROM log AS l"
         " WHERE l.day = ? AND l.action = 'review' AND l.source = 'srs-dl' AND NOT EXISTS"
         " (SELECT 1 FROM log AS u WHERE u.card_id = l.card_id AND u.undoes = l.id))",
@@ -180,14 +179,14 @@ def failed_today(
 
 def _select(
     conn: sqlite3.Connection,
-    today: dt.date,
+    tz: dt.tzinfo,
     cond: str,
     args: list[Any],
     deck: str | None,
     order: str,
     limit: int,
     drill_kind: str | None = None,
-) -> list[QueueRow]:
+) -> list[QueueCard]:
     """`drill_kind`: only the drill cards of that kind (`srs-dl practice KIND`)."""
     where, params = deck_clause(deck)
     if drill_kind is not None:
@@ -196,7 +195,7 @@ def _select(
         f"SELECT {_QUEUE_COLUMNS} FROM cards WHERE {cond} AND {where}"  # noqa: S608
         f" ORDER BY {order} LIMIT ?"
     )
-    return [QueueRow.from_row(r, today) for r in conn.execute(sql, [*args, *params, limit])]
+    return _queue_cards(conn.execute(sql, [*args, *params, limit]), tz)
 
 
 def get_cards(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, CardRow]:
@@ -268,20 +267,6 @@ def cards_of_note(conn: sqlite3.Connection, note_id: int) -> list[CardRow]:
 
 def iso(day: dt.date | None) -> str | None:
     return _iso(day)
-
-
-def sibling_keys(conn: sqlite3.Connection, card_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    """Each card's question, (note id, question hash): the cards of one question are
-    siblings. Drill cards (no note) have none and are left out."""
-    ids = json.dumps(list(card_ids))
-    return {
-        int(cid): (int(note_id), str(qhash))
-        for cid, note_id, qhash in conn.execute(
-            "SELECT id, note_id, qhash FROM cards WHERE id IN (SELECT value FROM json_each(?))"
-            " AND note_id IS NOT NULL",
-            (ids,),
-        )
-    }
 
 
 def answered_today(conn: sqlite3.Connection, today: dt.date) -> dict[tuple[int, str], list[int]]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from srs_dl.core import stats as core
-from srs_dl.core.stats import CardState, DrillAnswer, NoteReview, NoteState, Review
+from srs_dl.core.stats import CardGroup, DrillAnswer, NoteReview, NoteState, Review
 
 Progress = Callable[[int, int], None]
 #: Progress is reported in these units: cards, then the log by day, then drills.
@@ -109,12 +109,12 @@ def _batches(cursor: sqlite3.Cursor, cancel: threading.Event | None) -> Iterator
         yield rows
 
 
-def read_cards(conn: sqlite3.Connection, cancel: threading.Event | None = None) -> list[CardState]:
+def read_cards(conn: sqlite3.Connection, cancel: threading.Event | None = None) -> list[CardGroup]:
     date = _Dates()
-    out: list[CardState] = []
+    out: list[CardGroup] = []
     for rows in _batches(conn.execute(_CARDS), cancel):
         out.extend(
-            CardState(state, date(due), interval, ease, date(buried), n)
+            CardGroup(state, date(due), interval, ease, date(buried), n)
             for state, due, interval, ease, buried, n in rows
         )
     return out

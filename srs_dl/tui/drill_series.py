@@ -12,6 +12,9 @@ drill's own inputs: this module only chooses the kernel and names the lines.
   batchnorm_inference: the test columns before and after the layer;
 - warmup_cosine: the learning rate over the steps, the asked step marked.
 Other kinds (counts, the L2 factor) are shown by their steps table alone.
+
+Each function imports its own kernel: a drill draws one picture, and loading them
+all would cost the first one about 14 ms (the optimizers module alone, 7 ms).
 """
 
 from __future__ import annotations

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from srs_dl.vault.write import TEMP_SUFFIX, fsync_dir
+from srs_dl.vault.write import ReplaceError, fsync_dir, replacing
 
 STDOUT = "-"
 
@@ -58,33 +56,13 @@ def _output(out: str, *, force: bool, binary: bool) -> Iterator[IO[Any]]:
         yield stream
         stream.flush()
         return
-    mode: int | None = None
-    with contextlib.suppress(FileNotFoundError):
-        mode = stat.S_IMODE(path.stat().st_mode)
     try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent
-        )
-    except OSError as exc:
-        raise ExportFileError(f"{path}: cannot write here ({exc.strerror or exc})") from exc
-    tmp = Path(tmp_name)
-    try:
-        fh: IO[Any] = (
-            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
-        )
-        with fh:
+        with replacing(path, text=not binary) as fh:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if isinstance(exc, OSError):
+    except ReplaceError as exc:
+        if exc.created:
             raise ExportFileError(
-                f"{path}: not written ({exc.strerror or exc}); nothing changed"
-            ) from exc
-        raise
+                f"{path}: not written ({exc.reason}); nothing changed"
+            ) from exc.__cause__
+        raise ExportFileError(f"{path}: cannot write here ({exc.reason})") from exc.__cause__
     fsync_dir(path.parent)

@@ -4,10 +4,11 @@ each starts on, so a bad row is reported as FILE:LINE."""
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from srs_dl.core.interchange.rows import RowError, decode_object
 
 
 class ExportReadError(Exception):
@@ -84,11 +85,9 @@ def _jsonl_rows(path: Path, fh: Any) -> Iterator[tuple[int, dict[str, Any]]]:
                 if not line.strip():
                     continue
                 try:
-                    value = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ExportReadError(f"{path}:{number}: not JSON ({exc.msg})") from exc
-                if not isinstance(value, dict):
-                    raise ExportReadError(f"{path}:{number}: not a JSON object")
+                    value = decode_object(line)
+                except RowError as exc:
+                    raise ExportReadError(f"{path}:{number}: {exc}") from exc
                 yield number, value
         except UnicodeDecodeError as exc:
             raise _not_utf8(path, exc) from exc

@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from srs_dl.vault.read import sha1_hex
 
@@ -44,10 +45,12 @@ class NoteWriteError(Exception):
 __all__ = [
     "NoteChangedError",
     "NoteWriteError",
+    "ReplaceError",
     "atomic_write",
     "fsync_dir",
     "read_checked",
     "remove_stale_temps",
+    "replacing",
     "sha1_hex",
     "write_target",
     "writers_lock",
@@ -88,6 +91,53 @@ def read_checked(path: Path, expected_hash: str | None) -> bytes:
     return data
 
 
+class ReplaceError(Exception):
+    """`replacing` failed on the file system; the file is as it was, no temporary left."""
+
+    def __init__(self, reason: str, *, created: bool) -> None:
+        super().__init__(reason)
+        #: The OS's words (`No space left on device`).
+        self.reason = reason
+        #: Whether the temporary file was made (False: the folder refused it).
+        self.created = created
+
+
+@contextlib.contextmanager
+def replacing(path: Path, *, text: bool = False) -> Iterator[IO[Any]]:
+    """A temporary file beside `path` (bytes, or UTF-8 text with `text`), fsynced and
+    renamed over `path` with its mode when the block ends without error, removed
+    otherwise. An OSError, in the block or here, becomes ReplaceError; anything else
+    the block raises passes through. The folder's fsync is the caller's (one per
+    folder for a batch)."""
+    mode: int | None = None
+    with contextlib.suppress(FileNotFoundError):
+        mode = stat.S_IMODE(path.stat().st_mode)
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent
+        )
+    except OSError as exc:
+        raise ReplaceError(str(exc.strerror or exc), created=False) from exc
+    tmp = Path(tmp_name)
+    try:
+        fh: IO[Any] = (
+            os.fdopen(fd, "w", encoding="utf-8", newline="") if text else os.fdopen(fd, "wb")
+        )
+        with fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
+            raise ReplaceError(str(exc.strerror or exc), created=True) from exc
+        raise
+
+
 def atomic_write(
     path: str | os.PathLike[str],
     data: bytes,
@@ -106,35 +156,21 @@ def atomic_write(
     as `write_target` says; the file actually replaced is returned.
     """
     path = write_target(path, follow_symlinks=follow_symlinks)
-    mode: int | None = None
     if expected_hash is not None:
         read_checked(path, expected_hash)
-    with contextlib.suppress(FileNotFoundError):
-        mode = stat.S_IMODE(path.stat().st_mode)
-    folder = path.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
-    except OSError as exc:
-        raise NoteWriteError(
-            f"{path}: cannot create a temporary file beside it: {exc.strerror or exc}"
-        ) from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+        with replacing(path) as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    except ReplaceError as exc:
+        if exc.created:
+            raise NoteWriteError(
+                f"{path}: not written ({exc.reason}); the note is unchanged"
+            ) from exc.__cause__
         raise NoteWriteError(
-            f"{path}: not written ({exc.strerror or exc}); the note is unchanged"
-        ) from exc
+            f"{path}: cannot create a temporary file beside it: {exc.reason}"
+        ) from exc.__cause__
     if sync_dir:
-        fsync_dir(folder)
+        fsync_dir(path.parent)
     return path
 
 

@@ -318,18 +318,27 @@ def _date(row: Mapping[str, Any], key: str) -> str | None:
     return value
 
 
-def _snapshot(row: Mapping[str, Any], key: str) -> dict[str, Any] | None:
-    value = _get(row, key)
-    if value is None:
-        return None
+def decode_object(value: Any) -> dict[str, Any]:
+    """`value` as a JSON object, decoding it first when it is text (a JSONL line, a CSV
+    cell); RowError says why it is none: `not JSON (...)`, `not a JSON object`."""
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise RowError(f"{key}: not JSON ({exc.msg})") from None
+            raise RowError(f"not JSON ({exc.msg})") from None
     if not isinstance(value, dict):
-        raise RowError(f"{key}: not a JSON object")
+        raise RowError("not a JSON object")
     return value
+
+
+def _snapshot(row: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+    value = _get(row, key)
+    if value is None:
+        return None
+    try:
+        return decode_object(value)
+    except RowError as exc:
+        raise RowError(f"{key}: {exc}") from None
 
 
 def _check_snapshot(key: str, snap: dict[str, Any] | None) -> dict[str, Any] | None:

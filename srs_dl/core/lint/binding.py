@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from srs_dl.core.lint.cases import HYPER
-from srs_dl.core.lint.expr import Call, Gen, Node, Num, Statement, names_in, walk
+from srs_dl.core.lint.expr import Call, Gen, Neg, Node, Num, Statement, names_in, walk
 from srs_dl.core.lint.names import (
     DATA_LOSS_CALLS,
     STATEFUL,
@@ -168,7 +168,6 @@ def _latest(scope: list[Statement], name: str) -> tuple[int, Statement] | None:
 
 
 def _literal(node: Node) -> float | None:
-    from srs_dl.core.lint.expr import Neg
 
     if isinstance(node, Num):
         return node.value

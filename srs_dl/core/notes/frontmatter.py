@@ -198,6 +198,21 @@ def _tags_from(raw: Any) -> list[str]:
     return tags
 
 
+def _add_tag(
+    raw_tags: list[Any], warnings: list[ParseWarning], lineno: int, text: str, commented: bool
+) -> None:
+    """A `tags` value, inline or a list item; one YAML reads as a comment is still read
+    as a tag (what the user meant), with a warning that Obsidian does not."""
+    if commented:
+        warnings.append(
+            ParseWarning(
+                lineno,
+                f"YAML reads {text!r} as a comment (Obsidian ignores it); quote it: read as a tag",
+            )
+        )
+    raw_tags.append(text)
+
+
 def _read_yaml(body: Sequence[str], end: int) -> Frontmatter:
     keys: list[str] = []
     values: dict[str, str] = {}
@@ -215,15 +230,7 @@ def _read_yaml(body: Sequence[str], end: int) -> Frontmatter:
             if item is not None and current is not None:
                 text, commented = _plain(item.group(1) or "")
                 if current in ("tags", "tag"):
-                    if commented:
-                        warnings.append(
-                            ParseWarning(
-                                lineno,
-                                f"YAML reads {text!r} as a comment "
-                                "(Obsidian ignores it); quote it: read as a tag",
-                            )
-                        )
-                    raw_tags.append(text)
+                    _add_tag(raw_tags, warnings, lineno, text, commented)
                 if current not in values and text and not commented:
                     values[current] = text
             continue
@@ -254,15 +261,7 @@ def _read_yaml(body: Sequence[str], end: int) -> Frontmatter:
             continue
         text, commented = kl.text, kl.commented
         if key in ("tags", "tag"):
-            if commented:
-                warnings.append(
-                    ParseWarning(
-                        lineno,
-                        f"YAML reads {text!r} as a comment "
-                        "(Obsidian ignores it); quote it: read as a tag",
-                    )
-                )
-            raw_tags.append(text)
+            _add_tag(raw_tags, warnings, lineno, text, commented)
         if not commented:
             values[key] = text
     return Frontmatter(

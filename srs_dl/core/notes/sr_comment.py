@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from srs_dl.core.notes.fast_init import new_group
 from srs_dl.core.notes.fsrs_group import parse_fsrs_group
-from srs_dl.core.notes.model import NEVER_REVIEWED, SRGroup
+from srs_dl.core.notes.model import NEVER_REVIEWED, NoteSchedule, SRGroup
 
 COMMENT_OPEN = "<!--SR:"
 COMMENT_CLOSE = "-->"
@@ -187,7 +187,17 @@ def format_group(group: SRGroup) -> str:
     if group.raw is not None:
         return group.raw
     due = group.due if group.due is not None else NEVER_REVIEWED
-    return f"{due.isoformat()},{format_interval(group.interval)},{int(group.ease)}"
+    return _triple(due, group.interval, group.ease)
+
+
+def note_schedule_text(schedule: NoteSchedule) -> str:
+    """A whole note's schedule in the groups' layout, `due,interval,ease`: how the notes
+    table remembers what the note's frontmatter holds (review_sched_note)."""
+    return _triple(schedule.due, schedule.interval, schedule.ease)
+
+
+def _triple(due: dt.date, interval: float, ease: int) -> str:
+    return f"{due.isoformat()},{format_interval(interval)},{int(ease)}"
 
 
 def format_comment(groups: Sequence[SRGroup]) -> str:

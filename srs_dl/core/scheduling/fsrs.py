@@ -37,7 +37,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from srs_dl.core.scheduling.sm2 import js_round
+from srs_dl.core.scheduling.sm2 import interval_label, js_round
 
 #: ts-fsrs 5.4.1's `default_w` (FSRS-6).
 DEFAULT_WEIGHTS: tuple[float, ...] = (
@@ -398,7 +398,6 @@ def interval_text(schedule: FsrsSchedule, now: dt.datetime) -> str:
     """A button's label as the plugin's `formatScheduleInterval` gives it: whole days
     as SM-2's labels ("8d", "1.5m", "2.1y"), a learning step as the minutes or
     hours until it is due, rounded up ("10 min", "2 hr")."""
-    from srs_dl.core.scheduling.sm2 import interval_label
 
     if schedule.interval >= 1:
         return interval_label(schedule.interval)

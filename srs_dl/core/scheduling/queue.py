@@ -19,28 +19,24 @@ import datetime as dt
 import heapq
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import NamedTuple
 
-from srs_dl.core.scheduling.fsrs import FsrsSchedule
-from srs_dl.core.scheduling.sm2 import Sm2Schedule, parse_response
+from srs_dl.core.scheduling.card import CardState, Schedule
+from srs_dl.core.scheduling.sm2 import parse_response
 
-CardState = Literal["new", "review", "suspended", "buried", "deleted"]
 CardId = Hashable
 
 
-@dataclass(frozen=True, slots=True)
-class CardSummary:
-    """What the queue needs to know of a card (the store builds these)."""
+class QueueCard(NamedTuple):
+    """A card as the queue is given it: which card, in which deck, and its state
+    (the card model's; the store maps its rows onto these)."""
 
     id: CardId
     deck: str
-    #: None for a new card.
-    due: dt.date | None
-    state: CardState = "review"
-    interval: float | None = None
-    ease: int | None = None
-    #: A buried card comes back on this day (None: buried until the store clears it).
-    buried_until: dt.date | None = None
+    card: CardState
+    #: The question it belongs to (its siblings share it: siblings.bury_siblings);
+    #: None for a card without siblings (a drill card).
+    question: Hashable | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +65,15 @@ def in_deck(deck: str, wanted: str | None) -> bool:
     return deck == wanted or deck.startswith(wanted + "/")
 
 
-def is_available(card: CardSummary, today: dt.date) -> bool:
+def is_available(card: CardState, today: dt.date) -> bool:
     """Not suspended, deleted, or buried past today."""
-    if card.state in ("suspended", "deleted"):
+    if card.effective_state(today) in ("suspended", "deleted", "buried"):
         return False
-    if card.state == "buried":
-        return card.buried_until is not None and card.buried_until <= today
-    if card.buried_until is not None and card.buried_until > today:
-        return False
-    return True
+    return card.buried_until is None or card.buried_until <= today
 
 
 def build_queue(
-    cards: Iterable[CardSummary],
+    cards: Iterable[QueueCard],
     today: dt.date,
     *,
     deck: str | None = None,
@@ -96,20 +88,22 @@ def build_queue(
     prefix = exact + "/" if exact else ""
     due: list[tuple[dt.date, int, CardId]] = []
     new: list[CardId] = []
-    for position, card in enumerate(cards):
-        if prefix and card.deck != exact and not card.deck.startswith(prefix):
+    for position, (card_id, card_deck, card, _question) in enumerate(cards):
+        if prefix and card_deck != exact and not card_deck.startswith(prefix):
             continue
         state = card.state
         # The common states skip the call: this loop runs over every card.
         if (state != "review" and state != "new") or card.buried_until is not None:
             if not is_available(card, today):
                 continue
-        when = card.due
-        if when is None:
+        schedule = card.schedule
+        if schedule is None:
             if len(new) < new_room:
-                new.append(card.id)
-        elif when <= today:
-            due.append((when, position, card.id))
+                new.append(card_id)
+        else:
+            when = schedule.due_day
+            if when <= today:
+                due.append((when, position, card_id))
     # Only the first `review_room` are wanted: a bounded heap beats sorting a million.
     reviews = [cid for _, _, cid in heapq.nsmallest(review_room, due)] if review_room else []
     return interleave(reviews, new)
@@ -135,8 +129,8 @@ class Reviewed:
 
     id: CardId
     response: str
-    before: Sm2Schedule | FsrsSchedule | None
-    after: Sm2Schedule | FsrsSchedule | None
+    before: Schedule | None
+    after: Schedule | None
     was_new: bool
     #: The card went back into the queue (Again, Reset).
     requeued: bool
@@ -171,8 +165,8 @@ def start(queue: Sequence[QueueItem]) -> Session:
 def answer(
     session: Session,
     response: str,
-    before: Sm2Schedule | FsrsSchedule | None,
-    after: Sm2Schedule | FsrsSchedule | None,
+    before: Schedule | None,
+    after: Schedule | None,
 ) -> Session:
     """The current card answered; `before`/`after` are its schedules (kept for undo)."""
     item = session.current

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Response = Literal["again", "hard", "good", "easy", "reset"]
 RESPONSES: tuple[Response, ...] = ("again", "hard", "good", "easy", "reset")
@@ -287,25 +287,44 @@ def histogram_of(dues: Iterable[dt.date], today: dt.date) -> dict[int, int]:
     return out
 
 
-def update_histogram(
-    histogram: Mapping[int, int],
-    before: Sm2Schedule | None,
-    after: Sm2Schedule | None,
+class _Dated(Protocol):
+    @property
+    def due_day(self) -> dt.date: ...
+
+
+def move_in_histogram(
+    histogram: MutableMapping[int, int],
+    before: _Dated | None,
+    after: _Dated | None,
     today: dt.date,
-) -> dict[int, int]:
-    """The histogram after one review, as the plugin keeps it during a session.
+) -> None:
+    """One review's move, in place, as the plugin keeps the histogram during a session.
 
     The old due day is decremented (never below 0, and the key stays, which
-    matters to `least_used_interval`); the new interval's day is incremented.
+    matters to `least_used_interval`); the new due day is incremented. Any
+    schedule with a `due_day` (SM-2's, FSRS's) moves the same way.
     """
-    out = dict(histogram)
+    # Only days from today on are load: a day already past is left alone (undo can
+    # bring back an overdue date).
     if before is not None:
-        key = (before.due - today).days
-        if out.get(key, 0) > 0:
-            out[key] -= 1
+        key = (before.due_day - today).days
+        if key >= 0 and histogram.get(key, 0) > 0:
+            histogram[key] -= 1
     if after is not None:
-        key = js_round(after.interval)
-        out[key] = out.get(key, 0) + 1
+        key = (after.due_day - today).days
+        if key >= 0:
+            histogram[key] = histogram.get(key, 0) + 1
+
+
+def update_histogram(
+    histogram: Mapping[int, int],
+    before: _Dated | None,
+    after: _Dated | None,
+    today: dt.date,
+) -> dict[int, int]:
+    """The histogram after one review (a new dict; see move_in_histogram)."""
+    out = dict(histogram)
+    move_in_histogram(out, before, after, today)
     return out
 
 

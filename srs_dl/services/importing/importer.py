@@ -38,11 +38,11 @@ from srs_dl.store import folders as folders_store
 from srs_dl.store import import_chunks as chunks
 from srs_dl.store.db import transaction
 from srs_dl.store.notes import KnownNote, known_notes
+from srs_dl.vault.plugin_data import read_plugin_data
 from srs_dl.vault.walk import FoundNote, IgnoreRules, find_vault_root, is_note_name, walk_notes
 
 #: Bump when the parser reads the same text differently: every note is parsed again.
 PARSE_VERSION = "2"
-PLUGIN_DATA = os.path.join(".obsidian", "plugins", "obsidian-spaced-repetition", "data.json")
 #: A first import of at least this many files loads the deck in bulk (see Writer).
 BULK_MIN_FILES = 2000
 
@@ -82,22 +82,11 @@ def plugin_layer(vault: str | None, warnings: list[str]) -> dict[str, Any]:
     `dataview_fields` key, which the bundled deck uses)."""
     if vault is None:
         return {}
-    path = os.path.join(vault, PLUGIN_DATA)
-    try:
-        with open(path, "rb") as fh:
-            data = json.loads(fh.read().decode("utf-8"))
-    except FileNotFoundError:
-        return {}
-    except json.JSONDecodeError as exc:
-        warnings.append(
-            f"{path}:{exc.lineno}: invalid JSON ({exc.msg}); the plugin's"
-            " settings there are not used"
-        )
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        warnings.append(f"{path}: cannot read the plugin settings ({exc}); not used")
-        return {}
-    if not isinstance(data, dict):
+    found = read_plugin_data(vault)
+    if found.problem is not None:
+        warnings.append(found.problem)
+    data, path = found.data, found.path
+    if data is None:
         return {}
     inner = data.get("settings")
     settings = inner if isinstance(inner, dict) else data

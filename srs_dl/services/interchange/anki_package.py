@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from srs_dl.core.drills import generate
 from srs_dl.core.interchange import anki_fields as fields
 from srs_dl.core.interchange.anki_cloze import cloze_text
 from srs_dl.core.interchange.anki_html import to_html
@@ -61,9 +62,9 @@ def _note(model: object, values: Sequence[str], guid: str, tags: list[str]) -> o
 
 
 def _drill_note(c: CardRecord) -> object:
+    # Lazy: NumPy and genanki load only for an export that has drill cards.
     import numpy as np
 
-    from srs_dl.core.drills import generate
     from srs_dl.services.interchange.anki_models import DRILL
 
     kind = c.qhash.removeprefix("drill:")

@@ -86,6 +86,8 @@ def _identity(c: CardRecord) -> tuple[Any, ...]:
 
 
 def _log_key(r: LogRecord) -> tuple[Any, ...]:
+    """The log columns an entry fills but its id and note: what a repeated or an
+    already stored entry must equal, and the rest of the row inserted for it."""
     return (
         r.card.id if r.card else None,
         r.at,
@@ -94,15 +96,15 @@ def _log_key(r: LogRecord) -> tuple[Any, ...]:
         r.response,
         r.source,
         r.undoes,
-        json_text(r.before),
-        json_text(r.after),
-        json_text(r.detail),
+        json_text(r.before) or None,
+        json_text(r.after) or None,
+        json_text(r.detail) or None,
     )
 
 
 def _stored_key(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    def canon(text: str | None) -> str:
-        return json_text(json.loads(text)) if text else ""
+    def canon(text: str | None) -> str | None:
+        return (json_text(json.loads(text)) or None) if text else None
 
     card_id, at, day, action, response, source, undoes, before, after, detail = row
     return (card_id, at, day, action, response, source, undoes) + tuple(
@@ -223,22 +225,7 @@ def _store_entries(
                 )
             summary.entries_present += 1
             continue
-        rows.append(
-            (
-                r.id,
-                r.card.id if r.card else None,
-                notes[r.file] if r.file else None,
-                r.at,
-                r.day,
-                r.action,
-                r.response,
-                r.source,
-                r.undoes,
-                json_text(r.before) or None,
-                json_text(r.after) or None,
-                json_text(r.detail) or None,
-            )
-        )
+        rows.append((r.id, notes[r.file] if r.file else None, *key))
     rows.sort()
     store.insert_log(conn, rows)
     summary.entries_added = len(rows)

@@ -84,20 +84,6 @@ def _usable(card: CardRow | None, card_id: int) -> CardRow:
     return card
 
 
-def _move_histogram(
-    hist: dict[int, int] | None, before: dt.date | None, after: dt.date | None, today: dt.date
-) -> None:
-    if hist is None:
-        return
-    if before is not None and before >= today:
-        key = (before - today).days
-        if hist.get(key, 0) > 0:
-            hist[key] -= 1
-    if after is not None and after >= today:
-        key = (after - today).days
-        hist[key] = hist.get(key, 0) + 1
-
-
 def review_card(
     conn: sqlite3.Connection,
     config: Config,
@@ -162,8 +148,9 @@ def review_card(
         )
         after = get_card(conn, card_id)
         assert after is not None
-    due = after_card.due
-    _move_histogram(histogram, before.due if before.state != "new" else None, due, today)
+    if histogram is not None:
+        old = card.schedule if before.state != "new" else None
+        sm2.move_in_histogram(histogram, old, after_card.schedule, today)
     return before, after, log_id
 
 
@@ -381,6 +368,16 @@ def history(conn: sqlite3.Connection, card_id: int) -> list[LogEntry]:
     return logstore.card_history(conn, card_id)
 
 
+@dataclass(frozen=True, slots=True)
+class TodaysQueue:
+    items: tuple[q.QueueItem, ...]
+    #: Each queued card's question, (note id, question hash), by card id (drill cards
+    #: have none): the key its siblings share.
+    questions: dict[int, tuple[int, str]]
+    #: Per question, the cards answered today (read when siblings are buried).
+    answered: dict[tuple[int, str], list[int]]
+
+
 def build_queue(
     conn: sqlite3.Connection,
     config: Config,
@@ -389,33 +386,44 @@ def build_queue(
     *,
     drill_kind: str | None = None,
 ) -> tuple[q.QueueItem, ...]:
-    """Today's queue in review order (card ids; the session reads each card as it comes).
+    """Today's queue in review order (card ids; the session reads each card as it comes)."""
+    return todays_queue(conn, config, today, deck, drill_kind=drill_kind).items
+
+
+def todays_queue(
+    conn: sqlite3.Connection,
+    config: Config,
+    today: dt.date,
+    deck: str | None = None,
+    *,
+    drill_kind: str | None = None,
+) -> TodaysQueue:
+    """Today's queue, with what the session needs to bury siblings as it goes.
 
     Only what the limits let through is read (LIMIT on the cards_stats index).
     Cards failed earlier today and due again come last, outside the limits (they
     were counted when first answered), as Anki's relearning cards. `drill_kind`:
     only the drill cards of that kind (the limits still count every review today).
+    The rows carry their question, so siblings cost no query of their own.
     """
     new_done, reviews_done = logstore.counts_today(conn, today)
     limits = q.DailyLimits(config.review.new_per_day, config.review.reviews_per_day)
     review_room = max(0, limits.reviews - reviews_done)
     new_room = max(0, limits.new - new_done)
-    again = store.failed_today(conn, today, deck=deck, drill_kind=drill_kind)
+    # FSRS cards fall due on a day of the user's timezone.
+    tz = resolve_now(today).tzinfo or dt.UTC
+    again = store.failed_today(conn, today, tz=tz, deck=deck, drill_kind=drill_kind)
     skip = {c.id for c in again}
-    rows = [
+    cards = [
         c
         for c in store.due_reviews(
-            conn, today, deck=deck, limit=review_room + len(skip), drill_kind=drill_kind
+            conn, today, tz=tz, deck=deck, limit=review_room + len(skip), drill_kind=drill_kind
         )
         if c.id not in skip
     ][:review_room]
-    rows += store.new_cards(conn, today, deck=deck, limit=new_room, drill_kind=drill_kind)
-    summaries = [
-        q.CardSummary(c.id, c.deck, c.due, c.state, c.interval, c.ease)  # type: ignore[arg-type]
-        for c in rows
-    ]
+    cards += store.new_cards(conn, today, tz=tz, deck=deck, limit=new_room, drill_kind=drill_kind)
     items = q.build_queue(
-        summaries,
+        cards,
         today,
         deck=deck,
         limits=limits,
@@ -425,10 +433,12 @@ def build_queue(
     items += tuple(q.QueueItem(c.id, False) for c in again)
     rule = sibling_rule(config)
     if not rule.active:
-        return items
-    keys = store.sibling_keys(conn, [int(i.id) for i in items])  # type: ignore[call-overload]
-    kept, _buried = bury_siblings(items, keys, store.answered_today(conn, today), rule)
-    return kept
+        return TodaysQueue(items, {}, {})
+    questions: dict[Any, Any] = {c.id: c.question for c in (*cards, *again) if c.question}
+    answered = store.answered_today(conn, today)
+    kept, _buried = bury_siblings(items, questions, answered, rule)
+    queued = {item.id for item in kept}
+    return TodaysQueue(kept, {k: v for k, v in questions.items() if k in queued}, answered)
 
 
 def sibling_rule(config: Config) -> SiblingRule:

@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from srs_dl.config import Config
+from srs_dl.core.notes.frontmatter import frontmatter_end
 from srs_dl.core.notes.model import NoteSchedule
+from srs_dl.core.notes.sr_comment import note_schedule_text
 from srs_dl.core.scheduling import note_review as nr
 from srs_dl.services.review.grading import note_writable
 from srs_dl.services.writeback.sync import write_note_now
@@ -36,6 +38,7 @@ from srs_dl.store import log as logstore
 from srs_dl.store import review_notes as notes_store
 from srs_dl.store.review_notes import NoteRow
 from srs_dl.store.reviews import write_transaction
+from srs_dl.vault.read import read_note
 from srs_dl.vault.walk import find_vault_root
 
 
@@ -112,7 +115,7 @@ def _linked_notes(conn: sqlite3.Connection, note: NoteRow, config: Config) -> li
             eases[nid] = value
     if not eases:
         return []
-    from srs_dl.core.scheduling.pagerank import pagerank
+    from srs_dl.core.scheduling.pagerank import pagerank  # lazy: see _note_ranks
 
     # A note's rank depends on the whole vault's links, not only on those touching this note.
     ranks = pagerank(graph)
@@ -141,7 +144,8 @@ def _note_ranks(conn: sqlite3.Connection, folder_ids: set[int | None]) -> dict[i
     for folders in vaults:
         graph = _vault_graph(conn, folders, roots)
         if graph:
-            # Only here: a listing without ties never computes a rank.
+            # Only here, and imported only here: a listing without ties never
+            # computes a rank, nor loads the module (tests/test_notes_review.py).
             from srs_dl.core.scheduling.pagerank import pagerank
 
             ranks.update(pagerank(graph))
@@ -291,21 +295,9 @@ def grade_note(
     with write_transaction(conn):
         fresh = find_note(conn, note.path)  # as of the lock: another process may have rated it
         after = _outcome(conn, config, fresh, resp, today, histogram, links)
-        text = f"{after.due.isoformat()},{_fmt(after.interval)},{after.ease}"
-        sched_note = notes_store.scheduled_text(conn, note.id)
-        # The bundled deck is never written into: its schedule lives in the database only.
-        dirty = note_writable(conn, note.id) and text != sched_note
-        notes_store.set_note_schedule(conn, note.id, after, dirty=dirty)
-        logstore.append(
-            conn,
-            card_id=None,
-            note_id=note.id,
-            day=today,
-            action="note_review",
-            response=resp,
-            before=_snap(fresh.schedule),
-            after=_snap(after),
-        )
+        in_note = notes_store.scheduled_text(conn, note.id)
+        logged = (_snap(fresh.schedule), _snap(after))
+        dirty = change_schedule(conn, note.id, after, in_note, today, "note_review", resp, logged)
     written = problem = None
     if config.review.writeback == "immediate" and dirty:
         outcome = write_note_now(conn, config, note.id)
@@ -348,10 +340,43 @@ def _outcome(
     )
 
 
-def _fmt(x: float) -> str:
-    from srs_dl.core.notes.sr_comment import format_interval
+def change_schedule(
+    conn: sqlite3.Connection,
+    note_id: int,
+    schedule: NoteSchedule | None,
+    in_note: str | None,
+    day: dt.date,
+    action: str,
+    response: str | None,
+    logged: tuple[dict[str, Any], dict[str, Any]],
+    undoes: int | None = None,
+) -> bool:
+    """Set the note's schedule in the deck (None: never reviewed) and log the change
+    (`logged`: the entry's before and after snapshots), so none goes unlogged.
 
-    return format_interval(x)
+    True when the schedule is still to be written into the note: one srs-dl may write
+    (the bundled deck's schedules live in the database only) whose frontmatter holds
+    another (`in_note`, review_sched_note). The caller holds the write transaction.
+    """
+    dirty = (
+        schedule is not None
+        and note_writable(conn, note_id)
+        and note_schedule_text(schedule) != in_note
+    )
+    notes_store.set_note_schedule(conn, note_id, schedule, dirty=dirty)
+    before, after = logged
+    logstore.append(
+        conn,
+        card_id=None,
+        note_id=note_id,
+        day=day,
+        action=action,
+        response=response,
+        before=before,
+        after=after,
+        undoes=undoes,
+    )
+    return dirty
 
 
 def _snap(s: NoteSchedule | None) -> dict[str, Any]:
@@ -373,8 +398,6 @@ __all__ = [
 
 def note_body(path: str) -> str:
     """A note's text to show: its frontmatter (the schedule's keys among them) left out."""
-    from srs_dl.core.notes.frontmatter import frontmatter_end
-    from srs_dl.vault.read import read_note
 
     lines = read_note(path).text.splitlines()
     return "\n".join(lines[frontmatter_end(lines) :]).strip("\n")

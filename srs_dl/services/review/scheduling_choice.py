@@ -11,21 +11,18 @@ optimize` has stored some, else ts-fsrs's defaults.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from srs_dl.config import Config
 from srs_dl.core.notes.settings import scheduling_from_plugin_data
 from srs_dl.core.scheduling.card import ALGORITHMS, Algorithm, ReviewContext
 from srs_dl.core.scheduling.fsrs import DEFAULT_WEIGHTS, FsrsParameters
-from srs_dl.store import fsrs_weights
+from srs_dl.store import folders, fsrs_weights
+from srs_dl.vault.plugin_data import read_plugin_data_cached
 from srs_dl.vault.walk import find_vault_root
-
-PLUGIN_DATA = os.path.join(".obsidian", "plugins", "obsidian-spaced-repetition", "data.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,51 +31,14 @@ class SchedulingChoice:
     fsrs: FsrsParameters
 
 
-@lru_cache(maxsize=64)
-def _vault_layer(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, Any], ...]:
-    del mtime_ns, size  # the cache key: a changed file is read again
-    try:
-        with open(path, "rb") as fh:
-            data = json.loads(fh.read().decode("utf-8"))
-    except (OSError, ValueError):
-        return ()  # the import already warned about an unreadable data.json
-    return tuple(scheduling_from_plugin_data(data).items()) if isinstance(data, dict) else ()
-
-
 def vault_layer(folder: str) -> dict[str, Any]:
     """The scheduling settings of the vault holding `folder` (empty: none found)."""
     root = find_vault_root(folder)
     if root is None:
         return {}
-    path = os.path.join(root, PLUGIN_DATA)
-    try:
-        st = os.stat(path)
-    except OSError:
-        return {}
-    return dict(_vault_layer(path, st.st_mtime_ns, st.st_size))
-
-
-def _note_layers(
-    conn: sqlite3.Connection, note_id: int | None
-) -> tuple[dict[str, Any], str | None]:
-    """(the folder's import flags, the note's folder on disk) for a note."""
-    if note_id is None:
-        return {}, None
-    row = conn.execute(
-        "SELECT n.path, f.settings FROM notes AS n LEFT JOIN folders AS f ON f.id = n.folder_id"
-        " WHERE n.id = ?",
-        (note_id,),
-    ).fetchone()
-    if row is None:
-        return {}, None
-    flags: dict[str, Any] = {}
-    try:
-        data = json.loads(row[1]) if row[1] else {}
-        if isinstance(data, dict) and isinstance(data.get("flags"), dict):
-            flags = data["flags"]
-    except ValueError:
-        pass
-    return flags, os.path.dirname(str(row[0]))
+    # An unusable data.json gives the plugin's defaults: the import already warned.
+    data = read_plugin_data_cached(root).data
+    return scheduling_from_plugin_data(data) if data is not None else {}
 
 
 def choose(
@@ -108,8 +68,8 @@ def choose(
 
 def for_note(conn: sqlite3.Connection, config: Config, note_id: int | None) -> SchedulingChoice:
     """How the cards of one note are scheduled."""
-    flags, folder = _note_layers(conn, note_id)
-    vault = vault_layer(folder) if folder is not None else {}
+    found = folders.note_flags(conn, note_id) if note_id is not None else None
+    flags, vault = ({}, {}) if found is None else (found[0], vault_layer(os.path.dirname(found[1])))
     return choose(flags, config, vault, fsrs_weights.load(conn) or DEFAULT_WEIGHTS)
 
 

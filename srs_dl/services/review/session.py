@@ -59,17 +59,16 @@ class ReviewSession:
 
     def reload(self) -> None:
         """Rebuild the queue from the database (after an import or a sync)."""
-        items = rv.build_queue(
+        today = rv.todays_queue(
             self.conn, self.config, self.today, self.deck, drill_kind=self.drill_kind
         )
-        self._session = q.start(items)
+        self._session = q.start(today.items)
         self._log_ids.clear()
         self._buried.clear()
         self._histogram = None
         # Which question each queued card belongs to, and what was answered today.
-        ids = [int(item.id) for item in items]  # type: ignore[call-overload]
-        self._keys = store.sibling_keys(self.conn, ids) if self._rule.active else {}
-        self._answered = store.answered_today(self.conn, self.today) if self._keys else {}
+        self._keys = today.questions
+        self._answered = today.answered if self._keys else {}
 
     @property
     def histogram(self) -> dict[int, int]:
@@ -213,8 +212,9 @@ class ReviewSession:
             # The siblings its answer buried come back, right after it.
             front, rest = self._session.queue[:1], self._session.queue[1:]
             self._session = q.Session(queue=front + buried + rest, done=self._session.done)
-        if card_before_undo is not None:
-            rv._move_histogram(self._histogram, card_before_undo.due, card.due, self.today)
+        if card_before_undo is not None and self._histogram is not None:
+            undone = card_before_undo.scheduling.schedule
+            sm2.move_in_histogram(self._histogram, undone, card.scheduling.schedule, self.today)
         rv._write_back_now(self.conn, self.config, card.note_id)
         return card
 

@@ -15,17 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from srs_dl.config import Config
-from srs_dl.core.notes.model import NoteSchedule, SRGroup
-from srs_dl.core.notes.sr_comment import format_group
-from srs_dl.services.review.grading import (
-    ReviewError,
-    _write_back_now,
-    note_writable,
-    undo_entry,
-)
+from srs_dl.core.notes.model import NoteSchedule
+from srs_dl.core.notes.sr_comment import note_schedule_text
+from srs_dl.services.review.grading import ReviewError, _write_back_now, undo_entry
+from srs_dl.services.review.note_review import change_schedule
+from srs_dl.services.writeback.sync import write_note_now
 from srs_dl.store import log as logstore
 from srs_dl.store import notes as notestore
-from srs_dl.store import review_notes
 from srs_dl.store.cards import CardRow, note_path
 from srs_dl.store.log import LogEntry
 from srs_dl.store.reviews import write_transaction
@@ -92,37 +88,23 @@ def _undo_note_rating(
         schedule = _schedule(before)
         written = state.review_sched_note
         rated = _schedule(after)
-        if schedule is None and rated is not None and written == _text(rated):
+        if schedule is None and rated is not None and written == note_schedule_text(rated):
             raise ReviewError(
                 f"{path}: its first rating is already in its frontmatter (sr-due,"
                 " sr-interval, sr-ease) and srs-dl does not remove those keys; not undone"
             )
-        dirty = (
-            schedule is not None
-            and note_writable(conn, entry.note_id)
-            and _text(schedule) != written
-        )
-        review_notes.set_note_schedule(conn, entry.note_id, schedule, dirty=dirty)
-        logstore.append(
-            conn,
-            card_id=None,
-            note_id=entry.note_id,
-            day=today,
-            action="undo",
-            response=entry.response,
-            before={**now, "state": "new" if now["due"] is None else "review"},
-            after={
-                "due": before.get("due") if schedule else None,
-                "interval": before.get("interval") if schedule else None,
-                "ease": before.get("ease") if schedule else None,
-                "state": "new" if schedule is None else "review",
-            },
-            undoes=entry.id,
+        restored = {
+            "due": before.get("due") if schedule else None,
+            "interval": before.get("interval") if schedule else None,
+            "ease": before.get("ease") if schedule else None,
+            "state": "new" if schedule is None else "review",
+        }
+        logged = ({**now, "state": "new" if now["due"] is None else "review"}, restored)
+        dirty = change_schedule(
+            conn, entry.note_id, schedule, written, today, "undo", entry.response, logged, entry.id
         )
     problem = None
     if dirty and config.review.writeback == "immediate":
-        from srs_dl.services.writeback.sync import write_note_now
-
         problem = write_note_now(conn, config, entry.note_id).problem
     return Undone(entry, note_path=path, note_schedule=schedule, writeback_problem=problem)
 
@@ -133,8 +115,3 @@ def _schedule(values: dict[str, Any]) -> NoteSchedule | None:
     if due is None or interval is None or ease is None:
         return None
     return NoteSchedule(dt.date.fromisoformat(str(due)), float(interval), int(ease))
-
-
-def _text(schedule: NoteSchedule) -> str:
-    """The "due,interval,ease" text the notes table keeps of a schedule (review_sched_note)."""
-    return format_group(SRGroup(schedule.due, schedule.interval, schedule.ease))

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from srs_dl.core.scheduling.sm2 import BUTTONS as GRADES
+from srs_dl.store.cards import CardRow
+
+if TYPE_CHECKING:
+    # For the annotations only: the drills load NumPy, which a review of plain cards
+    # never needs, and drill_cards reads RIGHT_GRADES from here.
+    from srs_dl.core.drills import Drill
+    from srs_dl.services.review.drill_cards import DrillAnswer
+
+__all__ = ["RIGHT_GRADES", "CardRow", "ReviewView"]
 
 #: What a right drill answer may still be graded (a wrong one is Again already).
 RIGHT_GRADES = ("hard", "good", "easy")
@@ -22,16 +31,16 @@ _ON_A_CARD = ("reveal", "grade", "bury", "suspend", "edit")
 
 @dataclass(frozen=True, slots=True)
 class ReviewView:
-    #: The card shown (a store CardRow); None: free practice, the summary or loading.
-    card: Any = None
-    #: The drill shown (core.drills.Drill) for a drill card or free practice.
-    drill: Any = None
+    #: The card shown; None: free practice, the summary or loading.
+    card: CardRow | None = None
+    #: The drill shown, for a drill card or free practice.
+    drill: Drill | None = None
     #: Button labels: grade -> interval ("Good 8d").
     intervals: Mapping[str, str] = field(default_factory=dict)
     note_path: str | None = None
     revealed: bool = False
-    #: The checked answer (services.review.drill_cards.DrillAnswer) of the drill card shown.
-    checked: Any = None
+    #: The checked answer of the drill card shown.
+    checked: DrillAnswer | None = None
     #: The drill's answer was right (None: not checked yet).
     drill_ok: bool | None = None
     #: The session is working (a grade, the next card): keys wait for it.
@@ -43,10 +52,10 @@ class ReviewView:
     # -- the next value --------------------------------------------------------------------
     def showing(
         self,
-        card: Any,
+        card: CardRow | None,
         intervals: Mapping[str, str],
         note_path: str | None,
-        drill: Any,
+        drill: Drill | None,
         can_undo: bool,
     ) -> ReviewView:
         """A card (or drill) arrived; still busy until the screen has drawn it."""
@@ -61,7 +70,9 @@ class ReviewView:
     def reveal(self) -> ReviewView:
         return replace(self, revealed=True)
 
-    def answer_checked(self, checked: Any, ok: bool | None, graded: bool) -> ReviewView:
+    def answer_checked(
+        self, checked: DrillAnswer | None, ok: bool | None, graded: bool
+    ) -> ReviewView:
         """A drill's answer came back (`ok` None: not readable, type it again)."""
         return replace(
             self,

@@ -164,7 +164,7 @@ class PracticeScreen(ReviewScreen):
         from srs_dl.core.drills.drill import FORMULA, RECALL
 
         self.free_mode = RECALL if self.free_mode == FORMULA else FORMULA
-        if self.drill_ok is None:
+        if self.drill_ok is None and self.drill is not None:
             drill = build(self.drill.kind, self.drill.params, self.free_mode)
             self.post_message(CardShown(None, {}, 0, 0, None, drill))
 

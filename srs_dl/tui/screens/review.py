@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import CSSPathType
@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Rule, Static
 
 from srs_dl.core.screen_text import screen_text
-from srs_dl.services.review.view import ReviewView
+from srs_dl.services.review.view import CardRow, ReviewView
 from srs_dl.tui.card_markdown import card_markdown, revealed_cloze
 from srs_dl.tui.messages import (
     ActionDone,
@@ -38,6 +38,10 @@ from srs_dl.tui.messages import (
 )
 from srs_dl.tui.screens.base import AreaScreen
 from srs_dl.tui.session_thread import SessionThread
+
+if TYPE_CHECKING:  # the drills load NumPy: a review of plain cards never needs it
+    from srs_dl.core.drills import Drill
+    from srs_dl.services.review.drill_cards import DrillAnswer
 from srs_dl.tui.widgets.drill_panel import DrillPanel, recorded_line
 from srs_dl.tui.widgets.grade_bar import BUTTONS, GradeBar, grade_bindings
 from srs_dl.tui.widgets.session_summary import SessionSummary
@@ -118,11 +122,11 @@ class ReviewScreen(AreaScreen):
 
     # What the view holds, read where the screen reads it (tests and PracticeScreen too).
     @property
-    def card(self) -> Any:
+    def card(self) -> CardRow | None:
         return self.view.card
 
     @property
-    def drill(self) -> Any:
+    def drill(self) -> Drill | None:
         return self.view.drill
 
     @property
@@ -138,7 +142,7 @@ class ReviewScreen(AreaScreen):
         return self.view.revealed
 
     @property
-    def checked(self) -> Any:
+    def checked(self) -> DrillAnswer | None:
         return self.view.checked
 
     @property
@@ -412,9 +416,9 @@ class ReviewScreen(AreaScreen):
         self.action_grade(event.response)
 
     def action_grade(self, response: str) -> None:
-        if not self.available("grade", (response,)):
-            return
         card = self.card
+        if not self.available("grade", (response,)) or card is None:
+            return
         self.answers.append(response)
         checked = self.checked
 
@@ -462,7 +466,7 @@ class ReviewScreen(AreaScreen):
         self._submit(undo)
 
     def action_bury(self) -> None:
-        if not self.available("bury", ()):
+        if not self.available("bury", ()) or self.card is None:
             return
         card_id = self.card.id
 
@@ -474,7 +478,7 @@ class ReviewScreen(AreaScreen):
         self._submit(bury)
 
     def action_suspend(self) -> None:
-        if not self.available("suspend", ()):
+        if not self.available("suspend", ()) or self.card is None:
             return
         card_id = self.card.id
 
@@ -486,7 +490,7 @@ class ReviewScreen(AreaScreen):
         self._submit(suspend)
 
     def action_edit(self) -> None:
-        if not self.available("edit", ()):
+        if not self.available("edit", ()) or self.card is None:
             return
         if self.note_path and self.srs.open_in_editor(self.note_path, self.card.line):
             self.edited = True
