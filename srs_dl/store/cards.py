@@ -7,6 +7,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from srs_dl.core.scheduling.card import CardState, queue_state
@@ -193,26 +194,13 @@ class StoredCard(NamedTuple):
 
 STORED_COLUMNS = ", ".join(StoredCard._fields)
 
-#: Columns an import writes for a new card (the others keep their defaults).
-INSERT_COLUMNS = (
-    "id",
-    "note_id",
-    "deck",
-    "kind",
-    "sibling",
-    "qhash",
-    "front",
-    "back",
-    "line",
-    "end_line",
-    "due",
-    "interval",
-    "ease",
-    "state",
-    "note_sched",
-    "raw_group",
+#: A new card from a note (the other columns keep their defaults).
+_INSERT_CARD = (
+    "INSERT INTO cards (id, note_id, deck, kind, sibling, qhash, front, back, line, end_line,"
+    " due, interval, ease, state, note_sched, raw_group)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-#: Columns an import rewrites in a card it matched (the row's id comes last).
+#: The StoredCard fields an import rewrites in a card it matched (the others: a review's).
 UPDATE_COLUMNS = (
     "note_id",
     "deck",
@@ -231,6 +219,8 @@ UPDATE_COLUMNS = (
     "dirty",
     "raw_group",
 )
+#: A StoredCard as an UPDATE_COLUMNS row, its id last.
+_UPDATE_ROW = attrgetter(*UPDATE_COLUMNS, "id")
 
 
 def sched_text(
@@ -302,10 +292,10 @@ def next_id(conn: sqlite3.Connection, table: str) -> int:
 
 
 def insert_cards(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
+    """Rows of (id, note_id, deck, kind, sibling, qhash, front, back, line, end_line, due,
+    interval, ease, state, note_sched, raw_group): new cards of notes."""
     if rows:
-        marks = ", ".join("?" for _ in INSERT_COLUMNS)
-        sql = f"INSERT INTO cards ({', '.join(INSERT_COLUMNS)}) VALUES ({marks})"  # noqa: S608
-        conn.executemany(sql, rows)
+        conn.executemany(_INSERT_CARD, rows)
 
 
 def insert_drill_cards(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str, str]]) -> None:
@@ -317,10 +307,12 @@ def insert_drill_cards(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, 
     )
 
 
-def update_cards(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
-    if rows:
+def update_cards(conn: sqlite3.Connection, cards: Sequence[StoredCard]) -> None:
+    """Store what an import changed in these cards: their UPDATE_COLUMNS."""
+    if cards:
         sets = ", ".join(f"{c} = ?" for c in UPDATE_COLUMNS)
-        conn.executemany(f"UPDATE cards SET {sets} WHERE id = ?", rows)  # noqa: S608
+        sql = f"UPDATE cards SET {sets} WHERE id = ?"  # noqa: S608 - constant columns
+        conn.executemany(sql, map(_UPDATE_ROW, cards))
 
 
 def has_drill_cards(conn: sqlite3.Connection, deck: str) -> bool:

@@ -11,7 +11,8 @@ import contextlib
 import datetime as dt
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from srs_dl.core.scheduling.card import CardState, Schedule
@@ -103,27 +104,16 @@ def due_reviews(
 ) -> list[QueueCard]:
     """Review cards due on or before `today`, most overdue first (then by id).
 
-    Buried cards whose burial ended come back here too. Two index range scans,
-    merged here: SQLite would sort a UNION of them instead of merging.
-    """
+    Buried cards whose burial ended come back here too."""
     day = today.isoformat()
-    reviews = _select(
-        conn, tz, "state = 'review' AND due <= ?", [day], deck, "due, id", limit, drill_kind
-    )
-    unburied = _select(
-        conn,
-        tz,
+    return _Queue(conn, tz, deck, drill_kind, limit).with_ended_burials(
+        "state = 'review' AND due <= ?",
+        [day],
         "state = 'buried' AND buried_until <= ? AND due IS NOT NULL AND due <= ?",
         [day, day],
-        deck,
         "due, id",
-        limit,
-        drill_kind,
+        key=lambda c: (c.card.due or today, cast(int, c.id)),
     )
-    if not unburied:
-        return reviews
-    merged = sorted(reviews + unburied, key=lambda c: (c.card.due or today, cast(int, c.id)))
-    return merged if limit < 0 else merged[:limit]
 
 
 def new_cards(
@@ -136,21 +126,14 @@ def new_cards(
     drill_kind: str | None = None,
 ) -> list[QueueCard]:
     """New cards in the order they were imported (note by note, line by line)."""
-    fresh = _select(conn, tz, "state = 'new'", [], deck, "id", limit, drill_kind)
-    unburied = _select(
-        conn,
-        tz,
+    return _Queue(conn, tz, deck, drill_kind, limit).with_ended_burials(
+        "state = 'new'",
+        [],
         "state = 'buried' AND buried_until <= ? AND due IS NULL",
         [today.isoformat()],
-        deck,
         "id",
-        limit,
-        drill_kind,
+        key=lambda c: cast(int, c.id),
     )
-    if not unburied:
-        return fresh
-    merged = sorted(fresh + unburied, key=lambda c: cast(int, c.id))
-    return merged if limit < 0 else merged[:limit]
 
 
 def failed_today(
@@ -163,39 +146,58 @@ def failed_today(
 ) -> list[QueueCard]:
     """Cards answered today (not undone) that are due again today: failed, to see again."""
     day = today.isoformat()
-    return _select(
-        conn,
-        tz,
+    return _Queue(conn, tz, deck, drill_kind).select(
         "state = 'review' AND due <= ? AND id IN (SELECT l.card_id FROM log AS l"
         " WHERE l.day = ? AND l.action = 'review' AND l.source = 'srs-dl' AND NOT EXISTS"
         " (SELECT 1 FROM log AS u WHERE u.card_id = l.card_id AND u.undoes = l.id))",
         [day, day],
-        deck,
         "due, id",
-        -1,
-        drill_kind,
     )
 
 
-def _select(
-    conn: sqlite3.Connection,
-    tz: dt.tzinfo,
-    cond: str,
-    args: list[Any],
-    deck: str | None,
-    order: str,
-    limit: int,
-    drill_kind: str | None = None,
-) -> list[QueueCard]:
-    """`drill_kind`: only the drill cards of that kind (`srs-dl practice KIND`)."""
-    where, params = deck_clause(deck)
-    if drill_kind is not None:
-        where, params = f"{where} AND kind = 'drill' AND drill_kind = ?", [*params, drill_kind]
-    sql = (
-        f"SELECT {_QUEUE_COLUMNS} FROM cards WHERE {cond} AND {where}"  # noqa: S608
-        f" ORDER BY {order} LIMIT ?"
-    )
-    return _queue_cards(conn.execute(sql, [*args, *params, limit]), tz)
+@dataclass(frozen=True, slots=True)
+class _Queue:
+    """A queue query: the cards of `deck` (and its sub-decks), only the drill cards of
+    one kind when `drill_kind` is given (`srs-dl practice KIND`), `limit` at most."""
+
+    conn: sqlite3.Connection
+    tz: dt.tzinfo
+    deck: str | None
+    drill_kind: str | None
+    limit: int = -1
+
+    def select(self, cond: str, args: list[Any], order: str) -> list[QueueCard]:
+        where, params = deck_clause(self.deck)
+        if self.drill_kind is not None:
+            where, params = (
+                f"{where} AND kind = 'drill' AND drill_kind = ?",
+                [*params, self.drill_kind],
+            )
+        sql = (
+            f"SELECT {_QUEUE_COLUMNS} FROM cards WHERE {cond} AND {where}"  # noqa: S608
+            f" ORDER BY {order} LIMIT ?"
+        )
+        return _queue_cards(self.conn.execute(sql, [*args, *params, self.limit]), self.tz)
+
+    def with_ended_burials(
+        self,
+        cond: str,
+        args: list[Any],
+        ended: str,
+        ended_args: list[Any],
+        order: str,
+        *,
+        key: Callable[[QueueCard], Any],
+    ) -> list[QueueCard]:
+        """The cards `cond` selects and the buried ones `ended` selects (their burial
+        over), in `key` order: two index range scans, merged here (SQLite would sort
+        a UNION of them instead of merging)."""
+        found = self.select(cond, args, order)
+        unburied = self.select(ended, ended_args, order)
+        if not unburied:
+            return found
+        merged = sorted(found + unburied, key=key)
+        return merged if self.limit < 0 else merged[: self.limit]
 
 
 def get_cards(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, CardRow]:

@@ -1,7 +1,7 @@
 """Writing parsed notes into the deck, a chunk at a time (the caller owns the transaction).
 
-A worker's chunk comes as result tuples plus a serialized SQLite database of its
-cards, attached here as `import_w`. Notes new to the deck, when no stored card
+A worker's chunk comes as a FileResult per file plus a serialized SQLite database of
+its cards, attached here as `import_w`. Notes new to the deck, when no stored card
 can be theirs, have their cards copied with one INSERT .. SELECT. The others
 (notes read before, or any note when a moved or deleted card may be its own)
 are merged in Python: every stored card of the chunk's notes in one query,
@@ -19,7 +19,7 @@ from typing import Any
 from srs_dl.services.importing import drill_deck
 from srs_dl.services.importing.card_merge import Merger, OrphanPool, match_own
 from srs_dl.services.importing.summary import ImportSummary
-from srs_dl.services.importing.worker import FAILED, SAME, FoundCard, NoteTuple
+from srs_dl.services.importing.worker import FileFailed, FileParsed, FileResult, FileSame, FoundCard
 from srs_dl.store import import_chunks as chunks
 from srs_dl.store.cards import (
     StoredCard,
@@ -75,7 +75,7 @@ class _Parsed:
     has_row: bool
     folder_id: int
     skey: str
-    result: tuple[Any, ...]
+    result: FileParsed
     cards: list[FoundCard] = field(default_factory=list)
     pairs: list[StoredCard | None] = field(default_factory=list)
 
@@ -91,7 +91,7 @@ def _stat(path: str) -> tuple[int, int] | None:
 def apply_chunk(
     conn: sqlite3.Connection,
     batch: Batch,
-    results: list[tuple[Any, ...]],
+    results: list[FileResult],
     blob: bytes | None,
     *,
     recheck_files: bool = True,
@@ -111,16 +111,16 @@ def apply_chunk(
     parsed: list[_Parsed] = []
     fresh: list[_Parsed] = []
     by_hash = {k.hash: k for k in batch.vanished.values()} if batch.vanished else {}
-    rows = notes_by_path(conn, [r[2] for r in results if r[0] != FAILED])
+    rows = notes_by_path(conn, [r.path for r in results if not isinstance(r, FileFailed)])
     for r in results:
-        status, tid, path = r[0], r[1], r[2]
-        if status == FAILED:
+        if isinstance(r, FileFailed):
             s.files_failed += 1
-            s.warnings.append(r[3])
+            s.warnings.append(r.message)
             continue
-        folder_id, skey, _ = batch.context[tid]
+        path = r.path
+        folder_id, skey, _ = batch.context[r.tid]
         row = rows.get(path)
-        if (recheck_files and _stat(path) != (r[3], r[4])) or (
+        if (recheck_files and _stat(path) != (r.size, r.mtime_ns)) or (
             row is not None and row.pending_hash
         ):
             s.warnings.append(
@@ -130,34 +130,34 @@ def apply_chunk(
         if (
             row is not None
             and not row.deleted
-            and row.hash == r[5]
-            and (status == SAME or row.settings_hash == skey)
+            and row.hash == r.digest
+            and (isinstance(r, FileSame) or row.settings_hash == skey)
         ):
             # Unchanged bytes (or stored meanwhile by another import): nothing to parse.
             s.files_skipped += 1
             s.cards_unchanged += row.card_count
-            if (row.size, row.mtime_ns, row.folder_id) != (r[3], r[4], folder_id):
-                touched.append((r[3], r[4], folder_id, row.id))
+            if (row.size, row.mtime_ns, row.folder_id) != (r.size, r.mtime_ns, folder_id):
+                touched.append((r.size, r.mtime_ns, folder_id, row.id))
             if row.folder_id != folder_id:
                 batch.folder_ids.add(folder_id)
             continue
-        if status == SAME:
+        if isinstance(r, FileSame):
             # The row changed since the walk (another process wrote it): read it again.
             s.warnings.append(
                 f"{path}: changed while it was being imported; read again at the next import"
             )
             continue
-        s.warnings.extend(r[8])
+        s.warnings.extend(r.warnings)
         if skey in batch.dataview_counted:
-            s.dataview_like_cards += r[9]
+            s.dataview_like_cards += r.dataview_like_cards
         if row is not None:
-            parsed.append(_Parsed(tid, row.id, True, folder_id, skey, r))
-        elif r[5] in by_hash:
-            moved = by_hash.pop(r[5])  # the same bytes under a new path: renamed or moved
+            parsed.append(_Parsed(r.tid, row.id, True, folder_id, skey, r))
+        elif r.digest in by_hash:
+            moved = by_hash.pop(r.digest)  # the same bytes under a new path: renamed or moved
             del batch.vanished[moved.id]
-            parsed.append(_Parsed(tid, moved.id, True, folder_id, skey, r))
+            parsed.append(_Parsed(r.tid, moved.id, True, folder_id, skey, r))
         else:
-            fresh.append(_Parsed(tid, 0, False, folder_id, skey, r))
+            fresh.append(_Parsed(r.tid, 0, False, folder_id, skey, r))
     if touched:
         touch_notes(conn, touched)
     if not parsed and not fresh:
@@ -182,24 +182,15 @@ def apply_chunk(
     note_updates: list[tuple[Any, ...]] = []
     for p in parsed + fresh:
         r = p.result
-        note: NoteTuple = r[6]
+        note = r.note
         old = states.get(p.note_id)
         review = merger.review(p.note_id, old, note)
-        if (old.drill_kinds if old else None) != note[7]:
+        if (old.drill_kinds if old else None) != note.drill_kinds:
             batch.drills_dirty = True
+        # store.notes.NOTE_COLUMNS in their order (the review: is_review .. review_sched_note)
         values = (
-            p.folder_id,
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            p.skey,
-            *review,
-            note[5],
-            note[6],
-            r[7],
-            note[7],
-            note[9],
+            *(p.folder_id, r.path, r.size, r.mtime_ns, r.digest, p.skey, *review),
+            *(note.deck, note.links, r.card_count, note.drill_kinds, note.tags),
         )
         if p.has_row:
             note_updates.append(values + (p.note_id,))
@@ -212,7 +203,7 @@ def apply_chunk(
     if copied and blob is not None:
         tasks = None if len(copied) == len(results) else [p.tid for p in copied]
         scheduled = chunks.copy_new_cards(conn, offset, tasks)
-        s.cards_new += sum(p.result[7] for p in copied)
+        s.cards_new += sum(p.result.card_count for p in copied)
         # New cards whose comment (adopted ones too) gave them a schedule.
         s.schedules_from_notes += int(scheduled)
     if merged:
@@ -350,7 +341,7 @@ class Writer:
         with transaction(self.conn):
             fn()
 
-    def apply(self, batch: Batch, results: list[tuple[Any, ...]], blob: bytes | None) -> None:
+    def apply(self, batch: Batch, results: list[FileResult], blob: bytes | None) -> None:
         self._run(lambda: apply_chunk(self.conn, batch, results, blob, recheck_files=not self.bulk))
 
     def finish(self, batch: Batch) -> None:

@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from srs_dl.services.importing.worker import FoundCard, NoteTuple
+from srs_dl.services.importing.worker import FoundCard, FoundNote
 from srs_dl.store.cards import StoredCard, sched_text
 from srs_dl.store.notes import NoteState
 
@@ -121,10 +121,12 @@ class Merger:
         self.day = day
         self.at = at
         self.next_card_id = next_card_id
+        #: store.cards.insert_cards rows
         self.inserts: list[tuple[Any, ...]] = []
         #: (id, deck, kind, front) of new drill cards
         self.drill_inserts: list[tuple[int, str, str, str]] = []
-        self.updates: list[tuple[Any, ...]] = []
+        #: Stored cards as they are to be (store.cards.update_cards)
+        self.updates: list[StoredCard] = []
         self.logs: list[LogRow] = []
         self.new = self.changed = self.unchanged = self.deleted = self.from_notes = 0
 
@@ -155,30 +157,14 @@ class Merger:
 
     def card(self, note_id: int, p: FoundCard, e: StoredCard | None) -> None:
         if e is None:
-            self.inserts.append((self.next_card_id, note_id, *p[:-1]))  # every field but unreadable
+            # insert_cards' columns: the note and every FoundCard field but unreadable, in order
+            self.inserts.append((self.next_card_id, note_id, *p[:-1]))
             self.next_card_id += 1
             self.new += 1
             # A new card's schedule read from its comment (adopted ones too) came from the note.
             if p.due is not None and not p.unreadable:
                 self.from_notes += 1
             return
-        (
-            deck,
-            kind,
-            sibling,
-            qh,
-            front,
-            back,
-            line,
-            end_line,
-            gdue,
-            gint,
-            gease,
-            _,
-            g,
-            graw,
-            unreadable,
-        ) = p
         due, interval, ease, state = e.due, e.interval, e.ease, e.state
         note_sched, dirty, raw = e.note_sched, e.dirty, e.raw_group
         revived = state == "deleted"
@@ -186,13 +172,14 @@ class Merger:
             state = "review" if due else "new"
             self._log(e.id, note_id, "restore", "import", snapshot(e), snapshot(e, state=state))
         from_note = False
-        if unreadable:
+        g = p.group
+        if p.unreadable:
             pass  # a malformed comment: keep what the deck holds (the parser warned)
         elif g == sched_text(due, interval, ease, raw):
             note_sched, dirty = g, 0
         elif g != note_sched and not dirty:
             before = snapshot(e, state=state)
-            due, interval, ease, raw, note_sched = gdue, gint, gease, graw, g
+            due, interval, ease, raw, note_sched = p.due, p.interval, p.ease, p.raw_group, g
             if state in ("new", "review"):
                 state = "review" if due else "new"
             from_note = True
@@ -204,47 +191,34 @@ class Merger:
                 before,
                 snapshot(e, due=due, interval=interval, ease=ease, state=state),
             )
-        new = (
-            note_id,
-            deck,
-            kind,
-            sibling,
-            qh,
-            front,
-            back,
-            line,
-            end_line,
-            due,
-            interval,
-            ease,
-            state,
-            note_sched,
-            dirty,
-            raw,
+        # Where the card is and what it says come from the note; its schedule as decided.
+        kept = e._replace(
+            note_id=note_id,
+            deck=p.deck,
+            kind=p.kind,
+            sibling=p.sibling,
+            qhash=p.qhash,
+            front=p.front,
+            back=p.back,
+            line=p.line,
+            end_line=p.end_line,
+            due=due,
+            interval=interval,
+            ease=ease,
+            state=state,
+            note_sched=note_sched,
+            dirty=dirty,
+            raw_group=raw,
         )
-        old = (
-            e.note_id,
-            e.deck,
-            e.kind,
-            e.sibling,
-            e.qhash,
-            e.front,
-            e.back,
-            e.line,
-            e.end_line,
-            e.due,
-            e.interval,
-            e.ease,
-            e.state,
-            e.note_sched,
-            e.dirty,
-            e.raw_group,
-        )
-        if new != old:
-            self.updates.append(new + (e.id,))
+        if kept != e:
+            self.updates.append(kept)
         if from_note:
             self.from_notes += 1
-        if revived or from_note or (deck, kind, front, back) != (e.deck, e.kind, e.front, e.back):
+        if (
+            revived
+            or from_note
+            or (p.deck, p.kind, p.front, p.back) != (e.deck, e.kind, e.front, e.back)
+        ):
             self.changed += 1
         else:
             self.unchanged += 1
@@ -252,26 +226,28 @@ class Merger:
     def restore(self, e: StoredCard) -> None:
         """A deleted card asked for again (a drill heading back in a note)."""
         state = "review" if e.due else "new"
-        self.updates.append(_kept_row(e, state))
+        self.updates.append(e._replace(state=state))
         self._log(e.id, e.note_id, "restore", "import", snapshot(e), snapshot(e, state=state))
         self.changed += 1
 
     def delete(self, e: StoredCard) -> None:
         if e.state == "deleted":
             return
-        self.updates.append(_kept_row(e, "deleted"))
+        self.updates.append(e._replace(state="deleted"))
         self._log(e.id, e.note_id, "delete", "import", snapshot(e), snapshot(e, state="deleted"))
         self.deleted += 1
 
     def review(
-        self, note_id: int, old: NoteState | None, note: NoteTuple
+        self, note_id: int, old: NoteState | None, note: FoundNote
     ) -> tuple[int, str | None, float | None, int | None, int, str | None]:
-        """The whole-note review fields (is_review, due, interval, ease, dirty, sched_note)."""
-        is_review, ndue, nint, nease, g = note[0], note[1], note[2], note[3], note[4]
+        """The whole-note review columns of the notes row (is_review, review_due,
+        review_interval, review_ease, review_dirty, review_sched_note)."""
+        is_review, g = note.is_review, note.review_sched_note
+        ndue, nint, nease = note.review_due, note.review_interval, note.review_ease
         if old is None:
             return (is_review, ndue, nint, nease, 0, g)
         db = sched_text(old.review_due, old.review_interval, old.review_ease)
-        if note[8]:
+        if note.review_unreadable:
             pass  # sr-* keys that do not read as a schedule (the parser warned): keep ours
         elif g == db:
             return (is_review, old.review_due, old.review_interval, old.review_ease, 0, g)
@@ -294,11 +270,3 @@ class Merger:
             old.review_dirty,
             old.review_sched_note,
         )
-
-
-def _kept_row(e: StoredCard, state: str) -> tuple[object, ...]:
-    """An UPDATE_COLUMNS row that keeps the stored card as it is but for its state."""
-    return (
-        *(e.note_id, e.deck, e.kind, e.sibling, e.qhash, e.front, e.back, e.line, e.end_line),
-        *(e.due, e.interval, e.ease, state, e.note_sched, e.dirty, e.raw_group, e.id),
-    )

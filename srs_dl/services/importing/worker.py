@@ -1,9 +1,9 @@
 """The part of an import that runs in worker processes: read, hash, decode, parse.
 
-Workers get chunks of files and return plain tuples (cheap to pickle): nothing
-here touches the database. A file whose bytes hash to what the database already
-holds is not decoded or parsed. Every problem becomes one line naming the file
-(and the line, when there is one).
+Workers get chunks of files and return a FileResult per file (NamedTuples: cheap
+to pickle, read by field name): nothing here touches the database. A file whose
+bytes hash to what the database already holds is not decoded or parsed. Every
+problem becomes one line naming the file (and the line, when there is one).
 """
 
 from __future__ import annotations
@@ -20,21 +20,84 @@ from typing import Any, NamedTuple
 from srs_dl.core.notes.fsrs_group import parse_fsrs_group
 from srs_dl.core.notes.model import Comment, ParsedNote, SRGroup
 from srs_dl.core.notes.settings import ParseSettings
-from srs_dl.core.notes.sr_comment import card_schedule, format_group
+from srs_dl.core.notes.sr_comment import card_schedule, format_group, note_schedule_text
 from srs_dl.store.import_chunks import serialize_chunk
 from srs_dl.vault.read import NoteReadError, decode_note, read_bytes, sha1_hex
 
-SAME, PARSED, FAILED = 0, 1, 2
-
 #: (task id, path, folder deck, hash the database holds or None to force a parse, settings key)
 Task = tuple[int, str, str, str | None, str]
-#: Per file a result tuple (FAILED / SAME / PARSED, task id, path, ...), and the
-#: serialized database of the chunk's cards (table `c`, see store.import_chunks.CARDS_TABLE).
-Chunk = tuple[list[tuple[Any, ...]], bytes | None]
+
+
+class FoundNote(NamedTuple):
+    """A note as its text has it (its cards aside): the notes row's columns an import
+    fills from what the note says."""
+
+    is_review: int
+    #: The whole-note review schedule of its sr-* frontmatter keys (None: none).
+    review_due: str | None
+    review_interval: float | None
+    review_ease: int | None
+    #: That schedule as format_group writes it, compared with what srs-dl last read there.
+    review_sched_note: str | None
+    deck: str
+    #: JSON lists: the note's links, its [deck, drill kind] pairs (None: none) and its
+    #: tags as the parser gives them (for the browser's #tag search).
+    links: str
+    drill_kinds: str | None
+    tags: str
+    #: 1 when the note has sr-* frontmatter keys that do not read as a schedule.
+    review_unreadable: int
+
+
+class FileFailed(NamedTuple):
+    """A file that could not be read, decoded or parsed."""
+
+    tid: int
+    path: str
+    #: One line naming the file (and the line, when there is one).
+    message: str
+
+
+class FileSame(NamedTuple):
+    """A file whose bytes hash to what the database holds: neither decoded nor parsed."""
+
+    tid: int
+    path: str
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+class FileParsed(NamedTuple):
+    """A file read and parsed: its note, and its cards' count (the cards are in the chunk's
+    database)."""
+
+    tid: int
+    path: str
+    size: int
+    mtime_ns: int
+    digest: str
+    note: FoundNote
+    card_count: int
+    #: One line each, naming the file and the line.
+    warnings: list[str]
+    dataview_like_cards: int
+
+
+#: One file's result: three types, not one with a status, so that a reader cannot
+#: take the size of a file that failed (mypy narrows the union by isinstance).
+FileResult = FileFailed | FileSame | FileParsed
+#: Per file its result, and the serialized database of the chunk's cards (table `c`,
+#: see store.import_chunks.CARDS_TABLE; None: no card).
+Chunk = tuple[list[FileResult], bytes | None]
 
 
 class FoundCard(NamedTuple):
-    """One card as a note's text has it, as the workers find it and the merge reads it."""
+    """One card as a note's text has it, as the workers find it and the merge reads it.
+
+    Its fields but `unreadable` are, in order, the columns store.cards.insert_cards
+    writes after (id, note_id), `group` going into note_sched: a new card's row is
+    built from them by position (and the chunk's SELECT reads them back in order)."""
 
     deck: str
     kind: str
@@ -57,12 +120,6 @@ class FoundCard(NamedTuple):
     unreadable: int
 
 
-#: (is_review, review due ISO, interval, ease, schedule text, deck, links JSON, drills JSON,
-#:  1 when the note has sr-* frontmatter keys that do not read as a schedule,
-#:  tags JSON: the note's tags as the parser gives them, for the browser's #tag search)
-NoteTuple = tuple[
-    int, str | None, float | None, int | None, str | None, str, str, str | None, int, str
-]
 _REVIEW_KEYS = frozenset(("sr-due", "sr-interval", "sr-ease"))
 
 HeadingKinds = Callable[[str, Mapping[str, tuple[str, ...]]], Sequence[str]]
@@ -109,7 +166,8 @@ def run_chunk(tasks: list[Task]) -> Chunk:
 class ChunkRows:
     """A chunk's card rows, kept in two lists: a card without a schedule (most of
     them) binds 11 values, not 15, which makes inserting a chunk's rows a third
-    cheaper. Each row starts with its number in file order, its rowid in `c`:
+    cheaper. They stay plain tuples: they are built only for executemany into the
+    chunk's database (the merge reads them back from there as FoundCard). Each row starts with its number in file order, its rowid in `c`:
     (rowid, task, deck, kind, sibling, qhash, front, back, line, end_line,
     unreadable) or (rowid, ..., end_line, due, interval, ease, note_sched, raw_group)."""
 
@@ -143,20 +201,20 @@ def qhash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
-def process(task: Task, setup: WorkerSetup, rows: ChunkRows) -> tuple[Any, ...]:
+def process(task: Task, setup: WorkerSetup, rows: ChunkRows) -> FileResult:
     """One file: its result, its cards added to `rows`."""
     tid, path, folder_deck, known_hash, skey = task
     try:
         raw = read_bytes(path)
     except NoteReadError as exc:
-        return (FAILED, tid, path, exc.where(path))
+        return FileFailed(tid, path, exc.where(path))
     digest = sha1_hex(raw.data)
     if digest == known_hash:
-        return (SAME, tid, path, raw.size, raw.mtime_ns, digest)
+        return FileSame(tid, path, raw.size, raw.mtime_ns, digest)
     try:
         note = decode_note(raw.data, digest=digest)
     except NoteReadError as exc:
-        return (FAILED, tid, path, exc.where(path))
+        return FileFailed(tid, path, exc.where(path))
     settings = setup.settings[skey]
     mark = rows.mark()
     try:
@@ -165,27 +223,23 @@ def process(task: Task, setup: WorkerSetup, rows: ChunkRows) -> tuple[Any, ...]:
         rower = _Rows(tid, rows)
         parsed = parse_note(note.text, settings, folder_deck=folder_deck, sink=rower.add)
         count = rows.n - mark[0]
-        note_row = _note_row(parsed, setup, rower.note_deck(folder_deck), count > 0)
+        found = _found_note(parsed, setup, rower.note_deck(folder_deck), count > 0)
     except Exception as exc:  # a parser bug must cost one note, not the import
         rows.drop_since(mark)
-        return (
-            FAILED,
-            tid,
-            path,
-            f"{path}: the parser failed ({type(exc).__name__}: {exc}); skipped",
+        return FileFailed(
+            tid, path, f"{path}: the parser failed ({type(exc).__name__}: {exc}); skipped"
         )
     warnings = [f"{path}:{w.line}: {w.message}" for w in parsed.warnings]
-    return (
-        PARSED,
-        tid,
-        path,
-        raw.size,
-        raw.mtime_ns,
-        digest,
-        note_row,
-        count,
-        warnings,
-        parsed.dataview_like_cards,
+    return FileParsed(
+        tid=tid,
+        path=path,
+        size=raw.size,
+        mtime_ns=raw.mtime_ns,
+        digest=digest,
+        note=found,
+        card_count=count,
+        warnings=warnings,
+        dataview_like_cards=parsed.dataview_like_cards,
     )
 
 
@@ -275,7 +329,7 @@ def json_strings(items: Sequence[str]) -> str:
     return json.dumps(list(items), ensure_ascii=False)
 
 
-def _note_row(parsed: ParsedNote, setup: WorkerSetup, deck: str, has_cards: bool) -> NoteTuple:
+def _found_note(parsed: ParsedNote, setup: WorkerSetup, deck: str, has_cards: bool) -> FoundNote:
     drills: list[list[str]] = []
     if setup.heading_kinds is not None and deck and (parsed.is_flashcard_note or has_cards):
         pairs: dict[str, None] = {}
@@ -288,37 +342,26 @@ def _note_row(parsed: ParsedNote, setup: WorkerSetup, deck: str, has_cards: bool
             for kind in kinds:
                 pairs[kind] = None
         drills = [[deck, kind] for kind in sorted(pairs)]
-    links = json_strings(parsed.links)
-    tags = json_strings(parsed.tags)
+    due: str | None = None
+    interval: float | None = None
+    ease: int | None = None
+    sched: str | None = None
     ns = parsed.note_schedule
     if ns is not None:
-        from srs_dl.core.notes.sr_comment import format_interval
-
-        sched_text = f"{ns.due.isoformat()},{format_interval(ns.interval)},{int(ns.ease)}"
-        return (
-            int(parsed.is_review_note),
-            ns.due.isoformat(),
-            float(ns.interval),
-            int(ns.ease),
-            sched_text,
-            deck,
-            links,
-            json.dumps(drills) if drills else None,
-            0,
-            tags,
-        )
-    unreadable = int(not _REVIEW_KEYS.isdisjoint(parsed.frontmatter_keys))
-    return (
-        int(parsed.is_review_note),
-        None,
-        None,
-        None,
-        None,
-        deck,
-        links,
-        json.dumps(drills) if drills else None,
-        unreadable,
-        tags,
+        due, interval, ease = ns.due.isoformat(), float(ns.interval), int(ns.ease)
+        sched = note_schedule_text(ns)
+    return FoundNote(
+        is_review=int(parsed.is_review_note),
+        review_due=due,
+        review_interval=interval,
+        review_ease=ease,
+        review_sched_note=sched,
+        deck=deck,
+        links=json_strings(parsed.links),
+        drill_kinds=json.dumps(drills) if drills else None,
+        tags=json_strings(parsed.tags),
+        # sr-* keys that do not read as a schedule: the note's review stays as stored.
+        review_unreadable=int(ns is None and not _REVIEW_KEYS.isdisjoint(parsed.frontmatter_keys)),
     )
 
 
