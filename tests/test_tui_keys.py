@@ -46,7 +46,9 @@ async def test_areas_from_the_answer_box(tmp_path):
         screen = await _practice(pilot, app)
         box = screen.query_one("#drill-answer", Input)
         assert box.has_focus
-        # The mode bar shows the keys that work while typing.
+        # The mode bar shows the keys that work while typing (an alt+ each once the
+        # startup rescan's progress has left the room for it).
+        await wait_for(pilot, lambda: not app.job.running, what="the startup rescan")
         bar = _areas(screen)
         assert "alt+S Stats" in bar and "alt+B Browse" in bar
         await pilot.press("S")
@@ -103,6 +105,7 @@ async def test_browse_search_box_and_the_areas(tmp_path):
         screen = app.screen
         search = screen.query_one(Input)
         await wait_for(pilot, lambda: search.has_focus, what="the search box")
+        await wait_for(pilot, lambda: not app.job.running, what="the startup rescan")
         assert "alt+R Review" in _areas(screen)
         names = await _names(screen)
         assert "Browse: Suspend" in names  # `s` is typed in the box; the palette has it

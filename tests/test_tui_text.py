@@ -131,3 +131,20 @@ def test_a_revealed_cloze_shows_its_deletions_in_bold() -> None:
     # code or math in a deletion, or a back that is not the front filled in: unchanged
     assert revealed_cloze("x = [...]", "x = `1`") == "x = `1`"
     assert revealed_cloze("x = [...] y", "something else") == "something else"
+
+
+def test_each_grade_key_is_the_number_its_button_shows() -> None:
+    from srs_dl.tui.screens.notes import NotesScreen
+    from srs_dl.tui.screens.review import ReviewScreen
+
+    def grade_keys(screen: type) -> dict[str, str]:
+        return {
+            b.action.removeprefix("grade('").removesuffix("')"): b.key
+            for b in screen.BINDINGS
+            if b.action.startswith("grade(")  # type: ignore[union-attr]
+        }
+
+    assert grade_keys(ReviewScreen) == {"again": "1", "hard": "2", "good": "3", "easy": "4"}
+    assert grade_keys(NotesScreen) == {"hard": "2", "good": "3", "easy": "4"}  # as the buttons
+    ids = {b.id for screen in (ReviewScreen, NotesScreen) for b in screen.BINDINGS}  # type: ignore[union-attr]
+    assert {"review-again", "review-easy", "notes-hard", "notes-easy"} <= ids

@@ -21,9 +21,14 @@ from srs_dl.commands.registry import Registry, add_json, card_id, response
 from srs_dl.context import CliError, Context
 
 if TYPE_CHECKING:  # annotations only: building the parser (`srs-dl --help`) needs neither
+    import datetime as dt
     import sqlite3
 
+    from srs_dl.config import Config
     from srs_dl.services.deck import CardRow
+
+    #: A card action of srs_dl.services.review.grading: the card after it.
+    CardAction = Callable[[sqlite3.Connection, Config, dt.date, int], CardRow]
 
 
 def _print(text: str) -> None:
@@ -165,16 +170,18 @@ def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
 def _each(
     ctx: Context,
     ids: list[int],
-    allow_suspended: bool,
-    act: Callable[[sqlite3.Connection, int], CardRow],
+    act: CardAction,
     describe: Callable[[CardRow], str],
+    *,
+    allow_suspended: bool,
 ) -> int:
+    """`act` on each card once (all checked first, so a bad id changes nothing), a line each."""
     from srs_dl.services.review.grading import check_cards
 
     with _session(ctx) as conn:
         check_cards(conn, ids, allow_suspended=allow_suspended)
         for cid in dict.fromkeys(ids):
-            card = act(conn, cid)
+            card = act(conn, ctx.config, ctx.today, cid)
             _print(f"{card.id}: {describe(card)}")
     return 0
 
@@ -185,33 +192,23 @@ def cmd_bury(args: argparse.Namespace, ctx: Context) -> int:
     return _each(
         ctx,
         args.ids,
-        False,
-        lambda conn, cid: bury(conn, ctx.config, ctx.today, cid),
+        bury,
         lambda c: f"buried until {c.buried_until.isoformat() if c.buried_until else '?'}",
+        allow_suspended=False,
     )
 
 
 def cmd_suspend(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.services.review.grading import suspend
 
-    return _each(
-        ctx,
-        args.ids,
-        True,
-        lambda conn, cid: suspend(conn, ctx.config, ctx.today, cid),
-        lambda c: "suspended",
-    )
+    return _each(ctx, args.ids, suspend, lambda c: "suspended", allow_suspended=True)
 
 
 def cmd_unsuspend(args: argparse.Namespace, ctx: Context) -> int:
     from srs_dl.services.review.grading import unsuspend
 
     return _each(
-        ctx,
-        args.ids,
-        True,
-        lambda conn, cid: unsuspend(conn, ctx.config, ctx.today, cid),
-        lambda c: f"{c.state}, {_schedule_text(c)}",
+        ctx, args.ids, unsuspend, lambda c: f"{c.state}, {_schedule_text(c)}", allow_suspended=True
     )
 
 
@@ -220,13 +217,15 @@ def cmd_reset(args: argparse.Namespace, ctx: Context) -> int:
 
     problems: list[str] = []
 
-    def act(conn: sqlite3.Connection, cid: int) -> CardRow:
-        result = reset(conn, ctx.config, ctx.today, cid)
+    def act(conn: sqlite3.Connection, config: Config, today: dt.date, cid: int) -> CardRow:
+        result = reset(conn, config, today, cid)
         if result.writeback_problem:
             problems.append(result.writeback_problem)
         return result.after
 
-    status = _each(ctx, args.ids, False, act, lambda c: f"reset: {_schedule_text(c)}")
+    status = _each(
+        ctx, args.ids, act, lambda c: f"reset: {_schedule_text(c)}", allow_suspended=False
+    )
     for problem in problems:
         _warn(f"{problem} (the reset is kept; `srs-dl sync` writes it after a rescan)")
     return status

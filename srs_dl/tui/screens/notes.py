@@ -19,7 +19,7 @@ from srs_dl.core.screen_text import screen_text
 from srs_dl.tui.card_markdown import for_display
 from srs_dl.tui.messages import ActionDone, GradeChosen, NotesLoaded, WorkerFailed
 from srs_dl.tui.screens.base import AreaScreen
-from srs_dl.tui.widgets.grade_bar import GradeBar
+from srs_dl.tui.widgets.grade_bar import GradeBar, grade_bindings
 
 NOTE_BUTTONS = ("hard", "good", "easy")
 
@@ -29,29 +29,14 @@ class NotesScreen(AreaScreen):
     TITLE = "Notes"
     CSS_PATH = "notes.tcss"
     BINDINGS = [
-        Binding(
-            "2",
-            "grade('hard')",
-            "Hard",
-            id="notes-hard",
-            group=Binding.Group("Rate", compact=True),
-            tooltip="Hard to follow: see it again sooner.",
-        ),
-        Binding(
-            "3",
-            "grade('good')",
-            "Good",
-            id="notes-good",
-            group=Binding.Group("Rate", compact=True),
-            tooltip="Read and understood: the normal interval.",
-        ),
-        Binding(
-            "4",
-            "grade('easy')",
-            "Easy",
-            id="notes-easy",
-            group=Binding.Group("Rate", compact=True),
-            tooltip="Knew it all: a longer interval.",
+        *grade_bindings(
+            "notes",
+            {
+                "hard": "Hard to follow: see it again sooner.",
+                "good": "Read and understood: the normal interval.",
+                "easy": "Knew it all: a longer interval.",
+            },
+            Binding.Group("Rate", compact=True),
         ),
         Binding("e", "edit", "Edit", id="notes-edit", tooltip="Open the note in $EDITOR."),
         Binding("escape", "leave", "Decks", id="notes-leave", tooltip="Back to the deck list."),

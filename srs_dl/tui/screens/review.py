@@ -43,26 +43,15 @@ if TYPE_CHECKING:  # the drills load NumPy: a review of plain cards never needs 
     from srs_dl.core.drills import Drill
     from srs_dl.services.review.drill_cards import DrillAnswer
 from srs_dl.tui.widgets.drill_panel import DrillPanel, recorded_line
-from srs_dl.tui.widgets.grade_bar import BUTTONS, GradeBar
+from srs_dl.tui.widgets.grade_bar import BUTTONS, GradeBar, grade_bindings
 from srs_dl.tui.widgets.session_summary import SessionSummary
 
-GRADES = Binding.Group("Grade", compact=True)
-#: What a right drill answer may be graded (a wrong one is Again, recorded when checked).
-
-
-def grade_bindings(prefix: str) -> list[Binding]:
-    tips = {
-        "again": "Forgot it: the card comes back in this session.",
-        "hard": "Recalled with effort: a shorter interval, lower ease.",
-        "good": "Recalled: the normal interval.",
-        "easy": "Effortless: a longer interval, higher ease.",
-    }
-    return [
-        Binding(
-            str(n), f"grade('{r}')", r.title(), id=f"{prefix}-{r}", group=GRADES, tooltip=tips[r]
-        )
-        for n, r in enumerate(BUTTONS, 1)
-    ]
+GRADE_TIPS = {
+    "again": "Forgot it: the card comes back in this session.",
+    "hard": "Recalled with effort: a shorter interval, lower ease.",
+    "good": "Recalled: the normal interval.",
+    "easy": "Effortless: a longer interval, higher ease.",
+}
 
 
 class ReviewScreen(AreaScreen):
@@ -87,7 +76,7 @@ class ReviewScreen(AreaScreen):
             key_display="enter",
             tooltip="The next card or drill (a wrong answer is already graded Again).",
         ),
-        *grade_bindings("review"),
+        *grade_bindings("review", GRADE_TIPS, Binding.Group("Grade", compact=True)),
         Binding(
             "u",
             "undo",

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Label
 from textual.widgets.button import ButtonVariant
@@ -22,6 +23,22 @@ _VARIANT: dict[str, ButtonVariant] = {
     "good": "success",
     "easy": "primary",
 }
+
+
+def grade_bindings(prefix: str, tips: Mapping[str, str], group: Binding.Group) -> list[Binding]:
+    """A digit key for each grade in `tips` (with its tooltip): the number its button
+    shows, 1 Again to 4 Easy, on every screen that grades (cards, whole notes)."""
+    return [
+        Binding(
+            str(BUTTONS.index(r) + 1),
+            f"grade('{r}')",
+            r.title(),
+            id=f"{prefix}-{r}",
+            group=group,
+            tooltip=tip,
+        )
+        for r, tip in tips.items()
+    ]
 
 
 class GradeBar(Horizontal):
