@@ -11,9 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
-from tui_support import Deck, app_for, make_deck, wait_for, wrong_answer
-
-from srs_dl.core.drills.formatting import full_precision
+from tui_support import Deck, app_for, make_deck, typed, wait_for, wrong_answer
 
 SIZE = (100, 30)
 
@@ -122,7 +120,7 @@ def test_review_summary(snap_compare, deck):  # noqa: ANN001
 def test_review_drill_card_checked(snap_compare, deck):  # noqa: ANN001
     async def answer(pilot: Pilot) -> None:
         screen = pilot.app.screen
-        screen.query_one("#drill-answer", Input).value = full_precision(screen.drill.answer)
+        screen.query_one("#drill-answer", Input).value = typed(screen.drill.answer)
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.drill_ok is True and not screen.busy)
 
@@ -152,7 +150,7 @@ def test_practice_wrong_answer_with_steps_and_plot(snap_compare, deck, kind):  #
 
     async def answer(pilot: Pilot) -> None:
         screen = pilot.app.screen
-        wrong = full_precision(wrong_answer(screen.drill.answer))  # type: ignore[arg-type]
+        wrong = typed(wrong_answer(screen.drill.answer))
         screen.query_one("#drill-answer", Input).value = wrong
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.drill_ok is False)
@@ -190,7 +188,7 @@ def test_kind_picker(snap_compare, deck):  # noqa: ANN001
     async def check_then_pick(pilot: Pilot) -> None:
         screen = pilot.app.screen
         # practice KIND opens on that kind's due drill card: a wrong answer (graded Again)
-        wrong = full_precision(wrong_answer(screen.drill.answer))  # type: ignore[arg-type]
+        wrong = typed(wrong_answer(screen.drill.answer))
         screen.query_one("#drill-answer", Input).value = wrong
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.drill_ok is not None)

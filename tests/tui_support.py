@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from srs_dl.config import Config, ReviewSettings
+from srs_dl.core.drills.formatting import answer_text
 from srs_dl.store.db import connect
 
 TODAY = dt.date(2025, 3, 1)
@@ -95,6 +96,13 @@ def make_deck(tmp_path: Path, *, writeback: str = "immediate", imported: bool = 
     finally:
         conn.close()
     return Deck(db, vault, config)
+
+
+def typed(answer: object) -> str:
+    """An answer as the learner types it, to 12 significant figures. Not repr: NumPy's
+    SIMD power and log differ in the last bit between CPUs (AVX-512 or not), and a
+    snapshot of the typed text must read the same on every machine."""
+    return answer_text(answer, lambda x: f"{x:.12g}")  # type: ignore[arg-type]
 
 
 def wrong_answer(answer: object) -> object:
