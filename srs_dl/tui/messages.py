@@ -8,9 +8,18 @@ and the screens render what they carry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:  # annotations only: the drills load NumPy, the services the deck's code
+    from srs_dl.core.drills import Drill
+    from srs_dl.core.search.index import BrowseRow, CardIndex
+    from srs_dl.services.lint import LintReport
+    from srs_dl.services.review.drill_cards import DrillAnswer
+    from srs_dl.services.review.grading import LogEntry
+    from srs_dl.services.review.note_review import NoteRow
+    from srs_dl.services.review.view import CardRow
 
 
 @dataclass
@@ -61,12 +70,12 @@ class SyncFinished(Message):
 class CardShown(Message):
     """The review session's next card, what each button would give, and the counts."""
 
-    card: Any  # CardRow
+    card: CardRow | None  # None: a free-practice drill
     intervals: dict[str, str]  # response -> label ("8d")
     left: int
     new: int
     note_path: str | None
-    drill: Any = None  # a Drill for drill cards
+    drill: Drill | None = None  # for drill cards and free practice
     can_undo: bool = False
 
 
@@ -96,7 +105,7 @@ class WorkerFailed(Message):
 class NotesLoaded(Message):
     """Notes due for whole-note review, and the one shown (path None: none due)."""
 
-    notes: list[Any]
+    notes: list[NoteRow]
     path: str | None
     text: str | None
     intervals: dict[str, str]
@@ -108,8 +117,8 @@ class DrillChecked(Message):
 
     ok: bool | None
     message: str
-    #: services.review.drill_cards.DrillAnswer for a drill card (None in free practice).
-    checked: Any = None
+    #: A drill card's checked answer (None in free practice).
+    checked: DrillAnswer | None = None
 
 
 class SessionRequested(Message):
@@ -136,9 +145,9 @@ class AnswerSubmitted(Message):
 
 @dataclass
 class BrowseIndexLoaded(Message):
-    """The browser's search index is built (a core.search.index.CardIndex)."""
+    """The browser's search index is built."""
 
-    index: Any
+    index: CardIndex
 
 
 @dataclass
@@ -153,7 +162,7 @@ class BrowseRowsChanged(Message):
     """Cards re-read after they changed: caught up with the log up to `mark` (None:
     after an action of the browser's own, whose outcome `text` says)."""
 
-    rows: list[Any]
+    rows: list[BrowseRow]
     mark: int | None = None
     text: str | None = None
 
@@ -163,14 +172,14 @@ class BrowseHistoryLoaded(Message):
     """A card's log entries, for the history panel."""
 
     card_id: int
-    entries: list[Any]
+    entries: list[LogEntry]
 
 
 @dataclass
 class LintFinished(Message):
-    """The Lint view's run ended: services.lint.LintReport, or a one-line error."""
+    """The Lint view's run ended: its report, or (report None) a one-line error."""
 
-    report: Any
+    report: LintReport | None
     error: str | None = None
 
 

@@ -8,8 +8,7 @@ drill-card service). Drills come from srs_dl.core.drills; this screen only rende
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.widgets import Label
@@ -19,23 +18,12 @@ from srs_dl.tui.messages import CardShown
 from srs_dl.tui.screens.review import ReviewScreen
 from srs_dl.tui.widgets.grade_bar import GradeBar
 
+if TYPE_CHECKING:
+    import sqlite3
+
+    from srs_dl.services.review.session import ReviewSession
+
 DRILL_DECK = "drills"
-
-
-@dataclass
-class PracticeState:
-    """Lives in the session thread: the graded session (None once done) and the free drills."""
-
-    session: Any
-    kind: str | None
-    seed: int
-    drawn: int = 0
-
-    def __getattr__(self, name: str) -> Any:
-        # grade / undo / bury / suspend / counts / conn go to the graded session.
-        if self.session is None:
-            raise AttributeError(f"free practice has no {name}")
-        return getattr(self.session, name)
 
 
 class PracticeScreen(ReviewScreen):
@@ -68,11 +56,13 @@ class PracticeScreen(ReviewScreen):
 
     #: Free practice's prompt mode ("formula" or "recall").
     free_mode = "formula"
+    #: Free drills drawn in this session (the session thread's alone: it numbers them).
+    drawn = 0
 
     def _wanted(self) -> tuple[int, str | None]:
         return self.srs.practice_request, self.srs.practice_kind
 
-    def _setup(self, conn: Any) -> Any:
+    def _setup(self, conn: sqlite3.Connection) -> ReviewSession | None:
         from textual.worker import get_current_worker
 
         from srs_dl.services.review.session import ReviewSession
@@ -87,39 +77,40 @@ class PracticeScreen(ReviewScreen):
             session = ReviewSession(conn, self.env.config, self.env.today, deck=DRILL_DECK)
         else:
             session = ReviewSession(conn, self.env.config, self.env.today, drill_kind=self.deck)
-        state = PracticeState(session, self.deck, self.env.seed)
-        self._post_next(state)
-        return state
+        self.drawn = 0
+        self._post_next(session)
+        return session
 
-    def _post_next(self, state: Any) -> None:
-        card = state.session.next_card() if state.session is not None else None
+    def _post_next(self, session: ReviewSession) -> None:
+        """In the session thread: the next due drill card, then free drills."""
+        card = session.next_card()
         if card is not None:
-            self._post_card(state.session, card)
+            self._post_card(session, card)
         else:
-            self._post_free(state)
+            self._post_free()
 
-    def _post_free(self, state: PracticeState) -> None:
+    def _post_free(self) -> None:
         from srs_dl.core.drills import KINDS, generate, rng_for
 
-        kind = state.kind or KINDS[state.drawn % len(KINDS)]
-        drill = generate(kind, rng_for(state.seed, state.drawn), self.free_mode)
-        state.drawn += 1
+        kind = self.deck or KINDS[self.drawn % len(KINDS)]
+        drill = generate(kind, rng_for(self.env.seed, self.drawn), self.free_mode)
+        self.drawn += 1
         self.post_message(CardShown(None, {}, 0, 0, None, drill))
 
     def _show_status(self, event: CardShown) -> None:
-        if event.card is not None:
+        drill = event.drill
+        if event.card is not None or drill is None:
             super()._show_status(event)
             self.query_one("#review-progress", Label).update(
                 f"[b]{event.left}[/b] drill card{'s' if event.left != 1 else ''} due"
             )
             return
-        topic = getattr(event.drill, "topic", event.drill.kind)
         self.query_one("#review-progress", Label).update(
-            f"Free practice · [b]{screen_text(topic, markup=True)}[/b]"
+            f"Free practice · [b]{screen_text(drill.topic, markup=True)}[/b]"
         )
         self.query_one("#review-where", Label).update(
             f"kind [b]{screen_text(self.deck or 'all, in turn', markup=True)}[/b] · not graded · "
-            f"[b]{event.drill.mode}[/b] mode (m: switch)"
+            f"[b]{drill.mode}[/b] mode (m: switch)"
         )
 
     def _after_check(self) -> None:

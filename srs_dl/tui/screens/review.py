@@ -10,9 +10,9 @@ The session (srs_dl.services.review.ReviewSession) lives in one worker thread
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import CSSPathType
@@ -39,9 +39,15 @@ from srs_dl.tui.messages import (
 from srs_dl.tui.screens.base import AreaScreen
 from srs_dl.tui.session_thread import SessionThread
 
-if TYPE_CHECKING:  # the drills load NumPy: a review of plain cards never needs it
+if TYPE_CHECKING:
+    import sqlite3
+
+    # The drills load NumPy, which a review of plain cards never needs; the session
+    # module, the deck's code, is loaded by the session thread when it starts.
     from srs_dl.core.drills import Drill
     from srs_dl.services.review.drill_cards import DrillAnswer
+    from srs_dl.services.review.grading import GradeResult
+    from srs_dl.services.review.session import ReviewSession
 from srs_dl.tui.widgets.drill_panel import DrillPanel, recorded_line
 from srs_dl.tui.widgets.grade_bar import BUTTONS, GradeBar, grade_bindings
 from srs_dl.tui.widgets.session_summary import SessionSummary
@@ -112,7 +118,7 @@ class ReviewScreen(AreaScreen):
         super().__init__()
         self.request = -1
         self.deck: str | None = None
-        self.thread: SessionThread[Any] | None = None
+        self.thread: SessionThread[ReviewSession] | None = None
         #: What the review shows and allows now (services.review.view).
         self.view = ReviewView()
         self.edited = False
@@ -219,7 +225,7 @@ class ReviewScreen(AreaScreen):
         )
         self.refresh_keys()
 
-    def _setup(self, conn: Any) -> Any:
+    def _setup(self, conn: sqlite3.Connection) -> ReviewSession | None:
         """In the session thread: wait for the startup rescan, open the session, show a card."""
         from textual.worker import get_current_worker
 
@@ -233,25 +239,19 @@ class ReviewScreen(AreaScreen):
         self._post_next(session)
         return session
 
-    def _post_next(self, session: Any) -> None:
+    def _post_next(self, session: ReviewSession) -> None:
         """In the session thread: post the next card (or the end of the session)."""
         card = session.next_card()
         if card is None:
-            self.post_message(SessionFinished(bool(getattr(session, "can_undo", False))))
+            self.post_message(SessionFinished(session.can_undo))
             return
         self._post_card(session, card)
 
-    def _post_card(self, session: Any, card: Any) -> None:
+    def _post_card(self, session: ReviewSession, card: CardRow) -> None:
         """In the session thread: post `card` with its button labels and the counts."""
-        from srs_dl.core.scheduling.sm2 import interval_label
         from srs_dl.services.lint import card_warning
 
-        own_labels = getattr(session, "button_labels", None)
-        if own_labels is not None:
-            labels = own_labels(card.id)
-        else:
-            preview = session.preview(card.id)
-            labels = {response: interval_label(s.interval) for response, s in preview.items()}
+        labels = session.button_labels(card.id)
         left, new = session.counts()
         drill = None
         if card.kind == "drill":
@@ -259,18 +259,14 @@ class ReviewScreen(AreaScreen):
 
             drill = shown_drill(session.conn, card)
         path = session.note_path(card.note_id)
-        self.post_message(
-            CardShown(
-                card, labels, left, new, path, drill, bool(getattr(session, "can_undo", True))
-            )
-        )
+        self.post_message(CardShown(card, labels, left, new, path, drill, session.can_undo))
         # After the card is shown: reading and linting its note (once per note while
         # the file is unchanged) must not delay it.
         warning = card_warning(path, self.env.config, card.line) if card.kind != "drill" else None
         if warning:
             self.post_message(LintWarning(card.id, warning))
 
-    def _submit(self, job: Any) -> None:
+    def _submit(self, job: Callable[[ReviewSession], None]) -> None:
         if self.thread is None or self.busy:
             return
         # Keys stay as they are while the job runs (a footer rebuild per grade is too slow);
@@ -289,6 +285,7 @@ class ReviewScreen(AreaScreen):
     @on(CardShown)
     async def _card_shown(self, event: CardShown) -> None:
         was_finished = self.finished
+        card = event.card
         self.view = self.view.showing(
             event.card, event.intervals, event.note_path, event.drill, event.can_undo
         )
@@ -305,25 +302,24 @@ class ReviewScreen(AreaScreen):
             grades.show(
                 "hint",
                 hint="Type your answer, then enter. A wrong answer counts as Again."
-                if event.card is not None
+                if card is not None
                 else "Free practice: your answer is checked and explained, not graded.",
             )
-        else:
+        elif card is not None:
             self._show_part("card")
             # Rich's Markdown in one Static per side: showing a card then mounts no widgets
             # (Textual's Markdown mounts one per block, several ms a card).
-            self.query_one("#card-front", Static).update(card_markdown(event.card.front))
-            back = event.card.back
-            if event.card.kind == "cloze":  # the revealed deletions stand out
-                back = revealed_cloze(event.card.front, back)
+            self.query_one("#card-front", Static).update(card_markdown(card.front))
+            back = card.back
+            if card.kind == "cloze":  # the revealed deletions stand out
+                back = revealed_cloze(card.front, back)
             self.query_one("#card-back", Static).update(card_markdown(back))
             self.query_one("#card-rule").display = False
             self.query_one("#card-back").display = False
             self.lint_warning = None
             self.query_one("#card-lint").display = False
             scroll = self.query_one("#card-scroll", VerticalScroll)
-            scroll.border_title = _KIND_TITLE.get(event.card.kind, event.card.kind)
-            card = event.card
+            scroll.border_title = _KIND_TITLE.get(card.kind, card.kind)
             scroll.border_subtitle = (
                 f"due {card.due.isoformat()} · {card.interval:g}d · ease {card.ease}"
                 if card.due is not None and card.interval is not None
@@ -345,9 +341,12 @@ class ReviewScreen(AreaScreen):
     def _show_status(self, event: CardShown) -> None:
         progress = f"[b]{event.left}[/b] left, [b]{event.new}[/b] new"
         self.query_one("#review-progress", Label).update(progress)
-        where = event.card.deck
-        if event.note_path and event.card.line:
-            where = _where(event.card.deck, Path(event.note_path).name, event.card.line)
+        card = event.card
+        if card is None:  # free practice: PracticeScreen says what it shows
+            return
+        where = card.deck
+        if event.note_path and card.line:
+            where = _where(card.deck, Path(event.note_path).name, card.line)
         self.query_one("#review-where", Label).update(screen_text(where, markup=True))
 
     @on(SessionFinished)
@@ -422,7 +421,7 @@ class ReviewScreen(AreaScreen):
         self.answers.append(response)
         checked = self.checked
 
-        def grade(session: Any) -> None:
+        def grade(session: ReviewSession) -> None:
             if checked is not None:
                 from srs_dl.services.review.drill_cards import grade_right
 
@@ -453,7 +452,7 @@ class ReviewScreen(AreaScreen):
         if not self.available("undo", ()):
             return
 
-        def undo(session: Any) -> None:
+        def undo(session: ReviewSession) -> None:
             card = session.undo()
             if card is None:
                 self.post_message(ActionDone("Nothing to undo in this session."))
@@ -470,7 +469,7 @@ class ReviewScreen(AreaScreen):
             return
         card_id = self.card.id
 
-        def bury(session: Any) -> None:
+        def bury(session: ReviewSession) -> None:
             session.bury(card_id)
             self.post_message(ActionDone("Buried until tomorrow."))
             self._post_next(session)
@@ -482,7 +481,7 @@ class ReviewScreen(AreaScreen):
             return
         card_id = self.card.id
 
-        def suspend(session: Any) -> None:
+        def suspend(session: ReviewSession) -> None:
             session.suspend(card_id)
             self.post_message(ActionDone("Suspended (srs-dl unsuspend to bring it back)."))
             self._post_next(session)
@@ -512,7 +511,7 @@ class ReviewScreen(AreaScreen):
             return
         card = self.card
 
-        def check_answer(session: Any) -> None:
+        def check_answer(session: ReviewSession) -> None:
             from srs_dl.services.review.drill_cards import answer
 
             # A wrong answer is graded Again right here, through the session.
@@ -537,7 +536,7 @@ class ReviewScreen(AreaScreen):
         self._after_check()
         self.refresh_keys()
 
-    def _outcome(self, graded: Any) -> str:
+    def _outcome(self, graded: GradeResult | None) -> str:
         """The verdict's line on what became of the answer (markup)."""
         if self.card is None:
             return "Free practice: not graded. [b]enter[/b]: next drill."
