@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from srs_dl.core.drills import Drill
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Figure:
     ylog: bool = False
 
 
-def plot_for(drill: Any) -> Figure | None:
+def plot_for(drill: Drill) -> Figure | None:
     builder = _BUILDERS.get(drill.kind)
     if builder is None:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
@@ -35,6 +35,9 @@ from srs_dl.tui.messages import (
     Progress,
 )
 from srs_dl.tui.screens.base import AreaScreen
+
+if TYPE_CHECKING:
+    from srs_dl.services.review.grading import LogEntry
 
 #: Column headers, and the fixed widths (the front takes what is left).
 HEADERS = {
@@ -541,7 +544,7 @@ def card_text(row: BrowseRow) -> Group:
     return Group(*parts, text)
 
 
-def history_table(entries: list[Any], row: BrowseRow | None = None) -> Table | Text:
+def history_table(entries: list[LogEntry], row: BrowseRow | None = None) -> Table | Text:
     if not entries:
         if row is not None and row.due is not None and row.interval is not None:
             # Scheduled, yet no review here: the schedule was read from the note.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.binding import Binding
@@ -19,6 +19,10 @@ from textual.widgets.option_list import Option
 
 from srs_dl.tui.messages import LintFinished, Progress
 from srs_dl.tui.screens.base import AreaScreen
+
+if TYPE_CHECKING:
+    from srs_dl.core.lint.wording import Finding
+    from srs_dl.services.lint import LintReport
 
 
 class LintScreen(AreaScreen):
@@ -46,10 +50,10 @@ class LintScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.report: Any = None
+        self.report: LintReport | None = None
         self.show_info = False
         #: (display path, absolute path, finding) per row of the list.
-        self.rows: list[tuple[str, str, Any]] = []
+        self.rows: list[tuple[str, str, Finding]] = []
         self.running = False
 
     def compose_body(self) -> Iterable[Widget]:
@@ -180,7 +184,7 @@ class LintScreen(AreaScreen):
             self._show(int(event.option.id))
 
     # -- actions --------------------------------------------------------------------------
-    def selected(self) -> tuple[str, str, Any] | None:
+    def selected(self) -> tuple[str, str, Finding] | None:
         index = self.query_one("#lint-list", OptionList).highlighted
         if index is None or not 0 <= index < len(self.rows):
             return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.binding import Binding
@@ -20,6 +20,12 @@ from srs_dl.tui.card_markdown import for_display
 from srs_dl.tui.messages import ActionDone, GradeChosen, NotesLoaded, WorkerFailed
 from srs_dl.tui.screens.base import AreaScreen
 from srs_dl.tui.widgets.grade_bar import GradeBar, grade_bindings
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from srs_dl.services.review.note_review import NoteRow
+    from srs_dl.tui.app import TuiEnv
 
 NOTE_BUTTONS = ("hard", "good", "easy")
 
@@ -44,7 +50,7 @@ class NotesScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.notes: list[Any] = []
+        self.notes: list[NoteRow] = []
         self.current: str | None = None
         self.busy = True
 
@@ -81,7 +87,7 @@ class NotesScreen(AreaScreen):
                 text, labels = None, {}
                 if path is not None:
                     text = _read(path)
-                    labels = _labels(note_review, conn, self.env, path)
+                    labels = _labels(conn, self.env, path)
             finally:
                 conn.close()
         except Exception as exc:
@@ -212,13 +218,14 @@ def _short(path: str) -> str:
     return str(Path(*parts[-2:])) if len(parts) > 2 else path
 
 
-def _labels(service: Any, conn: Any, env: Any, path: str) -> dict[str, str]:
+def _labels(conn: sqlite3.Connection, env: TuiEnv, path: str) -> dict[str, str]:
     """ "Good 8d" labels: what each button would give the note (the service's preview)."""
     from srs_dl.core.scheduling.sm2 import interval_label
+    from srs_dl.services.review.note_review import preview_note
 
     return {
         r: interval_label(s.interval)
-        for r, s in service.preview_note(conn, env.config, path, env.today).items()
+        for r, s in preview_note(conn, env.config, path, env.today).items()
     }
 
 

@@ -19,7 +19,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual import events, on
@@ -31,6 +31,9 @@ from textual.widgets import DataTable, Input, Static
 from srs_dl.core.screen_text import screen_text
 from srs_dl.tui.messages import AnswerSubmitted
 from srs_dl.tui.widgets.drill_plot import DrillPlot
+
+if TYPE_CHECKING:  # annotations only: the drills load NumPy
+    from srs_dl.core.drills import Drill
 
 #: From this width on, the steps and the plot are shown side by side.
 WIDE = 150
@@ -111,7 +114,7 @@ class DrillPanel(Vertical, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.drill: Any = None
+        self.drill: Drill | None = None
         #: The width the steps table needs to show every column in full.
         self._steps_width = 0
         #: The checked drill's verdict lines (markup) and the steps table's legend.
@@ -138,7 +141,7 @@ class DrillPanel(Vertical, can_focus=True):
         if self.has_class("checked"):
             self._show_verdict_lines()  # whether the table must scroll depends on the width
 
-    async def load(self, drill: Any) -> None:
+    async def load(self, drill: Drill) -> None:
         """Show a fresh drill, the input empty and focused."""
         self.drill = drill
         self.remove_class("checked", "has-plot", *(f"view-{v}" for v in self.VIEWS))
@@ -235,6 +238,8 @@ class DrillPanel(Vertical, can_focus=True):
         """Fill the table; return the legend of the headers it shortened ("" if none)."""
         table = self.query_one("#drill-steps", DataTable)
         table.clear(columns=True)
+        if self.drill is None:
+            return ""
         columns, rows, legend = steps_table(self.drill.steps.columns, self.drill.steps.rows)
         table.add_columns(*columns)
         for row in rows:
@@ -269,7 +274,7 @@ def prompt_markup(prompt: str) -> str:
     return re.sub(r"`([^`]+)`", r"[b $accent]\1[/]", screen_text(prompt, markup=True))
 
 
-def solution_markup(drill: Any) -> str:
+def solution_markup(drill: Drill) -> str:
     """The worked solution: the formula, then one line per step with the numbers in."""
     lines = [f"[b]Formula[/b]  {screen_text(drill.formula, markup=True)}", ""]
     lines += [screen_text(line, markup=True) for line in drill.worked]

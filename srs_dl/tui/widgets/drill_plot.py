@@ -8,19 +8,20 @@ on the negative ones (piccolomo/plotext#209)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 if TYPE_CHECKING:
+    from srs_dl.core.drills import Drill
     from srs_dl.tui.drill_series import Figure
 
 
 class DrillPlot(PlotextPlot):
     figure: Figure | None = None
 
-    def draw(self, drill: Any) -> bool:
+    def draw(self, drill: Drill) -> bool:
         """Plot `drill`'s computation; False when its kind has nothing worth plotting."""
         from srs_dl.tui.drill_series import plot_for
 
