@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _build() -> tuple[argparse.ArgumentParser, Registry]:
+    # Here, not at the top: `srs-dl --version` builds no parser and loads no command.
     from srs_dl.commands.tui import cmd_tui
 
     parser = argparse.ArgumentParser(
@@ -110,7 +111,7 @@ _VALUE_OPTIONS = frozenset({"--db", "--today", "--config"})
 
 def _suggest_command(parser: argparse.ArgumentParser, argv: list[str], names: list[str]) -> None:
     """A mistyped command gets a "did you mean" (argparse only lists every choice)."""
-    import difflib
+    import difflib  # only a mistyped command pays for it
 
     it = iter(argv)
     for arg in it:
@@ -128,6 +129,7 @@ def _suggest_command(parser: argparse.ArgumentParser, argv: list[str], names: li
 
 
 def _execute(args: argparse.Namespace) -> int:
+    # Not needed to build the parser: `srs-dl --help` stays under its start-up budget.
     from srs_dl.commands.safe_output import safe_streams
 
     # The TUI owns its terminal (and shows text safely itself); every other command's
@@ -163,6 +165,7 @@ def _execute_guarded(args: argparse.Namespace) -> int:
 
 
 def _describe_unexpected(exc: Exception) -> str:
+    # The deck's code is loaded by the command that failed, not by the parser.
     from srs_dl.config import ConfigError
     from srs_dl.services.deck import StoreError
 

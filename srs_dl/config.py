@@ -9,6 +9,7 @@ Config: `--config`, else $SRS_DL_CONFIG, else the platform's config folder
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -189,7 +190,6 @@ def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _from_toml(path: Path, data: dict[str, Any], warnings: tuple[str, ...] = ()) -> Config:
     """A Config from TOML that check_config passed: unknown keys (warned about) dropped."""
-    import dataclasses
 
     def build(cls: type, section: str) -> Any:
         names = {f.name for f in dataclasses.fields(cls)}

@@ -51,6 +51,7 @@ class Context:
         return ctx
 
     def connect(self, *, create: bool = True) -> sqlite3.Connection:
+        # The deck's code loads with the first command that opens the deck, not for --help.
         from srs_dl.services.deck import StoreError, open_deck
 
         try:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from srs_dl.config import Config
 from srs_dl.core.lint import Finding, Linter
+from srs_dl.services.importing.drill_deck import kinds_for
 from srs_dl.store.folders import list_folders
 from srs_dl.vault.read import NoteReadError, read_note
 from srs_dl.vault.walk import IgnoreRules, is_note_name, walk_notes
@@ -60,8 +61,6 @@ _linters_lock = threading.Lock()
 
 def linter_for(config: Config) -> Linter:
     """One Linter per headings table: it keeps the kernel runs for the next note."""
-    from srs_dl.services.importing.drill_deck import kinds_for
-
     extra = dict(config.drill_headings)
     key = tuple(sorted(extra.items()))
     with _linters_lock:

@@ -16,6 +16,7 @@ is left to the caller, except that a dangling operator fails the read.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -291,8 +292,6 @@ class _Parser:
 
 def _with_span(node: Node, start: int, end: int) -> Node:
     """The node, its span widened to take in the parentheses around it."""
-    import dataclasses
-
     return dataclasses.replace(node, start=start, end=end)
 
 
@@ -363,8 +362,6 @@ def read_statements(text: str) -> list[Statement]:
 
 def _shift(node: Node, offset: int) -> Node:
     """The tree with every span moved by `offset` (spans index the whole line)."""
-    import dataclasses
-
     changes: dict[str, object] = {"start": node.start + offset, "end": node.end + offset}
     for f in dataclasses.fields(node):
         value = getattr(node, f.name)

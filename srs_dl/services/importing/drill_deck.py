@@ -5,6 +5,10 @@ Only the database holds drill cards (kind 'drill', note_id NULL). A (deck, kind)
 pair stays alive while some note's headings still ask for it (notes.drill_kinds);
 when none does, its card is deleted like any card gone from its notes, and it comes
 back with its history if a heading asks again.
+
+The drill catalog loads NumPy: its names are imported in the functions that use
+them, so a parse worker never loads it and the main process loads it while the
+workers parse (prepare()).
 """
 
 from __future__ import annotations

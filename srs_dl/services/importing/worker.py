@@ -218,6 +218,8 @@ def process(task: Task, setup: WorkerSetup, rows: ChunkRows) -> FileResult:
     settings = setup.settings[skey]
     mark = rows.mark()
     try:
+        # Loaded by the first file that changed: an unchanged re-import parses nothing,
+        # and the parser's import (about 24 ms) would be a third of its time.
         from srs_dl.core.notes.grammar import parse_note
 
         rower = _Rows(tid, rows)
@@ -408,6 +410,7 @@ def parse_chunks(tasks: list[Task], sizes: list[int], setup: WorkerSetup) -> Ite
         for chunk in chunks:
             yield run_chunk(chunk)
         return
+    # Only an import big enough for a pool pays for multiprocessing and the pool.
     import multiprocessing
     import threading
 

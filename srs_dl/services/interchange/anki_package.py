@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+import genanki
+
 from srs_dl.core.drills import generate
 from srs_dl.core.interchange import anki_fields as fields
 from srs_dl.core.interchange.anki_cloze import cloze_text
@@ -28,6 +30,7 @@ from srs_dl.core.interchange.anki_html import to_html
 from srs_dl.core.interchange.anki_schedule import LoggedChange, anki_card, revlog_rows
 from srs_dl.core.interchange.rows import CardRecord
 from srs_dl.services.interchange import export
+from srs_dl.services.interchange.anki_models import BASIC, CLOZE, DRILL, REVERSED
 from srs_dl.store import anki_collection as collection
 from srs_dl.store import export as store
 
@@ -56,16 +59,12 @@ def _question_key(c: CardRecord) -> tuple[object, ...]:
 
 
 def _note(model: object, values: Sequence[str], guid: str, tags: list[str]) -> object:
-    import genanki
-
     return genanki.Note(model=model, fields=list(values), guid=guid, tags=tags)
 
 
 def _drill_note(c: CardRecord) -> object:
-    # Lazy: NumPy and genanki load only for an export that has drill cards.
+    # Lazy: NumPy loads only for an export that has drill cards.
     import numpy as np
-
-    from srs_dl.services.interchange.anki_models import DRILL
 
     kind = c.qhash.removeprefix("drill:")
     seed = fields.drill_seed(c.deck, kind)
@@ -75,8 +74,6 @@ def _drill_note(c: CardRecord) -> object:
 
 def _question_notes(group: list[CardRecord], built: _Built) -> list[object]:
     """The Anki notes of one question's cards (sibling order), recording where each card went."""
-    from srs_dl.services.interchange.anki_models import BASIC, CLOZE, REVERSED
-
     first = group[0]
     guid = fields.note_guid(first.id)
     tags = fields.tags(first.tags)
@@ -105,8 +102,6 @@ def _question_notes(group: list[CardRecord], built: _Built) -> list[object]:
 
 
 def _build(records: list[CardRecord]) -> tuple[dict[str, object], _Built]:
-    import genanki
-
     groups: dict[tuple[object, ...], list[CardRecord]] = {}
     for c in records:
         groups.setdefault(_question_key(c), []).append(c)
@@ -219,8 +214,6 @@ def write_package(
 
     `now` stamps the notes' modification time: Anki updates a note it already has
     only from a newer one, so a re-export must carry the time it was made."""
-    import genanki
-
     stamp = time.time() if now is None else now
     records = list(export.cards(conn, deck=deck))
     decks, built = _build(records)

@@ -253,6 +253,7 @@ def sync(
     """Rescan the imported folders (incrementally), then write every pending note."""
     report = SyncReport()
     if rescan and not dry_run:
+        # The import pipeline (about 20 ms to import) loads only for a sync's rescan.
         from srs_dl.services.importing.importer import rescan as run_rescan
 
         summary = run_rescan(conn, config, today)
