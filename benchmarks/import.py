@@ -65,8 +65,15 @@ print(wall)
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, int, float]:
     """(wall seconds, peak RSS in KB, CPU seconds of the whole process tree)."""
+    # cwd=PROJECT: `python -m` and `-c` put the working directory first on sys.path, so
+    # run from another checkout they would time that checkout's srs_dl, not this one.
     out = subprocess.run(
-        [PYTHON, "-c", _TIMER, *argv], env=env, check=True, capture_output=True, text=True
+        [PYTHON, "-c", _TIMER, *argv],
+        env=env,
+        cwd=PROJECT,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     return float(out[0]), int(out[1]), float(out[2])
 
@@ -89,6 +96,7 @@ def bench(vault: Path, work: Path, runs: int, env: dict[str, str]) -> dict[str, 
             subprocess.run(
                 [PYTHON, "-c", _REIMPORT, str(db), str(vault)],
                 env=env,
+                cwd=PROJECT,
                 check=True,
                 capture_output=True,
                 text=True,
