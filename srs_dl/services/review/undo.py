@@ -18,7 +18,6 @@ from srs_dl.config import Config
 from srs_dl.core.notes.model import NoteSchedule
 from srs_dl.core.notes.sr_comment import note_schedule_text
 from srs_dl.services.review.grading import ReviewError, _write_back_now, undo_entry
-from srs_dl.services.review.note_review import change_schedule
 from srs_dl.services.writeback.sync import write_note_now
 from srs_dl.store import log as logstore
 from srs_dl.store import notes as notestore
@@ -100,6 +99,10 @@ def _undo_note_rating(
             "state": "new" if schedule is None else "review",
         }
         logged = ({**now, "state": "new" if now["due"] is None else "review"}, restored)
+        # Whole-note review and its frontmatter reader load only for a note's undo: at
+        # the top they cost every command that loads the review service 5-8 ms at start.
+        from srs_dl.services.review.note_review import change_schedule
+
         dirty = change_schedule(
             conn, entry.note_id, schedule, written, today, "undo", entry.response, logged, entry.id
         )
