@@ -37,13 +37,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 PROJECT = Path(__file__).resolve().parent.parent
 PHASES = ("setup", "sessions", "grades", "import")
 TODAY = dt.date(2026, 3, 1)
 
 
-def _review_bench(checkout: Path) -> object:
+def _review_bench(checkout: Path) -> ModuleType:
     """The checkout's own benchmarks/review.py, as a module (it puts its srs_dl first)."""
     spec = importlib.util.spec_from_file_location("review_bench", checkout / "benchmarks/review.py")
     assert spec is not None and spec.loader is not None
@@ -58,10 +59,10 @@ def build(checkout: Path, deck: Path, cards: int, vault: Path | None) -> None:
     from srs_dl.store.db import connect
 
     conn = connect(deck)
-    bench.build_cards(conn, cards)  # type: ignore[attr-defined]
+    bench.build_cards(conn, cards)
     conn.close()
     if vault is not None:
-        bench.build_vault(vault, 300)  # type: ignore[attr-defined]
+        bench.build_vault(vault, 300)
 
 
 def phase(checkout: Path, name: str, deck: Path, vault: Path) -> None:

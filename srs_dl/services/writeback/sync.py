@@ -139,7 +139,8 @@ def _write_batch(conn: sqlite3.Connection, plans: Sequence[NotePlan], report: Sy
         )
 
     # Here, not at the top: concurrent.futures loads logging and traceback, 10-13 ms
-    # at the start of every command that loads the review service, which imports this.
+    # at the start of every CLI command that loads the review service, which imports
+    # this (the TUI has them already: asyncio imports concurrent.futures).
     from concurrent.futures import ThreadPoolExecutor
 
     # fsync waits on the disk, not the CPU: files written side by side share the
